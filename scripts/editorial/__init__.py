@@ -1,0 +1,1 @@
+"""Editorial pipeline for reviewed medical Q&A articles."""

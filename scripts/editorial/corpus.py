@@ -1,0 +1,86 @@
+"""All articles, the registry and the policy judged together: the one entry point
+that the CLI, the MkDocs plugin and the audit share. Pure: it is handed bytes."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import rules
+from .loader import load_article, load_registry
+from .model import Article, Context, Policy, Problem, Registry
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file as read from disk or git: its bytes, or why it could not be read."""
+
+    path: str
+    data: bytes | None
+    problem: Problem | None = None
+
+
+@dataclass
+class Corpus:
+    articles: list[Article]
+    registry: Registry
+    context: Context
+    problems: list[Problem]
+    paths: list[str] = field(default_factory=list)  # every article file seen, loaded or not
+
+    def problems_by_path(self) -> dict[str, list[Problem]]:
+        grouped: dict[str, list[Problem]] = defaultdict(list)
+        for problem in self.problems:
+            grouped[problem.path].append(problem)
+        return grouped
+
+    def publication(self) -> dict[str, list[Problem]]:
+        """For every article file: the reasons it may not be published (none: publish).
+
+        Fail closed: an article is published only if it is approved and nothing at
+        all is wrong with it or with the registry that vouches for its reviewers."""
+        grouped = self.problems_by_path()
+        registry_errors = [p for p in grouped.get(self.registry.path, []) if p.is_error]
+        decision: dict[str, list[Problem]] = {}
+        for path in self.paths:
+            reasons = [p for p in grouped.get(path, []) if p.is_error]
+            decision[path] = reasons
+        for article in self.articles:
+            reasons = decision[article.path]
+            if article.status != "approved" and not reasons:
+                line, col = article.pos("review_status")
+                reasons.append(Problem(article.path, line, col, "I001", f"not approved: review_status is `{article.status}`"))
+            if registry_errors:
+                reasons.extend(registry_errors[:1])
+        return decision
+
+    def published(self) -> list[Article]:
+        decision = self.publication()
+        return [a for a in self.articles if not decision[a.path]]
+
+
+def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str) -> Corpus:
+    problems: list[Problem] = []
+    reg, reg_problems = (None, [registry.problem]) if registry.data is None else load_registry(registry.path, registry.data)
+    problems.extend(p for p in reg_problems if p)
+    if reg is None:
+        reg = Registry(registry.path, {})
+    else:
+        problems.extend(rules.check_registry(reg))
+    articles: list[Article] = []
+    paths: list[str] = []
+    for source in sources:
+        paths.append(source.path)
+        if source.data is None:
+            problems.append(source.problem)
+            continue
+        try:
+            article, load_problems = load_article(source.path, source.data)
+        except Exception as exc:  # a loader bug must not hide the file: report it, fail closed
+            article, load_problems = None, [Problem(source.path, 1, 1, "E199", f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it")]
+        problems.extend(load_problems)
+        if article is not None:
+            articles.append(article)
+    context = Context(reg, policy, today)
+    problems.extend(rules.check(articles, context))
+    return Corpus(articles, reg, context, problems, paths)

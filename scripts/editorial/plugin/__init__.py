@@ -1,0 +1,4 @@
+"""The `editorial` MkDocs plugin (the publish gate); see plugin.py."""
+from .plugin import EditorialPlugin
+
+__all__ = ["EditorialPlugin"]

@@ -1,0 +1,50 @@
+"""Problems as text lines, GitHub Actions annotations or JSON. No decisions here."""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from .model import Problem
+
+FORMATS = ("text", "github", "json")
+
+
+def render(problems: Sequence[Problem], fmt: str, files: int, notes: Sequence[str] = ()) -> str:
+    problems = sorted(problems, key=lambda p: (p.commit == "", p.path, p.line, p.column, p.code))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    summary = f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)"
+    if fmt == "json":
+        return json.dumps([as_dict(p) for p in problems], indent=2, ensure_ascii=False)
+    lines = [github_line(p) if fmt == "github" else text_line(p) for p in problems]
+    lines.extend(f"note: {n}" for n in notes)
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def text_line(p: Problem) -> str:
+    where = f"{p.path}:{p.line}:{p.column}: {p.code}"
+    commit = f" [commit {p.commit}]" if p.commit else ""
+    level = " warning:" if not p.is_error else ""
+    return f"{where}{level} {p.message}{commit}"
+
+
+def github_line(p: Problem) -> str:
+    kind = "error" if p.is_error else "warning"
+    title = f"{p.code} (commit {p.commit})" if p.commit else p.code
+    return f"::{kind} file={_prop(p.path)},line={p.line},col={p.column},title={_prop(title)}::{_data(p.message)}"
+
+
+def as_dict(p: Problem) -> dict:
+    item = {"path": p.path, "line": p.line, "column": p.column, "code": p.code, "severity": p.severity, "message": p.message}
+    if p.commit:
+        item["commit"] = p.commit
+    return item
+
+
+def _data(text: str) -> str:  # GitHub's escaping for workflow commands
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

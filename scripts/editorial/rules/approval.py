@@ -1,0 +1,53 @@
+"""Workflow state, as far as one file shows it: an approved article has a valid quorum
+of approvals of its current content, and a next review date within the policy."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from .. import workflow
+from ..model import Article, Context, Problem
+
+
+def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
+    for article in articles:
+        yield from approval_problems(article, ctx)
+
+
+def approval_problems(article: Article, ctx: Context) -> Iterator[Problem]:
+    if article.status != "approved":
+        return
+    verdicts = workflow.judge_reviews(article, ctx)
+    counted = workflow.approvers(article, ctx)
+    need = ctx.policy.min_approvals
+    if len(counted) < need:
+        line, col = article.pos("review_status")
+        yield Problem(article.path, line, col, "E701",
+                      f"`review_status: approved` needs {need} board approval(s) of the current content, and has {len(counted)}; set it back to `under_review` and ask the board to review")
+        for verdict in verdicts:
+            if not verdict.counts:
+                line, col = article.pos("reviews", verdict.index)
+                yield Problem(article.path, line, col, verdict.code, verdict.reason)
+    elif ctx.policy.specialty_match and not workflow.specialty_matched(article, ctx, counted):
+        line, col = article.pos("review_status")
+        yield Problem(article.path, line, col, "E705", "policy `specialty_match` needs at least one approver who shares a specialty with the article; ask such a board member to review")
+    yield from _next_review(article, ctx)
+
+
+def _next_review(article: Article, ctx: Context) -> Iterator[Problem]:
+    next_review = article.meta.get("next_review")
+    approved_on = workflow.last_approval_date(article, ctx)
+    if not isinstance(next_review, str):
+        line, col = article.pos("review_status")
+        due = workflow.review_due(approved_on, ctx) if approved_on else "a date"
+        yield Problem(article.path, line, col, "E706", f"an approved article needs `next_review` (at most {ctx.policy.review_interval_days} days after approval: {due})")
+        return
+    line, col = article.pos("next_review")
+    if approved_on:
+        try:
+            due = workflow.review_due(approved_on, ctx)
+        except ValueError:
+            return  # a malformed date; the schema rule reports it
+        if next_review > due:
+            yield Problem(article.path, line, col, "E706", f"`next_review` {next_review} is more than {ctx.policy.review_interval_days} days after the approval of {approved_on}; set it to {due} or earlier")
+    if next_review < ctx.today:
+        yield Problem(article.path, line, col, "W701", f"review overdue: `next_review` was {next_review}; the board should review this article again")

@@ -1,0 +1,57 @@
+"""HTML safety: no script, frames, event handlers or script URLs in an article body.
+
+The plugin also sanitises rendered HTML with an allowlist; this rule exists so the
+writer learns about it at the line they wrote, not from a silently changed page."""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Sequence
+
+from ..model import Article, Context, Problem
+from ..text import line_col, mask_code
+
+DANGEROUS_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link", "style", "svg", "math", "template")
+_TAG = re.compile(r"<\s*/?\s*(" + "|".join(DANGEROUS_TAGS) + r")\b", re.I)
+_HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.I | re.S)
+_HTML_URL = re.compile(r"""\b(?:href|src|action|formaction|xlink:href|srcset|poster|background)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_MD_URL = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>", re.M)
+_BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def dangerous_url(url: str) -> bool:
+    """True for script-capable URLs, however they are disguised (entities, spaces, case)."""
+    plain = html.unescape(url)
+    plain = re.sub(r"[\x00-\x20\x7f]+", "", plain).lower()
+    return plain.startswith(_BAD_SCHEMES)
+
+
+def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
+    for article in articles:
+        yield from _check_one(article)
+        refs = article.meta.get("references")
+        for index, ref in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(ref, dict) and isinstance(ref.get("URL"), str) and dangerous_url(ref["URL"]):
+                line, col = article.pos("references", index, "URL")
+                yield Problem(article.path, line, col, "E803", "reference URL uses a script or data scheme; use the https address of the work")
+
+
+def _check_one(article: Article) -> Iterator[Problem]:
+    masked = mask_code(article.body)
+
+    def at(offset: int, code: str, message: str) -> Problem:
+        line, col = line_col(masked, offset)
+        return Problem(article.path, article.body_line + line, col, code, message)
+
+    for match in _TAG.finditer(masked):
+        yield at(match.start(), "E801", f"`<{match.group(1).lower()}>` is not allowed in an article: it can run code or change the page; remove it (use Markdown for formatting, and a link for media)")
+    for match in _HANDLER.finditer(masked):
+        yield at(match.start(1), "E802", f"event-handler attribute `{match.group(1)}` is not allowed: it runs script; remove it")
+    for pattern in (_HTML_URL, _MD_URL):
+        for match in pattern.finditer(masked):
+            index = next(i for i in range(1, len(match.groups()) + 1) if match.group(i) is not None)
+            if dangerous_url(match.group(index)):
+                yield at(match.start(index), "E803", f"link `{match.group(index)[:40]}` uses a script or data scheme; link to an https address instead")
+    for match in _COMMENT.finditer(masked):
+        yield at(match.start(), "W801", "HTML comment: readers never see it but it is published in the page source; remove it or use the pull request for notes")

@@ -1,0 +1,31 @@
+"""Identity rules: ids are unique and kebab-case; the file stem is the URL slug."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ..model import Article, Context, Problem
+
+KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
+    first: dict[str, Article] = {}
+    for article in articles:
+        if not KEBAB.fullmatch(article.slug):
+            yield Problem(article.path, 1, 1, "E303", f"file name `{article.slug}.md` is not a clean URL slug; rename it to lowercase words joined by hyphens, e.g. `{_suggest(article.slug)}.md`")
+        if not article.id:
+            continue  # the schema rule reports a missing or non-text id
+        if article.id in first:
+            other = first[article.id]
+            line, col = article.pos("id")
+            yield Problem(article.path, line, col, "E301", f"id `{article.id}` is already used by {other.path}:{other.pos('id')[0]}; ids are unique, so give this article its own")
+        else:
+            first[article.id] = article
+        if not article.id.isascii():
+            line, col = article.pos("id")
+            yield Problem(article.path, line, col, "E302", f"id `{article.id}` contains non-ASCII characters (a look-alike letter?); use a-z, 0-9 and hyphens only")
+
+
+def _suggest(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "my-article"

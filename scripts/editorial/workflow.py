@@ -1,0 +1,102 @@
+"""The review workflow: states, allowed moves and what counts as an approval. Pure.
+
+    submitted ──> under_review ──> approved
+        ^              │   ^           │
+        └──────────────┘   └───────────┘
+       changes requested     revision
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import Article, Context
+
+TRANSITIONS = {
+    ("submitted", "under_review"),
+    ("under_review", "submitted"),  # changes requested
+    ("under_review", "approved"),
+    ("approved", "under_review"),  # revision of an approved article
+}
+
+
+def allowed(before: str, after: str) -> bool:
+    return before == after or (before, after) in TRANSITIONS
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why one review record does or does not count towards the quorum now."""
+
+    index: int
+    reviewer: str
+    counts: bool
+    code: str = ""
+    reason: str = ""
+
+
+def judge_reviews(article: Article, ctx: Context) -> list[Verdict]:
+    """Each approving record judged against the content as it is now.
+
+    A reviewer's latest decision on the current content is the one that stands, so a
+    `changes_requested` after an approval of the same digest withdraws it."""
+    latest: dict[str, int] = {}
+    for index, review in enumerate(article.reviews):
+        if review.get("digest") == article.digest and isinstance(review.get("reviewer"), str):
+            latest[review["reviewer"]] = index
+    verdicts = []
+    for index, review in enumerate(article.reviews):
+        if review.get("decision") != "approved":
+            continue
+        reviewer = str(review.get("reviewer", ""))
+        verdicts.append(Verdict(index, reviewer, *_judge(article, ctx, index, review, latest)))
+    return verdicts
+
+
+def _judge(article: Article, ctx: Context, index: int, review: dict, latest: dict[str, int]) -> tuple[bool, str, str]:
+    reviewer, date = str(review.get("reviewer", "")), str(review.get("date", ""))
+    person = ctx.registry.get(reviewer)
+    if review.get("digest") != article.digest:
+        return False, "E702", f"the approval by `{reviewer}` on {date} was for different content (digest {str(review.get('digest'))[:15]}…, now {article.digest[:15]}…); the article changed after it was approved and needs a new review"
+    if person is None or not person.is_board:
+        return False, "E703", f"`{reviewer}` is not a Medical Advisory Board member, so their approval does not count"
+    if not person.active_on(date):
+        return False, "E703", f"`{reviewer}` was not on the board on {date} (serves {person.since or '?'} to {person.until or 'now'}), so the approval does not count"
+    if reviewer in article.authors:
+        return False, "E704", f"`{reviewer}` is an author of this article; a self-approval does not count"
+    if latest.get(reviewer) != index:
+        return False, "E702", f"`{reviewer}` later requested changes to this same content, which withdraws this approval"
+    if date > ctx.today:
+        return False, "E602", f"the approval by `{reviewer}` is dated in the future ({date})"
+    return True, "", ""
+
+
+def approvers(article: Article, ctx: Context) -> list[str]:
+    """Distinct board members whose approval of the current content counts."""
+    seen: list[str] = []
+    for verdict in judge_reviews(article, ctx):
+        if verdict.counts and verdict.reviewer not in seen:
+            seen.append(verdict.reviewer)
+    return seen
+
+
+def quorum_met(article: Article, ctx: Context) -> bool:
+    names = approvers(article, ctx)
+    if len(names) < ctx.policy.min_approvals:
+        return False
+    return not ctx.policy.specialty_match or specialty_matched(article, ctx, names)
+
+
+def specialty_matched(article: Article, ctx: Context, names: list[str]) -> bool:
+    wanted = set(article.meta.get("specialties") or ())
+    return any(wanted & set(ctx.registry.people[n].specialties) for n in names if n in ctx.registry.people)
+
+
+def last_approval_date(article: Article, ctx: Context) -> str:
+    dates = [str(article.reviews[v.index].get("date")) for v in judge_reviews(article, ctx) if v.counts]
+    return max(dates, default="")
+
+
+def review_due(approved_on: str, ctx: Context) -> str:
+    """The latest next_review the policy allows after an approval on `approved_on`."""
+    return (dt.date.fromisoformat(approved_on) + dt.timedelta(days=ctx.policy.review_interval_days)).isoformat()

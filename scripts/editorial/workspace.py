@@ -1,0 +1,128 @@
+"""The project on disk: where mkdocs.yml, content/ and the registry are, read safely.
+
+This is the file-system adapter around the pure core: it turns files into `Source`
+values (refusing symlinks, oversized files and paths outside content/) and reads the
+editorial policy from the `editorial` plugin's options in mkdocs.yml."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .corpus import Corpus, Source, build
+from .loader import MAX_FILE_BYTES
+from .model import Located, Policy, Problem, today
+from .rules.schema import validate
+
+CONFIG = "mkdocs.yml"
+CONTENT = "content"
+ARTICLES = "content/articles"
+REGISTRY = "content/people.yml"
+
+
+class WorkspaceError(Exception):
+    """The command cannot run here at all (exit 2), e.g. no mkdocs.yml."""
+
+
+@dataclass
+class Workspace:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> "Workspace":
+        here = (start or Path.cwd()).resolve()  # resolved, so that paths compare
+        for folder in (here, *here.parents):
+            if (folder / CONFIG).is_file():
+                return cls(folder)
+        raise WorkspaceError(f"no {CONFIG} in {here} or any folder above it; run the command inside the project")
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    # -- reading ---------------------------------------------------------------
+    def article_paths(self) -> list[Path]:
+        base = self.root / ARTICLES
+        if not base.is_dir():
+            return []
+        found = []
+        for folder, dirs, files in os.walk(base):  # os.walk does not follow folder symlinks
+            dirs.sort()
+            found.extend(Path(folder) / name for name in sorted(files) if name.endswith(".md"))
+        return found
+
+    def source(self, path: Path) -> Source:
+        shown = self.rel(path)
+        articles = (self.root / ARTICLES).resolve()
+        if ".." in path.parts or not _inside(Path(os.path.normpath(path.absolute())), self.root / ARTICLES):
+            return Source(shown, None, Problem(shown, 1, 1, "E112", f"{shown} is not inside {ARTICLES}/; articles live there (paths with `..` are refused)"))
+        if path.is_symlink():
+            target = os.readlink(path)
+            return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} is a symbolic link (to {target}); commit the article itself, not a link"))
+        if not _inside(path.resolve(), articles):
+            return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} resolves outside {ARTICLES}/ through a linked folder; move the file in"))
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # never read a huge file whole
+        except OSError as exc:
+            return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
+        return Source(shown, data)
+
+    def registry_source(self) -> Source:
+        path = self.root / REGISTRY
+        if path.is_symlink() or not path.is_file():
+            return Source(REGISTRY, None, Problem(REGISTRY, 1, 1, "E100", f"{REGISTRY} is missing (or a link); it lists the writers and board members, see the README"))
+        return Source(REGISTRY, path.read_bytes())
+
+    def policy(self) -> tuple[Policy, list[Problem]]:
+        options, line = plugin_options(self.root / CONFIG)
+        problems = list(validate(CONFIG, options, Located(options, {}, (line, 1)), "policy"))
+        if problems:
+            return Policy(), problems
+        return Policy.from_options(options), []
+
+    def corpus(self, paths: list[Path] | None = None, day: str | None = None) -> Corpus:
+        policy, problems = self.policy()
+        sources = [self.source(p) for p in (paths if paths is not None else self.article_paths())]
+        corpus = build(sources, self.registry_source(), policy, day or today())
+        corpus.problems[:0] = problems
+        return corpus
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold tags like !ENV or !!python/name: that only MkDocs resolves."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def plugin_options(config_path: Path) -> tuple[dict[str, Any], int]:
+    """The `editorial` plugin's options and the line they start on."""
+    try:
+        text = config_path.read_text(encoding="utf-8")
+        config = yaml.load(text, Loader=_ConfigLoader) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"cannot read {config_path.name}: {exc}") from None
+    line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip().startswith("- editorial")), 1)
+    for entry in config.get("plugins") or []:
+        if entry == "editorial":
+            return {}, line
+        if isinstance(entry, dict) and "editorial" in entry:
+            return dict(entry["editorial"] or {}), line
+    if isinstance(config.get("plugins"), dict) and "editorial" in config["plugins"]:
+        return dict(config["plugins"]["editorial"] or {}), line
+    return {}, line
