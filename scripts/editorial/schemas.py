@@ -5,6 +5,9 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import datetime as dt
+
+import fastjsonschema
 import jsonschema
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -25,3 +28,33 @@ def describe(name: str, path: tuple) -> str:
         else:
             node = node.get("properties", {}).get(part, {})
     return node.get("description", "")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+        return len(value) == 10
+    except ValueError:
+        return False
+
+
+@lru_cache(maxsize=None)
+def quick_check(name: str):
+    """A compiled yes/no validator (fastjsonschema, ~20x faster than jsonschema).
+
+    Most documents are valid, so they pass here; only those that fail are run
+    through jsonschema, which reports every error with its path. The keywords our
+    schemas use mean the same in draft-07 (all fastjsonschema knows) and 2020-12;
+    a test checks that both validators agree."""
+    schema = dict(validator(name).schema)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    compiled = fastjsonschema.compile(schema, formats={"date": _is_date})
+
+    def is_valid(data) -> bool:
+        try:
+            compiled(data)
+            return True
+        except fastjsonschema.JsonSchemaException:
+            return False
+
+    return is_valid
