@@ -1,8 +1,58 @@
-"""The `editorial` MkDocs plugin. Stub for now: the publish gate comes next."""
-from mkdocs.plugins import BasePlugin
+"""The `editorial` MkDocs plugin: hooks only; the work is in gate.py, pages.py and render.py.
 
+- gate.py    decides what is published (on_files, with the core's corpus), closes MkDocs'
+             leak paths and audits the output (issue: publish gate)
+- pages.py   generated site pages: home index by specialty, board, editorial policy
+- render.py  the article page: citations, references, trust block, JSON-LD, disclaimer
+"""
+from __future__ import annotations
+
+import os
+
+from mkdocs.plugins import BasePlugin, event_priority
+
+from . import gate, pages, render
 from .config import EditorialConfig
 
 
 class EditorialPlugin(BasePlugin[EditorialConfig]):
-    pass
+    supports_multiple_instances = False
+
+    def __init__(self):
+        super().__init__()
+        self.command = "build"
+        self.dirty = False
+        self.build: gate.Build | None = None
+
+    def on_startup(self, *, command, dirty):
+        self.command, self.dirty = command, dirty
+
+    def on_config(self, config):
+        preview = self.command == "serve" or os.environ.get("EDITORIAL_PREVIEW") == "1"
+        self.build = gate.Build.start(config, self.config, preview=preview, dirty=self.dirty)
+        return config
+
+    @event_priority(100)  # decide before any other plugin sees the files
+    def on_files(self, files, *, config):
+        files = gate.select(self.build, files, config)
+        return pages.add(self.build, files, config)
+
+    def on_nav(self, nav, *, config, files):
+        return gate.check_nav(self.build, nav, config, files)
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        return render.markdown(self.build, markdown, page, config, files)
+
+    def on_page_context(self, context, *, page, config, nav):
+        return render.context(self.build, context, page, config, nav)
+
+    def on_post_page(self, output, *, page, config):
+        return gate.post_page(self.build, output, page, config)
+
+    @event_priority(-100)  # after every other plugin has written its output
+    def on_post_build(self, *, config):
+        gate.finish(self.build, config)
+
+    def on_build_error(self, *, error):
+        if self.build is not None:
+            gate.abort(self.build)
