@@ -132,7 +132,14 @@ def _build(node: yaml.Node, path: tuple, positions: dict, offset: int) -> Any:
         return items
     if node.tag not in _CORE_TAGS:
         raise _Reject(node.start_mark.line + 1, node.start_mark.column + 1, "E109", f"YAML tag `{node.tag}` is not allowed; write a plain value")
-    value = _constructor.construct_object(node)
+    try:
+        value = _constructor.construct_object(node)
+    except (ValueError, OverflowError, ArithmeticError):
+        # 2025-02-30 looks like a date to YAML but is none, and a 5000-digit number
+        # exceeds Python's limit: keep the text as written so the schema names the field.
+        return str(node.value)
+    if isinstance(value, int) and value.bit_length() > 63:
+        return str(node.value)  # 0xfff… can be huge; no field holds such a number
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()  # JSON Schema's `format: date` checks strings
     if isinstance(value, float) and value != value:

@@ -1,0 +1,47 @@
+"""Shared fixtures: a private copy of the sample project, and the real `editorial` command.
+
+Only generic helpers live here; other test files depend on these names, so they do
+not change once committed."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's sample project (mkdocs.yml and content/) in tmp_path.
+
+    The schemas are found by the installed package itself, so they are not copied."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def run_editorial(*args: str | os.PathLike, cwd: str | os.PathLike, env: dict | None = None, timeout: float = 120) -> tuple[int, str, str]:
+    """Run `python -m editorial ARGS` in `cwd`; (exit code, stdout, stderr)."""
+    full_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-m", "editorial", *map(str, args)],
+        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def editorial(project: Path):
+    """`editorial(*args, cwd=project)`: the CLI as a subprocess, in the sample project by default."""
+
+    def run(*args: str | os.PathLike, cwd: str | os.PathLike | None = None, env: dict | None = None) -> tuple[int, str, str]:
+        return run_editorial(*args, cwd=cwd or project, env=env)
+
+    return run
