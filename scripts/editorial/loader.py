@@ -189,5 +189,6 @@ def load_registry(path: str, data: bytes) -> tuple[Registry | None, list[Problem
             github=str(entry.get("github") or ""),
             since=str(entry.get("since") or ""),
             until=str(entry.get("until") or ""),
+            bio=str(entry.get("bio") or ""),
         ))
     return Registry(path, people, located), []

