@@ -26,7 +26,10 @@ def _check_one(article: Article) -> Iterator[Problem]:
         yield Problem(article.path, article.body_line + where[0], where[1], "E501",
                       f"the answer needs a `## {GUIDELINES}` and/or `## {RESEARCH}` section{hint}")
         return
-    kinds = {r.get("id"): r.get("evidence") for r in article.references}
+    kinds: dict = {}
+    for ref in article.references:  # the first definition counts, as in the citation rule (E403 reports the repeat)
+        if isinstance(ref.get("id"), str):
+            kinds.setdefault(ref["id"], ref.get("evidence"))
     seen: set[str] = set()
     for section in found:
         line, col = line_col(masked, section.offset)
