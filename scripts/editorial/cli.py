@@ -34,7 +34,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("digest", help="print the content digest of each file, as sha256sum does")
     p.add_argument("files", nargs="+", type=Path)
     p.set_defaults(run=cmd_digest)
+
+    p = sub.add_parser("start-review", help="move a `submitted` article to `under_review`")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=cmd_start_review)
+
+    p = sub.add_parser("review", help="record a board member's review of an `under_review` article")
+    p.add_argument("file", type=Path)
+    p.add_argument("--reviewer", required=True, help="the board member's id in content/people.yml")
+    p.add_argument("--decision", required=True, choices=("approved", "changes_requested"))
+    p.add_argument("--date", type=_iso_date, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--note", help="optional free text kept with the record")
+    p.set_defaults(run=cmd_review)
+
+    p = sub.add_parser("check-transitions", help="check that every commit in base..head obeys the review workflow")
+    p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
+    p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
+    p.add_argument("--approvers", help="comma-separated GitHub logins that approved the pull request")
+    _formats(p)
+    p.set_defaults(run=cmd_check_transitions)
+
+    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry (board members own the articles)")
+    p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
+    p.set_defaults(run=cmd_codeowners)
     return parser
+
+
+def _iso_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a date; write YYYY-MM-DD") from None
 
 
 def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
@@ -56,6 +88,7 @@ def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
     if args.paths:
         wanted = {ws.rel(p) for p in named} | {"mkdocs.yml", corpus.registry.path}
         problems = [p for p in problems if p.path in wanted]
+    problems = problems + _codeowners_problems(ws, corpus)
     return _emit(problems, args.format, len(named) if args.paths else len(corpus.paths))
 
 
@@ -77,6 +110,103 @@ def cmd_digest(args: argparse.Namespace, ws: Workspace) -> int:
         else:
             print(f"{article.digest}  {path}")
     return status
+
+
+def _codeowners_problems(ws: Workspace, corpus) -> list:
+    """A committed .github/CODEOWNERS must still match the board in the registry."""
+    from . import codeowners
+
+    path = ws.root / codeowners.PATH
+    if not path.is_file():
+        return []
+    return codeowners.check(path.read_text(encoding="utf-8", errors="replace"), corpus.registry, corpus.context.today)
+
+
+def _read_article(path: Path, ws: Workspace):
+    """The article at `path` and its bytes, or None after printing why not."""
+    from .loader import load_article
+
+    source = ws.source(path if path.is_absolute() else Path.cwd() / path)
+    if source.data is None:
+        print(report.text_line(source.problem), file=sys.stderr)
+        return None, None
+    article, problems = load_article(source.path, source.data)
+    if article is None:
+        print(report.text_line(problems[0]), file=sys.stderr)
+        return None, None
+    return article, source.data
+
+
+def _write(path: Path, data: bytes) -> None:
+    path = path if path.is_absolute() else Path.cwd() / path
+    temporary = path.with_name(f".{path.name}.editorial-tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)  # atomic: never a half-written article
+
+
+def cmd_start_review(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import edit
+
+    article, data = _read_article(args.file, ws)
+    if article is None:
+        return PROBLEMS
+    try:
+        edit.plan_start_review(article)
+        _write(args.file, edit.set_status(data, article, "under_review"))
+    except edit.EditError as exc:
+        print(f"editorial: {exc}", file=sys.stderr)
+        return PROBLEMS
+    print(f"{article.path}: review_status submitted -> under_review")
+    return OK
+
+
+def cmd_review(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import edit
+    from .model import today
+
+    article, data = _read_article(args.file, ws)
+    if article is None:
+        return PROBLEMS
+    corpus = ws.corpus([])  # the registry and the policy, no articles
+    blocking = [p for p in corpus.problems if p.is_error and p.path in ("mkdocs.yml", corpus.registry.path)]
+    if blocking:
+        print(report.render(blocking, "text", 0), file=sys.stderr)
+        return PROBLEMS
+    try:
+        plan = edit.plan_review(article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note)
+        _write(args.file, edit.add_review(data, article, plan.record, plan.status, plan.next_review))
+    except edit.EditError as exc:
+        print(f"editorial: {exc}", file=sys.stderr)
+        return PROBLEMS
+    moved = f", next_review {plan.next_review}" if plan.next_review else ""
+    print(f"{article.path}: {args.decision} by {args.reviewer} recorded; review_status {article.status} -> {plan.status}{moved}")
+    return OK
+
+
+def cmd_check_transitions(args: argparse.Namespace, ws: Workspace) -> int:
+    from .history import check_range
+
+    approvers = None if args.approvers is None else args.approvers.split(",")
+    result = check_range(ws.root, args.base, args.head, approvers)
+    return _emit(result.problems, args.format, result.files, result.notes)
+
+
+def cmd_codeowners(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import codeowners
+
+    corpus = ws.corpus([])
+    blocking = [p for p in corpus.problems if p.is_error and p.path == corpus.registry.path]
+    if blocking:
+        print(report.render(blocking, "text", 0), file=sys.stderr)
+        return PROBLEMS
+    path = ws.root / codeowners.PATH
+    if args.check:
+        current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        return _emit(codeowners.check(current, corpus.registry, corpus.context.today), "text", 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(codeowners.generate(corpus.registry, corpus.context.today), encoding="utf-8")
+    print(f"wrote {codeowners.PATH}")
+    return OK
 
 
 def _under(path: Path, folder: Path) -> bool:

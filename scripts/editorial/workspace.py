@@ -114,9 +114,19 @@ def plugin_options(config_path: Path) -> tuple[dict[str, Any], int]:
     """The `editorial` plugin's options and the line they start on."""
     try:
         text = config_path.read_text(encoding="utf-8")
-        config = yaml.load(text, Loader=_ConfigLoader) or {}
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise WorkspaceError(f"cannot read {config_path.name}: {exc}") from None
+    return plugin_options_from_text(text, config_path.name)
+
+
+def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, Any], int]:
+    """The same, from the text of a config (e.g. as git holds it at some commit)."""
+    try:
+        config = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as exc:
+        raise WorkspaceError(f"cannot read {name}: {exc}") from None
+    if not isinstance(config, dict):
+        raise WorkspaceError(f"cannot read {name}: it is not a YAML mapping")
     line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip().startswith("- editorial")), 1)
     for entry in config.get("plugins") or []:
         if entry == "editorial":

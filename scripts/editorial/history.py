@@ -1,0 +1,291 @@
+"""The git adapter: the commits of a range, the articles each one changes, and blobs.
+
+Three git processes answer a whole range, whatever its length: `rev-list` for the
+commits, one `diff-tree --stdin` for what every commit changed under
+content/articles (with rename detection), and one `cat-file --batch` for file
+contents. The cost grows with the commits and files changed, not with the corpus.
+Anything git cannot answer is a `GitError` (exit 2): a wrong "pass" is never an
+option, so an unknown ref or a shallow clone missing the base stops the check.
+"""
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import transitions
+from .loader import load_registry
+from .model import Context, Policy, Problem, Registry, today
+from .rules.schema import validate
+from .model import Located
+from .workspace import CONFIG, REGISTRY, WorkspaceError, plugin_options_from_text
+
+ARTICLES = "content/articles/"
+_NULL_SHA = "0" * 40
+
+
+class GitError(WorkspaceError):
+    """git cannot answer the question; the command cannot run (exit 2)."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One article file changed by a commit: paths and blob ids (None: absent)."""
+
+    status: str  # A added, M modified, D deleted, R renamed (git's letter)
+    old_path: str | None
+    new_path: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass
+class CommitChanges:
+    sha: str
+    parents: list[str]
+    changes: list[FileChange] = field(default_factory=list)
+    note: str = ""  # what the reader should know about how this commit was judged
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+
+class Repository:
+    """A git repository, read through long-lived git processes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._batch: subprocess.Popen | None = None
+        top = self._git("rev-parse", "--show-toplevel", what="find the git repository").strip()
+        self.root = Path(top)
+
+    # -- plumbing --------------------------------------------------------------
+    def _git(self, *args: str, what: str, stdin: bytes | None = None) -> str:
+        try:
+            done = subprocess.run(["git", *args], cwd=self.root, input=stdin, capture_output=True, check=False)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"cannot {what}: {detail[-1] if detail else 'git failed'}")
+        return done.stdout.decode("utf-8", "surrogateescape")
+
+    def resolve(self, ref: str, role: str) -> str:
+        """The commit `ref` names, or a GitError that says how to get it."""
+        if not ref or ref.startswith("-"):
+            raise GitError(f"--{role} needs a commit, branch or tag, got `{ref}`")
+        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                              cwd=self.root, capture_output=True, check=False)
+        if done.returncode != 0:
+            hint = " (a shallow clone: fetch the whole history, e.g. `actions/checkout` with `fetch-depth: 0`)" if self.is_shallow() else ""
+            raise GitError(f"--{role} `{ref}` is not a commit in this repository{hint}; check the name, or `git fetch` the branch first")
+        return done.stdout.decode().strip()
+
+    def is_shallow(self) -> bool:
+        return self._git("rev-parse", "--is-shallow-repository", what="inspect the repository").strip() == "true"
+
+    def blob(self, spec: str) -> bytes | None:
+        """Contents of a blob id or `rev:path`; None when it does not exist."""
+        if self._batch is None:
+            self._batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self._batch.stdin and self._batch.stdout
+        if "\n" in spec:
+            return None
+        self._batch.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        self._batch.stdin.flush()
+        header = self._batch.stdout.readline()
+        if not header:
+            raise GitError("git cat-file stopped answering")
+        parts = header.split()
+        if len(parts) != 3 or parts[-1] == b"missing":
+            return None  # "<spec> missing" (or "ambiguous")
+        size = int(parts[2])
+        data = self._batch.stdout.read(size)
+        self._batch.stdout.read(1)  # the newline after the contents
+        return data if parts[1] == b"blob" else None
+
+    def blob_id(self, rev: str, path: str) -> str | None:
+        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"],
+                              cwd=self.root, capture_output=True, check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def close(self) -> None:
+        if self._batch is not None:
+            if self._batch.stdin:
+                self._batch.stdin.close()
+            self._batch.wait(timeout=10)
+            self._batch = None
+
+    def __enter__(self) -> "Repository":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the range ---------------------------------------------------------------
+    def commits(self, base: str, head: str) -> list[CommitChanges]:
+        """Every commit in base..head, parents first, with the articles it changed."""
+        self._require_merge_base(base, head)
+        listing = self._git("rev-list", "--reverse", "--topo-order", "--parents", f"{base}..{head}", what=f"list the commits in {base[:10]}..{head[:10]}")
+        commits = []
+        for line in listing.splitlines():
+            sha, *parents = line.split()
+            commits.append(CommitChanges(sha, parents))
+        self._refuse_shallow(commits)
+        if not commits:
+            return commits
+        by_sha = {c.sha: c for c in commits}
+        # One diff-tree for the whole range: "<commit> <first parent>" lines make it
+        # diff a merge against its first parent; a root commit diffs against nothing.
+        request = "".join(f"{c.sha} {c.parents[0]}\n" if c.parents else f"{c.sha}\n" for c in commits)
+        raw = self._git("diff-tree", "--stdin", "-r", "-M", "-z", "--root",
+                        "--", ARTICLES, what="list the changed articles", stdin=request.encode())
+        for sha, change in _parse_diff_tree(raw):
+            by_sha[sha].changes.append(change)
+        for commit in commits:
+            if len(commit.parents) > 1:
+                self._judge_merge_by_first_parent(commit)
+        return commits
+
+    def _require_merge_base(self, base: str, head: str) -> None:
+        done = subprocess.run(["git", "merge-base", base, head], cwd=self.root, capture_output=True, check=False)
+        if done.returncode != 0:
+            shallow = " and the clone is shallow: fetch the whole history (`fetch-depth: 0`)" if self.is_shallow() else ""
+            raise GitError(f"{base[:10]} and {head[:10]} share no history{shallow}; --base must be an ancestor of the branch, e.g. origin/main")
+
+    def _refuse_shallow(self, commits: list[CommitChanges]) -> None:
+        if not self.is_shallow():
+            return
+        grafts_path = self._git("rev-parse", "--git-path", "shallow", what="inspect the shallow clone").strip()
+        path = Path(grafts_path) if Path(grafts_path).is_absolute() else self.root / grafts_path
+        try:
+            grafts = set(path.read_text().split())
+        except OSError:
+            grafts = set()
+        cut = [c.sha[:10] for c in commits if c.sha in grafts]
+        if cut:
+            raise GitError(f"the clone is shallow and the history stops at {cut[0]} inside the range; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)")
+
+    def _judge_merge_by_first_parent(self, commit: CommitChanges) -> None:
+        """A merge is diffed against its first parent. A file the merge takes unchanged
+        from another parent was judged in that parent's own history (in the range,
+        or already on the base branch), so only files that differ from every
+        parent, conflict resolutions, are judged here."""
+        kept = []
+        for change in commit.changes:
+            path = change.new_path or change.old_path or ""
+            blob = change.new_blob
+            if any(self.blob_id(parent, path) == blob for parent in commit.parents[1:]):
+                continue
+            kept.append(change)
+        taken = len(commit.changes) - len(kept)
+        commit.changes = kept
+        commit.note = (f"commit {commit.short} is a merge: judged against its first parent {commit.parents[0][:10]}; "
+                       f"{taken} article file(s) taken unchanged from the merged branch were judged in that branch's history")
+
+
+def _parse_diff_tree(raw: str):
+    """(commit, FileChange) pairs from `diff-tree --stdin -z` output."""
+    tokens = raw.split("\0")
+    sha = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if not token:
+            continue
+        if not token.startswith(":"):
+            sha = token.strip()
+            continue
+        _old_mode, _new_mode, old_blob, new_blob, status = token[1:].split()
+        letter = status[0]
+        if letter in "RC":
+            old_path, new_path = tokens[i], tokens[i + 1]
+            i += 2
+        else:
+            old_path = new_path = tokens[i]
+            i += 1
+        if letter == "C":  # a copy is a new file as far as the workflow is concerned
+            letter, old_path, old_blob = "A", None, _NULL_SHA
+        if letter == "A":
+            old_path = None
+        if letter == "D":
+            new_path = None
+        if letter == "T":
+            letter = "M"
+        yield sha, FileChange(letter, old_path if old_path else None, new_path if new_path else None,
+                              None if old_blob == _NULL_SHA else old_blob,
+                              None if new_blob == _NULL_SHA else new_blob)
+
+
+@dataclass
+class RangeResult:
+    problems: list[Problem]
+    notes: list[str]
+    commits: int
+    files: int
+
+
+def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[str] | None,
+                day: str | None = None) -> RangeResult:
+    """Judge every article change of every commit in base..head (see transitions)."""
+    day = day or today()
+    with Repository(root) as repo:
+        base = repo.resolve(base_ref, "base")
+        head = repo.resolve(head_ref, "head")
+        notes: list[str] = []
+        problems: list[Problem] = []
+        base_ctx = _context_at(repo, base, "base", day, notes, problems)
+        head_ctx = _context_at(repo, head, "head", day, notes, problems)
+        if base_ctx is None:
+            base_ctx = Context(Registry(REGISTRY, {}), head_ctx.policy if head_ctx else Policy(), day)
+        if head_ctx is None:
+            head_ctx = base_ctx
+        judges = transitions.judges(base_ctx, head_ctx, approvers)
+        commits = repo.commits(base, head)
+        carried: dict = {}
+        files: set[str] = set()
+        for commit in commits:
+            changes = []
+            for change in commit.changes:
+                if not any(p and p.endswith(".md") for p in (change.old_path, change.new_path)):
+                    continue
+                old = transitions.Version(change.old_path, repo.blob(change.old_blob) if change.old_blob else None)
+                new = transitions.Version(change.new_path, repo.blob(change.new_blob) if change.new_blob else None)
+                changes.append((old, new))
+                files.add(change.new_path or change.old_path or "")
+            problems.extend(transitions.check_commit(commit.short, changes, judges, carried))
+            if commit.note:
+                notes.append(commit.note)
+        if not commits:
+            notes.append(f"no commits in {base_ref}..{head_ref}: nothing to check")
+        if approvers is None:
+            notes.append("approver check skipped: no --approvers given, so review records were not matched to the pull request's approving GitHub reviewers")
+        return RangeResult(problems, notes, len(commits), len(files))
+
+
+def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str], problems: list[Problem]) -> Context | None:
+    """Registry and policy as committed at `rev` (never the working tree)."""
+    config = repo.blob(f"{rev}:{CONFIG}")
+    registry_data = repo.blob(f"{rev}:{REGISTRY}")
+    if config is None or registry_data is None:
+        missing = CONFIG if config is None else REGISTRY
+        notes.append(f"{role} commit {rev[:10]} has no {missing}: no reviewer can be confirmed against it")
+        return None
+    try:
+        options, line = plugin_options_from_text(config.decode("utf-8"), CONFIG)
+    except (WorkspaceError, UnicodeDecodeError) as exc:
+        problems.append(Problem(CONFIG, 1, 1, "E911", f"cannot read {CONFIG} at the {role} commit {rev[:10]}: {exc}"))
+        return None
+    policy_problems = list(validate(CONFIG, options, Located(options, {}, (line, 1)), "policy"))
+    if policy_problems:
+        problems.extend(policy_problems)
+        return None
+    registry, reg_problems = load_registry(REGISTRY, registry_data)
+    if registry is None:
+        notes.append(f"{REGISTRY} cannot be read at the {role} commit {rev[:10]}: no reviewer can be confirmed against it")
+        registry = Registry(REGISTRY, {})
+    return Context(registry, Policy.from_options(options), day)
