@@ -47,7 +47,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         return render.context(self.build, context, page, config, nav)
 
     def on_post_page(self, output, *, page, config):
-        return gate.post_page(self.build, output, page, config)
+        output = gate.post_page(self.build, output, page, config)
+        return render.check_page(self.build, output, page, config)  # the disclaimer is in the HTML
 
     @event_priority(-100)  # after every other plugin has written its output
     def on_post_build(self, *, config):

@@ -1,9 +1,311 @@
-"""The article page. Placeholder: filled in by the article-page work."""
+"""The article page: numbered citations, References, trust block, stepper, JSON-LD, disclaimer.
+
+MkDocs adapter around the pure pieces (citations.py, jsonld.py, disclaimer.py, workflow.py):
+`markdown` rewrites citations in the body (and fills the home and about pages), `context`
+hands the template `partials/editorial-article.html` everything it shows as one value,
+and `check_page` fails the build when a rendered article page lacks the disclaimer.
+What the template shows is not in `page.content`, so the search index holds the answer
+and its body, not the trust block or the disclaimer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import escape
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+from .. import citations, disclaimer, jsonld, workflow
+from ..model import Article, Person, Policy
+from . import pages
+
+log = logging.getLogger("mkdocs.plugins.editorial")
+
+HOME = "index.md"
+ABOUT = "about.md"
+DISCLAIMER_SLOT = "<!-- editorial:disclaimer -->"
+STEPS = (("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved"))
+CACHE_DIR = Path(".cache") / "editorial" / "references"
 
 
-def markdown(build, markdown, page, config, files):
-    return markdown
+# -- what this module remembers during one build -----------------------------------
+
+@dataclass
+class _State:
+    corpus: Any = None  # only when the gate did not load one (see corpus())
+    by_src: dict[str, Article] | None = None
+    numbered: dict[str, citations.Numbered] = field(default_factory=dict)
+    cache: MutableMapping | None = None
 
 
-def context(build, context, page, config, nav):
+def _state(build) -> _State:
+    # Kept on the Build instance itself so that a new build (mkdocs serve) starts afresh.
+    return vars(build).setdefault("_render_state", _State())
+
+
+def corpus(build, config):
+    """The corpus the gate judged; loaded here only if the gate has not (a bare build)."""
+    if getattr(build, "corpus", None) is not None:
+        return build.corpus
+    state = _state(build)
+    if state.corpus is None:
+        from ..workspace import Workspace  # the file-system adapter, as the CLI uses it
+
+        state.corpus = Workspace(Path(config.config_file_path).resolve().parent).corpus()
+    return state.corpus
+
+
+def policy(build, config) -> Policy:
+    found = corpus(build, config)
+    context = getattr(found, "context", None)
+    return context.policy if context is not None else Policy.from_options(dict(build.options))
+
+
+def _src_uri(article: Article, docs_dir: str) -> str:
+    docs = Path(docs_dir).name
+    return article.path[len(docs) + 1:] if article.path.startswith(docs + "/") else article.path
+
+
+def article_for(build, page, config) -> Article | None:
+    """The Article behind a page, matched by its source path (content/<src_uri>)."""
+    state = _state(build)
+    if state.by_src is None:
+        state.by_src = {_src_uri(a, config.docs_dir): a for a in corpus(build, config).articles}
+    return state.by_src.get(page.file.src_uri)
+
+
+def published(build, config) -> list[Article]:
+    """The articles this build publishes: the gate's decision, or the core's when there is no gate."""
+    if getattr(build, "corpus", None) is not None:
+        return list(build.published.values())
+    return corpus(build, config).published()
+
+
+# -- on_page_markdown -----------------------------------------------------------------
+
+def markdown(build, markdown: str, page, config, files) -> str:
+    src = page.file.src_uri
+    if src == HOME:
+        return markdown.rstrip("\n") + "\n\n" + home_listing(build, page, config, files) + "\n"
+    if src == ABOUT:
+        return markdown.replace(DISCLAIMER_SLOT, disclaimer_markdown())
+    article = article_for(build, page, config)
+    if article is None:
+        return markdown
+    numbered = citations.number(markdown, [r.get("id") for r in article.references])
+    _state(build).numbered[src] = numbered
+    return numbered.body
+
+
+def disclaimer_markdown() -> str:
+    return (f'<div class="editorial-disclaimer-text" markdown>\n\n**For healthcare professionals.** {escape(disclaimer.CLINICIAN)}\n\n'
+            f"**For patients and caregivers.** {escape(disclaimer.PATIENT)}\n\n</div>")
+
+
+def home_listing(build, page, config, files) -> str:
+    items = []
+    for article in published(build, config):
+        file = files.get_file_from_path(_src_uri(article, config.docs_dir))
+        if file is not None:
+            items.append((article, get_relative_url(file.url, page.file.url)))
+    return pages.listing(items)
+
+
+# -- on_page_context ------------------------------------------------------------------
+
+@dataclass
+class Step:
+    label: str
+    state: str  # done | current | todo
+
+
+@dataclass
+class ArticleView:
+    """Everything partials/editorial-article.html shows, already escaped where it is HTML."""
+
+    title: str
+    description: str
+    patient_summary: str
+    for_patients: bool
+    steps: list[Step]
+    status: str
+    preview: bool
+    reviewers: list[Person]
+    authors: list[Person]
+    conflicts: str
+    updated: str
+    last_reviewed: str
+    next_review: str
+    overdue: bool
+    specialties: list[str]
+    references_html: str
+    suggest_url: str
+    jsonld: str
+    disclaimer_title: str = disclaimer.TITLE
+    disclaimer_clinician: str = disclaimer.CLINICIAN
+    disclaimer_patient: str = disclaimer.PATIENT
+
+
+def context(build, context: dict, page, config, nav) -> dict:
+    article = article_for(build, page, config)
+    if article is not None:
+        context["editorial_article"] = view(build, article, page, config)
     return context
+
+
+def view(build, article: Article, page, config) -> ArticleView:
+    found = corpus(build, config)
+    ctx = found.context
+    meta = article.meta
+    editorial = page.meta.get("editorial") if isinstance(page.meta.get("editorial"), dict) else {}
+    preview = bool(editorial.get("preview", build.preview))
+    status = str(editorial.get("status", article.status)) if preview else "approved"
+
+    numbered = _state(build).numbered.get(page.file.src_uri) or citations.number(article.body, [r.get("id") for r in article.references])
+    entries = _references(build, config, article.references, numbered.order)
+    refs_by_key = {str(r.get("id")): r for r in article.references}
+    reviewers = [p for p in (ctx.registry.get(i) for i in workflow.approvers(article, ctx)) if p is not None]
+    authors = [p for p in (ctx.registry.get(i) for i in article.authors) if p is not None]
+    last_reviewed = workflow.last_approval_date(article, ctx)
+    next_review = _text(meta.get("next_review"))
+    audience = meta.get("audience") if isinstance(meta.get("audience"), list) else []
+
+    data = jsonld.medical_web_page(
+        article, url=page.canonical_url or "", authors=authors, reviewers=reviewers,
+        last_reviewed=last_reviewed, ordered_refs=[refs_by_key[e.key] for e in entries],
+    )
+    return ArticleView(
+        title=article.title,
+        description=_text(meta.get("description")),
+        patient_summary=_text(meta.get("patient_summary")) if "patient" in audience else "",
+        for_patients="patient" in audience,
+        steps=stepper(status),
+        status=status,
+        preview=preview,
+        reviewers=reviewers,
+        authors=authors,
+        conflicts=_text(meta.get("conflicts")) or "none",
+        updated=_text(meta.get("updated")),
+        last_reviewed=last_reviewed,
+        next_review=next_review,
+        overdue=bool(next_review) and next_review < ctx.today,
+        specialties=[pages.specialty_name(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
+        references_html=citations.references_html(entries),
+        suggest_url=suggest_url(policy(build, config).repo_url or config.repo_url or "", article, page),
+        jsonld=jsonld.script_text(data),
+    )
+
+
+def stepper(status: str) -> list[Step]:
+    keys = [k for k, _ in STEPS]
+    current = keys.index(status) if status in keys else 0
+    return [Step(label, "done" if i < current else "current" if i == current else "todo") for i, (_, label) in enumerate(STEPS)]
+
+
+def suggest_url(repo_url: str, article: Article, page) -> str:
+    """A prefilled new issue in the publisher's repository; empty when there is none."""
+    repo = repo_url.strip().rstrip("/")
+    if not repo.startswith(("https://", "http://")):
+        return ""
+    where = page.canonical_url or page.file.src_uri
+    body = (f"Article: {article.title}\nPage: {where}\nArticle id: {article.id}\n\n"
+            "What is wrong or out of date:\n\n\nThe source that shows it (DOI, PubMed id or guideline):\n")
+    return f"{repo}/issues/new?" + urlencode({"title": f"Correction: {article.title}", "body": body})
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _references(build, config, refs: list[dict], order: list[str]) -> list[citations.Entry]:
+    state = _state(build)
+    if state.cache is None:
+        state.cache = DiskCache(Path(config.config_file_path).resolve().parent / CACHE_DIR)
+    style = policy(build, config).citation_style or citations.DEFAULT_STYLE
+    try:
+        return citations.references(refs, order, style, state.cache)
+    except citations.StyleError as exc:
+        raise PluginError(f"mkdocs.yml: editorial plugin option `citation_style`: {exc}") from None
+
+
+# -- on_post_page ---------------------------------------------------------------------
+
+def check_page(build, output: str, page, config) -> str:
+    """Fail the build if an article page was rendered without the medical disclaimer.
+
+    It would go missing through a template override mistake, so the rendered HTML is
+    what is checked: the disclaimer element and both versions of its words."""
+    if article_for(build, page, config) is None:
+        return output
+    missing = [name for name, text in (("the disclaimer element", disclaimer.MARKER),
+                                       ("the clinician disclaimer", str(escape(disclaimer.CLINICIAN))),
+                                       ("the patient disclaimer", str(escape(disclaimer.PATIENT)))) if text not in output]
+    if missing:
+        raise PluginError(
+            f"{config.docs_dir}/{page.file.src_uri}: the rendered page lacks {', '.join(missing)}; "
+            "every article page must show the medical disclaimer. Check overrides/main.html and "
+            "overrides/partials/editorial-article.html (the disclaimer comes from scripts/editorial/disclaimer.py)")
+    return output
+
+
+# -- the references cache --------------------------------------------------------------
+
+_MEMORY: dict[str, list[str]] = {}  # shared by the builds of one process (mkdocs serve)
+
+
+class DiskCache(MutableMapping):
+    """Rendered references by content hash: in memory, and as JSON files under .cache/editorial/.
+
+    Only an optimisation: a file that cannot be read or written is ignored (and rendered again)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def __getitem__(self, key: str) -> list[str]:
+        if key in _MEMORY:
+            return _MEMORY[key]
+        try:
+            value = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise KeyError(key) from None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise KeyError(key)
+        _MEMORY[key] = value
+        return value
+
+    def __setitem__(self, key: str, value: list[str]) -> None:
+        _MEMORY[key] = value
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, delete=False, suffix=".tmp") as handle:
+                json.dump(value, handle)
+            os.replace(handle.name, self._path(key))  # atomic: a parallel build never reads half a file
+        except OSError as exc:
+            log.debug("editorial: references cache not written (%s); it is only an optimisation", exc)
+
+    def __delitem__(self, key: str) -> None:
+        _MEMORY.pop(key, None)
+        self._path(key).unlink(missing_ok=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_MEMORY)
+
+    def __len__(self) -> int:
+        return len(_MEMORY)
