@@ -85,7 +85,11 @@ def parse_yaml(path: str, text: str, first_line: int = 1) -> tuple[Located | Non
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + first_line, mark.column + 1) if mark else (first_line, 1)
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        hint = "; use spaces, not tabs, to indent" if "\t" in what or "tab" in what else "; check the indentation and quote values that contain `:` or `#`"
+        # libyaml's message does not say "tab"; the offending line does
+        lines = text.split("\n")
+        offending = lines[mark.line] if mark and mark.line < len(lines) else ""
+        tabbed = "\t" in what or "tab" in what or "\t" in offending
+        hint = "; the line contains a tab: use spaces, not tabs, to indent" if tabbed else "; check the indentation and quote values that contain `:` or `#`"
         return None, [Problem(path, line, col, "E106", f"YAML syntax error: {what}{hint}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, first_line, 1, "E106", f"YAML error: {exc}")]
@@ -160,7 +164,7 @@ def load_article(path: str, data: bytes) -> tuple[Article | None, list[Problem]]
     if located is None:
         return None, problems
     if not isinstance(located.data, dict):
-        kind = "empty" if located.data is None else f"a {type(located.data).__name__}"
+        kind = "empty" if located.data is None else ("a list" if isinstance(located.data, list) else "a single value")
         return None, [Problem(path, 2, 1, "E110", f"front matter is {kind}, not a set of `key: value` fields; see the writer's guide for the fields an article needs")]
     meta = located.data
     return Article(path, meta, body, body_line, located, content_digest(meta, body)), []
