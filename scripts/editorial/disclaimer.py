@@ -11,7 +11,7 @@ TITLE = "Medical disclaimer"
 CLINICIAN = (
     "This answer summarises published guidelines and research for healthcare professionals. "
     "It supports, and does not replace, your own clinical judgment: apply it in light of the "
-    "individual patient, local protocols and any evidence published after the review date shown above. "
+    "individual patient, local protocols and any evidence published since the article was last reviewed. "
     "It is not a treatment protocol, and the publisher accepts no responsibility for decisions "
     "taken on the strength of it."
 )
@@ -25,4 +25,4 @@ PATIENT = (
 
 # What the build looks for in every rendered article page (see render.check_page): the
 # element and the words, so a template that drops either fails the build.
-MARKER = 'id="medical-disclaimer"'
+MARKER = 'data-editorial-disclaimer-block'

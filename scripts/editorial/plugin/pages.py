@@ -86,9 +86,9 @@ def board_markdown(registry: Registry, today: str) -> str:
     out = [
         "---", "title: Medical Advisory Board", "---", "",
         "# Medical Advisory Board", "",
-        "Every article on this site is checked by at least one member of the board before it is",
-        "published. Members review the article against the sources it cites and do not review",
-        "articles they wrote. See [how articles are reviewed](editorial-policy.md).", "",
+        "Every article on this site is checked by members of the board before it is published.",
+        "Members review an article against the sources it cites and never approve an article",
+        "they wrote. See [how articles are reviewed](editorial-policy.md).", "",
         "## Current members", "",
     ]
     out.extend(_member(p) for p in current)
@@ -147,9 +147,10 @@ longer counts and the article has to be reviewed again.
 
 ## Quorum
 
-An article is published only when <span class="editorial-policy-value" id="policy-min-approvals">{n}</span>
-approval(s) are on record: {approvals}, each a board member on the day they approved and none of
-them an author of the article. {specialty}
+An article is published only when it has been approved by {approvals}
+(quorum: <span class="editorial-policy-value" id="policy-min-approvals">{n}</span>). Each of them
+must be serving on the board on the day of the approval, and none of them may be an author of the
+article. {specialty}
 
 ## Review interval
 

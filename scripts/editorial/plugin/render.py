@@ -129,6 +129,23 @@ class Step:
     state: str  # done | current | todo
 
 
+@dataclass(frozen=True)
+class Day:
+    iso: str  # machine-readable, for <time datetime>
+    text: str  # what a reader sees: 9 June 2026
+
+    @classmethod
+    def of(cls, iso: str) -> "Day":
+        try:
+            d = dt.date.fromisoformat(iso)
+        except ValueError:
+            return cls(iso, iso)
+        return cls(iso, f"{d.day} {d.strftime('%B')} {d.year}")
+
+    def __bool__(self) -> bool:
+        return bool(self.iso)
+
+
 @dataclass
 class ArticleView:
     """Everything partials/editorial-article.html shows, already escaped where it is HTML."""
@@ -143,9 +160,9 @@ class ArticleView:
     reviewers: list[Person]
     authors: list[Person]
     conflicts: str
-    updated: str
-    last_reviewed: str
-    next_review: str
+    updated: Day
+    last_reviewed: Day
+    next_review: Day
     overdue: bool
     specialties: list[str]
     references_html: str
@@ -195,9 +212,9 @@ def view(build, article: Article, page, config) -> ArticleView:
         reviewers=reviewers,
         authors=authors,
         conflicts=_text(meta.get("conflicts")) or "none",
-        updated=_text(meta.get("updated")),
-        last_reviewed=last_reviewed,
-        next_review=next_review,
+        updated=Day.of(_text(meta.get("updated"))),
+        last_reviewed=Day.of(last_reviewed),
+        next_review=Day.of(next_review),
         overdue=bool(next_review) and next_review < ctx.today,
         specialties=[pages.specialty_name(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
         references_html=citations.references_html(entries),

@@ -1,0 +1,193 @@
+"""The article page of the built sample site: trust block, stepper, citations, JSON-LD, disclaimer.
+
+One real `mkdocs build` of a copy of the sample project per module; every approved article's
+HTML is checked. A second build proves the build fails when a template loses the disclaimer."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from editorial import disclaimer, workflow
+from site_html import approved_articles, copy_project, mkdocs_build, page, parse
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("article-page") / "project")
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    articles, corpus = approved_articles(project)
+    assert articles, "the sample content must have at least one approved article"
+    return project, project / "site", articles, corpus
+
+
+def _url(article) -> str:
+    return f"articles/{article.slug}"
+
+
+def test_every_approved_article_shows_both_disclaimers(built):
+    _, site, articles, _ = built
+    for article in articles:
+        doc = page(site, _url(article))
+        block = doc.find("aside", id="medical-disclaimer")
+        assert block is not None, article.path
+        assert block.find("p", data_editorial_disclaimer="clinician").text() == disclaimer.CLINICIAN
+        assert block.find("p", data_editorial_disclaimer="patient").text() == disclaimer.PATIENT
+
+
+def test_trust_block_names_reviewers_with_credentials_and_three_dates(built):
+    _, site, articles, corpus = built
+    logins = {p.github for p in corpus.registry.people.values() if p.github}
+    for article in articles:
+        html = (site / _url(article) / "index.html").read_text(encoding="utf-8")
+        doc = parse(html)
+        trust = doc.find("aside", class_="editorial-trust")
+        assert "Reviewed by the Medical Advisory Board" in trust.text()
+        shown = [li.text().strip() for li in trust.find_all("li", class_="editorial-reviewer")]
+        expected = [corpus.registry.get(i).display for i in workflow.approvers(article, corpus.context)]
+        assert shown == expected and expected
+        dates = {dd.attrs["class"]: dd.find("time").attrs["datetime"] for dd in trust.find_all("dd")}
+        assert dates == {
+            "editorial-date-updated": article.meta["updated"],
+            "editorial-date-reviewed": workflow.last_approval_date(article, corpus.context),
+            "editorial-date-next": article.meta["next_review"],
+        }
+        assert "Disclosures:" in trust.text()
+        assert trust.find("a", href="../../editorial-policy/") is not None
+        for login in logins:  # GitHub logins confirm reviews; they are never published
+            assert login not in html
+
+
+def test_stepper_marks_approved_as_the_current_step(built):
+    _, site, articles, _ = built
+    for article in articles:
+        steps = page(site, _url(article)).find("nav", class_="editorial-stepper").find_all("li")
+        assert [s.text().strip() for s in steps] == ["Submitted", "Under review", "Approved"]
+        assert [s.attrs.get("aria-current") for s in steps] == [None, None, "step"]
+
+
+def test_citations_are_numbered_by_first_appearance_and_link_to_references(built):
+    _, site, articles, _ = built
+    for article in articles:
+        doc = page(site, _url(article))
+        entries = doc.find("section", class_="editorial-references").find_all("li")
+        by_id = {li.attrs["id"]: int(li.attrs["value"]) for li in entries}
+        assert sorted(by_id.values()) == list(range(1, len(entries) + 1))
+        links = [a for sup in doc.find("div", class_="editorial-body").find_all("sup", class_="citation") for a in sup.find_all("a")]
+        assert links, article.path
+        first_seen: list[int] = []
+        for a in links:
+            target = a.attrs["href"].removeprefix("#")
+            assert target in by_id, f"{a.attrs['href']} has no entry in the References list"
+            assert int(a.text()) == by_id[target]
+            if by_id[target] not in first_seen:
+                first_seen.append(by_id[target])
+        assert first_seen == list(range(1, len(first_seen) + 1))
+        # the order of first citation in the source is the order of the list
+        keys = list(dict.fromkeys(re.findall(r"@([A-Za-z0-9_]+)", " ".join(re.findall(r"\[[^\]]*@[^\]]*\]", article.body)))))
+        assert [f"ref-{k}" for k in keys] == [li.attrs["id"] for li in entries][: len(keys)]
+
+
+def test_doi_and_pubmed_links(built):
+    _, site, articles, _ = built
+    checked = 0
+    for article in articles:
+        doc = page(site, _url(article))
+        for ref in article.references:
+            li = doc.find("li", id=f"ref-{ref['id']}")
+            hrefs = [a.attrs["href"] for a in li.find_all("a")]
+            if "DOI" in ref:
+                assert f"https://doi.org/{ref['DOI']}" in hrefs
+                checked += 1
+            if "PMID" in ref:
+                assert f"https://pubmed.ncbi.nlm.nih.gov/{ref['PMID']}/" in hrefs
+        assert all(h.startswith("https://") for li in doc.find_all("li") for h in [a.attrs.get("href", "") for a in li.find_all("a")] if "doi" in h)
+    assert checked
+
+
+def test_json_ld_parses_with_review_data(built):
+    _, site, articles, corpus = built
+    for article in articles:
+        scripts = page(site, _url(article)).find_all("script", type="application/ld+json")
+        assert len(scripts) == 1
+        data = json.loads(scripts[0].text())
+        assert data["@type"] == "MedicalWebPage"
+        assert data["name"] == article.title
+        assert data["lastReviewed"] == workflow.last_approval_date(article, corpus.context)
+        reviewers = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
+        assert data["reviewedBy"] == [{"@type": "Person", "name": p.name, "honorificSuffix": p.credentials} for p in reviewers]
+        assert data["dateModified"] == article.meta["updated"]
+        assert len(data["citation"]) == len(article.references)
+
+
+def test_answer_summaries_are_in_the_page_and_the_trust_block_is_not_searchable(built):
+    _, site, articles, _ = built
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    index = json.dumps([d for d in docs if d["location"].startswith("articles/")])
+    assert "articles/" in index
+    assert disclaimer.CLINICIAN[:60] not in index and disclaimer.PATIENT[:60] not in index
+    assert "Reviewed by the Medical Advisory Board" not in index
+    for article in articles:
+        doc = page(site, _url(article))
+        assert doc.find("h1").text() == article.title
+        clinician = doc.find("div", data_editorial_summary="clinician")
+        assert " ".join(article.meta["description"].split()) in " ".join(clinician.text().split())
+        assert doc.find("fieldset", data_editorial_picker="") is not None
+        assert article.slug in index  # the body itself is searchable
+
+
+def test_no_correction_link_without_a_repository(built):
+    _, site, articles, _ = built
+    for article in articles:
+        assert "Suggest a correction" not in (site / _url(article) / "index.html").read_text(encoding="utf-8")
+
+
+def test_references_cache_lives_outside_content_and_site(built):
+    project, site, _, _ = built
+    cached = list((project / ".cache" / "editorial").rglob("*.json"))
+    assert cached
+    assert not list((project / "content").rglob("*.json")) and not (site / ".cache").exists()
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory):
+    """The sample with a repository URL and an overdue review (next_review is not in the digest)."""
+    project = copy_project(tmp_path_factory.mktemp("article-variant") / "project")
+    config = project / "mkdocs.yml"
+    config.write_text("repo_url: https://github.com/example-org/answers\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    articles, corpus = approved_articles(project)
+    article = articles[0]
+    approved_on = workflow.last_approval_date(article, corpus.context)
+    path = project / article.path
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f"next_review: {article.meta['next_review']}", f"next_review: {approved_on}"), encoding="utf-8")
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    return project / "site", article
+
+
+def test_suggest_a_correction_opens_a_prefilled_issue(variant):
+    site, article = variant
+    link = next(a for a in page(site, _url(article)).find_all("a") if a.text().strip() == "Suggest a correction")
+    href = link.attrs["href"]
+    assert href.startswith("https://github.com/example-org/answers/issues/new?title=")
+    assert "body=" in href and article.id in href
+
+
+def test_overdue_review_is_announced(variant):
+    site, article = variant
+    notice = page(site, _url(article)).find("div", class_="editorial-overdue")
+    assert notice is not None and "Review overdue" in notice.text()
+
+
+def test_build_fails_when_a_template_drops_the_disclaimer(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "overrides" / "partials" / "editorial-disclaimer.html").write_text(
+        "<aside class=\"editorial-disclaimer\">See our about page.</aside>\n", encoding="utf-8")
+    done = mkdocs_build(project)
+    assert done.returncode != 0
+    assert "disclaimer" in done.stderr and "articles/" in done.stderr
+    assert "Traceback" not in done.stderr
