@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry (board members own the articles)")
     p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
     p.set_defaults(run=cmd_codeowners)
+
+    p = sub.add_parser("audit", help="prove that a built site holds approved content only")
+    p.add_argument("site_dir", type=Path, metavar="SITE_DIR", help="the built site, e.g. site")
+    _formats(p)
+    p.set_defaults(run=cmd_audit)
     return parser
 
 
@@ -207,6 +212,19 @@ def cmd_codeowners(args: argparse.Namespace, ws: Workspace) -> int:
     path.write_text(codeowners.generate(corpus.registry, corpus.context.today), encoding="utf-8")
     print(f"wrote {codeowners.PATH}")
     return OK
+
+
+def cmd_audit(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import audit
+
+    if not args.site_dir.is_dir():
+        raise WorkspaceError(f"{args.site_dir} is not a folder; build the site first (`mkdocs build`)")
+    corpus = ws.corpus()
+    policy_problems = [p for p in corpus.problems if p.path == "mkdocs.yml" and p.is_error]
+    content = audit.read_content(ws, corpus)
+    site = list(audit.read_site(args.site_dir))
+    problems = policy_problems + audit.audit(site, content, shown=args.site_dir.as_posix().rstrip("/"))
+    return _emit(problems, args.format, len(site))
 
 
 def _under(path: Path, folder: Path) -> bool:

@@ -86,8 +86,9 @@ class Workspace:
             return Policy(), problems
         return Policy.from_options(options), []
 
-    def corpus(self, paths: list[Path] | None = None, day: str | None = None) -> Corpus:
-        policy, problems = self.policy()
+    def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None) -> Corpus:
+        # The MkDocs plugin hands in the policy from its own validated options: one source.
+        policy, problems = self.policy() if policy is None else (policy, [])
         sources = [self.source(p) for p in (paths if paths is not None else self.article_paths())]
         corpus = build(sources, self.registry_source(), policy, day or today())
         corpus.problems[:0] = problems

@@ -28,8 +28,10 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self.command, self.dirty = command, dirty
 
     def on_config(self, config):
-        preview = self.command == "serve" or os.environ.get("EDITORIAL_PREVIEW") == "1"
-        self.build = gate.Build.start(config, self.config, preview=preview, dirty=self.dirty)
+        serve = self.command == "serve"
+        preview = serve or os.environ.get("EDITORIAL_PREVIEW") == "1"
+        self.build = None  # a failed start must not leave the previous build's state behind
+        self.build = gate.Build.start(config, self.config, preview=preview, dirty=self.dirty, serve=serve)
         return config
 
     @event_priority(100)  # decide before any other plugin sees the files
@@ -44,6 +46,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         return render.markdown(self.build, markdown, page, config, files)
 
     def on_page_context(self, context, *, page, config, nav):
+        gate.annotate(self.build, page)  # preview / approved / status for the templates
         return render.context(self.build, context, page, config, nav)
 
     def on_post_page(self, output, *, page, config):

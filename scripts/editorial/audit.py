@@ -1,0 +1,298 @@
+"""The audit: proves that a built site holds approved content only.
+
+`audit()` is pure: it is handed the site's files as (relative path, bytes) pairs and
+what content/ holds (`Content`), and returns problems (codes E95x). `read_site()` and
+`read_content()` are the thin readers; the CLI (`editorial audit SITE_DIR`) and the
+MkDocs plugin (at the end of every production build) call the same function.
+
+It must scale linearly with the site: every file is turned into words once, and its
+8-word windows ("shingles") are looked up in a set built from the unpublished articles'
+text, minus the shingles that published text also contains (a draft may quote a
+published article). Ids, slugs and GitHub logins are looked up in each file's set of
+tokens. No loop runs over needles x files.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import site_files
+from .corpus import Corpus
+from .model import Article, Problem
+
+PREVIEW_MARKER = "editorial-preview-build"  # in every page of a preview build (meta tag), nowhere else
+SHINGLE = 8  # words per window: long enough to be specific to one text
+SHORT_TITLE = 3  # titles of 3..7 words are looked up as a whole phrase; shorter ones are too generic
+KNOWN_PREFIXES = ("search/", "tags/")  # pages that search and tag plugins generate
+KNOWN_PAGES = {"404.html"}
+MAX_UNZIPPED = 200_000_000  # a sitemap.xml.gz is kilobytes; never inflate a bomb
+
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w+(?:[-.]\w+)*")  # ids, slugs, logins: words joined by - or .
+_TAG = re.compile(r"<[^<>]*>")
+_ATTR_VALUE = re.compile(r"=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_RAW_ID = re.compile(r"^id:\s*[\"']?([^\s\"'#]+)", re.M)
+_RAW_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.M)
+
+
+@dataclass
+class Content:
+    """What content/ holds, as the audit needs it (read by `read_content`)."""
+
+    corpus: Corpus
+    docs: str = "content"  # docs_dir relative to the project root
+    site_pages: dict[str, str] = field(default_factory=dict)  # src_uri -> text, Markdown pages outside articles/
+    raw: dict[str, str] = field(default_factory=dict)  # article path -> text, for files the loader could not read
+    data_files: set[str] = field(default_factory=set)  # src_uris of data files (people.yml, ...)
+    generated_pages: Iterable[str] = ()  # URLs of pages the plugin generates, e.g. "board/"
+
+
+@dataclass
+class _Withheld:
+    path: str
+    src_uri: str
+    slug: str
+    id: str
+    title: str
+    texts: list[str]
+
+
+def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "site") -> list[Problem]:
+    """Every problem with the built site `site`; `shown` prefixes the paths in messages."""
+    decision = content.corpus.publication()
+    by_path = {a.path: a for a in content.corpus.articles}
+    prefix = content.docs.rstrip("/") + "/"
+    published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
+    withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items() if reasons or p not in by_path]
+
+    allowed_html = set(KNOWN_PAGES)
+    for article in published:
+        allowed_html |= site_files.page_outputs(_src_uri(article.path, prefix))
+    for src_uri in content.site_pages:
+        allowed_html |= site_files.page_outputs(src_uri)
+    for url in content.generated_pages:
+        allowed_html |= {f"{url}index.html", url.rstrip("/") + ".html"}
+    withheld_pages = {out: w for w in withheld for out in site_files.page_outputs(w.src_uri)}
+
+    public_texts = [t for a in published for t in _texts(a)] + list(content.site_pages.values())
+    kept = [(_src_uri(a.path, prefix), a.body) for a in published] + list(content.site_pages.items())
+    assets = site_files.withheld_assets(kept, [(w.src_uri, "\n".join(w.texts)) for w in withheld])
+    needles = _Needles.build(withheld, public_texts, content)
+
+    problems: list[Problem] = []
+    for rel, data in site:
+        where = f"{shown}/{rel}"
+        lower = rel.lower()
+        if lower.endswith(site_files.HTML_SUFFIXES) and rel not in allowed_html and not rel.startswith(KNOWN_PREFIXES):
+            owner = withheld_pages.get(rel)
+            why = (f"is the page of unpublished article {owner.path} (a stale page from an earlier build?)" if owner
+                   else "belongs to no published article and no known site page")
+            problems.append(Problem(where, 1, 1, "E952", f"{rel} {why}; rebuild the site from a clean folder with `mkdocs build`"))
+        if rel in content.data_files or rel.rsplit("/", 1)[-1] == "people.yml":
+            problems.append(Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the `editorial` plugin is enabled)"))
+        if rel in assets:
+            problems.append(Problem(where, 1, 1, "E957", f"{rel} is used only by unpublished articles and must not be published"))
+        text = _text_of(lower, data)
+        problems.extend(needles.search(where, text))
+    return problems
+
+
+def _src_uri(path: str, prefix: str) -> str:
+    return path[len(prefix):] if path.startswith(prefix) else path
+
+
+def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Withheld:
+    src_uri = _src_uri(path, prefix)
+    slug = posixpath.splitext(src_uri.rsplit("/", 1)[-1])[0]
+    if article is not None:
+        return _Withheld(path, src_uri, slug, article.id, article.title, _texts(article))
+    id_match, title_match = _RAW_ID.search(raw), _RAW_TITLE.search(raw)
+    return _Withheld(path, src_uri, slug, id_match.group(1) if id_match else "",
+                     title_match.group(1) if title_match else "", [raw] if raw else [])
+
+
+def _texts(article: Article) -> list[str]:
+    """The article's body and every text value of its front matter, each on its own."""
+    found = [article.body]
+
+    def walk(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(article.meta)
+    return found
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _windows(words: list[str], size: int) -> Iterator[int]:
+    """Hashes of every `size`-word window, computed at C speed (zip of shifted slices)."""
+    return map(hash, zip(*(words[i:] for i in range(size))))
+
+
+def _text_of(lower_name: str, data: bytes) -> str:
+    """A file's text as a reader would see it: tags dropped but attribute values kept
+    (a meta description or an href leaks too), entities and JSON escapes decoded."""
+    if lower_name.endswith(".gz"):
+        data = _gunzip(data)
+        lower_name = lower_name[:-3]
+    text = data.decode("utf-8", errors="replace")
+    if lower_name.endswith(".json"):
+        try:
+            text = "\n".join(_json_strings(json.loads(text)))
+        except (ValueError, RecursionError):
+            pass
+    text = _TAG.sub(lambda m: " " + " ".join(a or b for a, b in _ATTR_VALUE.findall(m.group(0))) + " ", text)
+    return html.unescape(text)
+
+
+def _gunzip(data: bytes) -> bytes:
+    try:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return inflater.decompress(data, MAX_UNZIPPED)
+    except zlib.error:
+        return data
+
+
+def _json_strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+@dataclass
+class _Needles:
+    """What must not appear anywhere, indexed for lookups that cost one pass per file."""
+
+    shingles: dict[int, set[int]]  # window size -> hashes of withheld windows
+    tokens: dict[str, tuple[str, str]]  # token -> (what it is, whose)
+    withheld: list[_Withheld]
+
+    @classmethod
+    def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> "_Needles":
+        shingles: dict[int, set[int]] = {SHINGLE: set()}
+        for item in withheld:
+            for text in item.texts:
+                shingles[SHINGLE].update(_windows(_words(text), SHINGLE))
+            size = len(_words(item.title))
+            if SHORT_TITLE <= size < SHINGLE:
+                shingles.setdefault(size, set()).add(hash(tuple(_words(item.title))))
+        public_tokens: set[str] = set()
+        for text in public_texts:  # a draft may share a sentence with published text: not a leak
+            words = _words(text)
+            for size, hashes in shingles.items():
+                hashes.difference_update(_windows(words, size))
+            public_tokens.update(_TOKEN.findall(text.lower()))
+        tokens: dict[str, tuple[str, str]] = {}
+        for item in withheld:
+            for kind, value in (("slug", item.slug), ("id", item.id)):
+                value = value.lower()
+                if value and value not in public_tokens:
+                    tokens.setdefault(value, (f"{kind} `{value}` of unpublished article", item.path))
+        registry = content.corpus.registry
+        person_ids = {pid.lower() for pid in registry.people}
+        for person in registry.people.values():
+            login = person.github.lower()
+            if login and login not in person_ids:  # a login equal to a public id reveals nothing
+                tokens[login] = ("GitHub login of a person in", registry.path)
+        return cls({k: v for k, v in shingles.items() if v}, tokens, withheld)
+
+    def search(self, where: str, text: str) -> list[Problem]:
+        problems = []
+        if PREVIEW_MARKER in text:
+            line, col = _position(text, text.index(PREVIEW_MARKER))
+            problems.append(Problem(where, line, col, "E951", "this is a preview build (it carries the preview marker); previews are never deployed: build without EDITORIAL_PREVIEW and outside `mkdocs serve`"))
+        lower = text.lower()
+        for token in sorted(set(_TOKEN.findall(lower)).intersection(self.tokens)):
+            what, whose = self.tokens[token]
+            line, col = _position(lower, _find_token(lower, token))
+            code = "E955" if what.startswith("GitHub") else "E954"
+            problems.append(Problem(where, line, col, code, f"{what} {whose} appears here; it must not be published"))
+        words = _words(text)
+        hits: set[int] = set()
+        for size, hashes in self.shingles.items():
+            hits |= hashes.intersection(_windows(words, size))
+        if hits:
+            for item, count in self._owners(hits):
+                problems.append(Problem(where, 1, 1, "E953", f"text of unpublished article {item.path} (\"{item.title or item.slug}\") appears here ({count} passage(s)); it must not be published"))
+        return problems
+
+    def _owners(self, hits: set[int]) -> Iterator[tuple[_Withheld, int]]:
+        """Which withheld articles the leaked windows come from (only run on a finding)."""
+        for item in self.withheld:
+            mine: set[int] = set()
+            for text in item.texts:
+                words = _words(text)
+                for size in self.shingles:
+                    mine.update(_windows(words, size))
+            found = len(hits & mine)
+            if found:
+                yield item, found
+
+
+def _find_token(lower: str, token: str) -> int:
+    match = re.search(rf"(?<![\w.-]){re.escape(token)}(?![\w]|[-.]\w)", lower)
+    return match.start() if match else 0
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+# -- thin readers -------------------------------------------------------------------
+
+def read_site(site_dir: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file under the built site, as (path relative to it, bytes)."""
+    for folder, dirs, files in os.walk(site_dir):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            yield path.relative_to(site_dir).as_posix(), path.read_bytes()
+
+
+def read_content(ws, corpus: Corpus, docs_dir: Path | None = None) -> Content:
+    """What the audit needs from content/ beside the corpus (a Workspace `ws`)."""
+    from .plugin.pages import GENERATED_PAGES
+
+    docs = (docs_dir or ws.root / "content").resolve()
+    site_pages: dict[str, str] = {}
+    data_files: set[str] = set()
+    for folder, dirs, files in os.walk(docs):
+        dirs.sort()
+        for name in files:
+            path = Path(folder) / name
+            src_uri = path.relative_to(docs).as_posix()
+            if site_files.is_data_file(src_uri):
+                data_files.add(src_uri)
+            elif site_files.is_markdown(src_uri) and not site_files.is_article(src_uri) and not path.is_symlink():
+                site_pages[src_uri] = path.read_bytes().decode("utf-8", errors="replace")
+    loaded = {a.path for a in corpus.articles}
+    raw = {}
+    for path in corpus.paths:
+        if path not in loaded:
+            source = ws.source(ws.root / path)  # the safe reader: no symlinks, size-limited
+            if source.data is not None:
+                raw[path] = source.data.decode("utf-8", errors="replace")
+    return Content(corpus, ws.rel(docs), site_pages, raw, data_files, tuple(GENERATED_PAGES))
