@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,10 +31,16 @@ def describe(name: str, path: tuple) -> str:
     return node.get("description", "")
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _is_date(value: str) -> bool:
+    # Python 3.11's fromisoformat also takes 2025-W01-1; jsonschema, like RFC 3339, does not
+    if not _DATE.fullmatch(value):
+        return False
     try:
         dt.date.fromisoformat(value)
-        return len(value) == 10
+        return True
     except ValueError:
         return False
 
