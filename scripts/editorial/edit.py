@@ -26,7 +26,7 @@ _NEXT_LINE = re.compile(r"^(next_review[ \t]*:[ \t]*)([\"']?)([^\"'#\s]*)\2([ \t
 _EMPTY_FLOW = re.compile(r"^(reviews[ \t]*:)[ \t]*\[[ \t]*\][ \t]*(#.*)?$")
 _BLOCK_KEY = re.compile(r"^(reviews[ \t]*:)[ \t]*(#.*)?$")
 _ITEM = re.compile(r"^([ \t]*)-([ \t]+)")
-_PLAIN = re.compile(r"^[a-z][a-z0-9-]*$|^sha256:[0-9a-f]{64}$|^\d{4}-\d{2}-\d{2}$")
+_PLAIN = re.compile(r"^[a-z][a-z0-9_-]*$|^sha256:[0-9a-f]{64}$|^\d{4}-\d{2}-\d{2}$")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 _UNSAFE_CHARS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
