@@ -79,16 +79,16 @@ def add_review(data: bytes, article: Article, record: dict, status: str, next_re
         block = _BLOCK_KEY.match(line)
         if flow:
             doc.lines[index] = flow.group(1) + (f"  {flow.group(2)}" if flow.group(2) else "")
-            after, indent = index, "  "
+            after, indent = index, "  - "
         elif block and (not article.meta["reviews"] or isinstance(article.meta["reviews"], list)):
             after = _last_value_line(doc, index, _next_key_index(keys, index, end_of_front_matter))
-            indent = _item_indent(doc, article) if article.meta["reviews"] else "  "
+            indent = _item_indent(doc, article) if article.meta["reviews"] else "  - "
         else:
             raise EditError(f"line {index + 1}: `reviews` is written in a form this command does not edit; write it as a block list (`reviews:` then one `- reviewer: ...` item per record) or `reviews: []`")
         inserts.setdefault(after, []).extend(_record_lines(record, indent))
     else:
         after = keys["review_status"] - 1
-        inserts.setdefault(after, []).extend(["reviews:", *_record_lines(record, "  ")])
+        inserts.setdefault(after, []).extend(["reviews:", *_record_lines(record, "  - ")])
 
     if next_review is not None:
         if "next_review" in article.meta:
@@ -146,13 +146,14 @@ def _item_indent(doc: _Lines, article: Article) -> str:
     match = _ITEM.match(doc.lines[line - 1])
     if not match:
         raise EditError(f"line {line}: the first review record does not start with `- `; write `reviews` as a block list")
-    return match.group(1)
+    return match.group(0)  # the writer's own indentation and gap after the dash
 
 
-def _record_lines(record: dict, indent: str) -> list[str]:
+def _record_lines(record: dict, item: str) -> list[str]:
+    """The record as a block mapping; `item` is the first line's lead, e.g. `  - `."""
     lines = []
     for number, (key, value) in enumerate(record.items()):
-        lead = f"{indent}- " if number == 0 else f"{indent}  "
+        lead = item if number == 0 else re.sub(r"[^\t]", " ", item)
         lines.append(f"{lead}{key}: {_scalar(value)}")
     return lines
 
