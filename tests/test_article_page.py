@@ -191,3 +191,18 @@ def test_build_fails_when_a_template_drops_the_disclaimer(tmp_path):
     assert done.returncode != 0
     assert "disclaimer" in done.stderr and "articles/" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_preview_build_marks_each_articles_real_step(tmp_path):
+    project = copy_project(tmp_path / "project")
+    done = mkdocs_build(project, env={"EDITORIAL_PREVIEW": "1"})
+    assert done.returncode == 0, done.stderr
+    _, corpus = approved_articles(project)
+    labels = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
+    seen = set()
+    for article in corpus.articles:
+        steps = page(project / "site", _url(article)).find("nav", class_="editorial-stepper").find_all("li")
+        current = [s.text().strip() for s in steps if s.attrs.get("aria-current") == "step"]
+        assert current == [labels[article.status]], article.path
+        seen.add(article.status)
+    assert {"submitted", "under_review", "approved"} <= seen

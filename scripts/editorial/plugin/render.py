@@ -186,7 +186,7 @@ def view(build, article: Article, page, config) -> ArticleView:
     meta = article.meta
     editorial = page.meta.get("editorial") if isinstance(page.meta.get("editorial"), dict) else {}
     preview = bool(editorial.get("preview", build.preview))
-    status = str(editorial.get("status", article.status)) if preview else "approved"
+    status = review_step(article, editorial) if preview else "approved"  # the public site shows approved articles only
 
     numbered = _state(build).numbered.get(page.file.src_uri) or citations.number(article.body, [r.get("id") for r in article.references])
     entries = _references(build, config, article.references, numbered.order)
@@ -221,6 +221,18 @@ def view(build, article: Article, page, config) -> ArticleView:
         suggest_url=suggest_url(policy(build, config).repo_url or config.repo_url or "", article, page),
         jsonld=jsonld.script_text(data),
     )
+
+
+def review_step(article: Article, editorial: dict) -> str:
+    """The step a preview shows: the gate's status when it is a workflow step, else the
+    article's own; an article that says approved but that the gate withholds (its approval
+    no longer holds) is shown as under review, never as approved."""
+    keys = [k for k, _ in STEPS]
+    status = editorial.get("status")
+    status = status if status in keys else article.status
+    if status == "approved" and editorial.get("approved") is False:
+        return "under_review"
+    return status if status in keys else "submitted"
 
 
 def stepper(status: str) -> list[Step]:
