@@ -266,3 +266,12 @@ def test_installed_console_script(project):
 
     done = subprocess.run([exe, "validate"], cwd=project, capture_output=True, text=True)
     assert done.returncode == 0 and SUMMARY.match(done.stdout.strip())
+
+
+def test_readme_front_matter_example_validates(project, editorial):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    guide = readme.split("## Writer's five-minute guide", 1)[1]
+    front = re.search(r"```yaml\n(---\n.*?\n---\n)```", guide, re.S).group(1)
+    (project / SUBMITTED).write_text(front + "\n## From the Guidelines\n\nTreat it as an emergency [@evans2021].\n", encoding="utf-8")
+    rc, out, err = editorial("validate", SUBMITTED)
+    assert rc == 0, out + err
