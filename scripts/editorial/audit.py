@@ -39,6 +39,7 @@ _TOKEN = re.compile(r"\w+(?:[-.]\w+)*")  # ids, slugs, logins: words joined by -
 _TAG = re.compile(r"<[^<>]*>")
 _ATTR_VALUE = re.compile(r"=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _RAW_ID = re.compile(r"^id:\s*[\"']?([^\s\"'#]+)", re.M)
+_YAML_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:\s*)?")
 _RAW_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.M)
 
 
@@ -115,7 +116,17 @@ def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Wit
         return _Withheld(path, src_uri, slug, article.id, article.title, _texts(article))
     id_match, title_match = _RAW_ID.search(raw), _RAW_TITLE.search(raw)
     return _Withheld(path, src_uri, slug, id_match.group(1) if id_match else "",
-                     title_match.group(1) if title_match else "", [raw] if raw else [])
+                     title_match.group(1) if title_match else "", _raw_texts(raw))
+
+
+def _raw_texts(raw: str) -> list[str]:
+    """A file the loader could not read: its body, and each front-matter line's value on
+    its own (a window across `title: ...` and `description: ...` would match the page
+    head of any article, so values are never joined)."""
+    lines = raw.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0) if lines[0].strip() == "---" else 0
+    values = [_YAML_KEY.sub("", line) for line in lines[1:end]]
+    return ["\n".join(lines[end + 1:] if end else lines)] + [v for v in values if v.strip()]
 
 
 def _texts(article: Article) -> list[str]:
