@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -205,4 +204,14 @@ def test_preview_build_marks_each_articles_real_step(tmp_path):
         current = [s.text().strip() for s in steps if s.attrs.get("aria-current") == "step"]
         assert current == [labels[article.status]], article.path
         seen.add(article.status)
+        notice = page(project / "site", _url(article)).find("div", class_="editorial-not-for-patients")
+        assert (notice is not None) == ("patient" not in article.meta["audience"]), article.path
     assert {"submitted", "under_review", "approved"} <= seen
+
+
+def test_json_ld_cannot_close_its_script_element():
+    from editorial.jsonld import script_text
+
+    text = script_text({"name": "</script><script>alert(1)</script><!--"})
+    assert "</" not in text and "<!--" not in text
+    assert json.loads(text) == {"name": "</script><script>alert(1)</script><!--"}

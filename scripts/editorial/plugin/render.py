@@ -10,7 +10,6 @@ and its body, not the trust block or the disclaimer.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
 import os
