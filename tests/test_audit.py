@@ -1,0 +1,152 @@
+"""`editorial audit SITE_DIR` and the pure `audit()` behind it.
+
+Real builds of the sample project (one public, one preview) show the audit passes a
+clean site and refuses a planted leak, a stale page and a preview build. The pure
+function is then handed small hand-made sites to pin down each kind of finding."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from editorial import audit
+from editorial.workspace import Workspace
+from gate_content import mkdocs
+from site_html import copy_project
+
+DRAFT = "content/articles/septic-shock-first-hour.md"  # `submitted` in the sample content
+PUBLISHED = "content/articles/itp-refill-sepsis.md"
+
+
+def _paragraphs(path: Path) -> list[str]:
+    body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    return [p.replace("\n", " ") for p in body.split("\n\n") if len(p.split()) > 20 and not p.startswith(("#", "-"))]
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("audit") / "project")
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    preview = mkdocs(project, "build", "-d", "preview", env={"EDITORIAL_PREVIEW": "1"})
+    assert preview.returncode == 0, preview.stderr
+    return project
+
+
+def _site_copy(project: Path, tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(project / "site", site)
+    return site
+
+
+def test_clean_build_passes(builds, editorial):
+    code, out, err = editorial("audit", "site", cwd=builds)
+    assert code == 0, out + err
+    assert (builds / "site" / "articles" / "itp-refill-sepsis" / "index.html").is_file()  # not an empty site
+
+
+def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, editorial):
+    site = _site_copy(builds, tmp_path)
+    paragraph = _paragraphs(builds / DRAFT)[0]
+    index = site / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace("</article>", f"<p>{paragraph}</p></article>", 1), encoding="utf-8")
+    code, out, _ = editorial("audit", site, cwd=builds)
+    assert code == 1
+    assert re.search(rf"{re.escape(str(site))}/index.html:1:1: E953 text of unpublished article {DRAFT}", out), out
+
+
+def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_path, editorial):
+    site = _site_copy(builds, tmp_path)
+    index_file = site / "search" / "search_index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    words = _paragraphs(builds / DRAFT)[0].split()
+    index["docs"].append({"location": "x/", "title": "x", "text": "<p>" + " <em>".join(words[:12]) + "</em> &amp; more</p>"})
+    index_file.write_text(json.dumps(index, ensure_ascii=True), encoding="utf-8")
+    code, out, _ = editorial("audit", site, cwd=builds)
+    assert code == 1
+    assert f"search/search_index.json:1:1: E953 text of unpublished article {DRAFT}" in out
+
+
+def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial):
+    site = _site_copy(builds, tmp_path)
+    stale = site / "articles" / "septic-shock-first-hour"
+    stale.mkdir()
+    shutil.copy2(builds / "preview" / "articles" / "septic-shock-first-hour" / "index.html", stale / "index.html")
+    code, out, _ = editorial("audit", site, cwd=builds)
+    assert code == 1
+    assert "articles/septic-shock-first-hour/index.html:1:1: E952 articles/septic-shock-first-hour/index.html is the page of unpublished article" in out
+
+
+def test_preview_build_is_refused(builds, editorial):
+    code, out, _ = editorial("audit", "preview", cwd=builds)
+    assert code == 1
+    assert "preview/index.html" in out and "E951 this is a preview build" in out
+
+
+def test_missing_site_dir_cannot_run(builds, editorial):
+    code, _, err = editorial("audit", "no-such-site", cwd=builds)
+    assert code == 2 and "is not a folder" in err
+
+
+# -- the pure function over hand-made sites ---------------------------------------------
+
+@pytest.fixture
+def content(project):
+    ws = Workspace(project)
+    return audit.read_content(ws, ws.corpus())
+
+
+def _codes(site: dict[str, bytes], content) -> list[tuple[str, str]]:
+    return sorted({(p.path, p.code) for p in audit.audit(site.items(), content)})
+
+
+def test_every_kind_of_finding_names_its_file(content, project):
+    draft_text = _paragraphs(project / DRAFT)[1]
+    site = {
+        "index.html": b"<html><body>fine</body></html>",
+        "humans.txt": b"Thanks to @AOkafor-Sample for reviewing.",
+        "people.yml": (project / "content" / "people.yml").read_bytes(),
+        "sitemap.xml.gz": gzip.compress(b"<urlset><loc>https://x.org/articles/septic-shock-first-hour/</loc></urlset>"),
+        "feed.xml": f"<item><description>{draft_text}</description></item>".encode(),
+        "meta.html": f'<html><head><meta name="description" content="{draft_text}"></head></html>'.encode(),
+        "random/index.html": b"<p>an unknown page</p>",
+    }
+    assert _codes(site, content) == [
+        ("site/feed.xml", "E953"),
+        ("site/humans.txt", "E955"),
+        ("site/meta.html", "E952"),
+        ("site/meta.html", "E953"),
+        ("site/people.yml", "E955"),
+        ("site/people.yml", "E956"),
+        ("site/random/index.html", "E952"),
+        ("site/sitemap.xml.gz", "E954"),
+    ]
+
+
+def test_published_text_quoted_by_a_draft_is_not_a_leak(content, project):
+    shared = _paragraphs(project / PUBLISHED)[0]
+    draft = project / DRAFT
+    draft.write_text(draft.read_text(encoding="utf-8") + f"\n{shared}\n", encoding="utf-8")
+    ws = Workspace(project)
+    fresh = audit.read_content(ws, ws.corpus())
+    site = {"articles/itp-refill-sepsis/index.html": f"<p>{shared}</p>".encode(), "index.html": b"<p>home</p>"}
+    assert _codes(site, fresh) == []
+
+
+def test_short_title_of_a_file_the_loader_cannot_read_is_found(project):
+    (project / "content" / "articles" / "quiet.md").write_text(
+        "---\nid: quiet-pocket\ntitle: Quiet pocket infection\naudience: [clinician\n---\n\nA body.\n", encoding="utf-8")
+    ws = Workspace(project)
+    content = audit.read_content(ws, ws.corpus())
+    assert _codes({"index.html": b"<a href='x'>Quiet <b>pocket</b> infection</a>"}, content) == [("site/index.html", "E953")]
+    assert _codes({"index.html": b"<p>a quiet pocket</p>"}, content) == []
+    assert _codes({"index.html": b"<a href='articles/quiet-pocket/'>x</a>"}, content) == [("site/index.html", "E954")]  # the id
+
+
+def test_preview_marker_is_found_anywhere(content):
+    site = {"index.html": f'<meta name="{audit.PREVIEW_MARKER}" content="x">'.encode()}
+    assert _codes(site, content) == [("site/index.html", "E951")]
