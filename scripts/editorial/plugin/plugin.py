@@ -11,6 +11,7 @@ import os
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from .. import sanitize, site_files
 from . import gate, pages, render
 from .config import EditorialConfig
 
@@ -44,6 +45,11 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     def on_page_markdown(self, markdown, *, page, config, files):
         return render.markdown(self.build, markdown, page, config, files)
+
+    @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
+    def on_page_content(self, html, *, page, config, files):
+        # defence in depth: an article body that slipped past html_safety still loses its script
+        return sanitize.article_html(html) if site_files.is_article(page.file.src_uri) else html
 
     def on_page_context(self, context, *, page, config, nav):
         gate.annotate(self.build, page)  # preview / approved / status for the templates
