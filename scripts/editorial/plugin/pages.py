@@ -25,7 +25,7 @@ SOURCES = {"board/": "board.md", "editorial-policy/": "editorial-policy.md"}
 
 
 def add(build, files, config):
-    from . import render  # render knows where the corpus comes from (the gate's, or its own)
+    from . import render  # the corpus and policy the gate loaded
 
     found = render.corpus(build, config)
     policy = render.policy(build, config)

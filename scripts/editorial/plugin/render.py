@@ -41,7 +41,6 @@ CACHE_DIR = Path(".cache") / "editorial" / "references"
 
 @dataclass
 class _State:
-    corpus: Any = None  # only when the gate did not load one (see corpus())
     by_src: dict[str, Article] | None = None
     numbered: dict[str, citations.Numbered] = field(default_factory=dict)
     cache: MutableMapping | None = None
@@ -53,21 +52,14 @@ def _state(build) -> _State:
 
 
 def corpus(build, config):
-    """The corpus the gate judged; loaded here only if the gate has not (a bare build)."""
-    if getattr(build, "corpus", None) is not None:
-        return build.corpus
-    state = _state(build)
-    if state.corpus is None:
-        from ..workspace import Workspace  # the file-system adapter, as the CLI uses it
-
-        state.corpus = Workspace(Path(config.config_file_path).resolve().parent).corpus()
-    return state.corpus
+    """The corpus the publish gate judged (gate.Build.start); without it nothing is rendered."""
+    if build is None or getattr(build, "corpus", None) is None:
+        raise PluginError("the editorial plugin has no corpus: the publish gate did not load the articles, so nothing is published")
+    return build.corpus
 
 
 def policy(build, config) -> Policy:
-    found = corpus(build, config)
-    context = getattr(found, "context", None)
-    return context.policy if context is not None else Policy.from_options(dict(build.options))
+    return corpus(build, config).context.policy
 
 
 def _src_uri(article: Article, docs_dir: str) -> str:
@@ -84,10 +76,8 @@ def article_for(build, page, config) -> Article | None:
 
 
 def published(build, config) -> list[Article]:
-    """The articles this build publishes: the gate's decision, or the core's when there is no gate."""
-    if getattr(build, "corpus", None) is not None:
-        return list(build.published.values())
-    return corpus(build, config).published()
+    """The articles this build publishes: the gate's decision (src_uri -> Article)."""
+    return list(build.published.values())
 
 
 # -- on_page_markdown -----------------------------------------------------------------
