@@ -46,7 +46,7 @@ def test_home_lists_approved_articles_under_each_of_their_specialties(built):
     assert not any(t in listing.text() for t in not_approved)
 
 
-def test_home_listing_groups_many_articles(tmp_path):
+def test_home_listing_groups_many_articles():
     fake = [Article(f"content/articles/a{i}.md", {"title": f"Question {i:04d}?", "specialties": ["cardiology", "neurology"][: 1 + i % 2]},
                     "", 1, Located(None), "") for i in range(2000)]
     html = pages.listing((a, f"articles/a{i}/") for i, a in enumerate(fake))
