@@ -436,3 +436,22 @@ def test_not_a_git_repository_is_exit_2(tmp_path: Path):
     (tmp_path / "mkdocs.yml").write_text(CONFIG.format(min_approvals=1))
     code, out, err = run_editorial("check-transitions", "--base", "main", cwd=tmp_path)
     assert code == 2 and "git" in err and "Traceback" not in err
+
+
+def test_project_in_a_folder_of_a_larger_repository(tmp_path: Path):
+    """Paths are the project's (content/articles/...), not the repository's."""
+    outer = tmp_path / "monorepo"
+    site = outer / "docs-site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text(CONFIG.format(min_approvals=1))
+    (site / "content" / "people.yml").write_text(REGISTRY)
+    repo = Repo.__new__(Repo)  # the helper's git and commit, on the outer repository
+    repo.root = outer
+    repo.git("init", "-q", "-b", "main")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "pr")
+    (site / "content" / "articles" / "pump-question.md").write_text(article_text(status="approved", extra="next_review: 2025-01-01\n"))
+    sha = repo.commit("add approved")
+    code, out, _ = run_editorial("check-transitions", "--base", "main", cwd=site)
+    assert code == 1 and codes(out) == ["E901"]
+    assert out.startswith("content/articles/pump-question.md:10:1: E901") and sha in out

@@ -58,8 +58,10 @@ class Repository:
     def __init__(self, root: Path):
         self.root = root
         self._batch: subprocess.Popen | None = None
-        top = self._git("rev-parse", "--show-toplevel", what="find the git repository").strip()
-        self.root = Path(top)
+        # The project may sit in a folder of a larger repository: git speaks in paths
+        # from the top, the user in paths from the project.
+        self.prefix = self._git("rev-parse", "--show-prefix", what="find the git repository").strip()
+        self.root = Path(self._git("rev-parse", "--show-toplevel", what="find the git repository").strip())
 
     # -- plumbing --------------------------------------------------------------
     def _git(self, *args: str, what: str, stdin: bytes | None = None) -> str:
@@ -142,8 +144,8 @@ class Repository:
         # diff a merge against its first parent; a root commit diffs against nothing.
         request = "".join(f"{c.sha} {c.parents[0]}\n" if c.parents else f"{c.sha}\n" for c in commits)
         raw = self._git("diff-tree", "--stdin", "-r", "-M", "-z", "--root",
-                        "--", ARTICLES, what="list the changed articles", stdin=request.encode())
-        for sha, change in _parse_diff_tree(raw):
+                        "--", self.prefix + ARTICLES, what="list the changed articles", stdin=request.encode())
+        for sha, change in _parse_diff_tree(raw, self.prefix):
             by_sha[sha].changes.append(change)
         for commit in commits:
             if len(commit.parents) > 1:
@@ -178,7 +180,7 @@ class Repository:
         for change in commit.changes:
             path = change.new_path or change.old_path or ""
             blob = change.new_blob
-            if any(self.blob_id(parent, path) == blob for parent in commit.parents[1:]):
+            if any(self.blob_id(parent, self.prefix + path) == blob for parent in commit.parents[1:]):
                 continue
             kept.append(change)
         taken = len(commit.changes) - len(kept)
@@ -187,7 +189,7 @@ class Repository:
                        f"{taken} article file(s) taken unchanged from the merged branch were judged in that branch's history")
 
 
-def _parse_diff_tree(raw: str):
+def _parse_diff_tree(raw: str, prefix: str):
     """(commit, FileChange) pairs from `diff-tree --stdin -z` output."""
     tokens = raw.split("\0")
     sha = ""
@@ -216,7 +218,9 @@ def _parse_diff_tree(raw: str):
             new_path = None
         if letter == "T":
             letter = "M"
-        yield sha, FileChange(letter, old_path if old_path else None, new_path if new_path else None,
+        old_path = old_path.removeprefix(prefix) if old_path else None
+        new_path = new_path.removeprefix(prefix) if new_path else None
+        yield sha, FileChange(letter, old_path, new_path,
                               None if old_blob == _NULL_SHA else old_blob,
                               None if new_blob == _NULL_SHA else new_blob)
 
@@ -269,8 +273,8 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
 
 def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str], problems: list[Problem]) -> Context | None:
     """Registry and policy as committed at `rev` (never the working tree)."""
-    config = repo.blob(f"{rev}:{CONFIG}")
-    registry_data = repo.blob(f"{rev}:{REGISTRY}")
+    config = repo.blob(f"{rev}:{repo.prefix}{CONFIG}")
+    registry_data = repo.blob(f"{rev}:{repo.prefix}{REGISTRY}")
     if config is None or registry_data is None:
         missing = CONFIG if config is None else REGISTRY
         notes.append(f"{role} commit {rev[:10]} has no {missing}: no reviewer can be confirmed against it")
