@@ -230,3 +230,29 @@ def test_review_of_an_unreadable_file_says_where(site: Path):
     path = put(site, ODD.replace("title: 'A", "title: [A"))
     code, _, err = review(site, path, "bram-board")
     assert code == 1 and re.search(r"odd-question\.md:\d+:\d+: E106", err)
+
+
+def test_review_appends_to_a_log_written_at_the_key_indentation_and_adds_next_review(site: Path):
+    text = BLOCK.format(old="0" * 64)
+    text = re.sub(r"(?m)^    -   reviewer", "- reviewer", text)
+    text = re.sub(r"(?m)^        (decision|date|digest|note)", r"  \1", text)
+    text = text.replace('next_review: "2024-12-01"   # will move\n', "")
+    path = put(site, text, name="block-question")
+    before = path.read_bytes()
+    sha = digest(site, path)
+    code, out, err = review(site, path, "bram-board")
+    assert code == 0, err
+    anchor = b"  note: Please cite the guideline.\n"
+    added = f"- reviewer: bram-board\n  decision: approved\n  date: {DATE}\n  digest: {sha}\nnext_review: 2025-06-01\n".encode()
+    expected = before.replace(b"review_status: under_review", b"review_status: approved").replace(anchor, anchor + added)
+    assert path.read_bytes() == expected
+    assert run_editorial("digest", path, cwd=site)[1].split()[0] == sha  # the content did not change
+
+
+def test_review_refuses_a_log_in_flow_form_it_cannot_extend_safely(site: Path):
+    path = put(site, ODD.replace("'submitted'", "'under_review'").replace(
+        "reviews: []", "reviews: [{reviewer: cora-board, decision: changes_requested, date: 2024-05-01, digest: 'sha256:" + "0" * 64 + "'}]"))
+    before = path.read_bytes()
+    code, _, err = review(site, path, "bram-board")
+    assert code == 1 and "block list" in err
+    assert path.read_bytes() == before

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from . import transitions
 from .loader import load_registry
-from .model import Context, Policy, Problem, Registry, today
+from .model import Context, Located, Policy, Problem, Registry, today
 from .rules.schema import validate
-from .model import Located
 from .workspace import CONFIG, REGISTRY, WorkspaceError, plugin_options_from_text
 
 ARTICLES = "content/articles/"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import workflow
 from .loader import load_article
-from .model import Article, Context, Problem, Registry
+from .model import Article, Context, Problem
 
 E_NEW = "E901"  # new article not `submitted`, or with reviews
 E_MOVE = "E902"  # a move the state machine does not allow
@@ -235,7 +235,3 @@ def _judge_quorum(new: Article, judges_: Judges, commit: str) -> list[Problem]:
             return [Problem(new.path, line, col, E_QUORUM,
                             f"`approved` without a valid quorum at this commit: {len(counted)} counted approval(s) of this content ({', '.join(counted) or 'none'}), the policy needs {ctx.policy.min_approvals}{extra}, from active board members who are not authors; keep it `under_review` until enough board members approve", commit)]
     return []
-
-
-def registry_or_empty(registry: Registry | None, path: str) -> Registry:
-    return registry if registry is not None else Registry(path, {})
