@@ -14,6 +14,7 @@ from ..text import line_col, mask_code
 DANGEROUS_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link", "style", "svg", "math", "template")
 _TAG = re.compile(r"<\s*/?\s*(" + "|".join(DANGEROUS_TAGS) + r")\b", re.I)
 _HANDLER = re.compile(r"<[a-zA-Z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.I | re.S)
+_ATTR_LIST_HANDLER = re.compile(r"\{[^}\n]*?\b(on[a-z]+)\s*=", re.I)  # Markdown attr_list: `{: onclick="..." }`
 _HTML_URL = re.compile(r"""\b(?:href|src|action|formaction|xlink:href|srcset|poster|background)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _MD_URL = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s{0,3}\[[^\]]+\]:\s*<?(\S+)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>", re.M)
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
@@ -46,7 +47,7 @@ def _check_one(article: Article) -> Iterator[Problem]:
 
     for match in _TAG.finditer(masked):
         yield at(match.start(), "E801", f"`<{match.group(1).lower()}>` is not allowed in an article: it can run code or change the page; remove it (use Markdown for formatting, and a link for media)")
-    for match in _HANDLER.finditer(masked):
+    for match in (*_HANDLER.finditer(masked), *_ATTR_LIST_HANDLER.finditer(masked)):
         yield at(match.start(1), "E802", f"event-handler attribute `{match.group(1)}` is not allowed: it runs script; remove it")
     for pattern in (_HTML_URL, _MD_URL):
         for match in pattern.finditer(masked):
