@@ -275,3 +275,14 @@ def test_readme_front_matter_example_validates(project, editorial):
     (project / SUBMITTED).write_text(front + "\n## From the Guidelines\n\nTreat it as an emergency [@evans2021].\n", encoding="utf-8")
     rc, out, err = editorial("validate", SUBMITTED)
     assert rc == 0, out + err
+
+
+def test_every_emitted_code_is_documented():
+    """The README's code table lists every code the package can emit (grep for "E123")."""
+    repo = Path(__file__).resolve().parents[1]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((repo / "scripts/editorial").rglob("*.py")))
+    emitted = set(re.findall(r"[\"']([EWI]\d{3})[\"']", source))
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| ([EWI]\d{3}) \|", readme, re.M))
+    assert len(emitted) > 50
+    assert sorted(emitted - documented) == []
