@@ -3,7 +3,7 @@ that the CLI, the MkDocs plugin and the audit share. Pure: it is handed bytes.""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import rules
@@ -59,7 +59,36 @@ class Corpus:
         return [a for a in self.articles if not decision[a.path]]
 
 
-def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str) -> Corpus:
+@dataclass(frozen=True)
+class FileResult:
+    """What one file's bytes alone say: the article (None if unreadable), the
+    loader's problems and those of the file-local rules."""
+
+    article: Article | None
+    problems: list[Problem]
+
+
+def analyse(source: Source) -> FileResult:
+    """Load one file and run the rules that need nothing but the file."""
+    try:
+        article, problems = load_article(source.path, source.data)
+    except Exception as exc:  # a loader bug must not hide the file: report it, fail closed
+        return FileResult(None, [Problem(source.path, 1, 1, "E199", f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it")])
+    if article is not None:
+        problems = problems + rules.check_file(article)
+    return FileResult(article, problems)
+
+
+# How a list of readable sources is analysed: one by one here; cache.py offers a
+# cached, parallel analyser with the same shape (it returns one result per source).
+Analyser = Callable[[Sequence[Source]], list[FileResult]]
+
+
+def analyse_each(sources: Sequence[Source]) -> list[FileResult]:
+    return [analyse(source) for source in sources]
+
+
+def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str, analyser: Analyser | None = None) -> Corpus:
     problems: list[Problem] = []
     reg, reg_problems = (None, [registry.problem]) if registry.data is None else load_registry(registry.path, registry.data)
     problems.extend(p for p in reg_problems if p)
@@ -67,20 +96,19 @@ def build(sources: Iterable[Source], registry: Source, policy: Policy, today: st
         reg = Registry(registry.path, {})
     else:
         problems.extend(rules.check_registry(reg))
-    articles: list[Article] = []
     paths: list[str] = []
+    readable: list[Source] = []
     for source in sources:
         paths.append(source.path)
         if source.data is None:
             problems.append(source.problem)
-            continue
-        try:
-            article, load_problems = load_article(source.path, source.data)
-        except Exception as exc:  # a loader bug must not hide the file: report it, fail closed
-            article, load_problems = None, [Problem(source.path, 1, 1, "E199", f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it")]
-        problems.extend(load_problems)
-        if article is not None:
-            articles.append(article)
+        else:
+            readable.append(source)
+    articles: list[Article] = []
+    for result in (analyser or analyse_each)(readable):
+        problems.extend(result.problems)
+        if result.article is not None:
+            articles.append(result.article)
     context = Context(reg, policy, today)
-    problems.extend(rules.check(articles, context))
+    problems.extend(rules.check_corpus(articles, context))
     return Corpus(articles, reg, context, problems, paths)

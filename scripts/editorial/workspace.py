@@ -5,13 +5,15 @@ values (refusing symlinks, oversized files and paths outside content/) and reads
 editorial policy from the `editorial` plugin's options in mkdocs.yml."""
 from __future__ import annotations
 
+import errno
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import cache
 from .corpus import Corpus, Source, build
 from .loader import MAX_FILE_BYTES
 from .model import Located, Policy, Problem, today
@@ -30,6 +32,9 @@ class WorkspaceError(Exception):
 @dataclass
 class Workspace:
     root: Path
+    # files found by article_paths(): known to be inside content/articles/, so reading
+    # them needs only a no-follow open, not a full resolve (10,000 resolves cost seconds)
+    _walked: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def find(cls, start: Path | None = None) -> "Workspace":
@@ -53,10 +58,17 @@ class Workspace:
         found = []
         for folder, dirs, files in os.walk(base):  # os.walk does not follow folder symlinks
             dirs.sort()
-            found.extend(Path(folder) / name for name in sorted(files) if name.endswith(".md"))
+            shown = self.rel(Path(folder))
+            for name in sorted(files):
+                if name.endswith(".md"):
+                    path = Path(folder) / name
+                    self._walked[path] = f"{shown}/{name}"
+                    found.append(path)
         return found
 
     def source(self, path: Path) -> Source:
+        if path in self._walked:
+            return self._read_walked(path, self._walked[path])
         shown = self.rel(path)
         articles = (self.root / ARTICLES).resolve()
         if ".." in path.parts or not _inside(Path(os.path.normpath(path.absolute())), self.root / ARTICLES):
@@ -68,6 +80,20 @@ class Workspace:
             return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} resolves outside {ARTICLES}/ through a linked folder; move the file in"))
         try:
             with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)  # never read a huge file whole
+        except OSError as exc:
+            return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
+        return Source(shown, data)
+
+    def _read_walked(self, path: Path, shown: str) -> Source:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # a link fails here (ELOOP)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} is a symbolic link (to {os.readlink(path)}); commit the article itself, not a link"))
+            return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
+        try:
+            with os.fdopen(fd, "rb") as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)  # never read a huge file whole
         except OSError as exc:
             return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
@@ -86,11 +112,13 @@ class Workspace:
             return Policy(), problems
         return Policy.from_options(options), []
 
-    def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None) -> Corpus:
+    def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None,
+               progress: "cache.Progress | None" = None) -> Corpus:
         # The MkDocs plugin hands in the policy from its own validated options: one source.
         policy, problems = self.policy() if policy is None else (policy, [])
         sources = [self.source(p) for p in (paths if paths is not None else self.article_paths())]
-        corpus = build(sources, self.registry_source(), policy, day or today())
+        analyser = cache.ContentCache(self.root, progress) if cache.enabled() else None
+        corpus = build(sources, self.registry_source(), policy, day or today(), analyser)
         corpus.problems[:0] = problems
         return corpus
 

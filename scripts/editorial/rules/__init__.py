@@ -1,5 +1,9 @@
 """The checks. Each module is one family of rules: a pure function from the
-articles and their context to problems. `check` runs them all."""
+articles and their context to problems. `check` runs them all.
+
+A module that sets `FILE_LOCAL = True` judges each file by its own bytes alone
+(no registry, policy, date or other file): its findings may be remembered per
+file content (see cache.py). Any module without the flag always runs."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -7,22 +11,15 @@ from collections.abc import Sequence
 from ..model import Article, Context, Problem, Registry
 from . import approval, citations, dates, html_safety, identity, people, readability, schema, structure
 
-ARTICLE_RULES = (
-    schema.check,
-    identity.check,
-    people.check,
-    citations.check,
-    structure.check,
-    dates.check,
-    approval.check,
-    html_safety.check,
-    readability.check,
-)
+MODULES = (schema, identity, people, citations, structure, dates, approval, html_safety, readability)
+ARTICLE_RULES = tuple(module.check for module in MODULES)
+FILE_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is True)
+CORPUS_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is not True)
 
 
-def check(articles: Sequence[Article], ctx: Context) -> list[Problem]:
+def check(articles: Sequence[Article], ctx: Context, rules=ARTICLE_RULES) -> list[Problem]:
     problems: list[Problem] = []
-    for rule in ARTICLE_RULES:
+    for rule in rules:
         try:
             problems.extend(rule(articles, ctx))
         except Exception:
@@ -32,8 +29,28 @@ def check(articles: Sequence[Article], ctx: Context) -> list[Problem]:
                 try:
                     problems.extend(rule([article], ctx))
                 except Exception as exc:
-                    problems.append(Problem(article.path, 1, 1, "E199", f"internal error in check `{rule.__module__}` ({type(exc).__name__}: {exc}); please report it"))
+                    problems.append(_internal(article, rule, exc))
     return problems
+
+
+def check_file(article: Article) -> list[Problem]:
+    """The findings of the file-local rules: they depend on this article alone."""
+    problems: list[Problem] = []
+    for rule in FILE_RULES:
+        try:
+            problems.extend(rule([article], None))
+        except Exception as exc:
+            problems.append(_internal(article, rule, exc))
+    return problems
+
+
+def check_corpus(articles: Sequence[Article], ctx: Context) -> list[Problem]:
+    """The rules that need other files, the registry, the policy or the date."""
+    return check(articles, ctx, CORPUS_RULES)
+
+
+def _internal(article: Article, rule, exc: Exception) -> Problem:
+    return Problem(article.path, 1, 1, "E199", f"internal error in check `{rule.__module__}` ({type(exc).__name__}: {exc}); please report it")
 
 
 def check_registry(registry: Registry) -> list[Problem]:

@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from .. import workflow
 from ..model import Article, Context, Problem
 
+FILE_LOCAL = False  # needs the registry, the policy and today's date (see rules/__init__.py)
+
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     for article in articles:

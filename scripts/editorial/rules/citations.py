@@ -5,6 +5,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
+
+FILE_LOCAL = True  # citations against this file's own references (see rules/__init__.py)
 from ..text import citations, line_col, mask_code
 
 DOI = re.compile(r"10\.\d{4,9}/\S+")

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
+
+FILE_LOCAL = True  # this file's body and reference URLs (see rules/__init__.py)
 from ..text import line_col, mask_code
 
 DANGEROUS_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link", "style", "svg", "math", "template")

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
 
+FILE_LOCAL = False  # ids must be unique across all files (see rules/__init__.py)
+
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 

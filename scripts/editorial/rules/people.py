@@ -5,6 +5,8 @@ from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem, Registry
 
+FILE_LOCAL = False  # needs the registry (see rules/__init__.py)
+
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     registry = ctx.registry

@@ -5,6 +5,8 @@ from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
 
+FILE_LOCAL = True  # this file's patient summary (see rules/__init__.py)
+
 MAX_GRADE = 8.0
 
 

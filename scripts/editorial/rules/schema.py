@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 import jsonschema
 
 from ..model import Article, Context, Located, Problem, Registry
+
+FILE_LOCAL = True  # the front matter against the schema: this file alone (see rules/__init__.py)
 from ..schemas import describe, quick_check, validator
 
 

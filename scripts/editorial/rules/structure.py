@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
+
+FILE_LOCAL = True  # this file's headings and citations (see rules/__init__.py)
 from ..text import citations, line_col, mask_code, sections
 
 GUIDELINES = "From the Guidelines"
