@@ -455,3 +455,15 @@ def test_project_in_a_folder_of_a_larger_repository(tmp_path: Path):
     code, out, _ = run_editorial("check-transitions", "--base", "main", cwd=site)
     assert code == 1 and codes(out) == ["E901"]
     assert out.startswith("content/articles/pump-question.md:10:1: E901") and sha in out
+
+
+def test_a_record_backdated_into_a_former_members_term_is_not_confirmed(repo: Repo):
+    repo.write("pump-question", article_text())
+    repo.commit("add")
+    repo.write("pump-question", article_text(status="under_review"))
+    repo.commit("start review")
+    record = repo.record("pump-question", "olga-former", date="2020-06-01")  # inside her 2020 term
+    repo.write("pump-question", article_text(status="approved", reviews=record, extra="next_review: 2021-06-01\n"))
+    sha = repo.commit("approve with a backdated record")
+    code, out, _ = repo.check("--approvers", "olga-f")
+    assert code == 1 and codes(out) == ["E907"] and "not on the board today" in out and sha in out

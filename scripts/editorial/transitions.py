@@ -211,6 +211,11 @@ def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit
             shown = f"GitHub login `{person.github}`" if login else "no GitHub login in the base registry"
             problems.append(Problem(new.path, line, col, E_LOGIN,
                                     f"review record by `{reviewer}` ({shown}) is not confirmed: that login has not approved the pull request; the board member must approve it on GitHub", commit))
+        elif not (person.is_board and person.active_on(judges_.base.today)):
+            # The pull-request approval happens now, so only a member serving now confirms
+            # a record; this also stops a record backdated into a former member's term.
+            problems.append(Problem(new.path, line, col, E_LOGIN,
+                                    f"review record by `{reviewer}` is confirmed by `{person.github}`, but `{reviewer}` is not on the board today ({judges_.base.today}); only a serving board member's approval confirms a review", commit))
     return problems
 
 
