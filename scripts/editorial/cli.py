@@ -238,7 +238,10 @@ def _under(path: Path, folder: Path) -> bool:
 def _emit(problems, fmt: str, files: int, notes=()) -> int:
     text = report.render(problems, fmt, files, notes)
     print(text)
-    if fmt == "json":
+    if fmt == "json":  # stdout stays a JSON list; the notes and the summary go to stderr
+        for line in report.render(problems, "text", files, notes).splitlines():
+            if line.startswith("note: "):
+                print(line, file=sys.stderr)
         print(report.render(problems, "text", files, notes).splitlines()[-1], file=sys.stderr)
     return PROBLEMS if any(p.is_error for p in problems) else OK
 

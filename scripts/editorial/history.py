@@ -251,6 +251,7 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         commits = repo.commits(base, head)
         carried: dict = {}
         files: set[str] = set()
+        latest: dict = {}  # path -> its last version in the range
         for commit in commits:
             changes = []
             for change in commit.changes:
@@ -259,10 +260,15 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
                 old = transitions.Version(change.old_path, repo.blob(change.old_blob) if change.old_blob else None)
                 new = transitions.Version(change.new_path, repo.blob(change.new_blob) if change.new_blob else None)
                 changes.append((old, new))
+                if old.path and old.path != new.path:
+                    latest.pop(old.path, None)
+                if new.path:
+                    latest[new.path] = new
                 files.add(change.new_path or change.old_path or "")
             problems.extend(transitions.check_commit(commit.short, changes, judges, carried))
             if commit.note:
                 notes.append(commit.note)
+        problems.extend(transitions.unreadable_at_head(latest.values(), head[:10]))
         if not commits:
             notes.append(f"no commits in {base_ref}..{head_ref}: nothing to check")
         if approvers is None:

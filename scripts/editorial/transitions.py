@@ -92,6 +92,21 @@ def _load(version: Version, commit: str, problems: list[Problem], carried: dict[
     return article
 
 
+def unreadable_at_head(versions: Iterable[Version], commit: str) -> list[Problem]:
+    """A range may pass through a version that cannot be read (W900), but must not end on
+    one: what cannot be read cannot be judged, so it never passes (fail closed)."""
+    problems = []
+    for version in versions:
+        if version.data is None or version.path is None:
+            continue
+        article, load_problems = load_article(version.path, version.data)
+        if article is None:
+            first = load_problems[0] if load_problems else Problem(version.path, 1, 1, "E199", "the file cannot be read")
+            problems.append(Problem(version.path, first.line, first.column, first.code,
+                                    f"{first.message} (the branch ends with this version, so its review workflow cannot be checked)", commit))
+    return problems
+
+
 def _match_by_id(pairs: list[tuple[Article | None, Article | None]]) -> list[tuple[Article | None, Article | None]]:
     """A file deleted and another added with the same id in one commit is a move
     git did not recognise (it changed too much): the same article."""
