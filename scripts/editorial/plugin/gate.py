@@ -57,6 +57,7 @@ class Build:
     workspace: Workspace | None = None
     docs: str = "content"  # docs_dir relative to the project root
     decision: dict = field(default_factory=dict)  # article path -> reasons it is withheld ([] = publish)
+    by_path: dict = field(default_factory=dict)  # article path -> Article (those the loader could read)
     withheld: dict = field(default_factory=dict)  # src_uri -> article path, removed from this build
     withheld_urls: dict = field(default_factory=dict)  # URL ("articles/x/") -> article path
     site_dir: str = ""  # where the site goes once audited
@@ -80,7 +81,7 @@ class Build:
         except Exception as exc:  # fail closed: no corpus, no site
             _fail("", [Problem(build.docs, 1, 1, "E961", f"cannot read the articles ({type(exc).__name__}: {exc}); nothing is published until `editorial validate` runs cleanly")])
         prefix = build.docs + "/"
-        by_path = {a.path: a for a in build.corpus.articles}
+        by_path = build.by_path = {a.path: a for a in build.corpus.articles}
         build.published = {p[len(prefix):]: by_path[p] for p, why in build.decision.items() if not why and p in by_path and p.startswith(prefix)}
         for path, reasons in sorted(build.decision.items()):
             if reasons:
@@ -157,7 +158,7 @@ def select(build, files, config):
 
 
 def _article_text(build, path: str) -> str:
-    article = next((a for a in build.corpus.articles if a.path == path), None)
+    article = build.by_path.get(path)
     if article is not None:
         return article.body
     source = build.workspace.source(build.workspace.root / path)  # safe: no links, size-limited
