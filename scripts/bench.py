@@ -156,8 +156,10 @@ def make_project(repo: Path, size: int, seed: int = 7) -> list[str]:
     for extra in ("overrides",):
         if (ROOT / extra).is_dir():
             shutil.copytree(ROOT / extra, repo / extra)
-    for page in (ROOT / "content").glob("*.md"):
-        shutil.copy(page, repo / "content" / page.name)
+    for entry in (ROOT / "content").iterdir():  # the site's own pages and assets, not its articles
+        if entry.name in ("articles", "people.yml"):
+            continue
+        (shutil.copytree if entry.is_dir() else shutil.copy)(entry, repo / "content" / entry.name)
     (repo / "content" / "people.yml").write_text(registry_yaml(), encoding="utf-8")
     approved = []
     for i in range(size):
@@ -173,3 +175,255 @@ def make_project(repo: Path, size: int, seed: int = 7) -> list[str]:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "generated corpus")
     return approved
+
+
+def make_pull_request(repo: Path, size: int) -> None:
+    """Branch `pr`: 3 commits touching 10 articles (edits, a review start, new articles)."""
+    rng = random.Random(11)
+    today = dt.date.today()
+    git(repo, "checkout", "-q", "-b", "pr")
+    pending = [f"bench-question-{i:05d}" for i in range(1, size, 2)][:7]  # odd indexes are not approved
+    for slug in pending[:4]:
+        path = repo / "content" / "articles" / f"{slug}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence from the writer.\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "writer edits")
+    for slug in pending[4:]:
+        path = repo / "content" / "articles" / f"{slug}.md"
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("review_status: under_review", "review_status: submitted")  # a clean start
+        path.write_text(text, encoding="utf-8")
+    git(repo, "commit", "-qam", "back to submitted")
+    for n in range(3):
+        slug, text = article(size + n, rng, today, approved=False)
+        text = text.replace("review_status: under_review", "review_status: submitted")
+        (repo / "content" / "articles" / f"{slug}.md").write_text(text, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "three new questions")
+
+
+def make_plain_project(repo: Path, plain: Path, approved: list[str]) -> None:
+    """The same approved pages, theme and Markdown extensions; mkdocs-material alone."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from editorial.workspace import _ConfigLoader
+
+    config = yaml.load((repo / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    config["plugins"] = [p for p in config.get("plugins", []) if p != "editorial" and not (isinstance(p, dict) and "editorial" in p)]
+    config.get("theme", {}).pop("custom_dir", None)  # the editorial templates need the plugin
+    config.pop("extra_css", None)
+    config.pop("extra_javascript", None)
+    config["strict"] = False
+    (plain / "content" / "articles").mkdir(parents=True)
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (plain / "content" / "index.md").write_text("# Plain build\n", encoding="utf-8")
+    for slug in approved:
+        shutil.copy(repo / "content" / "articles" / f"{slug}.md", plain / "content" / "articles" / f"{slug}.md")
+
+
+# -- measuring -------------------------------------------------------------------------
+@dataclass
+class Run:
+    seconds: float | None  # None: not run ("n/a")
+    peak_mb: float | None = None
+    ok: bool = True
+    note: str = ""
+
+
+def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Run:
+    """Wall time and peak resident memory of one command (and the children it waits for)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        full = ["/usr/bin/time", "-f", "%M", "-o", out.name, *cmd] if Path("/usr/bin/time").exists() else cmd
+        start = time.perf_counter()
+        proc = subprocess.run(full, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        peak = None
+        try:
+            peak = int(out.read().strip().splitlines()[-1]) / 1024
+        except (ValueError, IndexError):
+            pass
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+    return Run(seconds, peak, proc.returncode in (0, 1), f"exit {proc.returncode}: {tail[0][:200]}")
+
+
+FRONTMATTER_ALONE = """
+import os, sys, frontmatter
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith('.md'):
+            with open(os.path.join(folder, name), encoding='utf-8') as handle:
+                frontmatter.loads(handle.read())
+"""
+
+
+def has_command(name: str) -> bool:
+    return subprocess.run(["editorial", name, "--help"], capture_output=True).returncode == 0
+
+
+def bench_size(size: int, work: Path) -> dict[str, Run]:
+    repo, plain = work / f"corpus-{size}", work / f"plain-{size}"
+    print(f"[{size}] generating the corpus ...", file=sys.stderr, flush=True)
+    approved = make_project(repo, size)
+    make_plain_project(repo, plain, approved)
+    runs: dict[str, Run] = {"approved": Run(float(len(approved)))}
+    step = lambda name: print(f"[{size}] {name} ...", file=sys.stderr, flush=True)  # noqa: E731
+
+    step("python-frontmatter alone")
+    runs["frontmatter"] = measure([sys.executable, "-c", FRONTMATTER_ALONE, "content/articles"], repo)
+    step("editorial validate (cold, then warm)")
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    runs["validate_cold"] = measure(["editorial", "validate"], repo)
+    runs["validate_warm"] = measure(["editorial", "validate"], repo)
+    if has_command("check-transitions"):
+        step("check-transitions on a 10-article pull request")
+        make_pull_request(repo, size)
+        runs["transitions"] = measure(["editorial", "check-transitions", "--base", "main", "--head", "pr"], repo)
+        git(repo, "checkout", "-q", "main")
+    else:
+        runs["transitions"] = Run(None, note="editorial check-transitions does not exist yet")
+    step("mkdocs build (cold, then warm)")
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    shutil.rmtree(repo / "site", ignore_errors=True)
+    runs["build_cold"] = measure(["mkdocs", "build", "-q"], repo)
+    runs["build_warm"] = measure(["mkdocs", "build", "-q"], repo)
+    step("plain mkdocs-material build")
+    runs["plain"] = measure(["mkdocs", "build", "-q"], plain)
+    measure(["mkdocs", "build", "-q"], plain)  # a warm plain build: the faster of the two counts
+    second = measure(["mkdocs", "build", "-q"], plain)
+    if second.seconds < runs["plain"].seconds:
+        runs["plain"] = second
+    for name, run in runs.items():
+        if not run.ok:
+            print(f"[{size}] {name} failed: {run.note}", file=sys.stderr)
+    return runs
+
+
+# -- the table -------------------------------------------------------------------------
+def _secs(run: Run | None) -> str:
+    if run is None or run.seconds is None:
+        return "n/a"
+    return f"{run.seconds:.2f} s" + ("" if run.ok else " (failed)")
+
+
+def _mb(run: Run | None) -> str:
+    return "n/a" if run is None or run.peak_mb is None else f"{run.peak_mb:,.0f} MB"
+
+
+def _ratio(a: Run | None, b: Run | None) -> float | None:
+    if a is None or b is None or a.seconds is None or b.seconds is None or not b.seconds:
+        return None
+    return a.seconds / b.seconds
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()}"
+
+
+def table(results: dict[int, dict[str, Run]]) -> str:
+    sizes = sorted(results)
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label, cell):
+        rows.append((label, [cell(results[s]) for s in sizes]))
+
+    fmt_ratio = lambda r: "n/a" if r is None else f"{r:.2f}x"  # noqa: E731
+    row("approved pages", lambda r: f"{int(r['approved'].seconds):,}")
+    row("python-frontmatter alone: time", lambda r: _secs(r["frontmatter"]))
+    row("editorial validate, cold cache: time", lambda r: _secs(r["validate_cold"]))
+    row("editorial validate, cold cache: peak memory", lambda r: _mb(r["validate_cold"]))
+    row("editorial validate, warm cache: time", lambda r: _secs(r["validate_warm"]))
+    row("editorial validate, warm cache: peak memory", lambda r: _mb(r["validate_warm"]))
+    row("validate cold / python-frontmatter", lambda r: fmt_ratio(_ratio(r["validate_cold"], r["frontmatter"])))
+    row("validate warm / python-frontmatter", lambda r: fmt_ratio(_ratio(r["validate_warm"], r["frontmatter"])))
+    row("check-transitions, 10 articles in 3 commits", lambda r: _secs(r["transitions"]))
+    row("check-transitions: peak memory", lambda r: _mb(r["transitions"]))
+    row("mkdocs build, cold: time", lambda r: _secs(r["build_cold"]))
+    row("mkdocs build, cold: peak memory", lambda r: _mb(r["build_cold"]))
+    row("mkdocs build, warm: time", lambda r: _secs(r["build_warm"]))
+    row("mkdocs build, warm: peak memory", lambda r: _mb(r["build_warm"]))
+    row("plain mkdocs-material build: time", lambda r: _secs(r["plain"]))
+    row("plain mkdocs-material build: peak memory", lambda r: _mb(r["plain"]))
+    row("cold build / plain build", lambda r: fmt_ratio(_ratio(r["build_cold"], r["plain"])))
+    row("warm build / plain build", lambda r: fmt_ratio(_ratio(r["build_warm"], r["plain"])))
+    per_page = lambda r, k: None if r[k].seconds is None else r[k].seconds / max(1, r["approved"].seconds) * 1000  # noqa: E731
+    row("cold build per approved page", lambda r: f"{per_page(r, 'build_cold'):.1f} ms")
+    row("warm build per approved page", lambda r: f"{per_page(r, 'build_warm'):.1f} ms")
+    row("plain build per page", lambda r: f"{per_page(r, 'plain'):.1f} ms")
+
+    head = ["measure"] + [f"{s:,} articles" for s in sizes]
+    width = [max(len(head[0]), *(len(label) for label, _ in rows))] + [max(len(head[i + 1]), *(len(c[i]) for _, c in rows)) for i in range(len(sizes))]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, width)) + " |"  # noqa: E731
+    out = [line(head), "|" + "|".join("-" * (w + 2) for w in width) + "|"]
+    out += [line([label, *cells]) for label, cells in rows]
+    return "\n".join(out)
+
+
+def targets(results: dict[int, dict[str, Run]]) -> list[tuple[str, bool | None, str]]:
+    """Issue 7's targets, judged at the largest size run (and against the smallest)."""
+    big, small = results[max(results)], results[min(results)]
+    found = []
+
+    def target(name, value, limit, shown):
+        found.append((name, None if value is None else value < limit, shown if value is not None else "not measured"))
+
+    target("validate under 3 s (warm cache)", big["validate_warm"].seconds, 3.0, _secs(big["validate_warm"]))
+    target("validate under 3 s (cold cache)", big["validate_cold"].seconds, 3.0, _secs(big["validate_cold"]))
+    r = _ratio(big["validate_warm"], big["frontmatter"])
+    target("validate under 4x python-frontmatter (warm cache)", r, 4.0, f"{r:.2f}x" if r else "")
+    r = _ratio(big["validate_cold"], big["frontmatter"])
+    target("validate under 4x python-frontmatter (cold cache)", r, 4.0, f"{r:.2f}x" if r else "")
+    target("check-transitions of the pull request under 1 s", big["transitions"].seconds, 1.0, _secs(big["transitions"]))
+    r = _ratio(big["build_cold"], big["plain"])
+    target("cold build at most 1.5x the plain build", r, 1.5 + 1e-9, f"{r:.2f}x" if r else "")
+    r = _ratio(big["build_warm"], big["plain"])
+    target("warm build at most 1.2x the plain build", r, 1.2 + 1e-9, f"{r:.2f}x" if r else "")
+    if len(results) > 1:
+        for kind in ("build_cold", "build_warm"):
+            a = big[kind].seconds / big["approved"].seconds if big[kind].seconds else None
+            b = small[kind].seconds / small["approved"].seconds if small[kind].seconds else None
+            r = a / b if a and b else None
+            target(f"{kind.replace('_', ' ')} time per page at {max(results):,} within 15% of {min(results):,}", None if r is None else abs(r - 1), 0.15 + 1e-9,
+                   f"{a * 1000:.1f} ms vs {b * 1000:.1f} ms ({(r - 1) * 100:+.0f}%)" if r else "")
+    peak = max((big[k].peak_mb or 0) for k in ("build_cold", "build_warm"))
+    target("build peak memory under 2 GB", peak or None, 2048, f"{peak:,.0f} MB")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=lambda t: [int(x) for x in t.split(",")], default=[1000, 5000, 10000], help="comma-separated corpus sizes (default 1000,5000,10000)")
+    parser.add_argument("--quick", action="store_true", help="200 articles only, to check that the benchmark runs")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    sizes = [200] if args.quick else sorted(set(args.sizes))
+    results: dict[int, dict[str, Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="editorial-bench-") as temp:
+        work = args.keep or Path(temp)
+        work.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            results[size] = bench_size(size, work)
+    print(f"Machine: {machine()}; {dt.date.today().isoformat()}")
+    print()
+    print(table(results))
+    print()
+    print(f"Targets of issue 7 (at {max(results):,} articles):")
+    for name, met, shown in targets(results):
+        verdict = "n/a" if met is None else ("met" if met else "NOT met")
+        print(f"- {name}: {verdict} ({shown})")
+    for size, runs in results.items():
+        for name, run in runs.items():
+            if not run.ok:
+                print(f"note: at {size:,} articles `{name}` failed: {run.note}")
+            elif run.seconds is None:
+                print(f"note: `{name}` n/a: {run.note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
