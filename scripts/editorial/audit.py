@@ -125,6 +125,8 @@ def _raw_texts(raw: str) -> list[str]:
     head of any article, so values are never joined)."""
     lines = raw.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0) if lines[0].strip() == "---" else 0
+    if not end:  # no front matter found (never closed, hidden in a comment): every line on its own, keys dropped
+        return [v for v in (_YAML_KEY.sub("", line) for line in lines) if v.strip()]
     values = [_YAML_KEY.sub("", line) for line in lines[1:end]]
     return ["\n".join(lines[end + 1:] if end else lines)] + [v for v in values if v.strip()]
 
