@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, site_bytes
-from site_html import parse
+from site_html import copy_project, parse
 
 SITE_URL = "site_url: https://example.org/\n"
 LENIENT = SITE_URL + "strict: false\nvalidation:\n  links:\n    not_found: info\n  nav:\n    not_found: info\n"
@@ -167,3 +167,23 @@ def test_the_previous_site_is_replaced_whole(mixed, tmp_path):
     assert not (project / "site" / "stale.html").exists()
     assert (project / "site" / "index.html").is_file()
     assert leftovers(project) == []
+
+
+def test_invalid_policy_options_stop_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("min_approvals: 1", "min_approvals: 0"), encoding="utf-8")
+    done = mkdocs(project, "build")
+    assert done.returncode != 0
+    assert "editorial policy" in done.stderr and "min_approvals" in done.stderr
+    assert not (project / "site").exists() and leftovers(project) == []
+
+
+def test_without_the_registry_nothing_is_published(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "people.yml").unlink()
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert "0 article(s) published" in done.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert not (project / "site" / "articles").exists()
