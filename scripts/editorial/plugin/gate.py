@@ -137,7 +137,8 @@ def select(build, files, config):
             if reasons is None:  # MkDocs found it, our safe reader did not (a linked folder?)
                 reasons = [Problem(path, 1, 1, "E103", f"{path} was not read by the editorial loader (is it inside a linked folder?); move the file into {build.docs}/articles/")]
                 log.info(f"withheld {path}: {reasons[0].message}")
-            file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
+            if file.inclusion in (InclusionLevel.INCLUDED, InclusionLevel.UNDEFINED):  # keep exclude_docs/draft_docs
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
             if not reasons:
                 kept_texts.append((src, build.published[src].body))
                 continue
@@ -239,7 +240,7 @@ def post_page(build, output, page, config):
         path = unquote(parts.path)
         as_file = site_files.resolve(page_dir, path)  # a Markdown link MkDocs could not resolve
         as_url = posixpath.normpath(posixpath.join(url_dir, path)).lstrip("/") if not path.startswith("/") else path.lstrip("/")
-        as_url = as_url.removesuffix("index.html").removesuffix("/") + "/"
+        as_url = as_url.removesuffix("index.html").removesuffix(".html").removesuffix("/") + "/"  # either URL style
         target = build.withheld.get(as_file or "") or build.withheld_urls.get(as_url)
         if target:
             problems.append(Problem(build.src_path(page.file.src_uri), 1, 1, "E963", f"links to {target}, which is not published: remove the link until the article is approved"))
