@@ -97,6 +97,14 @@ def test_crlf_bom_and_cr_only_are_read_as_lf():
     (b"---\nid: x\naudience:\n\t- clinician\n---\n", ("E106", 4, 1)),
     (b"---\nid: x\ntitle: What: now\n---\n", ("E106", 3, 12)),
     (b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", ("E106", 2, 1)),
+    # YAML takes U+2028, U+2029 and U+0085 for line breaks, editors do not: refused where they are
+    ("---\ntitle: a\u2028b\nid: x\nid: y\n---\n".encode(), ("E106", 2, 9)),
+    ("---\nid: x\ntitle: \"a\x85b\"\n---\n".encode(), ("E106", 3, 10)),
+    # control characters: found by character, whatever offset the YAML library counts in
+    ("---\nid: \u00e9\ntitle: \"\u00e9\u00e9\x1b\"\n---\n".encode(), ("E106", 3, 11)),
+    # columns count characters, not UTF-8 bytes
+    ("---\naudience: [\u00e9\u00e9\u00e9, *a]\n---\n".encode(), ("E108", 2, 17)),
+    ("---\ntitle: \u00e9\u00e9\u00e9: x\n---\n".encode(), ("E106", 2, 11)),
 ])
 def test_traps_and_broken_files(data, expected):
     assert at(only_problem(data)) == expected

@@ -20,6 +20,7 @@ from .model import Article, Located, Person, Problem, Registry
 MAX_FILE_BYTES = 1_000_000  # an article is a few kilobytes; a megabyte is a mistake or an attack
 BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 _MAYBE_SPECIAL = re.compile(r"[&*!]")  # anchors, aliases, tags: only then scan events
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to editors or to us
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -71,6 +72,10 @@ def split(path: str, text: str) -> tuple[tuple[str, str, int] | None, list[Probl
 
 def parse_yaml(path: str, text: str, first_line: int = 1) -> tuple[Located | None, list[Problem]]:
     """Plain values from YAML text whose first line is line `first_line` of the file."""
+    odd = _YAML_ONLY_BREAKS.search(text)
+    if odd:  # YAML counts these as new lines, editors do not: every later line number would be off
+        line, col = _text_position(text, odd.start())
+        return None, [Problem(path, line + first_line - 1, col, "E106", f"invisible line separator U+{ord(odd.group()):04X} (often pasted in from a web page or a word processor); delete it")]
     try:
         if _MAYBE_SPECIAL.search(text):
             _refuse_anchors_and_tags(text)
@@ -91,10 +96,20 @@ def parse_yaml(path: str, text: str, first_line: int = 1) -> tuple[Located | Non
         tabbed = "\t" in what or "tab" in what or "\t" in offending
         hint = "; the line contains a tab: use spaces, not tabs, to indent" if tabbed else "; check the indentation and quote values that contain `:` or `#`"
         return None, [Problem(path, line, col, "E106", f"YAML syntax error: {what}{hint}")]
+    except yaml.reader.ReaderError as exc:  # a control character; its offset is in bytes or characters depending on the loader
+        index = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line, col = _text_position(text, index) if index >= 0 else (1, 1)
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return None, [Problem(path, line + first_line - 1, col, "E106", f"invisible control character {what} is not allowed in YAML; delete it (it was probably pasted in)")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, first_line, 1, "E106", f"YAML error: {exc}")]
     except RecursionError:
         return None, [Problem(path, first_line, 1, "E106", "YAML nests too deeply; front matter should be a few levels at most")]
+
+
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character of `text`."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _refuse_anchors_and_tags(text: str) -> None:
