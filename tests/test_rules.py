@@ -379,3 +379,9 @@ def test_impossible_review_date_on_an_approved_article(project, editorial):
     edit(project, APPROVED, "next_review: 2027-06-09\n", "")
     text = edit(project, APPROVED, "date: 2026-06-09", "date: 2026-02-30")
     expect(editorial, APPROVED, "E205", where(text, "date: 2026-02-30"), only={"E205", "E706"})
+
+
+def test_a_date_that_is_not_a_date_is_reported_once(project, editorial):
+    # `soon` sorts after every year as text; it must not also be "in the future" (E602)
+    text = edit(project, SUBMITTED, "updated: 2025-08-14", "updated: soon")
+    expect(editorial, SUBMITTED, "E205", where(text, "updated:"), only={"E205"})

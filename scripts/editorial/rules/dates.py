@@ -1,26 +1,39 @@
 """Date rules: created <= updated <= today, and no review dated in the future."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
 
 FILE_LOCAL = False  # needs today's date (see rules/__init__.py)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     for article in articles:
-        created, updated = article.meta.get("created"), article.meta.get("updated")
-        if not (isinstance(created, str) and isinstance(updated, str)):
-            continue  # the schema rule reports it
-        if updated < created:
+        created, updated = real_date(article.meta.get("created")), real_date(article.meta.get("updated"))
+        if created and updated and updated < created:
             line, col = article.pos("updated")
             yield Problem(article.path, line, col, "E601", f"`updated` ({updated}) is before `created` ({created}); fix whichever is wrong")
-        if updated > ctx.today:
+        if updated and updated > ctx.today:
             line, col = article.pos("updated")
             yield Problem(article.path, line, col, "E602", f"`updated` ({updated}) is in the future (today is {ctx.today}); use the date of the change")
         for index, review in enumerate(article.reviews):
-            date = review.get("date")
-            if isinstance(date, str) and date > ctx.today:
+            date = real_date(review.get("date"))
+            if date and date > ctx.today:
                 line, col = article.pos("reviews", index, "date")
                 yield Problem(article.path, line, col, "E602", f"review date {date} is in the future (today is {ctx.today})")
+
+
+def real_date(value) -> str:
+    """The value if it is a real YYYY-MM-DD date (these compare as text), else "":
+    the schema rule already reports anything else, and `soon` is not in the future."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return ""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return ""
+    return value
