@@ -62,6 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site_dir", type=Path, metavar="SITE_DIR", help="the built site, e.g. site")
     _formats(p)
     p.set_defaults(run=cmd_audit)
+
+    p = sub.add_parser("new", help="start a new article from its question (writer tool)")
+    p.add_argument("question", help='the question the article answers, e.g. "Can a pump be refilled during sepsis?"')
+    p.add_argument("--author", required=True, help="your id in content/people.yml")
+    p.set_defaults(run=cmd_new)
+
+    p = sub.add_parser("queue", help="what waits for whom: articles in review, and approved ones due for review")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_queue)
+
+    p = sub.add_parser("preview", help="serve one article as the site shows it, reloading on save")
+    p.add_argument("file", type=Path)
+    p.add_argument("--port", type=int, default=8001, help="local port (default 8001)")
+    p.set_defaults(run=cmd_preview)
     return parser
 
 
@@ -88,7 +102,9 @@ def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
             raise WorkspaceError(f"{path} does not exist")
     everything = ws.article_paths()
     known = {ws.rel(p) for p in everything}
-    corpus = ws.corpus(everything + [p for p in named if ws.rel(p) not in known])
+    from .progress import terminal_counter
+
+    corpus = ws.corpus(everything + [p for p in named if ws.rel(p) not in known], progress=terminal_counter(len(everything)))
     problems = corpus.problems
     if args.paths:
         wanted = {ws.rel(p) for p in named} | {"mkdocs.yml", corpus.registry.path}
@@ -233,6 +249,55 @@ def _under(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def cmd_new(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import writer
+    from .model import today
+
+    slug = writer.slugify(args.question)
+    if len(args.question.strip()) < 10 or not slug:
+        raise WorkspaceError("the question is too short to name an article; write it out in full, e.g. \"Can a pump be refilled during sepsis?\"")
+    corpus = ws.corpus()
+    author = corpus.registry.get(args.author)
+    if author is None:
+        print(f"editorial: author `{args.author}` is not in {corpus.registry.path}; add them there or use your id from it", file=sys.stderr)
+        return PROBLEMS
+    path = ws.root / "content" / "articles" / f"{slug}.md"
+    taken = next((a for a in corpus.articles if a.id == slug), None)
+    if taken is not None or path.exists() or path.is_symlink():
+        where = taken.path if taken is not None else ws.rel(path)
+        print(f"editorial: an article with id `{slug}` already exists ({where}); edit it, or ask the question differently", file=sys.stderr)
+        return PROBLEMS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:  # never overwrite
+        handle.write(writer.new_article(args.question, author, today()))
+    print(ws.rel(path))
+    todo = [p for p in ws.corpus().problems if p.path == ws.rel(path)]
+    print(f"written: {ws.rel(path)} (review_status: submitted). Your to-do list, from `editorial validate {ws.rel(path)}`:", file=sys.stderr)
+    for problem in todo:
+        print(f"  {report.text_line(problem)}", file=sys.stderr)
+    print("add the references you cite to `references` and cite them in both sections; then validate passes", file=sys.stderr)
+    return OK
+
+
+def cmd_queue(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import writer
+
+    corpus = ws.corpus()
+    print(writer.render_queue(writer.queue(corpus.articles, corpus.context), args.format))
+    return OK
+
+
+def cmd_preview(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import preview
+
+    path = args.file if args.file.is_absolute() else Path.cwd() / args.file
+    source = ws.source(path)
+    if source.data is None:
+        print(report.text_line(source.problem), file=sys.stderr)
+        return PROBLEMS
+    return preview.serve(ws, path, f"127.0.0.1:{args.port}")
 
 
 def _emit(problems, fmt: str, files: int, notes=()) -> int:

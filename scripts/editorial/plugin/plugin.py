@@ -11,7 +11,7 @@ import os
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from .. import sanitize, site_files
+from .. import progress, sanitize, site_files
 from . import gate, pages, render
 from .config import EditorialConfig
 
@@ -48,6 +48,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
     def on_page_content(self, html, *, page, config, files):
+        progress.page_built(self, files)  # an INFO line every few hundred pages of a large build
         # defence in depth: an article body that slipped past html_safety still loses its script
         return sanitize.article_html(html) if site_files.is_article(page.file.src_uri) else html
 

@@ -1,0 +1,79 @@
+"""`editorial preview FILE`: one article served as the site shows it, fast at any corpus size.
+
+An adapter: it builds a throw-away project holding only that article, the registry,
+the site's own pages and the theme overrides, and runs `mkdocs serve` on it as a
+preview build (EDITORIAL_PREVIEW=1: the preview banner, noindex). A small loop copies
+the article into that project whenever it is saved, and MkDocs reloads the page."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .workspace import ARTICLES, CONFIG, CONTENT, Workspace
+
+POLL_SECONDS = 0.3
+
+
+def make_project(ws: Workspace, article: Path, folder: Path) -> Path:
+    """The throw-away project in `folder`; returns the copy of the article in it."""
+    content = folder / CONTENT
+    (folder / ARTICLES).mkdir(parents=True)
+    for entry in (ws.root / CONTENT).iterdir():  # site pages and assets, never other articles
+        if entry.name == "articles" or entry.is_symlink():
+            continue
+        (shutil.copytree if entry.is_dir() else shutil.copy)(entry, content / entry.name)
+    for extra in ("overrides",):
+        if (ws.root / extra).is_dir():
+            shutil.copytree(ws.root / extra, folder / extra)
+    # Inherit the real config (theme, extensions, policy); only the folders and the
+    # strictness change: links to articles left out must not fail the preview.
+    (folder / CONFIG).write_text(
+        f"INHERIT: {(ws.root / CONFIG).as_posix()}\ndocs_dir: {CONTENT}\nsite_dir: site\nstrict: false\n", encoding="utf-8")
+    copy = folder / ws.rel(article)
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(article, copy)
+    return copy
+
+
+def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> int:
+    """Serve until interrupted; the exit status of `mkdocs serve`."""
+    with tempfile.TemporaryDirectory(prefix="editorial-preview-") as temp:
+        folder = Path(temp)
+        copy = make_project(ws, article, folder)
+        env = {**os.environ, "EDITORIAL_PREVIEW": "1", "NO_MKDOCS_2_WARNING": "1"}
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / CONFIG), "-a", address, "--no-strict"]
+        print(f"previewing {ws.rel(article)} at http://{address}/ (Ctrl-C to stop); saving the file reloads the page", file=sys.stderr, flush=True)
+        server = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
+        seen = _stamp(article)
+        try:
+            while server.poll() is None:
+                time.sleep(POLL_SECONDS)
+                now = _stamp(article)
+                if now != seen and now is not None:
+                    seen = now
+                    shutil.copyfile(article, copy)  # MkDocs sees the change and rebuilds
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if server.poll() is None:
+                server.terminate()
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+        return 0 if server.returncode in (0, -15, None) else server.returncode
+
+
+def _stamp(path: Path):
+    try:
+        stat = path.stat()
+        return stat.st_mtime_ns, stat.st_size
+    except OSError:
+        return None
+

@@ -1,0 +1,137 @@
+"""The writer's daily tools, as pure functions: a new article's text, and the queue
+of what waits for whom. cli.py does the reading and writing (`editorial new`,
+`editorial queue`); preview.py serves one article (`editorial preview`)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from . import workflow
+from .model import Article, Context, Person
+
+MAX_SLUG = 80
+DUE_WITHIN_DAYS = 30  # approved articles whose next review is this close are listed
+
+
+# -- editorial new -----------------------------------------------------------------------
+def slugify(question: str) -> str:
+    """`Can a pump be refilled in sepsis?` -> `can-a-pump-be-refilled-in-sepsis`."""
+    ascii_text = unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:  # whole words only, up to the limit
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > MAX_SLUG:
+            break
+        slug = candidate
+    return slug
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def new_article(question: str, author: Person, today: str) -> str:
+    """The text of a new, schema-valid article: `submitted`, no reviews, no references yet.
+
+    Its two answer sections cite nothing, so validate lists them: that is the writer's to-do."""
+    specialties = list(author.specialties[:1]) or ["general-medicine"]
+    return f"""---
+id: {slugify(question)}
+title: {_quoted(question.strip())}
+description: >-
+  One or two sentences that answer the question for a clinician (replace this text).
+audience: [clinician]            # add patient (and a patient_summary) if patients should read it
+specialties: [{", ".join(specialties)}]
+authors: [{author.id}]
+created: {today}
+updated: {today}
+review_status: submitted
+reviews: []
+conflicts: none                  # the authors' disclosures; `none` must be true, not a default
+references: []                   # CSL items, each with `evidence: guideline` or `research` (see README)
+---
+
+## From the Guidelines
+
+Say what the guidelines recommend, in your own words. Add each guideline to
+`references` with `evidence: guideline` and cite it where you use it, like
+`[@evans2021]`. Delete this section if no guideline covers the question.
+
+## From the Research
+
+Summarise the studies that bear on the question, citing each one, like
+`[@koljonen2021; @boviatsis2004]`. Delete this section if there is no research.
+"""
+
+
+# -- editorial queue ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Waiting:
+    """One article that waits for someone."""
+
+    path: str
+    id: str
+    title: str
+    status: str
+    waiting_for: str  # "editor", "board", "writer"
+    action: str  # what they have to do, in words
+    age_days: int  # since the content last changed (`updated`)
+    approvals_needed: int = 0
+    next_review: str = ""
+    due_in_days: int | None = None  # negative: overdue
+
+
+def _days(since: object, today: str) -> int:
+    try:
+        return (dt.date.fromisoformat(today) - dt.date.fromisoformat(str(since))).days
+    except ValueError:
+        return 0
+
+
+def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
+    """Submitted and under-review articles, then approved ones due for review within
+    DUE_WITHIN_DAYS (or overdue): oldest and most urgent first."""
+    pending: list[Waiting] = []
+    due: list[Waiting] = []
+    for article in articles:
+        age = _days(article.meta.get("updated") or article.meta.get("created"), ctx.today)
+        common = dict(path=article.path, id=article.id, title=article.title, status=article.status, age_days=age)
+        if article.status in ("submitted", "under_review"):
+            needed = max(0, ctx.policy.min_approvals - len(workflow.approvers(article, ctx)))
+            if article.status == "submitted":
+                changes = [r for r in article.reviews if r.get("decision") == "changes_requested"]
+                if changes:
+                    who, action = "writer", f"revise: changes requested by {changes[-1].get('reviewer', '?')} on {changes[-1].get('date', '?')}"
+                else:
+                    who, action = "editor", "start the review (editorial start-review)"
+            else:
+                who, action = "board", f"review: {needed} approval(s) of the current content still needed"
+            pending.append(Waiting(**common, waiting_for=who, action=action, approvals_needed=needed))
+        elif article.status == "approved":
+            next_review = article.meta.get("next_review")
+            if not isinstance(next_review, str):
+                continue  # validate reports it (E706)
+            left = -_days(next_review, ctx.today)
+            if left <= DUE_WITHIN_DAYS:
+                action = f"review again: overdue by {-left} day(s)" if left < 0 else f"review again within {left} day(s)"
+                due.append(Waiting(**common, waiting_for="board", action=action, next_review=next_review, due_in_days=left))
+    pending.sort(key=lambda w: (-w.age_days, w.path))
+    due.sort(key=lambda w: (w.due_in_days, w.path))
+    return pending + due
+
+
+def render_queue(items: list[Waiting], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([asdict(item) for item in items], indent=2, ensure_ascii=False)
+    if not items:
+        return "nothing waits: no article is submitted, under review or due for review within 30 days"
+    lines = []
+    for item in items:
+        age = f"{item.age_days} day(s) since last change"
+        lines.append(f"{item.path}: {item.status} -> {item.waiting_for}: {item.action} ({age})")
+    lines.append(f"{len(items)} article(s) waiting")
+    return "\n".join(lines)
