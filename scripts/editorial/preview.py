@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,7 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
         print(f"previewing {ws.rel(article)} at http://{address}/ (Ctrl-C to stop); saving the file reloads the page", file=sys.stderr, flush=True)
         server = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
         seen = _stamp(article)
+        previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops the server too, and cleans up
         try:
             while server.poll() is None:
                 time.sleep(POLL_SECONDS)
@@ -60,6 +62,7 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             if server.poll() is None:
                 server.terminate()
                 try:
@@ -68,6 +71,10 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
                     server.kill()
                     server.wait()
         return 0 if server.returncode in (0, -15, None) else server.returncode
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _stamp(path: Path):

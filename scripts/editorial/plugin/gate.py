@@ -104,8 +104,11 @@ class Build:
         new folder is a sibling of the real one: never inside docs_dir either."""
         self.site_dir = os.path.abspath(config.site_dir)
         parent, name = os.path.split(self.site_dir)
-        os.makedirs(parent, exist_ok=True)
-        self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building-", dir=parent)
+        try:
+            os.makedirs(parent, exist_ok=True)
+            self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building-", dir=parent)
+        except OSError as exc:  # a read-only or full disk: one clear line, not a traceback
+            _cannot_write(self.site_dir, exc)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.building_dir, 0o777 & ~umask)  # mkdtemp's 0700 would lock readers out of the site
@@ -113,6 +116,11 @@ class Build:
 
     def src_path(self, src_uri: str) -> str:
         return f"{self.docs}/{src_uri}"
+
+
+def _cannot_write(site_dir: str, exc: OSError) -> None:
+    what = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    _fail("", [Problem(site_dir or "site", 1, 1, "E966", f"the build could not write the site ({what}); free disk space or make the folder writable and build again; the previous site is unchanged")])
 
 
 def _fail(headline: str, problems: list[Problem]) -> None:
@@ -291,11 +299,14 @@ def _stop_counting(build) -> None:
         logging.getLogger("mkdocs").removeHandler(build.warnings)
 
 
-def abort(build):
-    """The build failed: remove what it wrote; the previous site/ stays as it was."""
+def abort(build, error: Exception | None = None):
+    """The build failed: remove what it wrote; the previous site/ stays as it was.
+    A disk that is full or read-only is said in one line instead of MkDocs' traceback."""
     _stop_counting(build)
     if build.building_dir:
         shutil.rmtree(build.building_dir, ignore_errors=True)
         build.building_dir = ""
         if build.config is not None:
             build.config.site_dir = build.site_dir
+    if isinstance(error, OSError) and build.site_dir:
+        _cannot_write(build.site_dir, error)

@@ -66,4 +66,4 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     def on_build_error(self, *, error):
         if self.build is not None:
-            gate.abort(self.build)
+            gate.abort(self.build, error)
