@@ -119,7 +119,8 @@ class Build:
 
 
 def _cannot_write(site_dir: str, exc: OSError) -> None:
-    what = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    target = exc.filename2 or exc.filename  # a copy names its source first, the file written second
+    what = f"{exc.strerror or exc}" + (f": {target}" if target else "")
     _fail("", [Problem(site_dir or "site", 1, 1, "E966", f"the build could not write the site ({what}); free disk space or make the folder writable and build again; the previous site is unchanged")])
 
 
