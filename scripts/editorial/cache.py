@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from functools import lru_cache
+from importlib import metadata
 import marshal
 import os
 import sys
@@ -44,6 +46,7 @@ def enabled() -> bool:
     return os.environ.get("EDITORIAL_CACHE", "on").lower() not in ("0", "off", "no", "false")
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
     """Changes whenever anything that decides a file-local finding changes."""
     digest = hashlib.sha256(sys.version.encode())
@@ -52,9 +55,12 @@ def code_version() -> str:
     for path in files:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes())
-    for name in ("yaml", "frontmatter", "textstat", "fastjsonschema", "jsonschema"):
-        module = sys.modules.get(name)
-        digest.update(f"{name}={getattr(module, '__version__', '?')}".encode())
+    for name in ("PyYAML", "python-frontmatter", "textstat", "fastjsonschema", "jsonschema"):
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "?"
+        digest.update(f"{name}={installed}".encode())
     return digest.hexdigest()
 
 

@@ -1,0 +1,185 @@
+"""The content cache of the file-local checks: a warm run says exactly what a cold run
+says, and no failure of the cache (corrupt, foreign, read-only) turns a problem into a pass."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from editorial import cache, progress
+from editorial.corpus import build
+from editorial.model import today
+from editorial.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+BROKEN = "content/articles/broken.md"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The sample project plus one article with a schema error, a citation error and unsafe HTML."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "content", root / "content")
+    text = (root / "content/articles/septic-shock-first-hour.md").read_text(encoding="utf-8")
+    text = text.replace("id: septic-shock-first-hour", "id: broken").replace("audience: [clinician]", "audience: [doctors]")
+    text += "\nSee also [@nowhere2020].\n\n<script>alert(1)</script>\n"
+    (root / BROKEN).write_text(text, encoding="utf-8")
+    return root
+
+
+def run(root: Path, **kwargs):
+    """The corpus as validate builds it, with the analyser kept to count hits and misses."""
+    ws = Workspace(root)
+    analyser = cache.ContentCache(root, **kwargs)
+    policy, _ = ws.policy()
+    corpus = build([ws.source(p) for p in ws.article_paths()], ws.registry_source(), policy, today(), analyser)
+    return corpus, analyser
+
+
+def codes(corpus, path: str = BROKEN) -> list[tuple[int, int, str]]:
+    return sorted((p.line, p.column, p.code) for p in corpus.problems if p.path == path)
+
+
+def test_a_warm_run_reports_exactly_what_a_cold_run_reports(project: Path):
+    cold, first = run(project)
+    assert first.misses == 4 and first.hits == 0
+    assert (project / cache.CACHE_FILE).is_file()
+    warm, second = run(project)
+    assert second.hits == 4 and second.misses == 0
+    assert sorted(cold.problems) == sorted(warm.problems)
+    assert {"E204", "E401", "E801"} <= {code for _, _, code in codes(warm)}
+    # what the corpus-wide rules and the plugin use is the same article
+    for a, b in zip(sorted(cold.articles, key=lambda a: a.path), sorted(warm.articles, key=lambda a: a.path)):
+        assert (a.meta, a.body, a.body_line, a.digest) == (b.meta, b.body, b.body_line, b.digest)
+        for key in a.located.positions:  # even the positions the cache file leaves out
+            assert a.pos(*key) == b.pos(*key)
+    assert {p: bool(r) for p, r in cold.publication().items()} == {p: bool(r) for p, r in warm.publication().items()}
+
+
+def test_a_changed_file_is_checked_again(project: Path):
+    run(project)
+    path = project / "content/articles/septic-shock-first-hour.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("review_status: submitted", "review_status: submitted\nreview_status: approved"), encoding="utf-8")
+    corpus, analyser = run(project)
+    assert analyser.misses == 1
+    assert "E107" in {p.code for p in corpus.problems if p.path.endswith("septic-shock-first-hour.md")}
+
+
+def test_a_renamed_file_keeps_its_findings_under_its_new_name(project: Path):
+    run(project)
+    (project / BROKEN).rename(project / "content/articles/still-broken.md")
+    corpus, analyser = run(project)
+    assert analyser.misses == 0
+    assert codes(corpus, "content/articles/still-broken.md") and not codes(corpus, BROKEN)
+
+
+def test_corpus_wide_rules_always_run_on_cached_files(project: Path):
+    run(project)
+    registry = project / "content/people.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("id: jordan-mills", "id: jordan-mills-gone"), encoding="utf-8")
+    corpus, analyser = run(project)
+    assert analyser.misses == 0
+    e304 = [p for p in corpus.problems if p.code == "E304"]
+    assert any(p.path == "content/articles/itp-refill-sepsis.md" for p in e304)  # the author left the registry
+    assert corpus.publication()["content/articles/itp-refill-sepsis.md"]  # and it is no longer published
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flipped byte", "truncated", "other version", "empty"])
+def test_a_damaged_cache_means_a_full_check_never_a_pass(project: Path, damage: str):
+    cold, _ = run(project)
+    file = project / cache.CACHE_FILE
+    blob = file.read_bytes()
+    if damage == "garbage":
+        blob = os.urandom(len(blob))
+    elif damage == "flipped byte":
+        blob = blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:]
+    elif damage == "truncated":
+        blob = blob[: len(blob) // 2]
+    elif damage == "other version":
+        blob = blob.replace(cache.code_version().encode(), b"0" * 64, 1)
+    else:
+        blob = b""
+    file.write_bytes(blob)
+    again, analyser = run(project)
+    assert analyser.misses == 4  # everything checked again
+    assert sorted(again.problems) == sorted(cold.problems)
+
+
+def test_a_marshal_valid_but_wrong_entry_is_checked_again(project: Path):
+    cold, _ = run(project)
+    import hashlib
+    import marshal
+
+    version = cache.code_version()
+    entries = {hashlib.sha256((project / BROKEN).read_bytes()).digest(): ("not", "an", "entry")}
+    payload = marshal.dumps(entries)
+    (project / cache.CACHE_FILE).write_bytes(cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload)
+    again, analyser = run(project)
+    assert analyser.misses == 4
+    assert codes(again) == codes(cold)
+
+
+def test_an_unwritable_cache_still_checks_everything(project: Path):
+    # `.cache` is a file, so the cache folder cannot be made (a read-only folder would
+    # do the same, but root, which runs CI here, may write anywhere)
+    (project / ".cache").write_text("not a folder", encoding="utf-8")
+    corpus, analyser = run(project)
+    assert "cannot write" in analyser.note
+    assert {"E204", "E401", "E801"} <= {code for _, _, code in codes(corpus)}
+
+
+def test_the_parallel_cold_run_finds_the_same_problems(project: Path, monkeypatch):
+    for n in range(40):  # enough files to split into chunks
+        shutil.copy(project / BROKEN, project / f"content/articles/broken-{n:02d}.md")
+    serial, _ = run(project, workers=1)
+    (project / cache.CACHE_FILE).unlink()
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(cache, "CHUNK", 7)
+    seen = []
+    parallel, analyser = run(project, workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert analyser.misses == 44 and analyser.workers == 2
+    assert sorted(parallel.problems) == sorted(serial.problems)
+    assert seen[-1] == (44, 44)
+
+
+def test_validate_uses_the_cache_and_can_be_told_not_to(project: Path):
+    env = {**os.environ}
+    first = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True, env=env)
+    assert first.returncode == 1 and "E801" in first.stdout
+    assert (project / cache.CACHE_FILE).is_file()
+    second = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True, env=env)
+    assert second.stdout == first.stdout and second.returncode == 1
+    (project / cache.CACHE_FILE).unlink()
+    off = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True, env={**env, "EDITORIAL_CACHE": "off"})
+    assert off.stdout == first.stdout
+    assert not (project / cache.CACHE_FILE).exists()
+
+
+def test_validate_prints_no_progress_into_a_pipe(project: Path):
+    result = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True)
+    assert "validated" not in result.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_every_thousand_files_in_a_terminal_only(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    terminal = _Terminal()
+    report = progress.terminal_counter(3500, terminal)
+    for done in (250, 1000, 1250, 2600, 3500):
+        report(done, 3500)
+    assert terminal.getvalue().splitlines() == ["validated 1000/3500 files", "validated 2000/3500 files"]
+    assert progress.terminal_counter(3500, io.StringIO()) is None  # a pipe or a log file
+    assert progress.terminal_counter(200, _Terminal()) is None  # a small run
+    monkeypatch.setenv("CI", "true")
+    assert progress.terminal_counter(3500, _Terminal()) is None  # CI logs
