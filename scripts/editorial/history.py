@@ -156,6 +156,11 @@ class Repository:
         if done.returncode != 0:
             shallow = " and the clone is shallow: fetch the whole history (`fetch-depth: 0`)" if self.is_shallow() else ""
             raise GitError(f"{base[:10]} and {head[:10]} share no history{shallow}; --base must be an ancestor of the branch, e.g. origin/main")
+        ancestor = subprocess.run(["git", "merge-base", "--is-ancestor", base, head], cwd=self.root, capture_output=True, check=False)
+        if ancestor.returncode != 0:  # base..head would then hold commits that are not the branch's: no honest answer
+            raise GitError(f"--base {base[:10]} is not an ancestor of --head {head[:10]}: the base branch was rewritten (force-pushed) "
+                           "or has moved on since the branch left it; merge or rebase the branch onto the base "
+                           "(GitHub's pull-request merge ref already is), then check again")
 
     def _refuse_shallow(self, commits: list[CommitChanges]) -> None:
         if not self.is_shallow():
