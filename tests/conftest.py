@@ -45,3 +45,19 @@ def editorial(project: Path):
         return run_editorial(*args, cwd=cwd or project, env=env)
 
     return run
+
+
+def sample_warnings(today: str | None = None) -> int:
+    """Warnings the untouched sample project gives on `today`: none, until the approved
+    sample passes its `next_review` date and is (rightly) reported overdue with W701."""
+    import re
+
+    from editorial.model import today as clock  # the clock the CLI uses
+
+    day = today or clock()
+    overdue = 0
+    for path in (REPO / "content/articles").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r"^next_review: (\d{4}-\d{2}-\d{2})\s*$", text, re.M)
+        overdue += bool(match and re.search(r"^review_status: approved\s*$", text, re.M) and match.group(1) < day)
+    return overdue

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import sample_warnings
 from editorial.loader import load_article
 
 APPROVED = "content/articles/itp-refill-sepsis.md"
@@ -56,7 +57,12 @@ def reseal(project: Path, rel: str) -> None:
 
 
 def codes(stdout: str) -> set[str]:
-    return set(re.findall(r"^\S+:\d+:\d+: ([EWI]\d{3})", stdout, re.M))
+    """The codes reported, less W701 once the untouched approved sample is itself overdue."""
+    return set(re.findall(r"^\S+:\d+:\d+: ([EWI]\d{3})", stdout, re.M)) - aging()
+
+
+def aging() -> set[str]:
+    return {"W701"} if sample_warnings() else set()
 
 
 def expect(editorial, rel: str, code: str, pos: tuple[int, int], *, status: int = 1, only: set[str] | None = None) -> str:
@@ -65,7 +71,7 @@ def expect(editorial, rel: str, code: str, pos: tuple[int, int], *, status: int 
     assert f"{rel}:{pos[0]}:{pos[1]}: {code}" in out, out
     assert rc == status, out + err
     if only is not None:
-        assert codes(out) == only, out
+        assert codes(out) == only - aging(), out
     return out
 
 
@@ -79,7 +85,7 @@ FICTIONAL_REF = "\n  - id: {key}\n    evidence: research\n    type: article-jour
 def test_sample_content_passes(editorial):
     rc, out, err = editorial("validate")
     assert rc == 0, out + err
-    assert out.strip().splitlines()[-1] == "3 file(s) checked: 0 error(s), 0 warning(s)"
+    assert out.strip().splitlines()[-1] == f"3 file(s) checked: 0 error(s), {sample_warnings()} warning(s)"
 
 
 # -- schema -------------------------------------------------------------------------
