@@ -21,6 +21,7 @@ MAX_FILE_BYTES = 1_000_000  # an article is a few kilobytes; a megabyte is a mis
 BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY  # python-frontmatter's own `---` rule
 _MAYBE_SPECIAL = re.compile(r"[&*!]")  # anchors, aliases, tags: only then scan events
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, not to editors or to us
+_STR_TAG, _INT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
 _CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -151,6 +152,12 @@ def _build(node: yaml.Node, path: tuple, positions: dict, offset: int) -> Any:
         return items
     if node.tag not in _CORE_TAGS:
         raise _Reject(node.start_mark.line + 1, node.start_mark.column + 1, "E109", f"YAML tag `{node.tag}` is not allowed; write a plain value")
+    # Fast paths for the two commonest scalars (the constructor's dispatch is most of
+    # the load time); anything unusual (0x, 0o, 1_000, 012) goes to the constructor.
+    if node.tag == _STR_TAG:
+        return node.value
+    if node.tag == _INT_TAG and node.value.isascii() and node.value.isdigit() and (node.value[0] != "0" or node.value == "0"):
+        return int(node.value)
     try:
         value = _constructor.construct_object(node)
     except (ValueError, OverflowError, ArithmeticError):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[`~]*[ \t]*$|\Z)", re.M | re.S)
 _INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
@@ -11,6 +12,7 @@ CITATION_GROUP = re.compile(r"\[([^\[\]\n]*?@[^\[\]\n]*?)\](?!\()")
 CITATION_KEY = re.compile(r"(?<![\w@])-?@([A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&+?<>~/-](?=[A-Za-z0-9_]))*)")
 
 
+@lru_cache(maxsize=4)  # three rules mask the same body one after the other
 def mask_code(body: str) -> str:
     """The body with code blocks and code spans blanked out, same length and lines."""
     blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
