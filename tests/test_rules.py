@@ -391,3 +391,35 @@ def test_a_date_that_is_not_a_date_is_reported_once(project, editorial):
     # `soon` sorts after every year as text; it must not also be "in the future" (E602)
     text = edit(project, SUBMITTED, "updated: 2025-08-14", "updated: soon")
     expect(editorial, SUBMITTED, "E205", where(text, "updated:"), only={"E205"})
+
+
+# -- the remaining schema kinds, readability and the policy -------------------------------------------
+def test_too_short(project, editorial):
+    text = edit(project, SUBMITTED, "title: What should be done in the first hour for an adult with suspected septic shock?", "title: Sepsis?")
+    expect(editorial, SUBMITTED, "E207", where(text, "title:"), only={"E207"})
+
+
+def test_same_entry_twice(project, editorial):
+    text = edit(project, SUBMITTED, "audience: [clinician]", "audience: [clinician, clinician]")
+    expect(editorial, SUBMITTED, "E208", where(text, "audience:"), only={"E208"})
+
+
+def test_name_without_family_or_literal(project, editorial):
+    text = edit(project, SUBMITTED, "- {family: Rhodes, given: Andrew}", "- {given: Andrew}")
+    out = expect(editorial, SUBMITTED, "E201", where(text, "{given: Andrew}"), only={"E201"})
+    assert "`family` or `literal`" in out and "any of the given schemas" not in out
+
+
+def test_patient_summary_hard_to_read_is_a_warning(project, editorial):
+    edit(project, SUBMITTED, "audience: [clinician]", "audience: [clinician, patient]")
+    summary = ("patient_summary: Notwithstanding considerable heterogeneity in institutional protocols, contemporaneous "
+               "multidisciplinary deliberation regarding antimicrobial stewardship necessitates individualised optimisation.\n")
+    text = edit(project, SUBMITTED, "conflicts: none\n", "conflicts: none\n" + summary)
+    expect(editorial, SUBMITTED, "W901", where(text, "patient_summary:"), status=0, only={"W901"})
+
+
+def test_policy_out_of_range(project, editorial):
+    edit(project, "mkdocs.yml", "min_approvals: 1", "min_approvals: 0")
+    rc, out, err = editorial("validate")
+    assert rc == 1 and "Traceback" not in out + err
+    assert re.search(r"^mkdocs\.yml:\d+:\d+: E209 `min_approvals`: 0 is less than the minimum of 1", out, re.M), out

@@ -75,6 +75,10 @@ def _problem(path: str, error: jsonschema.ValidationError, located: Located, sch
         return Problem(path, line, col, "E207", f"`{name}` is too long" + _hint(schema, where))
     if kind == "uniqueItems":
         return Problem(path, line, col, "E208", f"`{name}` lists the same entry twice; remove the repeat")
+    if kind == "anyOf" and all(set(option) == {"required"} for option in error.validator_value):
+        # e.g. a CSL name: the JSON Schema wording ("not valid under any of the given schemas") helps nobody
+        fields = " or ".join(f"`{f}`" for option in error.validator_value for f in option["required"])
+        return Problem(path, line, col, "E201", f"`{name}` needs {fields}" + _hint(schema, where))
     return Problem(path, line, col, "E209", f"`{name}`: {error.message}" + _hint(schema, where))
 
 
