@@ -423,3 +423,10 @@ def test_policy_out_of_range(project, editorial):
     rc, out, err = editorial("validate")
     assert rc == 1 and "Traceback" not in out + err
     assert re.search(r"^mkdocs\.yml:\d+:\d+: E209 `min_approvals`: 0 is less than the minimum of 1", out, re.M), out
+
+
+def test_no_body_at_all_points_at_the_closing_line(project, editorial):
+    text = (project / SUBMITTED).read_text(encoding="utf-8")
+    text = text[: text.index("\n---\n") + len("\n---")]  # the file ends with the closing `---`, no newline
+    (project / SUBMITTED).write_text(text, encoding="utf-8")
+    expect(editorial, SUBMITTED, "E501", (text.count("\n") + 1, 1), only={"E402", "E501"})
