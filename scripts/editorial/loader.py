@@ -153,10 +153,10 @@ def _build(node: yaml.Node, path: tuple, positions: dict, offset: int) -> Any:
     if node.tag not in _CORE_TAGS:
         raise _Reject(node.start_mark.line + 1, node.start_mark.column + 1, "E109", f"YAML tag `{node.tag}` is not allowed; write a plain value")
     # Fast paths for the two commonest scalars (the constructor's dispatch is most of
-    # the load time); anything unusual (0x, 0o, 1_000, 012) goes to the constructor.
+    # the load time); anything unusual (0x, 0o, 1_000, 012, 19+ digits) goes the long way.
     if node.tag == _STR_TAG:
         return node.value
-    if node.tag == _INT_TAG and node.value.isascii() and node.value.isdigit() and (node.value[0] != "0" or node.value == "0"):
+    if node.tag == _INT_TAG and len(node.value) <= 18 and node.value.isascii() and node.value.isdigit() and (node.value[0] != "0" or node.value == "0"):
         return int(node.value)
     try:
         value = _constructor.construct_object(node)
