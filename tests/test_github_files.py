@@ -50,11 +50,12 @@ def test_pull_request_workflow_checks_every_commit_with_the_approvers():
     assert {"pull_request", "pull_request_review"} <= set(workflow["on"])
     checkout = next(s for s in steps(workflow) if str(s.get("uses", "")).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
+    assert "ref" not in checkout["with"], "the default ref (the pull request's merge commit) lets a branch behind main be judged"
     commands = runs(workflow)
     assert "pip install -e ." in commands
     assert "editorial validate --format github" in commands
     assert re.search(r"gh api [^\n]*repos/\$\{REPOSITORY\}/pulls/\$\{PR_NUMBER\}/reviews", commands)
-    assert re.search(r'editorial check-transitions --base "origin/\$\{BASE_REF\}" --head HEAD --approvers "\$\{LOGINS\}" --format github', commands)
+    assert re.search(r'editorial check-transitions --base HEAD\^1 --head HEAD --approvers "\$\{LOGINS\}" --format github', commands)
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

@@ -388,6 +388,26 @@ def test_merge_of_main_into_the_branch_is_judged_and_says_so(repo: Repo):
     assert "is a merge: judged against its first parent" in out and "1 article file(s) taken unchanged" in out
 
 
+def test_branch_behind_main_is_judged_on_the_merge_commit_as_the_pr_workflow_does(repo: Repo):
+    """pr.yml checks out GitHub's refs/pull/N/merge and runs --base HEAD^1 --head HEAD."""
+    repo.write("pump-question", article_text())
+    repo.commit("add on the branch")
+    repo.git("checkout", "-q", "main")  # main moves on after the branch left it
+    repo.write("other-question", article_text(slug="other-question"))
+    repo.commit("another article on main")
+    repo.git("checkout", "-q", "-b", "merge-ref")
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "pr")  # what GitHub builds: first parent = main
+    code, out, err = repo.editorial("check-transitions", "--base", "HEAD^1", "--head", "HEAD", "--approvers", "")
+    assert code == 0, out + err
+    repo.git("checkout", "-q", "pr")  # and a violation on the branch is still found through the merge
+    repo.write("pump-question", article_text(status="approved"))
+    repo.commit("approve by hand")
+    repo.git("checkout", "-q", "-B", "merge-ref", "main")
+    repo.git("merge", "-q", "--no-ff", "--no-edit", "pr")
+    code, out, err = repo.editorial("check-transitions", "--base", "HEAD^1", "--head", "HEAD")
+    assert code == 1 and "E902" in out, out + err
+
+
 def test_merge_that_changes_an_article_itself_is_judged(repo: Repo):
     repo.write("pump-question", article_text())
     repo.commit("add on the branch")
