@@ -71,10 +71,10 @@ def _judge(article: Article, ctx: Context, index: int, review: dict, latest: dic
     return True, "", ""
 
 
-def approvers(article: Article, ctx: Context) -> list[str]:
+def approvers(article: Article, ctx: Context, verdicts: list[Verdict] | None = None) -> list[str]:
     """Distinct board members whose approval of the current content counts."""
     seen: list[str] = []
-    for verdict in judge_reviews(article, ctx):
+    for verdict in judge_reviews(article, ctx) if verdicts is None else verdicts:
         if verdict.counts and verdict.reviewer not in seen:
             seen.append(verdict.reviewer)
     return seen
@@ -92,8 +92,9 @@ def specialty_matched(article: Article, ctx: Context, names: list[str]) -> bool:
     return any(wanted & set(ctx.registry.people[n].specialties) for n in names if n in ctx.registry.people)
 
 
-def last_approval_date(article: Article, ctx: Context) -> str:
-    dates = [str(article.reviews[v.index].get("date")) for v in judge_reviews(article, ctx) if v.counts]
+def last_approval_date(article: Article, ctx: Context, verdicts: list[Verdict] | None = None) -> str:
+    # `verdicts`: judge_reviews(article, ctx) when the caller has them already (it is the costly part)
+    dates = [str(article.reviews[v.index].get("date")) for v in (judge_reviews(article, ctx) if verdicts is None else verdicts) if v.counts]
     return max(dates, default="")
 
 

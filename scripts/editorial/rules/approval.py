@@ -19,7 +19,7 @@ def approval_problems(article: Article, ctx: Context) -> Iterator[Problem]:
     if article.status != "approved":
         return
     verdicts = workflow.judge_reviews(article, ctx)
-    counted = workflow.approvers(article, ctx)
+    counted = workflow.approvers(article, ctx, verdicts)  # judged once: it is the costly part
     need = ctx.policy.min_approvals
     if len(counted) < need:
         line, col = article.pos("review_status")
@@ -32,12 +32,12 @@ def approval_problems(article: Article, ctx: Context) -> Iterator[Problem]:
     elif ctx.policy.specialty_match and not workflow.specialty_matched(article, ctx, counted):
         line, col = article.pos("review_status")
         yield Problem(article.path, line, col, "E705", "policy `specialty_match` needs at least one approver who shares a specialty with the article; ask such a board member to review")
-    yield from _next_review(article, ctx)
+    yield from _next_review(article, ctx, verdicts)
 
 
-def _next_review(article: Article, ctx: Context) -> Iterator[Problem]:
+def _next_review(article: Article, ctx: Context, verdicts=None) -> Iterator[Problem]:
     next_review = article.meta.get("next_review")
-    approved_on = workflow.last_approval_date(article, ctx)
+    approved_on = workflow.last_approval_date(article, ctx, verdicts)
     if not isinstance(next_review, str):
         line, col = article.pos("review_status")
         due = _due(approved_on, ctx) or "a date"
