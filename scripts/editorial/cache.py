@@ -161,6 +161,7 @@ class ContentCache:
         try:
             return self._results(sources)
         finally:
+            gc.freeze()  # what was loaded is acyclic and lives as long as the corpus: never scan it
             if was_enabled:
                 gc.enable()
 

@@ -45,6 +45,9 @@ class Workspace:
         raise WorkspaceError(f"no {CONFIG} in {here} or any folder above it; run the command inside the project")
 
     def rel(self, path: Path) -> str:
+        known = self._walked.get(path)
+        if known is not None:
+            return known
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
