@@ -183,3 +183,25 @@ def test_progress_counts_every_thousand_files_in_a_terminal_only(monkeypatch):
     assert progress.terminal_counter(200, _Terminal()) is None  # a small run
     monkeypatch.setenv("CI", "true")
     assert progress.terminal_counter(3500, _Terminal()) is None  # CI logs
+
+
+def test_a_large_build_logs_how_far_it_is(caplog):
+    from mkdocs.structure.files import File, Files
+
+    files = Files([File(f"articles/q-{n:04d}.md", "content", "site", True) for n in range(1200)])
+
+    class Plugin:  # where the counter lives: the plugin instance of one build
+        pass
+
+    plugin = Plugin()
+    with caplog.at_level("INFO", logger="mkdocs.plugins.editorial.progress"):
+        for _ in range(1200):
+            progress.page_built(plugin, files)
+    assert [r.getMessage() for r in caplog.records] == ["editorial: 500/1200 pages rendered", "editorial: 1000/1200 pages rendered"]
+
+    caplog.clear()
+    small = Files([File(f"articles/q-{n}.md", "content", "site", True) for n in range(30)])
+    with caplog.at_level("INFO", logger="mkdocs.plugins.editorial.progress"):
+        for _ in range(30):
+            progress.page_built(plugin, small)  # a new build: the count starts again, and stays quiet
+    assert caplog.records == []
