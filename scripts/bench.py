@@ -190,9 +190,12 @@ def make_pull_request(repo: Path, size: int) -> None:
     for slug in pending[4:]:
         path = repo / "content" / "articles" / f"{slug}.md"
         text = path.read_text(encoding="utf-8")
-        text = text.replace("review_status: under_review", "review_status: submitted")  # a clean start
+        if "review_status: submitted" in text:  # a review starts, or changes were requested
+            text = text.replace("review_status: submitted", "review_status: under_review")
+        else:
+            text = text.replace("review_status: under_review", "review_status: submitted")
         path.write_text(text, encoding="utf-8")
-    git(repo, "commit", "-qam", "back to submitted")
+    git(repo, "commit", "-qam", "review states move")
     for n in range(3):
         slug, text = article(size + n, rng, today, approved=False)
         text = text.replace("review_status: under_review", "review_status: submitted")
