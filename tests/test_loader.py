@@ -97,7 +97,8 @@ def test_crlf_bom_and_cr_only_are_read_as_lf():
     (b"---\na: !local x\n---\n", ("E109", 2, 4)),
     (b"---\nid: x\naudience:\n\t- clinician\n---\n", ("E106", 4, 1)),
     (b"---\nid: x\ntitle: What: now\n---\n", ("E106", 3, 12)),
-    (b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", ("E106", 2, 1)),
+    # too deep: PyYAML 6.0.4's libyaml stops at depth 1000 (column 1003), older ones recurse out (column 1)
+    (b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", ("E106", 2, None)),
     # YAML takes U+2028, U+2029 and U+0085 for line breaks, editors do not: refused where they are
     ("---\ntitle: a\u2028b\nid: x\nid: y\n---\n".encode(), ("E106", 2, 9)),
     ("---\nid: x\ntitle: \"a\x85b\"\n---\n".encode(), ("E106", 3, 10)),
@@ -108,7 +109,10 @@ def test_crlf_bom_and_cr_only_are_read_as_lf():
     ("---\ntitle: \u00e9\u00e9\u00e9: x\n---\n".encode(), ("E106", 2, 11)),
 ])
 def test_traps_and_broken_files(data, expected):
-    assert at(only_problem(data)) == expected
+    found = at(only_problem(data))
+    if expected[2] is None:  # any column on that line
+        found = found[:2] + (None,)
+    assert found == expected
 
 
 def test_tab_message_says_tabs():
