@@ -15,17 +15,11 @@ If /usr/bin/chromium is missing the tests fail when CI is set, and skip only out
 """
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
+from browser import chromium, require_browser, served
 from gate_content import article
 from site_html import approved_articles, copy_project, mkdocs_build
-from test_browser_audience import ARGS, CHROMIUM, _free_port, _require_browser
 
 APPROVED = ("browser-approved", "zqbrowserapproved")
 DRAFT = ("browser-draft", "zqbrowserdraft")
@@ -40,7 +34,7 @@ def _draft_text() -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(base URL, the approved articles as the core judges them) for a served build."""
-    _require_browser()
+    require_browser()
     project = copy_project(tmp_path_factory.mktemp("browser-site") / "project")
     articles = project / "content" / "articles"
     (articles / f"{APPROVED[0]}.md").write_text(article(*APPROVED), encoding="utf-8")
@@ -49,34 +43,14 @@ def site(tmp_path_factory):
     assert done.returncode == 0, done.stderr[-3000:]
     published, _ = approved_articles(project)
     assert APPROVED[0] in {a.slug for a in published} and DRAFT[0] not in {a.slug for a in published}
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                              cwd=project / "site", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base, timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(project / "site") as base:
         yield base, published
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 class Reader:
