@@ -6,7 +6,6 @@ the validator) and prove that the published page carries none of it, and that th
 build without the sanitiser would have published it (so the test can fail)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import markdown

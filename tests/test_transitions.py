@@ -179,7 +179,7 @@ def test_new_article_committed_as_approved_fails(repo: Repo):
     code, out, _ = repo.check()
     assert code == 1
     assert codes(out) == ["E901"]
-    assert f"content/articles/pump-question.md:10:1: E901" in out and f"[commit {sha}]" in out
+    assert "content/articles/pump-question.md:10:1: E901" in out and f"[commit {sha}]" in out
 
 
 def test_submitted_to_approved_in_one_commit_fails(repo: Repo):
@@ -202,7 +202,7 @@ def test_edit_after_approval_that_stays_approved_fails(repo: Repo):
     code, out, _ = repo.check()
     assert code == 1
     assert codes(out) == ["E905"]
-    assert f"pump-question.md:10:1: E905" in out and f"[commit {sha}]" in out
+    assert "pump-question.md:10:1: E905" in out and f"[commit {sha}]" in out
 
 
 def test_same_edit_moving_to_under_review_passes(repo: Repo):
