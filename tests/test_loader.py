@@ -227,6 +227,12 @@ def test_cli_symlink_is_refused(project, editorial):
     assert f"{SUBMITTED}:" not in out  # the real file is still fine
 
 
+def test_cli_markdown_file_not_named_md_is_reported_not_skipped(project, editorial):
+    """MkDocs renders .markdown files too: one must not slip past validate unchecked."""
+    (project / SUBMITTED).rename(project / "content/articles/septic-shock-first-hour.markdown")
+    validate(editorial, "content/articles/septic-shock-first-hour.markdown", "E113", (1, 1))
+
+
 def test_cli_not_utf8(project, editorial):
     data = put(project, SUBMITTED, b"Suspected septic shock", b"Suspected septic sh\xf6ck")
     out = validate(editorial, SUBMITTED, "E101", line_col(data, b"\xf6"))

@@ -20,6 +20,7 @@ from .model import Located, Policy, Problem, today
 from .rules.schema import validate
 
 CONFIG = "mkdocs.yml"
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown
 CONTENT = "content"
 ARTICLES = "content/articles"
 REGISTRY = "content/people.yml"
@@ -63,13 +64,16 @@ class Workspace:
             dirs.sort()
             shown = self.rel(Path(folder))
             for name in sorted(files):
-                if name.endswith(".md"):
+                if name.endswith(MARKDOWN_SUFFIXES):  # MkDocs renders them all: none may slip past the checks
                     path = Path(folder) / name
                     self._walked[path] = f"{shown}/{name}"
                     found.append(path)
         return found
 
     def source(self, path: Path) -> Source:
+        if not path.name.endswith(".md"):
+            shown = self.rel(path)
+            return Source(shown, None, Problem(shown, 1, 1, "E113", f"{shown} is not a `.md` file; articles are `.md` files (the stem is the URL slug): rename it"))
         if path in self._walked:
             return self._read_walked(path, self._walked[path])
         shown = self.rel(path)
