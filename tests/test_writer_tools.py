@@ -180,6 +180,6 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
 
 
 def test_preview_refuses_a_file_outside_the_articles(project: Path):
-    result = editorial(project, "preview", "content/people.yml", "--port", str(_free_port()))
+    result = editorial(project, "preview", "content/index.md", "--port", str(_free_port()))  # a site page, not an article
     assert result.returncode == 1
     assert "E112" in result.stderr
