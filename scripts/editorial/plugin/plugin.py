@@ -62,6 +62,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     @event_priority(-100)  # after every other plugin has written its output
     def on_post_build(self, *, config):
+        render.save_cache(self.build)  # the rendered references, for the next build
         gate.finish(self.build, config)
 
     def on_build_error(self, *, error):

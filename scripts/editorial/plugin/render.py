@@ -34,7 +34,7 @@ HOME = "index.md"
 ABOUT = "about.md"
 DISCLAIMER_SLOT = "<!-- editorial:disclaimer -->"
 STEPS = (("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved"))
-CACHE_DIR = Path(".cache") / "editorial" / "references"
+CACHE_FILE = Path(".cache") / "editorial" / "references.json"
 
 
 # -- what this module remembers during one build -----------------------------------
@@ -252,7 +252,7 @@ def _text(value: Any) -> str:
 def _references(build, config, refs: list[dict], order: list[str]) -> list[citations.Entry]:
     state = _state(build)
     if state.cache is None:
-        state.cache = DiskCache(Path(config.config_file_path).resolve().parent / CACHE_DIR)
+        state.cache = DiskCache(Path(config.config_file_path).resolve().parent / CACHE_FILE)
     style = policy(build, config).citation_style or citations.DEFAULT_STYLE
     try:
         return citations.references(refs, order, style, state.cache)
@@ -282,45 +282,64 @@ def check_page(build, output: str, page, config) -> str:
 
 # -- the references cache --------------------------------------------------------------
 
-_MEMORY: dict[str, list[str]] = {}  # shared by the builds of one process (mkdocs serve)
+_MEMORY: dict[str, str] = {}  # shared by the builds of one process (mkdocs serve)
+
+
+def save_cache(build) -> None:
+    """Write the entries this build rendered to the cache file (on_post_build)."""
+    state = vars(build).get("_render_state") if build is not None else None
+    if state is not None and isinstance(state.cache, DiskCache):
+        state.cache.save()
 
 
 class DiskCache(MutableMapping):
-    """Rendered references by content hash: in memory, and as JSON files under .cache/editorial/.
+    """Rendered reference entries by content hash: in memory, and in ONE JSON file under .cache/editorial/.
 
-    Only an optimisation: a file that cannot be read or written is ignored (and rendered again)."""
+    The file is read once, when the first entry is looked up, and written once, by `save`
+    at the end of the build. Only an optimisation: a file that cannot be read (missing,
+    corrupt, another shape) is treated as empty and the entries are rendered again; one
+    that cannot be written is left alone."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, file: Path):
+        self.file = file
+        self.loaded = False
+        self.changed = False
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.json"
-
-    def __getitem__(self, key: str) -> list[str]:
-        if key in _MEMORY:
-            return _MEMORY[key]
+    def _load(self) -> None:
+        self.loaded = True
         try:
-            value = json.loads(self._path(key).read_text(encoding="utf-8"))
+            value = json.loads(self.file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise KeyError(key) from None
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise KeyError(key)
-        _MEMORY[key] = value
-        return value
+            return
+        if isinstance(value, dict):
+            for key, text in value.items():
+                if isinstance(text, str):
+                    _MEMORY.setdefault(key, text)
 
-    def __setitem__(self, key: str, value: list[str]) -> None:
+    def __getitem__(self, key: str) -> str:
+        if not self.loaded:
+            self._load()
+        return _MEMORY[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
         _MEMORY[key] = value
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, delete=False, suffix=".tmp") as handle:
-                json.dump(value, handle)
-            os.replace(handle.name, self._path(key))  # atomic: a parallel build never reads half a file
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.file.parent, delete=False, suffix=".tmp") as handle:
+                json.dump(_MEMORY, handle, separators=(",", ":"))
+            os.replace(handle.name, self.file)  # atomic: a parallel build never reads half a file
+            self.changed = False
         except OSError as exc:
             log.debug("editorial: references cache not written (%s); it is only an optimisation", exc)
 
     def __delitem__(self, key: str) -> None:
-        _MEMORY.pop(key, None)
-        self._path(key).unlink(missing_ok=True)
+        del _MEMORY[key]
+        self.changed = True
 
     def __iter__(self) -> Iterator[str]:
         return iter(_MEMORY)
