@@ -34,10 +34,15 @@ KNOWN_PREFIXES = ("search/", "tags/")  # pages that search and tag plugins gener
 KNOWN_PAGES = {"404.html"}
 MAX_UNZIPPED = 200_000_000  # a sitemap.xml.gz is kilobytes; never inflate a bomb
 
-_WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*")  # ids, slugs, logins: words joined by - or .
 _TAG = re.compile(r"<[^<>]*>")
-_ATTR_VALUE = re.compile(r"=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# Quoted attribute values anywhere (a meta description, an alt, an href leaks too); the
+# literal "=" lets the regex engine skip ahead at C speed (a lookbehind would not).
+_ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_SVG_PATH = re.compile(r' d="[^"]*"')  # SVG path data: no text, a third of a page's words
+# Joins many texts into one for a single tokenizer pass. Upper case: never produced by
+# str.lower(), so no window of real (lower-cased) text contains it; windows across two texts do.
+_SEPARATOR = " SEP "
 _RAW_ID = re.compile(r"^id:\s*[\"']?([^\s\"'#]+)", re.M)
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:\s*)?")
 _RAW_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.M)
@@ -150,7 +155,17 @@ def _texts(article: Article) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return _words_of(_TOKEN.findall(text.lower()))
+
+
+def _joined_words(texts: Iterable[str]) -> list[str]:
+    """The words of many texts in one pass; the separator word keeps a window from joining two texts."""
+    return _words_of(_TOKEN.findall(_SEPARATOR.join(t.lower() for t in texts)))
+
+
+def _words_of(tokens: list[str]) -> list[str]:
+    """The words of a text from its tokens (each word is in exactly one token), without a second regex pass."""
+    return " ".join(tokens).replace("-", " ").replace(".", " ").split()
 
 
 def _windows(words: list[str], size: int) -> Iterator[int]:
@@ -170,8 +185,11 @@ def _text_of(lower_name: str, data: bytes) -> str:
             text = "\n".join(_json_strings(json.loads(text)))
         except (ValueError, RecursionError):
             pass
-    text = _TAG.sub(lambda m: " " + " ".join(a or b for a, b in _ATTR_VALUE.findall(m.group(0))) + " ", text)
-    return html.unescape(text)
+    values = [a or b for a, b in _ATTR_VALUE.findall(_SVG_PATH.sub(" ", text) if ' d="' in text else text)]
+    # Text nodes in order, then attribute values (each kept whole, so a leaked sentence in
+    # one is still read as a run of words); one regex pass each, no per-tag callback.
+    text = "\n".join([_TAG.sub(" ", text)] + values)
+    return html.unescape(text) if "&" in text else text
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -204,19 +222,17 @@ class _Needles:
 
     @classmethod
     def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> "_Needles":
-        shingles: dict[int, set[int]] = {SHINGLE: set()}
+        shingles: dict[int, set[int]] = {SHINGLE: set(_windows(_joined_words(t for w in withheld for t in w.texts), SHINGLE))}
         for item in withheld:
-            for text in item.texts:
-                shingles[SHINGLE].update(_windows(_words(text), SHINGLE))
             size = len(_words(item.title))
             if SHORT_TITLE <= size < SHINGLE:
                 shingles.setdefault(size, set()).add(hash(tuple(_words(item.title))))
-        public_tokens: set[str] = set()
-        for text in public_texts:  # a draft may share a sentence with published text: not a leak
-            words = _words(text)
-            for size, hashes in shingles.items():
-                hashes.difference_update(_windows(words, size))
-            public_tokens.update(_TOKEN.findall(text.lower()))
+        # a draft may share a sentence with published text: not a leak
+        public = _TOKEN.findall(_SEPARATOR.join(t.lower() for t in public_texts))
+        public_words = _words_of(public)
+        for size, hashes in shingles.items():
+            hashes.difference_update(_windows(public_words, size))
+        public_tokens = set(public)
         tokens: dict[str, tuple[str, str]] = {}
         for item in withheld:
             for kind, value in (("slug", item.slug), ("id", item.id)):
@@ -238,12 +254,13 @@ class _Needles:
             line, col = _position(text, text.index(PREVIEW_MARKER))
             problems.append(Problem(where, line, col, "E951", "this is a preview build (it carries the preview marker); previews are never deployed: build without EDITORIAL_PREVIEW and outside `mkdocs serve`"))
         lower = text.lower()
-        for token in sorted(set(_TOKEN.findall(lower)).intersection(self.tokens)):
+        tokens = _TOKEN.findall(lower)
+        for token in sorted(self.tokens.keys() & set(tokens)):
             what, whose = self.tokens[token]
             line, col = _position(lower, _find_token(lower, token))
             code = "E955" if what.startswith("GitHub") else "E954"
             problems.append(Problem(where, line, col, code, f"{what} {whose} appears here; it must not be published"))
-        words = _words(text)
+        words = _words_of(tokens)
         hits: set[int] = set()
         for size, hashes in self.shingles.items():
             hits |= hashes.intersection(_windows(words, size))
