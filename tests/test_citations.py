@@ -120,3 +120,21 @@ def test_disk_cache_ignores_a_corrupt_file(tmp_path):
     cache.save()  # and the next build finds a good file again
     assert len(json.loads(file.read_text())) == 3
     assert "doi.org" in entries[0].html
+
+
+def test_entries_a_worker_renders_are_the_entries_the_page_would_render(tmp_path):
+    from concurrent.futures import Future
+
+    from editorial.plugin import render
+
+    render._MEMORY.clear()
+    expected = [e.html for e in citations.references(REFS, KEYS, cache={})]
+    cache = DiskCache(tmp_path / "references.json")
+    done: Future = Future()
+    done.set_result(citations.render_entries(REFS, citations.DEFAULT_STYLE))  # what `prerender` queues
+    lost: Future = Future()
+    lost.set_exception(RuntimeError("worker killed"))
+    keys = citations.cache_key(REFS, citations.DEFAULT_STYLE)
+    cache.pending.update({keys[0]: done, keys[1]: done, keys[2]: lost})
+    assert [e.html for e in citations.references(REFS, KEYS, cache=cache)] == expected  # a lost worker: rendered here
+    assert not cache.pending

@@ -146,6 +146,18 @@ def references(refs: Sequence[dict], order: Sequence[str], style: str = DEFAULT_
     return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, found), 1)]
 
 
+def independent(style: str) -> bool:
+    """Whether an entry of `style` can be rendered, and cached, apart from the others.
+    Raises StyleError when `style` is not a known CSL style."""
+    return _independent(style)
+
+
+def render_entries(items: Sequence[dict], style: str) -> list[tuple[str, str]]:
+    """(cache key, entry) of each item, rendered on its own: for a style that is `independent`.
+    Pure and picklable, so a worker process can fill a cache ahead of the pages."""
+    return list(zip(cache_key(items, style), _render(items, style)))
+
+
 def _li(key: str, n: int, body: str) -> str:
     return f'<li id="{anchor(key)}" value="{n}">{body}</li>'
 

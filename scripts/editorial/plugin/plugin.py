@@ -38,7 +38,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     @event_priority(100)  # decide before any other plugin sees the files
     def on_files(self, files, *, config):
         files = gate.select(self.build, files, config)
-        return pages.add(self.build, files, config)
+        files = pages.add(self.build, files, config)
+        render.prerender(self.build, config)  # a spare core renders the references while pages build
+        return files
 
     def on_nav(self, nav, *, config, files):
         return gate.check_nav(self.build, nav, config, files)
@@ -67,4 +69,5 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     def on_build_error(self, *, error):
         if self.build is not None:
+            render.stop(self.build)  # no wait for references still queued
             gate.abort(self.build, error)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,14 +252,72 @@ def _text(value: Any) -> str:
 
 
 def _references(build, config, refs: list[dict], order: list[str]) -> list[citations.Entry]:
+    style = _style_name(build, config)
+    try:
+        return citations.references(refs, order, style, _cache(build, config))
+    except citations.StyleError as exc:
+        raise PluginError(f"mkdocs.yml: editorial plugin option `citation_style`: {exc}") from None
+
+
+def _style_name(build, config) -> str:
+    return policy(build, config).citation_style or citations.DEFAULT_STYLE
+
+
+def _cache(build, config) -> "DiskCache":
     state = _state(build)
     if state.cache is None:
         state.cache = DiskCache(Path(config.config_file_path).resolve().parent / CACHE_FILE)
-    style = policy(build, config).citation_style or citations.DEFAULT_STYLE
+    return state.cache
+
+
+PRERENDER_CHUNK = 250  # entries a worker renders per task: small enough that the first pages wait little
+
+
+def prerender(build, config) -> None:
+    """Render the published articles' references in worker processes while MkDocs builds pages (on_files).
+
+    citeproc-py takes ~2 ms an entry, as long as MkDocs takes for a whole page; on a
+    machine with a spare core a worker renders the entries the cache lacks, in the order
+    the pages are built, and `view` waits for an entry only if it is not there yet. Only
+    an optimisation: with one core, a dependent style or a failing worker, the entries are
+    rendered in the build process as before."""
+    workers = min(2, (os.cpu_count() or 1) - 1)
+    if workers < 1 or build is None or getattr(build, "published", None) is None:
+        return
+    style = _style_name(build, config)
     try:
-        return citations.references(refs, order, style, state.cache)
-    except citations.StyleError as exc:
-        raise PluginError(f"mkdocs.yml: editorial plugin option `citation_style`: {exc}") from None
+        if not citations.independent(style):
+            return
+    except citations.StyleError:
+        return  # reported, with what to do, by the first article page
+    cache = _cache(build, config)
+    todo: dict[str, dict] = {}
+    for src in sorted(build.published):
+        refs = [r for r in build.published[src].references if isinstance(r, dict) and r.get("id") is not None]
+        for key, item in zip(citations.cache_key(refs, style), refs):
+            if key not in todo and key not in cache:
+                todo[key] = item
+    if not todo:
+        return
+    try:  # fork: the worker starts at once and shares what is loaded (citeproc, the style)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, ValueError) as exc:
+        log.debug("editorial: no worker for the references (%s); rendering them page by page", exc)
+        return
+    items, keys = list(todo.values()), list(todo)
+    for start in range(0, len(items), PRERENDER_CHUNK):
+        future = pool.submit(citations.render_entries, items[start:start + PRERENDER_CHUNK], style)
+        for key in keys[start:start + PRERENDER_CHUNK]:
+            cache.pending[key] = future
+    pool.shutdown(wait=False)  # the worker exits once the queue is done
+    cache.pool = pool
+
+
+def stop(build) -> None:
+    """A failed build does not wait for the references still queued (on_build_error)."""
+    state = vars(build).get("_render_state") if build is not None else None
+    if state is not None and isinstance(state.cache, DiskCache):
+        state.cache.stop()
 
 
 # -- on_post_page ---------------------------------------------------------------------
@@ -289,6 +349,7 @@ def save_cache(build) -> None:
     """Write the entries this build rendered to the cache file (on_post_build)."""
     state = vars(build).get("_render_state") if build is not None else None
     if state is not None and isinstance(state.cache, DiskCache):
+        state.cache.stop()
         state.cache.save()
 
 
@@ -304,6 +365,8 @@ class DiskCache(MutableMapping):
         self.file = file
         self.loaded = False
         self.changed = False
+        self.pending: dict[str, Future] = {}  # entries a worker is rendering (see `prerender`)
+        self.pool: ProcessPoolExecutor | None = None
 
     def _load(self) -> None:
         self.loaded = True
@@ -319,7 +382,26 @@ class DiskCache(MutableMapping):
     def __getitem__(self, key: str) -> str:
         if not self.loaded:
             self._load()
+        if key not in _MEMORY and key in self.pending:
+            self._collect(self.pending.pop(key))
         return _MEMORY[key]
+
+    def _collect(self, future: Future) -> None:
+        try:
+            rendered = future.result()
+        except Exception as exc:  # a lost worker: the build process renders the entry itself
+            log.debug("editorial: a references worker failed (%s); rendering in the build", exc)
+            return
+        for key, text in rendered:
+            if isinstance(text, str) and key not in _MEMORY:
+                _MEMORY[key] = text
+                self.changed = True
+
+    def stop(self) -> None:
+        self.pending.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
 
     def __setitem__(self, key: str, value: str) -> None:
         _MEMORY[key] = value
