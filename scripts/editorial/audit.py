@@ -13,6 +13,7 @@ tokens. No loop runs over needles x files.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -70,8 +71,27 @@ class _Withheld:
     texts: list[str]
 
 
-def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "site") -> list[Problem]:
-    """Every problem with the built site `site`; `shown` prefixes the paths in messages."""
+@dataclass
+class Memory:
+    """Files already proved free of leaks, for a warm build (see gate.finish).
+
+    A file's text search depends only on its bytes, its kind (JSON, gzip) and the needles,
+    and the needles only on the unpublished and published texts and the registry. So
+    `key` is the code's version plus a SHA-256 of all of those, and `clean` holds SHA-256
+    digests of files whose search found nothing under that key; any change to the content
+    or the code gives a new key and an empty set (every file is searched again). Path
+    checks (stale pages, data files, assets) always run."""
+
+    code: str  # version of the audit code (the caller hashes the source files)
+    key: str = ""
+    clean: set[bytes] = field(default_factory=set)  # digests proved clean under `key`
+    proved: set[bytes] = field(default_factory=set)  # digests proved clean by this run
+
+
+def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "site",
+          memory: Memory | None = None) -> list[Problem]:
+    """Every problem with the built site `site`; `shown` prefixes the paths in messages.
+    With `memory`, a file whose bytes were proved clean under the same key is not searched again."""
     decision = content.corpus.publication()
     by_path = {a.path: a for a in content.corpus.articles}
     prefix = content.docs.rstrip("/") + "/"
@@ -90,7 +110,12 @@ def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "
     public_texts = [t for a in published for t in _texts(a)] + list(content.site_pages.values())
     kept = [(_src_uri(a.path, prefix), a.body) for a in published] + list(content.site_pages.items())
     assets = site_files.withheld_assets(kept, [(w.src_uri, "\n".join(w.texts)) for w in withheld])
-    needles = _Needles.build(withheld, public_texts, content)
+    needles: _Needles | None = None
+    if memory is not None:
+        key = _needles_key(memory.code, withheld, public_texts, content)
+        if key != memory.key:
+            memory.key, memory.clean = key, set()
+        memory.proved = set()
 
     problems: list[Problem] = []
     for rel, data in site:
@@ -105,9 +130,40 @@ def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "
             problems.append(Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the `editorial` plugin is enabled)"))
         if rel in assets:
             problems.append(Problem(where, 1, 1, "E957", f"{rel} is used only by unpublished articles and must not be published"))
-        text = _text_of(lower, data)
-        problems.extend(needles.search(where, text))
+        digest = hashlib.sha256(_kind(lower).encode() + b"\0" + data).digest() if memory is not None else b""
+        if digest and digest in memory.clean:
+            memory.proved.add(digest)
+            continue
+        if needles is None:  # built only when some file has to be searched
+            needles = _Needles.build(withheld, public_texts, content)
+        found = needles.search(where, _text_of(lower, data))
+        problems.extend(found)
+        if digest and not found:
+            memory.proved.add(digest)
     return problems
+
+
+def _kind(lower_name: str) -> str:
+    """What decides how a file's bytes are read (_text_of): gzip, JSON, anything else."""
+    gz = lower_name.endswith(".gz")
+    name = lower_name[:-3] if gz else lower_name
+    return ("gz+" if gz else "") + ("json" if name.endswith(".json") else "text")
+
+
+def _needles_key(code: str, withheld: list[_Withheld], public_texts: list[str], content: Content) -> str:
+    """Everything the needles are built from (_Needles.build), hashed with the code's version."""
+    digest = hashlib.sha256(code.encode())
+    for item in withheld:
+        digest.update("\0".join(["W", item.path, item.slug, item.id, item.title, str(len(item.texts))]).encode("utf-8", "surrogatepass"))
+        for text in item.texts:
+            digest.update(b"\1" + text.encode("utf-8", "surrogatepass"))
+    for text in public_texts:
+        digest.update(b"\2" + text.encode("utf-8", "surrogatepass"))
+    registry = content.corpus.registry
+    digest.update(f"\3{registry.path}".encode())
+    for pid, person in sorted(registry.people.items()):
+        digest.update(f"\4{pid}\0{person.github}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _src_uri(path: str, prefix: str) -> str:

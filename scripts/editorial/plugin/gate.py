@@ -18,12 +18,15 @@ the gate from working stops the build (PluginError), never the other way round.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
+import marshal
 import os
 import posixpath
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +37,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import CountHandler
 
-from .. import audit, site_files
+from .. import audit, cache, site_files
 from ..model import Located, Policy, Problem
 from ..report import text_line
 from ..rules.schema import validate
@@ -43,6 +46,8 @@ from ..workspace import CONFIG, Workspace
 log = get_plugin_logger("editorial")
 UNSAFE_CODES = {"E103", "E112"}  # links and paths outside articles/: never built, not even in a preview
 MAX_LISTED = 20  # problems listed in one error message; the rest are counted
+AUDIT_MEMORY = ".cache/editorial/audit.cache"  # files a production build's audit proved clean (warm builds)
+AUDIT_MAGIC = "editorial-audit-memory-1"
 
 
 @dataclass
@@ -294,14 +299,53 @@ def finish(build, config):
         return  # MkDocs aborts the build right after this hook; abort() cleans up
     if not build.preview:
         content = audit.read_content(build.workspace, build.corpus, Path(config.docs_dir))
-        problems = audit.audit(audit.read_site(Path(build.building_dir)), content, shown=build.workspace.rel(Path(build.site_dir)))
+        memory = _load_memory(build.workspace.root)
+        problems = audit.audit(audit.read_site(Path(build.building_dir)), content, shown=build.workspace.rel(Path(build.site_dir)), memory=memory)
         problems = [p for p in problems if p.is_error]
         if problems:
             _fail("the site failed the publish audit and was not written (E964); what leaked, and where:",
                   [Problem(p.path, p.line, p.column, p.code, p.message) for p in problems])
+        _save_memory(build.workspace.root, memory)
     _swap(build.building_dir, build.site_dir)
     build.building_dir = ""
     config.site_dir = build.site_dir
+
+
+def _audit_code_version() -> str:
+    """Changes whenever the code that decides what a file's text leaks changes."""
+    digest = hashlib.sha256(sys.version.encode())
+    for module in (audit, site_files):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _load_memory(root: Path) -> audit.Memory | None:
+    """The files an earlier production build proved clean (a warm build searches only what
+    changed). Fail closed: off, unreadable, corrupt or foreign means an empty memory, a full search."""
+    if not cache.enabled():
+        return None
+    memory = audit.Memory(_audit_code_version())
+    try:
+        magic, code, key, clean = marshal.loads((root / AUDIT_MEMORY).read_bytes())
+        if magic == AUDIT_MAGIC and code == memory.code and isinstance(key, str) and isinstance(clean, list):
+            memory.key, memory.clean = key, {d for d in clean if isinstance(d, bytes)}
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    return memory
+
+
+def _save_memory(root: Path, memory: audit.Memory | None) -> None:
+    """Remember the files this audit proved clean; a cache that cannot be written is not written."""
+    if memory is None:
+        return
+    path = root / AUDIT_MEMORY
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as out:
+            out.write(marshal.dumps((AUDIT_MAGIC, memory.code, memory.key, sorted(memory.proved))))
+        os.replace(out.name, path)
+    except OSError:
+        pass
 
 
 def _swap(new: str, target: str) -> None:
