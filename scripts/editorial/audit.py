@@ -241,6 +241,8 @@ def _text_of(lower_name: str, data: bytes) -> str:
             text = "\n".join(_json_strings(json.loads(text)))
         except (ValueError, RecursionError):
             pass
+    if "<!--" in text:  # a comment is in the file for anyone to read: its text counts
+        text = text.replace("<!--", " ").replace("-->", " ")
     values = [a or b for a, b in _ATTR_VALUE.findall(_SVG_PATH.sub(" ", text) if ' d="' in text else text)]
     # Text nodes in order, then attribute values (each kept whole, so a leaked sentence in
     # one is still read as a run of words); one regex pass each, no per-tag callback.
