@@ -284,6 +284,8 @@ def prerender(build, config) -> None:
     workers = min(2, (os.cpu_count() or 1) - 1)
     if workers < 1 or build is None or getattr(build, "published", None) is None:
         return
+    if getattr(build, "serve", False):  # never fork the threaded dev server; its rebuilds find the entries cached
+        return
     style = _style_name(build, config)
     try:
         if not citations.independent(style):
