@@ -193,20 +193,18 @@ def _raw_texts(raw: str) -> list[str]:
 
 
 def _texts(article: Article) -> list[str]:
-    """The article's body and every text value of its front matter, each on its own."""
+    """The article's body and every text value of its front matter, each on its own
+    (an explicit stack: a thousand articles' references are 100,000 values)."""
     found = [article.body]
-
-    def walk(value):
+    stack = [article.meta]
+    while stack:
+        value = stack.pop()
         if isinstance(value, str):
             found.append(value)
         elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
+            stack.extend(value.values())
         elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(article.meta)
+            stack.extend(value)
     return found
 
 
