@@ -5,26 +5,21 @@ not change once committed."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from site_html import REPO, copy_project
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the repository's sample project (mkdocs.yml and content/) in tmp_path.
+    """A copy of the repository's sample project (mkdocs.yml, content/, overrides/) in tmp_path.
 
     The schemas are found by the installed package itself, so they are not copied."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "content", root / "content")
-    return root
+    return copy_project(tmp_path / "project")
 
 
 def run_editorial(*args: str | os.PathLike, cwd: str | os.PathLike, env: dict | None = None, timeout: float = 120) -> tuple[int, str, str]:

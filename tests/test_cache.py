@@ -15,18 +15,15 @@ from editorial import cache, progress
 from editorial.corpus import build
 from editorial.model import today
 from editorial.workspace import Workspace
+from site_html import copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 BROKEN = "content/articles/broken.md"
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The sample project plus one article with a schema error, a citation error and unsafe HTML."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "content", root / "content")
+    root = copy_project(tmp_path / "project")
     text = (root / "content/articles/septic-shock-first-hour.md").read_text(encoding="utf-8")
     text = text.replace("id: septic-shock-first-hour", "id: broken").replace("audience: [clinician]", "audience: [doctors]")
     text += "\nSee also [@nowhere2020].\n\n<script>alert(1)</script>\n"

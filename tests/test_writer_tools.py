@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,21 +14,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Should intrathecal baclofen be stopped before an MRI scan?"
 NEW_PATH = "content/articles/should-intrathecal-baclofen-be-stopped-before-an-mri-scan.md"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """The project's config, theme overrides and sample content, in a folder of its own."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(ROOT / "content", root / "content")
-    if (ROOT / "overrides").is_dir():
-        shutil.copytree(ROOT / "overrides", root / "overrides")
-    return root
 
 
 def editorial(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
