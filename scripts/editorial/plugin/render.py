@@ -43,7 +43,7 @@ CACHE_FILE = Path(".cache") / "editorial" / "references.json"
 
 @dataclass
 class _State:
-    by_src: dict[str, Article] | None = None
+    by_path: dict[str, Article] | None = None  # article path -> Article
     numbered: dict[str, citations.Numbered] = field(default_factory=dict)
     cache: MutableMapping | None = None
 
@@ -64,22 +64,12 @@ def policy(build, config) -> Policy:
     return corpus(build, config).context.policy
 
 
-def _src_uri(article: Article, docs_dir: str) -> str:
-    docs = Path(docs_dir).name
-    return article.path[len(docs) + 1:] if article.path.startswith(docs + "/") else article.path
-
-
 def article_for(build, page, config) -> Article | None:
-    """The Article behind a page, matched by its source path (content/<src_uri>)."""
+    """The Article behind a page, matched by its source path as the gate names it."""
     state = _state(build)
-    if state.by_src is None:
-        state.by_src = {_src_uri(a, config.docs_dir): a for a in corpus(build, config).articles}
-    return state.by_src.get(page.file.src_uri)
-
-
-def published(build, config) -> list[Article]:
-    """The articles this build publishes: the gate's decision (src_uri -> Article)."""
-    return list(build.published.values())
+    if state.by_path is None:
+        state.by_path = {a.path: a for a in corpus(build, config).articles}
+    return state.by_path.get(build.src_path(page.file.src_uri))
 
 
 # -- on_page_markdown -----------------------------------------------------------------
@@ -105,8 +95,8 @@ def disclaimer_markdown() -> str:
 
 def home_listing(build, page, config, files) -> str:
     items = []
-    for article in published(build, config):
-        file = files.get_file_from_path(_src_uri(article, config.docs_dir))
+    for src_uri, article in build.published.items():  # the gate's decision: src_uri -> Article
+        file = files.get_file_from_path(src_uri)
         if file is not None:
             items.append((article, get_relative_url(file.url, page.file.url)))
     return pages.listing(items)
