@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import transitions
 from .loader import load_registry
-from .model import Context, Located, Policy, Problem, Registry, today
-from .rules.schema import validate
+from .model import Context, Policy, Problem, Registry, today
+from .rules import schema as schema_rules
 from .workspace import CONFIG, REGISTRY, WorkspaceError, plugin_options_from_text
 
 ARTICLES = "content/articles/"
@@ -294,12 +294,12 @@ def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str
     except (WorkspaceError, UnicodeDecodeError) as exc:
         problems.append(Problem(CONFIG, 1, 1, "E911", f"cannot read {CONFIG} at the {role} commit {rev[:10]}: {exc}"))
         return None
-    policy_problems = list(validate(CONFIG, options, Located(options, {}, (line, 1)), "policy"))
-    if policy_problems:
+    policy, policy_problems = schema_rules.policy(CONFIG, options, line)
+    if policy is None:
         problems.extend(policy_problems)
         return None
     registry, reg_problems = load_registry(REGISTRY, registry_data)
     if registry is None:
         notes.append(f"{REGISTRY} cannot be read at the {role} commit {rev[:10]}: no reviewer can be confirmed against it")
         registry = Registry(REGISTRY, {})
-    return Context(registry, Policy.from_options(options), day)
+    return Context(registry, policy, day)

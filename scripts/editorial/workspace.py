@@ -16,8 +16,8 @@ import yaml
 from . import cache
 from .corpus import Corpus, Source, build
 from .loader import MAX_FILE_BYTES
-from .model import Located, Policy, Problem, today
-from .rules.schema import validate
+from .model import Policy, Problem, today
+from .rules import schema as schema_rules
 
 CONFIG = "mkdocs.yml"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown
@@ -114,10 +114,8 @@ class Workspace:
 
     def policy(self) -> tuple[Policy, list[Problem]]:
         options, line = plugin_options(self.root / CONFIG)
-        problems = list(validate(CONFIG, options, Located(options, {}, (line, 1)), "policy"))
-        if problems:
-            return Policy(), problems
-        return Policy.from_options(options), []
+        found, problems = schema_rules.policy(CONFIG, options, line)
+        return found or Policy(), problems
 
     def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None,
                progress: "cache.Progress | None" = None) -> Corpus:

@@ -38,9 +38,9 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import CountHandler
 
 from .. import audit, cache, site_files
-from ..model import Located, Policy, Problem
+from ..model import Problem
 from ..report import text_line
-from ..rules.schema import validate
+from ..rules import schema as schema_rules
 from ..workspace import CONFIG, Workspace
 
 log = get_plugin_logger("editorial")
@@ -77,13 +77,13 @@ class Build:
         build = cls(dict(options), preview, dirty, serve=serve, config=config)
         build.workspace = Workspace(Path(config.config_file_path or CONFIG).resolve().parent)
         build.docs = build.workspace.rel(Path(config.docs_dir).resolve())
-        problems = list(validate(CONFIG, build.options, Located(build.options, {}, (1, 1)), "policy"))
-        if problems:
+        policy, problems = schema_rules.policy(CONFIG, build.options)
+        if policy is None:
             _fail("the `editorial` plugin's options (the editorial policy) are invalid; nothing can be published", problems)
         if dirty and not preview:
             _fail("", [Problem(CONFIG, 1, 1, "E960", "`mkdocs build --dirty` is refused for the public site: it would keep pages of articles that are no longer approved; run `mkdocs build` (clean)")])
         try:
-            build.corpus = build.workspace.corpus(policy=Policy.from_options(build.options))
+            build.corpus = build.workspace.corpus(policy=policy)
             build.decision = build.corpus.publication()
         except Exception as exc:  # fail closed: no corpus, no site
             _fail("", [Problem(build.docs, 1, 1, "E961", f"cannot read the articles ({type(exc).__name__}: {exc}); nothing is published until `editorial validate` runs cleanly")])

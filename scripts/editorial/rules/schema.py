@@ -5,7 +5,7 @@ from collections.abc import Iterator, Sequence
 
 import jsonschema
 
-from ..model import Article, Context, Located, Problem, Registry
+from ..model import Article, Context, Located, Policy, Problem, Registry
 
 FILE_LOCAL = True  # the front matter against the schema: this file alone (see rules/__init__.py)
 from ..schemas import describe, quick_check, validator
@@ -18,6 +18,15 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
 
 def check_registry(registry: Registry) -> Iterator[Problem]:
     yield from validate(registry.path, registry.located.data, registry.located, "people")
+
+
+def policy(path: str, options: dict, line: int = 1) -> tuple[Policy | None, list[Problem]]:
+    """The editorial policy from the plugin's options, or the problems that void it.
+
+    One function for the CLI (mkdocs.yml on disk), the plugin (its own options) and
+    check-transitions (mkdocs.yml at a commit), so all three judge options alike."""
+    problems = list(validate(path, options, Located(options, {}, (line, 1)), "policy"))
+    return (None, problems) if problems else (Policy.from_options(options), [])
 
 
 def validate(path: str, data, located: Located, schema: str) -> Iterator[Problem]:
