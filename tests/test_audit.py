@@ -71,6 +71,20 @@ def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_
     assert f"search/search_index.json:1:1: E953 text of unpublished article {DRAFT}" in out
 
 
+def test_asset_only_a_draft_uses_fails(project, editorial):
+    (project / "content/articles/draft-figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    draft = project / DRAFT
+    draft.write_text(draft.read_text(encoding="utf-8") + "\n![Figure](draft-figure.svg)\n", encoding="utf-8")
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert not (project / "site/articles/draft-figure.svg").exists()  # the gate withheld it
+    shutil.copy2(project / "content/articles/draft-figure.svg", project / "site/articles/draft-figure.svg")
+    code, out, _ = editorial("audit", "site", cwd=project)
+    assert code == 1
+    assert "site/articles/draft-figure.svg:1:1: E957 articles/draft-figure.svg is used only by unpublished articles" in out, out
+    assert "rebuild the site" in out
+
+
 def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     stale = site / "articles" / "septic-shock-first-hour"

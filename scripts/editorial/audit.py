@@ -129,7 +129,7 @@ def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "
         if rel in content.data_files or rel.rsplit("/", 1)[-1] == "people.yml":
             problems.append(Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the `editorial` plugin is enabled)"))
         if rel in assets:
-            problems.append(Problem(where, 1, 1, "E957", f"{rel} is used only by unpublished articles and must not be published"))
+            problems.append(Problem(where, 1, 1, "E957", f"{rel} is used only by unpublished articles and must not be published; rebuild the site from a clean folder with `mkdocs build`"))
         digest = hashlib.sha256(_kind(lower).encode() + b"\0" + data).digest() if memory is not None else b""
         if digest and digest in memory.clean:
             memory.proved.add(digest)
