@@ -71,28 +71,19 @@ class Workspace:
         return found
 
     def source(self, path: Path) -> Source:
-        if not path.name.endswith(".md"):
-            shown = self.rel(path)
-            return Source(shown, None, Problem(shown, 1, 1, "E113", f"{shown} is not a `.md` file; articles are `.md` files (the stem is the URL slug): rename it"))
-        if path in self._walked:
-            return self._read_walked(path, self._walked[path])
         shown = self.rel(path)
+        if not path.name.endswith(".md"):
+            return Source(shown, None, Problem(shown, 1, 1, "E113", f"{shown} is not a `.md` file; articles are `.md` files (the stem is the URL slug): rename it"))
+        if path in self._walked:  # found by article_paths(): inside articles/ by construction
+            return self._read_no_follow(path, shown)
         articles = (self.root / ARTICLES).resolve()
         if ".." in path.parts or not _inside(Path(os.path.normpath(path.absolute())), self.root / ARTICLES):
             return Source(shown, None, Problem(shown, 1, 1, "E112", f"{shown} is not inside {ARTICLES}/; articles live there (paths with `..` are refused)"))
-        if path.is_symlink():
-            target = os.readlink(path)
-            return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} is a symbolic link (to {target}); commit the article itself, not a link"))
-        if not _inside(path.resolve(), articles):
+        if not path.is_symlink() and not _inside(path.resolve(), articles):
             return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} resolves outside {ARTICLES}/ through a linked folder; move the file in"))
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)  # never read a huge file whole
-        except OSError as exc:
-            return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
-        return Source(shown, data)
+        return self._read_no_follow(path, shown)  # a link itself is refused there (E103)
 
-    def _read_walked(self, path: Path, shown: str) -> Source:
+    def _read_no_follow(self, path: Path, shown: str) -> Source:
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # a link fails here (ELOOP)
         except OSError as exc:
