@@ -90,6 +90,22 @@ def test_citations_are_numbered_by_first_appearance_and_link_to_references(built
         assert [f"ref-{k}" for k in keys] == [li.attrs["id"] for li in entries][: len(keys)]
 
 
+def test_title_description_and_body_come_from_what_the_core_read(built):
+    """The plugin serves MkDocs the body the core read (no second read or YAML parse) and
+    puts the front matter back as page.meta: the head still carries both, and no citation
+    placeholder is left anywhere in the page or the search index."""
+    _, site, articles, _ = built
+    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "\\ue000" not in search and "\ue000" not in search
+    for article in articles:
+        html = (site / _url(article) / "index.html").read_text(encoding="utf-8")
+        doc = parse(html)
+        assert doc.find("title").text().startswith(article.title)
+        assert doc.find("meta", name="description").attrs["content"] == " ".join(article.meta["description"].split())
+        assert "\ue000" not in html and "\ue001" not in html
+        assert "---" not in doc.find("div", class_="editorial-body").text()  # no front matter shown as text
+
+
 def test_doi_and_pubmed_links(built):
     _, site, articles, _ = built
     checked = 0

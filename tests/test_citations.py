@@ -43,6 +43,29 @@ def test_code_is_left_alone_and_unknown_keys_are_never_links():
     assert 'href="#ref-nobody2000"' not in numbered.body
 
 
+def test_placeholders_give_the_same_page_as_inline_superscripts():
+    """The plugin hands Markdown placeholders and fills the superscripts in afterwards:
+    the page must be what the inline HTML gives, and headings and attributes stay sound."""
+    import markdown
+
+    body = ("First [@gamma2018] and *also [@alpha2020; @gamma2018]*.\n\n"
+            "- a list item [@beta2019]\n\n| a | b |\n|---|---|\n| cell [@alpha2020] | x |\n\n"
+            "## A heading [@beta2019]\n\nSetext [@alpha2020]\n---\n\n"
+            '![a chart [@gamma2018]](chart.png "title [@beta2019]")\n\nCode `[@alpha2020]` stays.\n')
+    convert = lambda text: markdown.markdown(text, extensions=["tables", "toc"])  # noqa: E731
+    inline = citations.number(body, KEYS)
+    marked = citations.number(body, KEYS, placeholders=True)
+    assert marked.order == inline.order and "<sup" not in marked.body.split("## A heading")[0]
+    page = citations.fill(convert(marked.body), marked)
+    assert "\ue000" not in page
+    assert page.count('<sup class="citation">') == 6  # alt text and title hold plain numbers instead
+    assert '<h2 id="a-heading3">A heading<sup class="citation"><a href="#ref-beta2019">3</a></sup></h2>' in page
+    assert 'alt="a chart1"' in page and 'title="title3"' in page
+    assert "<code>[@alpha2020]</code>" in page
+    without_images = lambda html: html.split("<p><img")[0]  # noqa: E731
+    assert without_images(page) == without_images(convert(inline.body))
+
+
 def test_references_in_citation_order_with_anchors_doi_and_pubmed_links():
     entries = citations.references(REFS, ["beta2019", "alpha2020", "gamma2018"], cache={})
     assert [(e.key, e.number) for e in entries] == [("beta2019", 1), ("alpha2020", 2), ("gamma2018", 3)]

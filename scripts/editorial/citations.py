@@ -38,6 +38,7 @@ class Numbered:
     body: str
     order: list[str]  # reference keys, first cited first: number = index + 1
     unknown: list[str]  # cited keys with no reference (the validator reports them)
+    marks: tuple[str, ...] = ()  # with placeholders: the superscript of placeholder i
 
 
 def anchor(key: str) -> str:
@@ -45,11 +46,22 @@ def anchor(key: str) -> str:
     return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
-def number(body: str, known: Sequence[str] | None = None) -> Numbered:
+# A citation group as plain text that Markdown leaves alone; `fill` puts the superscript
+# in after conversion. Raw <sup> HTML in the Markdown doubled the time Python-Markdown
+# takes for a page (its HTML pre-parser runs over the whole body once it sees a tag).
+_MARK = "\ue000c{}\ue001"  # private-use characters: nothing a writer types
+_MARK_FOUND = re.compile("\ue000c([0-9]+)\ue001")
+_HEADING_LINE = re.compile(r"[ ]{0,3}#")
+_SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*(?:\n|\Z)")
+
+
+def number(body: str, known: Sequence[str] | None = None, *, placeholders: bool = False) -> Numbered:
     """Number citations by first appearance and replace each group with superscript links.
 
     Citations inside code are left alone, as the validator ignores them too. A key
-    that is not in `known` (when `known` is given) keeps its text, marked, unlinked."""
+    that is not in `known` (when `known` is given) keeps its text, marked, unlinked.
+    With `placeholders`, a group outside a heading becomes a placeholder instead, for
+    `fill` to replace in the HTML (a heading keeps its HTML: its text makes an id)."""
     masked = mask_code(body)
     known_set = set(known or ())
     order: list[str] = []
@@ -64,16 +76,55 @@ def number(body: str, known: Sequence[str] | None = None) -> Numbered:
     numbers = {key: i + 1 for i, key in enumerate(order)}
 
     out: list[str] = []
+    marks: list[str] = []
     last = 0
     for group in CITATION_GROUP.finditer(masked):
         keys = [m.group(1) for m in CITATION_KEY.finditer(group.group(1))]
         if not keys:
             continue
         out.append(_tight(body[last:group.start()]))
-        out.append(_superscript(keys, numbers))
+        superscript = _superscript(keys, numbers)
+        if placeholders and not _in_heading(masked, group.start(), group.end()):
+            out.append(_MARK.format(len(marks)))
+            marks.append(superscript)
+        else:
+            out.append(superscript)
         last = group.end()
     out.append(body[last:])
-    return Numbered("".join(out), order, unknown)
+    return Numbered("".join(out), order, unknown, tuple(marks))
+
+
+def _in_heading(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    if _HEADING_LINE.match(text, line_start):
+        return True
+    line_end = text.find("\n", end)
+    return line_end >= 0 and _SETEXT_UNDERLINE.match(text, line_end + 1) is not None
+
+
+def fill(html_text: str, numbered: Numbered) -> str:
+    """Put each placeholder's superscript into the page HTML made from `numbered.body`.
+
+    A placeholder that ended up inside a tag (image alt text, a link title) becomes the
+    plain numbers there: no markup inside an attribute."""
+    if not numbered.marks or "\ue000" not in html_text:
+        return html_text
+    out: list[str] = []
+    last = 0
+    for found in _MARK_FOUND.finditer(html_text):
+        index = int(found.group(1))
+        if index >= len(numbered.marks):
+            continue
+        mark = numbered.marks[index]
+        in_tag = html_text.rfind("<", 0, found.start()) > html_text.rfind(">", 0, found.start())
+        out.append(html_text[last:found.start()])
+        out.append(html.escape(_TAGS.sub("", mark)) if in_tag else mark)
+        last = found.end()
+    out.append(html_text[last:])
+    return "".join(out)
+
+
+_TAGS = re.compile(r"<[^>]*>")
 
 
 _SPACE_BEFORE = re.compile(r"(?<=[\w.,;:)%'\"])[ \t]*\n?[ \t]*\Z")

@@ -7,6 +7,7 @@ from `page.meta`. The hooks in plugin.py call the functions below in build order
 
     start      on_config     policy from the plugin's options, corpus, fresh build folder
     select     on_files      withhold unpublished articles, data files, draft-only assets
+    source     page source   an article's body as the core read it (no second read, no second YAML parse)
     check_nav  on_nav        an explicit nav entry to a withheld article fails the build
     annotate   page context  page.meta["editorial"]: preview / approved / status
     post_page  on_post_page  a link to a withheld article fails the build
@@ -187,6 +188,28 @@ def _read_text(file) -> str:
         return file.content_string
     except (OSError, UnicodeDecodeError):
         return ""
+
+
+_NO_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs' meta parser finds an empty mapping, and no MultiMarkdown keys
+
+
+def source(build, page) -> str | None:
+    """An article page's source: the body the core read, judged and digested.
+
+    MkDocs would read the file a second time and parse its YAML again (a fifth of a
+    page's build time); the file may even have changed since the gate judged it. For a
+    file the core could not read, MkDocs reads it itself (a preview shows it raw)."""
+    article = build.by_path.get(build.src_path(page.file.src_uri)) if build is not None else None
+    if article is None:
+        return None
+    return _NO_FRONT_MATTER + article.body.lstrip("\n")
+
+
+def restore_meta(build, page) -> None:
+    """page.meta of an article served by `source`: its front matter, as the core read it."""
+    article = build.by_path.get(build.src_path(page.file.src_uri)) if build is not None else None
+    if article is not None and not page.meta:
+        page.meta = dict(article.meta)
 
 
 def check_nav(build, nav, config, files):

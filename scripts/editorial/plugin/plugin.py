@@ -45,12 +45,17 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     def on_nav(self, nav, *, config, files):
         return gate.check_nav(self.build, nav, config, files)
 
+    def on_page_read_source(self, *, page, config):
+        return gate.source(self.build, page)  # the body the core read and the digest covers
+
     def on_page_markdown(self, markdown, *, page, config, files):
+        gate.restore_meta(self.build, page)
         return render.markdown(self.build, markdown, page, config, files)
 
     @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
     def on_page_content(self, html, *, page, config, files):
         progress.page_built(self, files)  # an INFO line every few hundred pages of a large build
+        html = render.content(self.build, html, page)  # the citation superscripts
         # defence in depth: an article body that slipped past html_safety still loses its script
         return sanitize.article_html(html) if site_files.is_article(page.file.src_uri) else html
 

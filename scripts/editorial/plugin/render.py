@@ -1,9 +1,10 @@
 """The article page: numbered citations, References, trust block, stepper, JSON-LD, disclaimer.
 
 MkDocs adapter around the pure pieces (citations.py, jsonld.py, disclaimer.py, workflow.py):
-`markdown` rewrites citations in the body (and fills the home and about pages), `context`
-hands the template `partials/editorial-article.html` everything it shows as one value,
-and `check_page` fails the build when a rendered article page lacks the disclaimer.
+`markdown` numbers citations in the body (and fills the home and about pages), `content`
+puts their superscripts into the HTML, `context` hands the template
+`partials/editorial-article.html` everything it shows as one value, and `check_page`
+fails the build when a rendered article page lacks the disclaimer.
 What the template shows is not in `page.content`, so the search index holds the answer
 and its body, not the trust block or the disclaimer.
 """
@@ -83,9 +84,17 @@ def markdown(build, markdown: str, page, config, files) -> str:
     article = article_for(build, page, config)
     if article is None:
         return markdown
-    numbered = citations.number(markdown, [r.get("id") for r in article.references])
+    numbered = citations.number(markdown, [r.get("id") for r in article.references], placeholders=True)
     _state(build).numbered[src] = numbered
     return numbered.body
+
+
+# -- on_page_content ------------------------------------------------------------------
+
+def content(build, html: str, page) -> str:
+    """The article's HTML with its citation superscripts in place (see `markdown`)."""
+    numbered = _state(build).numbered.get(page.file.src_uri) if build is not None else None
+    return citations.fill(html, numbered) if numbered is not None else html
 
 
 def disclaimer_markdown() -> str:
@@ -260,17 +269,18 @@ def _cache(build, config) -> "DiskCache":
     return state.cache
 
 
-PRERENDER_CHUNK = 250  # entries a worker renders per task: small enough that the first pages wait little
+PRERENDER_CHUNK = 50  # entries a worker renders per task (~0.1 s): where the two meet, the build waits little
 
 
 def prerender(build, config) -> None:
     """Render the published articles' references in worker processes while MkDocs builds pages (on_files).
 
     citeproc-py takes ~2 ms an entry, as long as MkDocs takes for a whole page; on a
-    machine with a spare core a worker renders the entries the cache lacks, in the order
-    the pages are built, and `view` waits for an entry only if it is not there yet. Only
-    an optimisation: with one core, a dependent style or a failing worker, the entries are
-    rendered in the build process as before."""
+    machine with a spare core a worker renders the entries the cache lacks, starting
+    from the last page, while the build renders those of the first pages itself as it
+    reaches them (DiskCache: a chunk the worker has not started is taken back). They
+    meet in the middle, and neither waits for the other. Only an optimisation: with one
+    core, a dependent style or a failing worker, the build renders every entry itself."""
     workers = min(2, (os.cpu_count() or 1) - 1)
     if workers < 1 or build is None or getattr(build, "published", None) is None:
         return
@@ -297,7 +307,7 @@ def prerender(build, config) -> None:
         log.debug("editorial: no worker for the references (%s); rendering them page by page", exc)
         return
     items, keys = list(todo.values()), list(todo)
-    for start in range(0, len(items), PRERENDER_CHUNK):
+    for start in reversed(range(0, len(items), PRERENDER_CHUNK)):  # the last pages first
         future = pool.submit(citations.render_entries, items[start:start + PRERENDER_CHUNK], style)
         for key in keys[start:start + PRERENDER_CHUNK]:
             cache.pending[key] = future
@@ -375,7 +385,10 @@ class DiskCache(MutableMapping):
         if not self.loaded:
             self._load()
         if key not in _MEMORY and key in self.pending:
-            self._collect(self.pending.pop(key))
+            future = self.pending.pop(key)
+            if future.done() or not future.cancel():  # rendered, or being rendered: take it
+                self._collect(future)
+            # else the worker had not started it: a KeyError, and the build renders it now
         return _MEMORY[key]
 
     def _collect(self, future: Future) -> None:
