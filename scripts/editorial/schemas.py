@@ -9,20 +9,26 @@ from pathlib import Path
 import datetime as dt
 
 import fastjsonschema
-import jsonschema
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 
 @lru_cache(maxsize=None)
-def validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+def schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def validator(name: str):
+    """The full validator: its errors say where and why (the quick check only says whether)."""
+    import jsonschema  # a fifth of a CLI start; needed only when something is wrong
+
+    return jsonschema.Draft202012Validator(schema(name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def describe(name: str, path: tuple) -> str:
     """The schema's `description` of a property, for messages."""
-    node = validator(name).schema
+    node = schema(name)
     for part in path:
         if isinstance(part, int):
             node = node.get("items", {})
@@ -53,9 +59,8 @@ def quick_check(name: str):
     through jsonschema, which reports every error with its path. The keywords our
     schemas use mean the same in draft-07 (all fastjsonschema knows) and 2020-12;
     a test checks that both validators agree."""
-    schema = dict(validator(name).schema)
-    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    compiled = fastjsonschema.compile(schema, formats={"date": _is_date})
+    draft7 = {**schema(name), "$schema": "http://json-schema.org/draft-07/schema#"}
+    compiled = fastjsonschema.compile(draft7, formats={"date": _is_date})
 
     def is_valid(data) -> bool:
         try:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-import jsonschema
+if TYPE_CHECKING:  # imported by schemas.validator only when a file fails the quick check
+    import jsonschema
 
 from ..model import Article, Context, Located, Policy, Problem, Registry
 
