@@ -127,12 +127,19 @@ def fill(html_text: str, numbered: Numbered) -> str:
 _TAGS = re.compile(r"<[^>]*>")
 
 
-_SPACE_BEFORE = re.compile(r"(?<=[\w.,;:)%'\"])[ \t]*\n?[ \t]*\Z")
+_TIGHT_AFTER = frozenset(".,;:)%'\"_")
 
 
 def _tight(text: str) -> str:
-    """A superscript sits against the word it follows (not after a list marker or a blank line)."""
-    return _SPACE_BEFORE.sub("", text)
+    """A superscript sits against the word it follows (not after a list marker or a blank line):
+    spaces and at most one line break go when a word or punctuation precedes them.
+    (String methods, not a regex anchored at the end: that one rescanned the whole text.)"""
+    trimmed = text.rstrip(" \t")
+    if trimmed.endswith("\n"):
+        trimmed = trimmed[:-1].rstrip(" \t")
+    if trimmed and (trimmed[-1].isalnum() or trimmed[-1] in _TIGHT_AFTER):
+        return trimmed
+    return text
 
 
 def _superscript(keys: list[str], numbers: dict[str, int]) -> str:
