@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_editorial
-from gate_content import article, mkdocs, site_bytes
+from gate_content import article, leftovers, mkdocs, site_bytes
 from site_html import copy_project
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -83,10 +83,18 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
     _no_traceback(out, err)
     assert code == 0, out + err
 
-    # and the next build replaces it whole, with the new article
+    abandoned = [p.name for p in project.iterdir() if p.name.startswith(".site.building-")]
+    assert abandoned, "the killed build's work folder is the case this test is about"
+
+    live = project / f".site.building-{os.getpid()}-parallel"  # a build still running (this process)
+    live.mkdir()
+
+    # and the next build replaces it whole, with the new article, and removes what the
+    # killed build left (its process is gone), not the folder of a build still running
     again = mkdocs(project, "build", "-q")
     assert again.returncode == 0, again.stderr[-3000:]
     assert (project / "site" / "articles" / "kill-new" / "index.html").is_file()
+    assert leftovers(project) == [live.name]
 
 
 # -- a full or read-only disk ----------------------------------------------------------------

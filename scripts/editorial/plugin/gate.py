@@ -68,6 +68,7 @@ class Build:
     withheld: dict = field(default_factory=dict)  # src_uri -> article path, removed from this build
     withheld_urls: dict = field(default_factory=dict)  # URL ("articles/x/") -> article path
     withheld_names: set | None = None  # last names of withheld pages, for the link check (post_page)
+    innocent_links: set = field(default_factory=set)  # links whose last name is no withheld page's
     site_dir: str = ""  # where the site goes once audited
     building_dir: str = ""  # where this build writes it first
     config: object = None
@@ -114,7 +115,8 @@ class Build:
         parent, name = os.path.split(self.site_dir)
         try:
             os.makedirs(parent, exist_ok=True)
-            self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building-", dir=parent)
+            _remove_abandoned(parent, name)
+            self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building-{os.getpid()}-", dir=parent)
         except OSError as exc:  # a read-only or full disk: one clear line, not a traceback
             _cannot_write(self.site_dir, exc)
         umask = os.umask(0)
@@ -124,6 +126,34 @@ class Build:
 
     def src_path(self, src_uri: str) -> str:
         return f"{self.docs}/{src_uri}"
+
+
+_WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]+)-[^/]*")
+
+
+def _remove_abandoned(parent: str, name: str) -> None:
+    """Remove the work folders of builds that died before cleaning up (kill -9, power loss).
+
+    Each build names its folders with its process id: a folder whose process is gone
+    is abandoned; one whose process still runs (a parallel build) is left alone."""
+    try:
+        entries = os.listdir(parent)
+    except OSError:
+        return
+    for entry in entries:
+        found = _WORK_FOLDER.fullmatch(entry)
+        if found and found.group("name") == name and not _running(int(found.group("pid"))):
+            shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or a number no process has): leave it alone
+    return True
 
 
 def _cannot_write(site_dir: str, exc: OSError) -> None:
@@ -286,18 +316,21 @@ def post_page(build, output, page, config):
     if build is None or not build.withheld:
         return output
     names = _withheld_names(build)
+    innocent = build.innocent_links
     page_dir = posixpath.dirname(page.file.src_uri)
     url_dir = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
     problems = []
     for match in _LINK.finditer(output):
         link = match.group(1) or match.group(2) or match.group(3)
-        if not link or link[0] == "#":
+        if not link or link[0] == "#" or link in innocent:
             continue
+        raw = link
         if "&" in link:
             link = html.unescape(link)  # what a browser (and html.parser) would follow
         name = _last_name(unquote(link.split("#", 1)[0].split("?", 1)[0]))
         if name not in names and name not in _ALWAYS_RESOLVE:
-            continue  # cannot name a withheld page: no need to resolve it
+            innocent.add(raw)  # wherever it appears (nav, header, footer: every page), it names no withheld page
+            continue
         parts = urlsplit(link)
         if parts.scheme or parts.netloc or not parts.path:
             continue
@@ -376,7 +409,7 @@ def _swap(new: str, target: str) -> None:
     old = ""
     if os.path.lexists(target):
         parent, name = os.path.split(target)
-        old = tempfile.mkdtemp(prefix=f".{name}.old-", dir=parent)
+        old = tempfile.mkdtemp(prefix=f".{name}.old-{os.getpid()}-", dir=parent)
         os.rename(target, os.path.join(old, name))
     try:
         os.rename(new, target)
