@@ -101,6 +101,34 @@ def test_preview_build_is_refused(builds, editorial):
     assert "preview/index.html" in out and "E951 this is a preview build" in out
 
 
+def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, tmp_path):
+    """Above PARALLEL_FROM files the audit forks workers: each leak is still found, in file
+    order, and the memory learns the clean files exactly as the single-process audit does."""
+    site = _site_copy(builds, tmp_path)
+    page = (site / "index.html").read_text(encoding="utf-8")
+    for i in range(audit.PARALLEL_FROM + audit.CHUNK):  # spread over several chunks
+        (site / "copies" / f"{i:04d}").mkdir(parents=True)
+        (site / "copies" / f"{i:04d}" / "index.html").write_text(page, encoding="utf-8")
+    leak = _paragraphs(builds / DRAFT)[0]
+    last = site / "copies" / f"{audit.PARALLEL_FROM + audit.CHUNK - 1:04d}" / "index.html"
+    last.write_text(page.replace("</article>", f"<p>{leak}</p></article>", 1), encoding="utf-8")
+    ws = Workspace(builds)
+    corpus = ws.corpus()
+
+    def run(workers):
+        memory = audit.Memory("test")
+        found, files = audit.audit_site(audit.Audit(audit.read_content(ws, corpus), memory=memory), site, workers)
+        return found, files, memory.proved
+
+    one, files, proved_one = run(1)
+    two, files_two, proved_two = run(2)
+    assert files == files_two > audit.PARALLEL_FROM
+    assert two == one  # the same problems, in the same order
+    leaks = [(p.path, p.code) for p in two if p.code != "E952"]  # each copy is also a page of no article (E952)
+    assert leaks == [(f"site/copies/{audit.PARALLEL_FROM + audit.CHUNK - 1:04d}/index.html", "E953")]
+    assert proved_two == proved_one and proved_one  # every clean file remembered, from every worker
+
+
 def test_missing_site_dir_cannot_run(builds, editorial):
     code, _, err = editorial("audit", "no-such-site", cwd=builds)
     assert code == 2 and "is not a folder" in err

@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import posixpath
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,55 +94,72 @@ def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "
           memory: Memory | None = None) -> list[Problem]:
     """Every problem with the built site `site`; `shown` prefixes the paths in messages.
     With `memory`, a file whose bytes were proved clean under the same key is not searched again."""
-    decision = content.corpus.publication()
-    by_path = {a.path: a for a in content.corpus.articles}
-    prefix = content.docs.rstrip("/") + "/"
-    published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
-    withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items() if reasons or p not in by_path]
+    run = Audit(content, shown=shown, memory=memory)
+    return [problem for rel, data in site for problem in run.check(rel, data)]
 
-    allowed_html = set(KNOWN_PAGES)
-    for article in published:
-        allowed_html |= site_files.page_outputs(_src_uri(article.path, prefix))
-    for src_uri in content.site_pages:
-        allowed_html |= site_files.page_outputs(src_uri)
-    for url in content.generated_pages:
-        allowed_html |= {f"{url}index.html", url.rstrip("/") + ".html"}
-    withheld_pages = {out: w for w in withheld for out in site_files.page_outputs(w.src_uri)}
 
-    public_texts = [t for a in published for t in _texts(a)] + list(content.site_pages.values())
-    kept = [(_src_uri(a.path, prefix), a.body) for a in published] + list(content.site_pages.items())
-    assets = site_files.withheld_assets(kept, [(w.src_uri, "\n".join(w.texts)) for w in withheld])
-    needles: _Needles | None = None
-    if memory is not None:
-        key = _needles_key(memory.code, withheld, public_texts, content)
-        if key != memory.key:
-            memory.key, memory.clean = key, set()
-        memory.proved = set()
+class Audit:
+    """One audit: what the site may hold and what must not appear in it, worked out once
+    from `content`; then `check` judges one file at a time (in any order, in any process)."""
 
-    problems: list[Problem] = []
-    for rel, data in site:
-        where = f"{shown}/{rel}"
+    def __init__(self, content: Content, *, shown: str = "site", memory: Memory | None = None):
+        self.content, self.shown, self.memory = content, shown, memory
+        decision = content.corpus.publication()
+        by_path = {a.path: a for a in content.corpus.articles}
+        prefix = content.docs.rstrip("/") + "/"
+        published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
+        self.withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items() if reasons or p not in by_path]
+
+        self.allowed_html = set(KNOWN_PAGES)
+        for article in published:
+            self.allowed_html |= site_files.page_outputs(_src_uri(article.path, prefix))
+        for src_uri in content.site_pages:
+            self.allowed_html |= site_files.page_outputs(src_uri)
+        for url in content.generated_pages:
+            self.allowed_html |= {f"{url}index.html", url.rstrip("/") + ".html"}
+        self.withheld_pages = {out: w for w in self.withheld for out in site_files.page_outputs(w.src_uri)}
+
+        self.public_texts = [t for a in published for t in _texts(a)] + list(content.site_pages.values())
+        kept = [(_src_uri(a.path, prefix), a.body) for a in published] + list(content.site_pages.items())
+        self.assets = site_files.withheld_assets(kept, [(w.src_uri, "\n".join(w.texts)) for w in self.withheld])
+        self._needles: _Needles | None = None
+        if memory is not None:
+            key = _needles_key(memory.code, self.withheld, self.public_texts, content)
+            if key != memory.key:
+                memory.key, memory.clean = key, set()
+            memory.proved = set()
+
+    @property
+    def needles(self) -> "_Needles":
+        """Built only when some file has to be searched (a warm build may search none)."""
+        if self._needles is None:
+            self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
+        return self._needles
+
+    def check(self, rel: str, data: bytes) -> list[Problem]:
+        """The problems of one file of the site, `rel` its path relative to the site."""
+        where = f"{self.shown}/{rel}"
         lower = rel.lower()
-        if lower.endswith(site_files.HTML_SUFFIXES) and rel not in allowed_html and not rel.startswith(KNOWN_PREFIXES):
-            owner = withheld_pages.get(rel)
+        problems: list[Problem] = []
+        if lower.endswith(site_files.HTML_SUFFIXES) and rel not in self.allowed_html and not rel.startswith(KNOWN_PREFIXES):
+            owner = self.withheld_pages.get(rel)
             why = (f"is the page of unpublished article {owner.path} (a stale page from an earlier build?)" if owner
                    else "belongs to no published article and no known site page")
             problems.append(Problem(where, 1, 1, "E952", f"{rel} {why}; rebuild the site from a clean folder with `mkdocs build`"))
-        if rel in content.data_files or rel.rsplit("/", 1)[-1] == "people.yml":
+        if rel in self.content.data_files or rel.rsplit("/", 1)[-1] == "people.yml":
             problems.append(Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the `editorial` plugin is enabled)"))
-        if rel in assets:
+        if rel in self.assets:
             problems.append(Problem(where, 1, 1, "E957", f"{rel} is used only by unpublished articles and must not be published; rebuild the site from a clean folder with `mkdocs build`"))
+        memory = self.memory
         digest = hashlib.sha256(_kind(lower).encode() + b"\0" + data).digest() if memory is not None else b""
         if digest and digest in memory.clean:
             memory.proved.add(digest)
-            continue
-        if needles is None:  # built only when some file has to be searched
-            needles = _Needles.build(withheld, public_texts, content)
-        found = needles.search(where, _text_of(lower, data))
+            return problems
+        found = self.needles.search(where, _text_of(lower, data))
         problems.extend(found)
         if digest and not found:
             memory.proved.add(digest)
-    return problems
+        return problems
 
 
 def _kind(lower_name: str) -> str:
@@ -352,11 +371,59 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def read_site(site_dir: Path) -> Iterator[tuple[str, bytes]]:
     """Every file under the built site, as (path relative to it, bytes)."""
+    for rel in site_paths(site_dir):
+        yield rel, (site_dir / rel).read_bytes()
+
+
+def site_paths(site_dir: Path) -> list[str]:
+    """Every file under the built site, as paths relative to it, in a stable order."""
+    found = []
     for folder, dirs, files in os.walk(site_dir):
         dirs.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            yield path.relative_to(site_dir).as_posix(), path.read_bytes()
+        base = Path(folder).relative_to(site_dir).as_posix()
+        found += [name if base == "." else f"{base}/{name}" for name in sorted(files)]
+    return found
+
+
+PARALLEL_FROM = 400  # files; below this, starting processes costs more than it saves
+CHUNK = 250  # files a worker reads and searches per task
+_RUN: Audit | None = None  # the prepared audit a forked worker inherits
+
+
+def audit_site(run: Audit, site_dir: Path, workers: int = 1) -> tuple[list[Problem], int]:
+    """(problems, number of files) of the site in `site_dir`, on `workers` processes when
+    it is large. A worker is a fork of this process: it inherits `run` (with its needles
+    already built when most files will need them) and reads and searches its own chunks;
+    the problems come back in file order, the files proved clean go into `run.memory`."""
+    global _RUN
+    rels = site_paths(site_dir)
+    if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return [p for rel in rels for p in run.check(rel, (site_dir / rel).read_bytes())], len(rels)
+    if run.memory is None or not run.memory.clean:
+        run.needles  # noqa: B018 - build them once, before the fork, rather than once a worker
+    _RUN = run
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
+            results = list(pool.map(_check_chunk, [site_dir] * len(chunks), chunks))
+    finally:
+        _RUN = None
+    problems = []
+    for found, proved in results:
+        problems += found
+        if run.memory is not None:
+            run.memory.proved |= proved
+    return problems, len(rels)
+
+
+def _check_chunk(site_dir: Path, rels: list[str]) -> tuple[list[Problem], set[bytes]]:
+    """In a worker: the problems of some files, and the digests of those proved clean."""
+    run = _RUN
+    assert run is not None, "audit workers are forked from audit_site"
+    if run.memory is not None:
+        run.memory.proved = set()
+    problems = [p for rel in rels for p in run.check(rel, (site_dir / rel).read_bytes())]
+    return problems, (run.memory.proved if run.memory is not None else set())
 
 
 def read_content(ws, corpus: Corpus, docs_dir: Path | None = None) -> Content:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -237,10 +238,9 @@ def cmd_audit(args: argparse.Namespace, ws: Workspace) -> int:
         raise WorkspaceError(f"{args.site_dir} is not a folder; build the site first (`mkdocs build`)")
     corpus = ws.corpus()
     policy_problems = [p for p in corpus.problems if p.path == "mkdocs.yml" and p.is_error]
-    content = audit.read_content(ws, corpus)
-    site = list(audit.read_site(args.site_dir))
-    problems = policy_problems + audit.audit(site, content, shown=args.site_dir.as_posix().rstrip("/"))
-    return _emit(problems, args.format, len(site))
+    run = audit.Audit(audit.read_content(ws, corpus), shown=args.site_dir.as_posix().rstrip("/"))
+    found, files = audit.audit_site(run, args.site_dir, workers=min(2, os.cpu_count() or 1))
+    return _emit(policy_problems + found, args.format, files)
 
 
 def _under(path: Path, folder: Path) -> bool:

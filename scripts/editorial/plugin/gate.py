@@ -356,7 +356,8 @@ def finish(build, config):
     if not build.preview:
         content = audit.read_content(build.workspace, build.corpus, Path(config.docs_dir))
         memory = _load_memory(build.workspace.root)
-        problems = audit.audit(audit.read_site(Path(build.building_dir)), content, shown=build.workspace.rel(Path(build.site_dir)), memory=memory)
+        run = audit.Audit(content, shown=build.workspace.rel(Path(build.site_dir)), memory=memory)
+        problems, _ = audit.audit_site(run, Path(build.building_dir), workers=min(2, os.cpu_count() or 1))
         problems = [p for p in problems if p.is_error]
         if problems:
             _fail("the site failed the publish audit and was not written (E964); what leaked, and where:",
