@@ -106,6 +106,21 @@ def test_title_description_and_body_come_from_what_the_core_read(built):
         assert "---" not in doc.find("div", class_="editorial-body").text()  # no front matter shown as text
 
 
+def test_search_index_has_the_answer_without_citation_numbers(built):
+    """The page shows superscripts; the search index holds the same sentences without them
+    (a number glued to a word, `removal1,2`, would hide the word from search)."""
+    _, site, articles, _ = built
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    for article in articles:
+        page_sups = page(site, _url(article)).find("div", class_="editorial-body").find_all("sup", class_="citation")
+        assert page_sups, article.path
+        indexed = " ".join(d["text"] for d in docs if d["location"].startswith(_url(article) + "/"))
+        assert indexed and "<sup" not in indexed, article.path
+        # the words before the first citation are indexed as they are, no digit glued on
+        before = re.search(r"(\w+[ \n]+\w+)[ \t]*\[[^\]]*@", article.body).group(1)
+        assert re.search(re.escape(" ".join(before.split())) + r"(?!\d)", indexed), before
+
+
 def test_doi_and_pubmed_links(built):
     _, site, articles, _ = built
     checked = 0

@@ -127,6 +127,11 @@ def fill(html_text: str, numbered: Numbered) -> str:
 _TAGS = re.compile(r"<[^>]*>")
 
 
+def unmark(html_text: str) -> str:
+    """The HTML made from a body with placeholders, with the placeholders left out."""
+    return _MARK_FOUND.sub("", html_text) if "\ue000" in html_text else html_text
+
+
 _TIGHT_AFTER = frozenset(".,;:)%'\"_")
 
 

@@ -55,11 +55,14 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
     def on_page_content(self, html, *, page, config, files):
         progress.page_built(self, files)  # an INFO line every few hundred pages of a large build
-        html = render.content(self.build, html, page)  # the citation superscripts
-        # defence in depth: an article body that slipped past html_safety still loses its script
-        return sanitize.article_html(html) if site_files.is_article(page.file.src_uri) else html
+        if site_files.is_article(page.file.src_uri):
+            # defence in depth: an article body that slipped past html_safety still loses its script
+            html = sanitize.article_html(html)
+        return render.content(self.build, html, page)  # the search index gets the text without citation numbers
 
+    @event_priority(-100)  # after the search plugin has indexed page.content
     def on_page_context(self, context, *, page, config, nav):
+        render.restore_content(self.build, page)  # the citation superscripts, for the page itself
         gate.annotate(self.build, page)  # preview / approved / status for the templates
         return render.context(self.build, context, page, config, nav)
 
