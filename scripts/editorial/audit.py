@@ -1,9 +1,11 @@
 """The audit: proves that a built site holds approved content only.
 
 `audit()` is pure: it is handed the site's files as (relative path, bytes) pairs and
-what content/ holds (`Content`), and returns problems (codes E95x). `read_site()` and
-`read_content()` are the thin readers; the CLI (`editorial audit SITE_DIR`) and the
-MkDocs plugin (at the end of every production build) call the same function.
+what content/ holds (`Content`), and returns problems (codes E95x); `Audit` is the same
+work prepared once, then done file by file. `read_site()` and `read_content()` are the
+thin readers, and `audit_site()` runs an `Audit` over a folder, on both cores when it is
+large; the CLI (`editorial audit SITE_DIR`) and the MkDocs plugin (at the end of every
+production build) call the same functions.
 
 It must scale linearly with the site: every file is turned into words once, and its
 8-word windows ("shingles") are looked up in a set built from the unpublished articles'

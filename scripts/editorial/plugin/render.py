@@ -2,9 +2,10 @@
 
 MkDocs adapter around the pure pieces (citations.py, jsonld.py, disclaimer.py, workflow.py):
 `markdown` numbers citations in the body (and fills the home and about pages), `content`
-puts their superscripts into the HTML, `context` hands the template
-`partials/editorial-article.html` everything it shows as one value, and `check_page`
-fails the build when a rendered article page lacks the disclaimer.
+and `restore_content` put their superscripts into the page (after the search plugin has
+indexed it without them), `context` hands the template `partials/editorial-article.html`
+everything it shows as one value, and `check_page` fails the build when a rendered
+article page lacks the disclaimer.
 What the template shows is not in `page.content`, so the search index holds the answer
 and its body, not the trust block or the disclaimer.
 """
