@@ -95,5 +95,5 @@ def medical_web_page(article: Article, *, url: str, authors: Sequence[Person | N
 def script_text(data: dict[str, Any]) -> str:
     """JSON for a <script> element: every `<` written as \\u003c (so `</` and `<!--` never
     appear and no value can close the element early); still valid JSON. Compact: with
-    `indent`, json falls back to its pure-Python encoder (a twentieth of a page's build)."""
+    `indent`, json falls back to its pure-Python encoder (2% of the build)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

@@ -226,8 +226,8 @@ _NO_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs' meta parser finds an empty mappin
 def source(build, page) -> str | None:
     """An article page's source: the body the core read, judged and digested.
 
-    MkDocs would read the file a second time and parse its YAML again (a fifth of a
-    page's build time); the file may even have changed since the gate judged it. For a
+    MkDocs would read the file a second time and parse its YAML again (a tenth of the
+    build time); the file may even have changed since the gate judged it. For a
     file the core could not read, MkDocs reads it itself (a preview shows it raw)."""
     article = build.by_path.get(build.src_path(page.file.src_uri)) if build is not None else None
     if article is None:

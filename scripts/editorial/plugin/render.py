@@ -98,7 +98,7 @@ def content(build, html: str, page) -> str:
 
     A citation number glued to a word (`removal<sup>1,2</sup>`) is noise in a search
     result and, to the index, part of the word; parsing the extra tags also cost the
-    search plugin a tenth of a page's build time. The page with its superscripts is set
+    search plugin a twentieth of the build time. The page with its superscripts is set
     aside for `restore_content`, once the search plugin has indexed this one."""
     numbered = _state(build).numbered.get(page.file.src_uri) if build is not None else None
     if numbered is None or not numbered.marks:
