@@ -267,31 +267,32 @@ def _memoise_style_lookups() -> None:
     element = model.CitationStylesElement
     if getattr(element.xpath_search, "memoised", False):
         return
-    xpaths: dict = {}
-    children: dict = {}
-    search, child = element.xpath_search, model.SomewhatObjectifiedElement.__getattr__
-
-    def xpath_search(self, expression):
-        key = (self, expression)
-        try:
-            return xpaths[key]
-        except KeyError:
-            found = xpaths[key] = search(self, expression)
-            return found
+    child = model.SomewhatObjectifiedElement.__getattr__
+    xpath_search, child_once = _once_per_node(element.xpath_search), _once_per_node(child)
 
     def __getattr__(self, name):
         if name.startswith("__"):  # protocol look-ups (copy, pickle): not children
             return child(self, name)
-        key = (self, name)
-        try:
-            return children[key]
-        except KeyError:
-            found = children[key] = child(self, name)
-            return found
+        return child_once(self, name)
 
     xpath_search.memoised = True
     element.xpath_search = xpath_search
     model.SomewhatObjectifiedElement.__getattr__ = __getattr__
+
+
+def _once_per_node(lookup):
+    """`lookup(node, query)`, remembered per (node, query)."""
+    answers: dict = {}
+
+    def remembered(node, query):
+        key = (node, query)
+        try:
+            return answers[key]
+        except KeyError:
+            found = answers[key] = lookup(node, query)
+            return found
+
+    return remembered
 
 
 def _render(items: Sequence[dict], style: str) -> list[str]:
