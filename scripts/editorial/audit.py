@@ -392,12 +392,13 @@ CHUNK = 250  # files a worker reads and searches per task
 _RUN: Audit | None = None  # the prepared audit a forked worker inherits
 
 
-def audit_site(run: Audit, site_dir: Path, workers: int = 1) -> tuple[list[Problem], int]:
-    """(problems, number of files) of the site in `site_dir`, on `workers` processes when
-    it is large. A worker is a fork of this process: it inherits `run` (with its needles
+def audit_site(run: Audit, site_dir: Path, workers: int | None = None) -> tuple[list[Problem], int]:
+    """(problems, number of files) of the site in `site_dir`, on `workers` processes (by
+    default two, or one on a one-core machine) when it is large. A worker is a fork of this process: it inherits `run` (with its needles
     already built when most files will need them) and reads and searches its own chunks;
     the problems come back in file order, the files proved clean go into `run.memory`."""
     global _RUN
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
     rels = site_paths(site_dir)
     if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [p for rel in rels for p in run.check(rel, (site_dir / rel).read_bytes())], len(rels)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -239,7 +238,7 @@ def cmd_audit(args: argparse.Namespace, ws: Workspace) -> int:
     corpus = ws.corpus()
     policy_problems = [p for p in corpus.problems if p.path == "mkdocs.yml" and p.is_error]
     run = audit.Audit(audit.read_content(ws, corpus), shown=args.site_dir.as_posix().rstrip("/"))
-    found, files = audit.audit_site(run, args.site_dir, workers=min(2, os.cpu_count() or 1))
+    found, files = audit.audit_site(run, args.site_dir)
     return _emit(policy_problems + found, args.format, files)
 
 

@@ -39,7 +39,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import CountHandler
 
 from .. import audit, cache, site_files
-from ..model import Problem
+from ..model import Article, Problem
 from ..report import text_line
 from ..rules import schema as schema_rules
 from ..workspace import CONFIG, Workspace
@@ -126,6 +126,10 @@ class Build:
 
     def src_path(self, src_uri: str) -> str:
         return f"{self.docs}/{src_uri}"
+
+    def article(self, page) -> Article | None:
+        """The Article behind a page, if the page is an article the loader could read."""
+        return self.by_path.get(self.src_path(page.file.src_uri))
 
 
 _WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]+)-[^/]*")
@@ -229,7 +233,7 @@ def source(build, page) -> str | None:
     MkDocs would read the file a second time and parse its YAML again (a tenth of the
     build time); the file may even have changed since the gate judged it. For a
     file the core could not read, MkDocs reads it itself (a preview shows it raw)."""
-    article = build.by_path.get(build.src_path(page.file.src_uri)) if build is not None else None
+    article = build.article(page) if build is not None else None
     if article is None:
         return None
     return _NO_FRONT_MATTER + article.body.lstrip("\n")
@@ -237,7 +241,7 @@ def source(build, page) -> str | None:
 
 def restore_meta(build, page) -> None:
     """page.meta of an article served by `source`: its front matter, as the core read it."""
-    article = build.by_path.get(build.src_path(page.file.src_uri)) if build is not None else None
+    article = build.article(page) if build is not None else None
     if article is not None and not page.meta:
         page.meta = dict(article.meta)
 
@@ -357,7 +361,7 @@ def finish(build, config):
         content = audit.read_content(build.workspace, build.corpus, Path(config.docs_dir))
         memory = _load_memory(build.workspace.root)
         run = audit.Audit(content, shown=build.workspace.rel(Path(build.site_dir)), memory=memory)
-        problems, _ = audit.audit_site(run, Path(build.building_dir), workers=min(2, os.cpu_count() or 1))
+        problems, _ = audit.audit_site(run, Path(build.building_dir))
         problems = [p for p in problems if p.is_error]
         if problems:
             _fail("the site failed the publish audit and was not written (E964); what leaked, and where:",

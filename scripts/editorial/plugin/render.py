@@ -45,7 +45,6 @@ CACHE_FILE = Path(".cache") / "editorial" / "references.json"
 
 @dataclass
 class _State:
-    by_path: dict[str, Article] | None = None  # article path -> Article
     numbered: dict[str, citations.Numbered] = field(default_factory=dict)
     filled: dict[str, str] = field(default_factory=dict)  # src_uri -> page HTML with its superscripts
     cache: MutableMapping | None = None
@@ -69,10 +68,8 @@ def policy(build, config) -> Policy:
 
 def article_for(build, page, config) -> Article | None:
     """The Article behind a page, matched by its source path as the gate names it."""
-    state = _state(build)
-    if state.by_path is None:
-        state.by_path = {a.path: a for a in corpus(build, config).articles}
-    return state.by_path.get(build.src_path(page.file.src_uri))
+    corpus(build, config)  # no corpus, no page: fail closed
+    return build.article(page)
 
 
 # -- on_page_markdown -----------------------------------------------------------------
