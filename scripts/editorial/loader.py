@@ -40,7 +40,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if len(data) > MAX_FILE_BYTES:
         return None, [Problem(path, 1, 1, "E102", f"file is {len(data):,} bytes, over the limit of {MAX_FILE_BYTES:,}; split it or remove what does not belong in an article")]
     if not data.strip():
-        return None, [Problem(path, 1, 1, "E104", "file is empty; start it with a `---` front matter block (see README, writer's guide)")]
+        return None, [Problem(path, 1, 1, "E104", "file is empty; start it with a `---` front matter block (see guides/writers.md)")]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _byte_position(data, nul)

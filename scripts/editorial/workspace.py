@@ -100,7 +100,7 @@ class Workspace:
     def registry_source(self) -> Source:
         path = self.root / REGISTRY
         if path.is_symlink() or not path.is_file():
-            return Source(REGISTRY, None, Problem(REGISTRY, 1, 1, "E100", f"{REGISTRY} is missing (or a link); it lists the writers and board members, see the README"))
+            return Source(REGISTRY, None, Problem(REGISTRY, 1, 1, "E100", f"{REGISTRY} is missing (or a link); it lists the writers and board members, see guides/writers.md"))
         return Source(REGISTRY, path.read_bytes())
 
     def policy(self) -> tuple[Policy, list[Problem]]:

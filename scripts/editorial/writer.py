@@ -52,7 +52,7 @@ updated: {today}
 review_status: submitted
 reviews: []
 conflicts: none                  # the authors' disclosures; `none` must be true, not a default
-references: []                   # CSL items, each with `evidence: guideline` or `research` (see README)
+references: []                   # CSL items, each with `evidence: guideline` or `research` (see guides/writers.md)
 ---
 
 ## From the Guidelines
