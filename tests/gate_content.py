@@ -33,8 +33,6 @@ WITHHELD = {
     "zqxcapitalised": "review_status: Approved",
     "zqxbrokenyaml": "broken YAML",
     "zqxduplicatekey": "a duplicated review_status key",
-    "zqxsymlinked": "a symlink to an approved-looking file outside articles/",
-    "zqxlinkedfolder": "an article inside a symlinked folder",
     "zqxmarkdownext": "a .markdown file the loader does not read",
     "zqxdraftasset": "an image only a draft uses",
     "zqxdatafile": "a JSON data file under articles/",
@@ -98,17 +96,16 @@ def withheld_files(marker: str) -> dict[str, str | bytes]:
         return {"articles/zqxrawhtml.html": "<html><body>zqxrawhtml</body></html>\n"}
     if marker == "zqxtagged":
         return {path: base.replace("conflicts: none", "conflicts: none\ntags: [zqxtagged]")}
-    return {}  # symlinks and the draft-only asset are made by make_mixed_project
+    return {}  # the shared image is made by make_mixed_project
 
 
 def make_mixed_project(dest: Path, *, extra_config: str = "") -> Path:
-    """The sample project plus every case above; mkdocs.yml also runs the tags plugin."""
+    """The sample project plus every case above. Symbolic links are refused outright, so they
+    are tried elsewhere (test_adversary.py), on their own."""
     project = copy_project(dest)
     content = project / "content"
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("plugins:\n  - search\n", "plugins:\n  - search\n  - tags\n", 1)
     (project / "mkdocs.yml").write_text(config + extra_config, encoding="utf-8")
-    (content / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
     (content / "articles" / "img").mkdir()
     (content / "articles" / "img" / "shared.png").write_bytes(b"\x89PNG fake shared image")
     for slug, marker in APPROVED.items():
@@ -121,12 +118,6 @@ def make_mixed_project(dest: Path, *, extra_config: str = "") -> Path:
             target = content / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data if isinstance(data, bytes) else data.encode())
-    outside = project / "outside"
-    (outside / "folder").mkdir(parents=True)
-    (outside / "zqxsymlinked.md").write_text(article("gate-zqxsymlinked", "zqxsymlinked"), encoding="utf-8")
-    os.symlink(outside / "zqxsymlinked.md", content / "articles" / "gate-zqxsymlinked.md")
-    (outside / "folder" / "gate-zqxlinkedfolder.md").write_text(article("gate-zqxlinkedfolder", "zqxlinkedfolder"), encoding="utf-8")
-    os.symlink(outside / "folder", content / "articles" / "linked")
     return project
 
 

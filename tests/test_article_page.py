@@ -177,7 +177,7 @@ def test_no_correction_link_without_a_repository(built):
 
 def test_references_cache_lives_outside_content_and_site(built):
     project, site, _, _ = built
-    cached = list((project / ".cache" / "editorial").rglob("*.json"))
+    cached = list((project / ".cache" / "editorial").rglob("references.cache"))
     assert cached
     assert not list((project / "content").rglob("*.json")) and not (site / ".cache").exists()
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from editorial import audit
+from editorial import audit, workers
 from editorial.workspace import Workspace
 from gate_content import mkdocs
 from site_html import copy_project
@@ -71,18 +72,45 @@ def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_
     assert f"search/search_index.json:1:1: E953 text of unpublished article {DRAFT}" in out
 
 
-def test_asset_only_a_draft_uses_fails(project, editorial):
-    (project / "content/articles/draft-figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
+    (project / "content/articles/draft-figure.png").write_bytes(b"\x89PNG fake draft figure")
     draft = project / DRAFT
-    draft.write_text(draft.read_text(encoding="utf-8") + "\n![Figure](draft-figure.svg)\n", encoding="utf-8")
+    draft.write_text(draft.read_text(encoding="utf-8") + "\n![Figure](draft-figure.png)\n", encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode == 0, done.stderr
-    assert not (project / "site/articles/draft-figure.svg").exists()  # the gate withheld it
-    shutil.copy2(project / "content/articles/draft-figure.svg", project / "site/articles/draft-figure.svg")
+    assert not (project / "site/articles/draft-figure.png").exists()  # the gate never copied it
+    shutil.copy2(project / "content/articles/draft-figure.png", project / "site/articles/draft-figure.png")
     code, out, _ = editorial("audit", "site", cwd=project)
     assert code == 1
-    assert "site/articles/draft-figure.svg:1:1: E957 articles/draft-figure.svg is used only by unpublished articles" in out, out
+    assert "site/articles/draft-figure.png:1:1: E957 articles/draft-figure.png is a file of content/ that no published page refers to" in out, out
     assert "rebuild the site" in out
+
+
+def test_a_file_of_no_kind_the_site_may_hold_fails(builds, tmp_path, editorial):
+    site = _site_copy(builds, tmp_path)
+    (site / "articles" / "figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    theme_css = next((site / "assets" / "stylesheets").glob("main.*.min.css"))
+    theme_css.write_text("body{background:url(https://evil.example/)}", encoding="utf-8")
+    code, out, _ = editorial("audit", site, cwd=builds)
+    assert code == 1
+    assert "articles/figure.svg:1:1: E952 articles/figure.svg is none of the files a site may hold" in out
+    assert f"{theme_css.relative_to(site).as_posix()}:1:1: E952" in out and "theme's files but holds other bytes" in out
+
+
+def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, editorial, monkeypatch):
+    site = _site_copy(builds, tmp_path)
+    os.symlink("/dev/zero", site / "zero.png")
+    os.symlink("/proc/self/environ", site / "environ.txt")
+    os.symlink(builds / "content", site / "linked-folder")
+    os.mkfifo(site / "pipe.txt")
+    code, out, err = editorial("audit", site, cwd=builds)
+    assert code == 1, out + err
+    for name in ("zero.png", "environ.txt", "linked-folder"):
+        assert f"{name}:1:1: E958 {name} is a symbolic link" in out
+    assert "pipe.txt:1:1: E958 pipe.txt is not a regular file" in out
+    monkeypatch.setattr(audit, "MAX_READ", 1000)
+    found = audit.audit([audit.read_entry(site, "index.html", "file")], audit.read_content(Workspace(builds), Workspace(builds).corpus()))
+    assert [(p.code, "over 1,000 bytes" in p.message) for p in found] == [("E958", True)]
 
 
 def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial):
@@ -101,32 +129,27 @@ def test_preview_build_is_refused(builds, editorial):
     assert "preview/index.html" in out and "E951 this is a preview build" in out
 
 
-def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, tmp_path):
-    """Above PARALLEL_FROM files the audit forks workers: each leak is still found, in file
-    order, and the memory learns the clean files exactly as the single-process audit does."""
+def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, tmp_path, monkeypatch):
+    """At PARALLEL_FROM files and above the audit forks workers: each leak is still found, in
+    file order, as the single-process audit finds it."""
     site = _site_copy(builds, tmp_path)
     page = (site / "index.html").read_text(encoding="utf-8")
-    for i in range(audit.PARALLEL_FROM + audit.CHUNK):  # spread over several chunks
+    count = workers.PARALLEL_FROM + workers.CHUNK  # spread over several chunks
+    for i in range(count):
         (site / "copies" / f"{i:04d}").mkdir(parents=True)
         (site / "copies" / f"{i:04d}" / "index.html").write_text(page, encoding="utf-8")
     leak = _paragraphs(builds / DRAFT)[0]
-    last = site / "copies" / f"{audit.PARALLEL_FROM + audit.CHUNK - 1:04d}" / "index.html"
+    last = site / "copies" / f"{count - 1:04d}" / "index.html"
     last.write_text(page.replace("</article>", f"<p>{leak}</p></article>", 1), encoding="utf-8")
     ws = Workspace(builds)
-    corpus = ws.corpus()
-
-    def run(workers):
-        memory = audit.Memory("test")
-        found, files = audit.audit_site(audit.Audit(audit.read_content(ws, corpus), memory=memory), site, workers)
-        return found, files, memory.proved
-
-    one, files, proved_one = run(1)
-    two, files_two, proved_two = run(2)
-    assert files == files_two > audit.PARALLEL_FROM
+    content = audit.read_content(ws, ws.corpus())
+    two, files = audit.audit_site(audit.Audit(content), site)
+    monkeypatch.setattr(workers, "count", lambda: 1)
+    one, files_one = audit.audit_site(audit.Audit(content), site)
+    assert files == files_one > workers.PARALLEL_FROM
     assert two == one  # the same problems, in the same order
     leaks = [(p.path, p.code) for p in two if p.code != "E952"]  # each copy is also a page of no article (E952)
-    assert leaks == [(f"site/copies/{audit.PARALLEL_FROM + audit.CHUNK - 1:04d}/index.html", "E953")]
-    assert proved_two == proved_one and proved_one  # every clean file remembered, from every worker
+    assert leaks == [(f"site/copies/{count - 1:04d}/index.html", "E953")]
 
 
 def test_missing_site_dir_cannot_run(builds, editorial):
@@ -143,7 +166,7 @@ def content(project):
 
 
 def _codes(site: dict[str, bytes], content) -> list[tuple[str, str]]:
-    return sorted({(p.path, p.code) for p in audit.audit(site.items(), content)})
+    return sorted({(p.path, p.code) for p in audit.audit([audit.SiteFile(rel, data) for rel, data in site.items()], content)})
 
 
 def test_every_kind_of_finding_names_its_file(content, project):
@@ -158,7 +181,9 @@ def test_every_kind_of_finding_names_its_file(content, project):
         "random/index.html": b"<p>an unknown page</p>",
     }
     assert _codes(site, content) == [
+        ("site/feed.xml", "E952"),
         ("site/feed.xml", "E953"),
+        ("site/humans.txt", "E952"),
         ("site/humans.txt", "E955"),
         ("site/meta.html", "E952"),
         ("site/meta.html", "E953"),
@@ -167,6 +192,13 @@ def test_every_kind_of_finding_names_its_file(content, project):
         ("site/random/index.html", "E952"),
         ("site/sitemap.xml.gz", "E954"),
     ]
+
+
+def test_a_site_page_quoting_a_withheld_article_is_a_leak(content, project):
+    """No page's text is exempt: the about page is searched like any other."""
+    draft_text = _paragraphs(project / DRAFT)[1]
+    site = {"about/index.html": f"<p>As our draft says: {draft_text}</p>".encode()}
+    assert _codes(site, content) == [("site/about/index.html", "E953")]
 
 
 def test_published_text_quoted_by_a_draft_is_not_a_leak(content, project):

@@ -1,5 +1,6 @@
-"""The content cache of the file-local checks: a warm run says exactly what a cold run
-says, and no failure of the cache (corrupt, foreign, read-only) turns a problem into a pass."""
+"""The validate cache of the file-local checks: a warm run says exactly what a cold run
+says, no failure of the cache (corrupt, foreign, read-only) turns a problem into a pass, and
+no verdict comes from a cache in CI, from a tracked file, or in the build."""
 from __future__ import annotations
 
 import io
@@ -11,13 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from editorial import cache, progress
-from editorial.corpus import build
+from editorial import analysis, cache, progress, workers
+from editorial.corpus import Source, build
+from editorial.corpus import analyse as corpus_analyse
 from editorial.model import today
 from editorial.workspace import Workspace
+from gate_content import mkdocs
 from site_html import copy_project
 
 BROKEN = "content/articles/broken.md"
+CACHE_FILE = ".cache/editorial/validate.cache"
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def project(tmp_path: Path) -> Path:
 def run(root: Path, **kwargs):
     """The corpus as validate builds it, with the analyser kept to count hits and misses."""
     ws = Workspace(root)
-    analyser = cache.ContentCache(root, **kwargs)
+    analyser = analysis.ValidateCache(root, **kwargs)
     policy, _ = ws.policy()
     corpus = build([ws.source(p) for p in ws.article_paths()], ws.registry_source(), policy, today(), analyser)
     return corpus, analyser
@@ -47,7 +51,7 @@ def codes(corpus, path: str = BROKEN) -> list[tuple[int, int, str]]:
 def test_a_warm_run_reports_exactly_what_a_cold_run_reports(project: Path):
     cold, first = run(project)
     assert first.misses == 4 and first.hits == 0
-    assert (project / cache.CACHE_FILE).is_file()
+    assert (project / CACHE_FILE).is_file()
     warm, second = run(project)
     assert second.hits == 4 and second.misses == 0
     assert sorted(cold.problems) == sorted(warm.problems)
@@ -91,7 +95,7 @@ def test_corpus_wide_rules_always_run_on_cached_files(project: Path):
 @pytest.mark.parametrize("damage", ["garbage", "flipped byte", "truncated", "other version", "empty"])
 def test_a_damaged_cache_means_a_full_check_never_a_pass(project: Path, damage: str):
     cold, _ = run(project)
-    file = project / cache.CACHE_FILE
+    file = project / CACHE_FILE
     blob = file.read_bytes()
     if damage == "garbage":
         blob = os.urandom(len(blob))
@@ -100,7 +104,7 @@ def test_a_damaged_cache_means_a_full_check_never_a_pass(project: Path, damage: 
     elif damage == "truncated":
         blob = blob[: len(blob) // 2]
     elif damage == "other version":
-        blob = blob.replace(cache.code_version().encode(), b"0" * 64, 1)
+        blob = blob.replace(analysis.code_version().encode(), b"0" * 64, 1)
     else:
         blob = b""
     file.write_bytes(blob)
@@ -114,10 +118,10 @@ def test_a_marshal_valid_but_wrong_entry_is_checked_again(project: Path):
     import hashlib
     import marshal
 
-    version = cache.code_version()
+    version = analysis.code_version()
     entries = {hashlib.sha256((project / BROKEN).read_bytes()).digest(): ("not", "an", "entry")}
     payload = marshal.dumps(entries)
-    (project / cache.CACHE_FILE).write_bytes(cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload)
+    (project / CACHE_FILE).write_bytes(cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload)
     again, analyser = run(project)
     assert analyser.misses == 4
     assert codes(again) == codes(cold)
@@ -135,28 +139,84 @@ def test_an_unwritable_cache_still_checks_everything(project: Path):
 def test_the_parallel_cold_run_finds_the_same_problems(project: Path, monkeypatch):
     for n in range(40):  # enough files to split into chunks
         shutil.copy(project / BROKEN, project / f"content/articles/broken-{n:02d}.md")
-    serial, _ = run(project, workers=1)
-    (project / cache.CACHE_FILE).unlink()
-    monkeypatch.setattr(cache, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(cache, "CHUNK", 7)
+    serial, _ = run(project)
+    (project / CACHE_FILE).unlink()
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(workers, "CHUNK", 7)
     seen = []
-    parallel, analyser = run(project, workers=2, progress=lambda done, total: seen.append((done, total)))
-    assert analyser.misses == 44 and analyser.workers == 2
+    parallel, analyser = run(project, progress=lambda done, total: seen.append((done, total)))
+    assert analyser.misses == 44
     assert sorted(parallel.problems) == sorted(serial.problems)
-    assert seen[-1] == (44, 44)
+    assert seen[-1] == (44, 44) and len(seen) > 3
+
+
+def _validate(project: Path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("CI", "EDITORIAL_CACHE")}
+    return subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True,
+                          env={**clean, **env})
 
 
 def test_validate_uses_the_cache_and_can_be_told_not_to(project: Path):
-    env = {**os.environ}
-    first = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True, env=env)
+    first = _validate(project)
     assert first.returncode == 1 and "E801" in first.stdout
-    assert (project / cache.CACHE_FILE).is_file()
-    second = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True, env=env)
+    assert (project / CACHE_FILE).is_file()
+    second = _validate(project)
     assert second.stdout == first.stdout and second.returncode == 1
-    (project / cache.CACHE_FILE).unlink()
-    off = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True, env={**env, "EDITORIAL_CACHE": "off"})
+    (project / CACHE_FILE).unlink()
+    off = _validate(project, EDITORIAL_CACHE="off")
     assert off.stdout == first.stdout
-    assert not (project / cache.CACHE_FILE).exists()
+    assert not (project / CACHE_FILE).exists()
+
+
+def _forge(project: Path, path: str) -> None:
+    """A validate cache that says the file at `path` has no problem at all and is approved."""
+    import hashlib
+    import marshal
+
+    data = (project / path).read_bytes()
+    result = corpus_analyse(Source(path, data))
+    assert result.article is not None
+    entry = analysis.to_entry(result)
+    (meta, positions, start, body_line, digest), _ = entry
+    forged = ({**meta, "review_status": "approved"}, positions, start, body_line, digest)
+    payload = marshal.dumps({hashlib.sha256(data).digest(): (forged, [])})
+    version = analysis.code_version()
+    (project / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (project / CACHE_FILE).write_bytes(cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload)
+
+
+def test_validate_in_ci_never_reads_the_cache(project: Path):
+    _forge(project, BROKEN)
+    trusting = _validate(project)  # a writer's own machine: the cache is theirs
+    assert "E801" not in trusting.stdout
+    in_ci = _validate(project, CI="true")
+    assert in_ci.returncode == 1 and "E801" in in_ci.stdout and "E204" in in_ci.stdout
+
+
+def test_the_build_never_reads_a_verdict_from_a_cache(project: Path):
+    """A forged validate cache saying a submitted article is approved publishes nothing of it."""
+    draft = "content/articles/septic-shock-first-hour.md"
+    (project / BROKEN).unlink()
+    _forge(project, draft)
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert not (project / "site" / "articles" / "septic-shock-first-hour").exists()
+    assert not any(b"septic-shock-first-hour" in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
+
+
+def test_a_cache_file_tracked_by_git_is_an_error_for_validate_and_the_build(project: Path):
+    (project / BROKEN).unlink()
+    _forge(project, "content/articles/septic-shock-first-hour.md")
+    git = lambda *args: subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q")
+    git("add", "-A")
+    git("add", "-f", CACHE_FILE)
+    found = _validate(project)
+    assert found.returncode == 1
+    assert f"{CACHE_FILE}:1:1: E117" in found.stdout and "E801" not in found.stdout
+    done = mkdocs(project, "build")
+    assert done.returncode == 1 and f"{CACHE_FILE}:1:1: E117" in done.stderr
+    assert not (project / "site").exists()
 
 
 def test_validate_prints_no_progress_into_a_pipe(project: Path):

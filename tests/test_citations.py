@@ -1,14 +1,14 @@
-"""Numbered citations and the References list (citations.py), and the plugin's disk cache.
+"""Numbered citations and the References list (citations.py), and the plugin's references cache.
 
 The references are fictional test data, except where the sample article's own are read."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from editorial import cache as cache_store
 from editorial import citations
-from editorial.plugin.render import DiskCache
+from editorial.plugin import references
+from editorial.plugin.references import References
 
 REFS = [
     {"id": "alpha2020", "evidence": "research", "type": "article-journal", "title": "A fictional trial of <b>bold</b> & brave claims",
@@ -115,44 +115,38 @@ def test_the_same_reference_in_another_article_is_rendered_once():
     assert citations.references(elsewhere, ["other-key"], cache=cache)[0].html == '<li id="ref-other-key" value="1">from the cache</li>'
 
 
-def test_disk_cache_survives_a_new_process_memory(tmp_path):
-    file = tmp_path / ".cache" / "editorial" / "references.json"
-    from editorial.plugin import render
-
-    render._MEMORY.clear()
-    cache = DiskCache(file)
+def test_references_cache_survives_a_new_process_memory(tmp_path):
+    references._MEMORY.clear()
+    cache = References(tmp_path, citations.DEFAULT_STYLE)
     first = citations.references(REFS, KEYS, cache=cache)
     cache.save()
-    assert len(json.loads(file.read_text())) == 3  # one file for every entry
-    render._MEMORY.clear()  # as a fresh process would start
-    fresh = DiskCache(file)
+    stored = cache_store.Store(tmp_path, "references", references.code_version()).load()
+    assert len(stored) == 3  # one file for every entry
+    references._MEMORY.clear()  # as a fresh process would start
+    fresh = References(tmp_path, citations.DEFAULT_STYLE)
     key = citations.cache_key(REFS, citations.DEFAULT_STYLE)[0]
-    assert fresh[key] == json.loads(file.read_text())[key]
+    assert fresh[key] == stored[key]
     assert [e.html for e in citations.references(REFS, KEYS, cache=fresh)] == [e.html for e in first]
 
 
-def test_disk_cache_ignores_a_corrupt_file(tmp_path):
-    file = tmp_path / "cache" / "references.json"
-    file.parent.mkdir()
-    file.write_text("{not json", encoding="utf-8")
-    from editorial.plugin import render
-
-    render._MEMORY.clear()
-    cache = DiskCache(file)
+def test_references_cache_ignores_a_corrupt_file(tmp_path):
+    file = tmp_path / ".cache" / "editorial" / "references.cache"
+    file.parent.mkdir(parents=True)
+    file.write_bytes(b"{not a cache")
+    references._MEMORY.clear()
+    cache = References(tmp_path, citations.DEFAULT_STYLE)
     entries = citations.references(REFS, KEYS, cache=cache)
     cache.save()  # and the next build finds a good file again
-    assert len(json.loads(file.read_text())) == 3
+    assert len(cache_store.Store(tmp_path, "references", references.code_version()).load()) == 3
     assert "doi.org" in entries[0].html
 
 
 def test_entries_a_worker_renders_are_the_entries_the_page_would_render(tmp_path):
     from concurrent.futures import Future
 
-    from editorial.plugin import render
-
-    render._MEMORY.clear()
+    references._MEMORY.clear()
     expected = [e.html for e in citations.references(REFS, KEYS, cache={})]
-    cache = DiskCache(tmp_path / "references.json")
+    cache = References(tmp_path, citations.DEFAULT_STYLE)
     done: Future = Future()
     done.set_result(citations.render_entries(REFS, citations.DEFAULT_STYLE))  # what `prerender` queues
     lost: Future = Future()

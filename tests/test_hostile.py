@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -265,12 +266,30 @@ def test_whole_corpus_validate_survives_every_case_at_once(hostile: Path):
 # -- mkdocs build -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built(hostile: Path) -> dict[str, bytes]:
-    done = mkdocs(hostile, "build")
+def built_project(hostile: Path, tmp_path_factory) -> Path:
+    """The hostile project built without its symbolic link (a link stops the build outright:
+    test_a_symlink_stops_the_build)."""
+    project = tmp_path_factory.mktemp("hostile-built") / "project"
+    shutil.copytree(hostile, project, symlinks=True)
+    (project / "content" / "articles" / "hostile-symlink.md").unlink()
+    done = mkdocs(project, "build")
     _no_traceback(done.stdout, done.stderr)
     assert done.returncode == 0, done.stderr[-3000:]
     assert not (hostile.parent / PWNED).exists()
-    return site_bytes(hostile / "site")
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(built_project: Path) -> dict[str, bytes]:
+    return site_bytes(built_project / "site")
+
+
+def test_a_symlink_stops_the_build(hostile: Path):
+    done = mkdocs(hostile, "build")
+    _no_traceback(done.stdout, done.stderr)
+    assert done.returncode == 1
+    assert "content/articles/hostile-symlink.md:1:1: E115" in done.stderr
+    assert not (hostile / "site").exists()
 
 
 def test_the_control_article_is_published(built: dict[str, bytes]):
@@ -304,8 +323,8 @@ def test_built_site_has_no_script_from_any_article_body(built: dict[str, bytes])
             assert "javascript:alert" not in text and "onerror=" not in text and 'onclick="alert' not in text, path
 
 
-def test_audit_passes_on_the_hostile_build(hostile: Path, built):
-    code, out, err = run_editorial("audit", "site", cwd=hostile)
+def test_audit_passes_on_the_hostile_build(built_project: Path):
+    code, out, err = run_editorial("audit", "site", cwd=built_project)
     _no_traceback(out, err)
     assert code == 0, out + err
 

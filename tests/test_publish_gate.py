@@ -67,8 +67,7 @@ def test_build_log_names_each_withheld_article_with_a_reason(mixed):
     log = done.stderr
     assert "withheld content/articles/gate-zqxstaledigest.md: E701" in log
     assert "withheld content/articles/gate-zqxduplicatekey.md: E107" in log
-    assert "withheld content/articles/gate-zqxsymlinked.md: E103" in log
-    assert "withheld content/articles/linked/gate-zqxlinkedfolder.md" in log
+    assert "withheld content/articles/gate-zqxmarkdownext.markdown: E113" in log
     assert "3 article(s) published" in log
 
 
@@ -84,7 +83,7 @@ def test_articles_are_not_in_the_global_nav_and_mkdocs_does_not_warn(mixed):
 def test_site_is_moved_into_place_complete_and_no_build_folder_is_left(mixed):
     project, done = mixed
     site = project / "site"
-    for name in ("index.html", "404.html", "sitemap.xml", "search/search_index.json", "tags/index.html"):
+    for name in ("index.html", "404.html", "sitemap.xml", "search/search_index.json", "board/index.html"):
         assert (site / name).is_file(), name
     assert leftovers(project) == []
     assert ".site.building-" in done.stderr  # it was built elsewhere first
@@ -119,24 +118,28 @@ def test_nav_entry_to_an_unpublished_article_fails_the_build(tmp_path):
 
 def test_link_to_an_unpublished_article_fails_the_build_naming_both_files(tmp_path):
     project = _failing_project(tmp_path)
-    (project / "content" / "links.md").write_text(
-        "# Links\n\nSee [the draft](articles/gate-zqxunderreview.md) and [its URL](../articles/gate-zqxnoreviews/).\n",
-        encoding="utf-8")
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") +
+                     "\nSee [the draft](articles/gate-zqxunderreview.md) and [its URL](../articles/gate-zqxnoreviews/).\n",
+                     encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode != 0
-    assert "content/links.md:1:1: E963 links to content/articles/gate-zqxunderreview.md" in done.stderr
-    assert "content/links.md:1:1: E963 links to content/articles/gate-zqxnoreviews.md" in done.stderr
+    assert "content/about.md:1:1: E963 links to content/articles/gate-zqxunderreview.md" in done.stderr
+    assert "content/about.md:1:1: E963 links to content/articles/gate-zqxnoreviews.md" in done.stderr
     _assert_site_untouched(project)
 
 
 def test_a_leak_only_the_audit_sees_fails_the_build_and_keeps_the_old_site(tmp_path):
+    """A site page the policy lists quotes a withheld article word for word: no page is exempt."""
     project = _failing_project(tmp_path)
     draft = (project / "content" / "articles" / "gate-zqxbywriter.md").read_text(encoding="utf-8")
-    (project / "content" / "notes.txt").write_text(draft.split("---\n", 2)[2], encoding="utf-8")  # copied as-is
+    paragraph = next(p for p in draft.split("---\n", 2)[2].split("\n\n") if "zqxbywriter" in p)
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n" + paragraph + "\n", encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode != 0
     assert "E964" in done.stderr
-    assert "site/notes.txt:1:1: E953 text of unpublished article content/articles/gate-zqxbywriter.md" in done.stderr
+    assert "site/about/index.html:1:1: E953 text of unpublished article content/articles/gate-zqxbywriter.md" in done.stderr
     _assert_site_untouched(project)
 
 
@@ -152,7 +155,8 @@ def test_strict_warning_keeps_the_previous_site(tmp_path):
     # strict: true turns a warning into a failed build only after on_post_build has run:
     # the gate must not have moved the new site into place by then.
     project = _failing_project(tmp_path, SITE_URL)
-    (project / "content" / "broken-link.md").write_text("# Broken\n\n[nowhere](missing.md)\n", encoding="utf-8")
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[nowhere](missing.md)\n", encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode != 0 and "strict mode" in done.stdout + done.stderr
     _assert_site_untouched(project)

@@ -430,7 +430,7 @@ def test_json_and_github_formats_name_the_commit(repo: Repo):
     items = json.loads(out)
     assert [(i["code"], i["commit"], i["line"]) for i in items] == [("E901", sha, 10)]
     code, out, _ = repo.check("--format", "github")
-    assert code == 1 and out.startswith(f"::error file=content/articles/pump-question.md,line=10,col=1,title=E901 (commit {sha})::")
+    assert code == 1 and out.startswith(f"::error file=content/articles/pump-question.md,line=10,col=1,title=E901 a new article is not `submitted`%2C or already has reviews (commit {sha})::")
 
 
 # -- the command cannot run: exit 2, never a pass -----------------------------------

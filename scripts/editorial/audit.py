@@ -1,43 +1,53 @@
-"""The audit: proves that a built site holds approved content only.
+"""The audit: proves that a built site holds only what may be published.
 
-`audit()` is pure: it is handed the site's files as (relative path, bytes) pairs and
-what content/ holds (`Content`), and returns problems (codes E95x); `Audit` is the same
-work prepared once, then done file by file. `read_site()` and `read_content()` are the
-thin readers, and `audit_site()` runs an `Audit` over a folder, on both cores when it is
-large; the CLI (`editorial audit SITE_DIR`) and the MkDocs plugin (at the end of every
-production build) call the same functions.
+`Audit` is pure: prepared once from what content/ holds (`Content`), it judges the site's
+files one at a time, handed as `SiteFile` values (path, bytes, kind), and returns
+problems (codes E95x). `read_site` and `read_content` are the thin readers, and
+`audit_site` runs an `Audit` over a folder on both cores when it is large (workers.py);
+the CLI (`editorial audit SITE_DIR`) and the MkDocs plugin (at the end of every production
+build) call the same functions.
 
-It must scale linearly with the site: every file is turned into words once, and its
-8-word windows ("shingles") are looked up in a set built from the unpublished articles'
-text, minus the shingles that published text also contains (a draft may quote a
-published article). Ids, slugs and GitHub logins are looked up in each file's set of
-tokens. No loop runs over needles x files.
+Two questions for every file:
+- may it be here at all (the allow-list of site_files.py)? An HTML page must be the page
+  of an approved article, of a site page the policy lists, or of a generated page; any other
+  file must be the theme's own (byte for byte), a file the build generates, or a content
+  file of an allowed type that an allowed page of this site refers to;
+- does it hold anything of what is withheld? Every file's text is turned into words once,
+  and its 8-word windows ("shingles") are looked up in a set built from the unpublished
+  articles' text, minus what approved articles also say (a draft may quote a published
+  article). No page is exempt: site pages and generated pages are searched too. Ids,
+  slugs and GitHub logins are looked up in each file's set of tokens. No loop runs over
+  needles x files.
+
+The site is never trusted to be well-formed: a symbolic link is reported, never followed;
+a device or pipe is never read; no file is read past MAX_READ bytes.
 """
 from __future__ import annotations
 
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import posixpath
 import re
+import stat
 import zlib
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from . import site_files
+from . import links, site_files, workers
 from .corpus import Corpus
 from .model import Article, Problem
 
 PREVIEW_MARKER = "editorial-preview-build"  # in every page of a preview build (meta tag), nowhere else
 SHINGLE = 8  # words per window: long enough to be specific to one text
 SHORT_TITLE = 3  # titles of 3..7 words are looked up as a whole phrase; shorter ones are too generic
-KNOWN_PREFIXES = ("search/", "tags/")  # pages that search and tag plugins generate
-KNOWN_PAGES = {"404.html"}
+MAX_READ = 100_000_000  # bytes of one site file the audit reads; a search index of 10,000 articles is a fifth of it
 MAX_UNZIPPED = 200_000_000  # a sitemap.xml.gz is kilobytes; never inflate a bomb
+DATA_SUFFIXES = (".yml", ".yaml")  # the registry and configuration: never in a site
 
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*")  # ids, slugs, logins: words joined by - or .
 _TAG = re.compile(r"<[^<>]*>")
@@ -55,14 +65,24 @@ _RAW_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.M)
 
 @dataclass
 class Content:
-    """What content/ holds, as the audit needs it (read by `read_content`)."""
+    """What content/ and the theme hold, as the audit needs it (read by `read_content`)."""
 
     corpus: Corpus
     docs: str = "content"  # docs_dir relative to the project root
-    site_pages: dict[str, str] = field(default_factory=dict)  # src_uri -> text, Markdown pages outside articles/
+    site_pages: dict[str, str] = field(default_factory=dict)  # src_uri -> text, the policy's site pages
     raw: dict[str, str] = field(default_factory=dict)  # article path -> text, for files the loader could not read
-    data_files: set[str] = field(default_factory=set)  # src_uris of data files (people.yml, ...)
-    generated_pages: Iterable[str] = ()  # URLs of pages the plugin generates, e.g. "board/"
+    theme: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of the theme's own file there
+    content_files: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of a publishable content file
+    site_prefix: str = "/"  # the path of the site's root on its host (from site_url)
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One entry of the built site, as the reader found it."""
+
+    rel: str  # path relative to the site's folder
+    data: bytes | None  # None: not read (see `kind`)
+    kind: str = "file"  # file | link | special | large
 
 
 @dataclass
@@ -76,115 +96,123 @@ class _Withheld:
 
 
 @dataclass
-class Memory:
-    """Files already proved free of leaks, for a warm build (see gate.finish).
+class Verdict:
+    """What one file showed: its problems, and (for a page) the site files it refers to."""
 
-    A file's text search depends only on its bytes, its kind (JSON, gzip) and the needles,
-    and the needles only on the unpublished and published texts and the registry. So
-    `key` is the code's version plus a SHA-256 of all of those, and `clean` holds SHA-256
-    digests of files whose search found nothing under that key; any change to the content
-    or the code gives a new key and an empty set (every file is searched again). Path
-    checks (stale pages, data files, assets) always run."""
-
-    code: str  # version of the audit code (the caller hashes the source files)
-    key: str = ""
-    clean: set[bytes] = field(default_factory=set)  # digests proved clean under `key`
-    proved: set[bytes] = field(default_factory=set)  # digests proved clean by this run
-
-
-def audit(site: Iterable[tuple[str, bytes]], content: Content, *, shown: str = "site",
-          memory: Memory | None = None) -> list[Problem]:
-    """Every problem with the built site `site`; `shown` prefixes the paths in messages.
-    With `memory`, a file whose bytes were proved clean under the same key is not searched again."""
-    run = Audit(content, shown=shown, memory=memory)
-    return [problem for rel, data in site for problem in run.check(rel, data)]
+    problems: list[Problem]
+    refers_to: set[str] = field(default_factory=set)
 
 
 class Audit:
     """One audit: what the site may hold and what must not appear in it, worked out once
-    from `content`; then `check` judges one file at a time (in any order, in any process)."""
+    from `content`; then `check` judges one file at a time (in any order, in any process).
+    Pages first: a content file is allowed only when a page of the site refers to it."""
 
-    def __init__(self, content: Content, *, shown: str = "site", memory: Memory | None = None):
-        self.content, self.shown, self.memory = content, shown, memory
+    def __init__(self, content: Content, *, shown: str = "site"):
+        self.content, self.shown = content, shown
         decision = content.corpus.publication()
         by_path = {a.path: a for a in content.corpus.articles}
         prefix = content.docs.rstrip("/") + "/"
         published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
-        self.withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items() if reasons or p not in by_path]
-
-        self.allowed_html = set(KNOWN_PAGES)
+        self.withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items()
+                         if reasons or p not in by_path]
+        self.pages = {"404.html"} | site_files.generated_outputs()
         for article in published:
-            self.allowed_html |= site_files.page_outputs(_src_uri(article.path, prefix))
+            self.pages |= site_files.page_outputs(_src_uri(article.path, prefix))
         for src_uri in content.site_pages:
-            self.allowed_html |= site_files.page_outputs(src_uri)
-        for url in content.generated_pages:
-            self.allowed_html |= {f"{url}index.html", url.rstrip("/") + ".html"}
+            self.pages |= site_files.page_outputs(src_uri)
         self.withheld_pages = {out: w for w in self.withheld for out in site_files.page_outputs(w.src_uri)}
-
-        self.public_texts = [t for a in published for t in _texts(a)] + list(content.site_pages.values())
-        kept = [(_src_uri(a.path, prefix), a.body) for a in published] + list(content.site_pages.items())
-        self.assets = site_files.withheld_assets(kept, [(w.src_uri, "\n".join(w.texts)) for w in self.withheld])
+        self.public_texts = [t for a in published for t in _texts(a)]  # approved words only: no site page is exempt
         self._needles: _Needles | None = None
-        if memory is not None:
-            key = _needles_key(memory.code, self.withheld, self.public_texts, content)
-            if key != memory.key:
-                memory.key, memory.clean = key, set()
-            memory.proved = set()
 
     @property
     def needles(self) -> "_Needles":
-        """Built only when some file has to be searched (a warm build may search none)."""
+        """Built once, when the first file is searched (before a fork, by audit_site)."""
         if self._needles is None:
             self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
         return self._needles
 
-    def check(self, rel: str, data: bytes) -> list[Problem]:
-        """The problems of one file of the site, `rel` its path relative to the site."""
-        where = f"{self.shown}/{rel}"
-        lower = rel.lower()
+    def check(self, item: SiteFile, referenced: set[str] | None = None) -> Verdict:
+        """The problems of one file of the site. `referenced`: every site path an allowed page
+        refers to (needed for files that are not pages; pages are checked first)."""
+        rel, where = item.rel, f"{self.shown}/{item.rel}"
+        if item.kind != "file" or item.data is None:
+            return Verdict([self._unreadable(item, where)])
         problems: list[Problem] = []
-        if lower.endswith(site_files.HTML_SUFFIXES) and rel not in self.allowed_html and not rel.startswith(KNOWN_PREFIXES):
-            owner = self.withheld_pages.get(rel)
-            why = (f"is the page of unpublished article {owner.path} (a stale page from an earlier build?)" if owner
-                   else "belongs to no published article and no known site page")
-            problems.append(Problem(where, 1, 1, "E952", f"{rel} {why}; rebuild the site from a clean folder with `mkdocs build`"))
-        if rel in self.content.data_files or rel.rsplit("/", 1)[-1] == "people.yml":
-            problems.append(Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the `editorial` plugin is enabled)"))
-        if rel in self.assets:
-            problems.append(Problem(where, 1, 1, "E957", f"{rel} is used only by unpublished articles and must not be published; rebuild the site from a clean folder with `mkdocs build`"))
-        memory = self.memory
-        digest = hashlib.sha256(_kind(lower).encode() + b"\0" + data).digest() if memory is not None else b""
-        if digest and digest in memory.clean:
-            memory.proved.add(digest)
-            return problems
-        found = self.needles.search(where, _text_of(lower, data))
-        problems.extend(found)
-        if digest and not found:
-            memory.proved.add(digest)
-        return problems
+        lower = rel.lower()
+        refers_to: set[str] = set()
+        if lower.endswith(site_files.HTML_SUFFIXES):
+            if rel not in self.pages:
+                owner = self.withheld_pages.get(rel)
+                why = (f"is the page of unpublished article {owner.path} (a stale page from an earlier build?)" if owner
+                       else "is no page of an approved article, of a site page the policy lists, or of a generated page")
+                problems.append(Problem(where, 1, 1, "E952", f"{rel} {why}; rebuild the site from a clean folder with `mkdocs build`"))
+            else:
+                refers_to = self._references(rel, item.data)
+        else:
+            problem = self._judge_file(rel, where, item.data, referenced or set())
+            if problem is not None:
+                problems.append(problem)
+        problems.extend(self.needles.search(where, _text_of(lower, item.data)))
+        return Verdict(problems, refers_to)
+
+    def _unreadable(self, item: SiteFile, where: str) -> Problem:
+        if item.kind == "link":
+            return Problem(where, 1, 1, "E958", f"{item.rel} is a symbolic link; a site holds files only (a link can publish any file "
+                                                "of the machine that serves it): rebuild from a clean folder")
+        if item.kind == "large":
+            return Problem(where, 1, 1, "E958", f"{item.rel} is over {MAX_READ:,} bytes, more than the audit reads; nothing "
+                                                "unread is published: make it smaller or leave it out")
+        return Problem(where, 1, 1, "E958", f"{item.rel} is not a regular file (a device, pipe or socket); rebuild from a clean folder")
+
+    def _references(self, rel: str, data: bytes) -> set[str]:
+        text = data.decode("utf-8", errors="replace")
+        base, found = links.urls(text)
+        page_url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+        if base:
+            page_url = site_files.site_path(page_url, base, self.content.site_prefix) or page_url
+        targets = (site_files.site_path(page_url, link, self.content.site_prefix) for link in found if link and link[0] != "#")
+        return {t for t in targets if t and t in self.content.content_files}
+
+    def _judge_file(self, rel: str, where: str, data: bytes, referenced: set[str]) -> Problem | None:
+        """Whether a file that is not a page may be here: generated, the theme's own, or a
+        content file an allowed page refers to; data never."""
+        name = rel.rsplit("/", 1)[-1].lower()
+        if name.endswith(DATA_SUFFIXES) or rel == self.content.corpus.registry.path.split("/", 1)[-1]:
+            return Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the "
+                                                "`editorial` plugin is enabled)")
+        if rel in site_files.GENERATED_FILES:
+            return None
+        digest = hashlib.sha256(data).digest()
+        theme = self.content.theme.get(rel)
+        if theme is not None:
+            return None if theme == digest else Problem(
+                where, 1, 1, "E952", f"{rel} is at the path of one of the theme's files but holds other bytes; rebuild the site "
+                                     "from a clean folder with `mkdocs build`")
+        known = self.content.content_files.get(rel)
+        if known is not None and known == digest:
+            if rel in referenced:
+                return None
+            return Problem(where, 1, 1, "E957", f"{rel} is a file of {self.content.docs}/ that no published page refers to, so it "
+                                                "must not be published; rebuild the site from a clean folder with `mkdocs build`")
+        return Problem(where, 1, 1, "E952", f"{rel} is none of the files a site may hold (an approved page, the theme's own files, "
+                                            "a file the build generates, or an image or PDF a published page refers to); rebuild "
+                                            "the site from a clean folder with `mkdocs build`")
 
 
-def _kind(lower_name: str) -> str:
-    """What decides how a file's bytes are read (_text_of): gzip, JSON, anything else."""
-    gz = lower_name.endswith(".gz")
-    name = lower_name[:-3] if gz else lower_name
-    return ("gz+" if gz else "") + ("json" if name.endswith(".json") else "text")
+def audit(site: Iterable[SiteFile], content: Content, *, shown: str = "site") -> list[Problem]:
+    """Every problem with the built site `site`; `shown` prefixes the paths in messages."""
+    run = Audit(content, shown=shown)
+    items = list(site)
+    pages = [item for item in items if _is_page(item)]
+    verdicts = [run.check(item) for item in pages]
+    referenced = set().union(*(v.refers_to for v in verdicts)) if verdicts else set()
+    verdicts += [run.check(item, referenced) for item in items if not _is_page(item)]
+    return [p for v in verdicts for p in v.problems]
 
 
-def _needles_key(code: str, withheld: list[_Withheld], public_texts: list[str], content: Content) -> str:
-    """Everything the needles are built from (_Needles.build), hashed with the code's version."""
-    digest = hashlib.sha256(code.encode())
-    for item in withheld:
-        digest.update("\0".join(["W", item.path, item.slug, item.id, item.title, str(len(item.texts))]).encode("utf-8", "surrogatepass"))
-        for text in item.texts:
-            digest.update(b"\1" + text.encode("utf-8", "surrogatepass"))
-    for text in public_texts:
-        digest.update(b"\2" + text.encode("utf-8", "surrogatepass"))
-    registry = content.corpus.registry
-    digest.update(f"\3{registry.path}".encode())
-    for pid, person in sorted(registry.people.items()):
-        digest.update(f"\4{pid}\0{person.github}".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+def _is_page(item: SiteFile) -> bool:
+    return item.rel.lower().endswith(site_files.HTML_SUFFIXES)
 
 
 def _src_uri(path: str, prefix: str) -> str:
@@ -371,80 +399,139 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 # -- thin readers -------------------------------------------------------------------
 
-def read_site(site_dir: Path) -> Iterator[tuple[str, bytes]]:
-    """Every file under the built site, as (path relative to it, bytes)."""
-    for rel in site_paths(site_dir):
-        yield rel, (site_dir / rel).read_bytes()
-
-
-def site_paths(site_dir: Path) -> list[str]:
-    """Every file under the built site, as paths relative to it, in a stable order."""
-    found = []
-    for folder, dirs, files in os.walk(site_dir):
+def site_entries(site_dir: Path) -> list[tuple[str, str]]:
+    """Every entry under the built site as (path relative to it, kind), in a stable order,
+    without following links: kind is file, link or special."""
+    found: list[tuple[str, str]] = []
+    for folder, dirs, files in os.walk(site_dir):  # never descends into a linked folder
         dirs.sort()
         base = Path(folder).relative_to(site_dir).as_posix()
-        found += [name if base == "." else f"{base}/{name}" for name in sorted(files)]
+        for name in sorted(dirs) + sorted(files):
+            rel = name if base == "." else f"{base}/{name}"
+            try:
+                mode = os.lstat(Path(folder) / name).st_mode
+            except OSError:
+                found.append((rel, "special"))
+                continue
+            if stat.S_ISLNK(mode):
+                found.append((rel, "link"))
+            elif stat.S_ISREG(mode):
+                found.append((rel, "file"))
+            elif not stat.S_ISDIR(mode):
+                found.append((rel, "special"))
     return found
 
 
-PARALLEL_FROM = 400  # files; below this, starting processes costs more than it saves
-CHUNK = 250  # files a worker reads and searches per task
-_RUN: Audit | None = None  # the prepared audit a forked worker inherits
+def read_entry(site_dir: Path, rel: str, kind: str) -> SiteFile:
+    """One entry as the audit judges it: never through a link, never a device, never past MAX_READ."""
+    if kind != "file":
+        return SiteFile(rel, None, kind)
+    from .workspace import NotRegular, open_regular
 
-
-def audit_site(run: Audit, site_dir: Path, workers: int | None = None) -> tuple[list[Problem], int]:
-    """(problems, number of files) of the site in `site_dir`, on `workers` processes (by
-    default two, or one on a one-core machine) when it is large. A worker is a fork of this process: it inherits `run` (with its needles
-    already built when most files will need them) and reads and searches its own chunks;
-    the problems come back in file order, the files proved clean go into `run.memory`."""
-    global _RUN
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    rels = site_paths(site_dir)
-    if workers < 2 or len(rels) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return [p for rel in rels for p in run.check(rel, (site_dir / rel).read_bytes())], len(rels)
-    if run.memory is None or not run.memory.clean:
-        run.needles  # noqa: B018 - build them once, before the fork, rather than once a worker
-    _RUN = run
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            chunks = [rels[i:i + CHUNK] for i in range(0, len(rels), CHUNK)]
-            results = list(pool.map(_check_chunk, [site_dir] * len(chunks), chunks))
+        data = open_regular(site_dir / rel, MAX_READ + 1)
+    except NotRegular:
+        return SiteFile(rel, None, "special")
+    except OSError as exc:
+        return SiteFile(rel, None, "link" if exc.errno == 40 else "special")  # 40: ELOOP, a link after all
+    return SiteFile(rel, None, "large") if len(data) > MAX_READ else SiteFile(rel, data)
+
+
+def read_site(site_dir: Path) -> Iterator[SiteFile]:
+    for rel, kind in site_entries(site_dir):
+        yield read_entry(site_dir, rel, kind)
+
+
+_RUN: tuple[Audit, Path, set[str]] | None = None  # the prepared audit a forked worker inherits
+
+
+def audit_site(run: Audit, site_dir: Path) -> tuple[list[Problem], int]:
+    """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
+    content files may be here), then every other file; on both cores when the site is large."""
+    global _RUN
+    entries = site_entries(site_dir)
+    pages = [e for e in entries if e[0].lower().endswith(site_files.HTML_SUFFIXES)]
+    others = [e for e in entries if not e[0].lower().endswith(site_files.HTML_SUFFIXES)]
+    if len(entries) >= workers.PARALLEL_FROM:
+        run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
+    _RUN = (run, site_dir, set())
+    try:
+        verdicts = list(workers.map_chunks(_check_chunk, pages))
+        referenced = set().union(*(v.refers_to for v in verdicts)) if verdicts else set()
+        _RUN = (run, site_dir, referenced)
+        verdicts += list(workers.map_chunks(_check_chunk, others))
     finally:
         _RUN = None
-    problems = []
-    for found, proved in results:
-        problems += found
-        if run.memory is not None:
-            run.memory.proved |= proved
-    return problems, len(rels)
+    return [p for v in verdicts for p in v.problems], len(entries)
 
 
-def _check_chunk(site_dir: Path, rels: list[str]) -> tuple[list[Problem], set[bytes]]:
-    """In a worker: the problems of some files, and the digests of those proved clean."""
-    run = _RUN
-    assert run is not None, "audit workers are forked from audit_site"
-    if run.memory is not None:
-        run.memory.proved = set()
-    problems = [p for rel in rels for p in run.check(rel, (site_dir / rel).read_bytes())]
-    return problems, (run.memory.proved if run.memory is not None else set())
+def _check_chunk(entries: Sequence[tuple[str, str]]) -> list[Verdict]:
+    """In a worker (or here): the verdicts of some entries of the site."""
+    assert _RUN is not None, "audit_site sets the audit before the work starts"
+    run, site_dir, referenced = _RUN
+    return [run.check(read_entry(site_dir, rel, kind), referenced) for rel, kind in entries]
 
 
-def read_content(ws, corpus: Corpus, docs_dir: Path | None = None) -> Content:
-    """What the audit needs from content/ beside the corpus (a Workspace `ws`)."""
-    from .plugin.pages import GENERATED_PAGES
+class _Digests(Mapping[str, bytes]):
+    """Site path -> SHA-256 of a file, read when first asked (most are never asked)."""
 
-    docs = (docs_dir or ws.root / "content").resolve()
-    site_pages: dict[str, str] = {}
-    data_files: set[str] = set()
-    for folder, dirs, files in os.walk(docs):
-        dirs.sort()
-        for name in files:
-            path = Path(folder) / name
-            src_uri = path.relative_to(docs).as_posix()
-            if site_files.is_data_file(src_uri):
-                data_files.add(src_uri)
-            elif site_files.is_markdown(src_uri) and not site_files.is_article(src_uri) and not path.is_symlink():
-                site_pages[src_uri] = path.read_bytes().decode("utf-8", errors="replace")
+    def __init__(self, paths: dict[str, Path]):
+        self.paths = paths
+        self.known: dict[str, bytes] = {}
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.known:
+            from .workspace import open_regular
+
+            try:
+                self.known[rel] = hashlib.sha256(open_regular(self.paths[rel], MAX_READ + 1)).digest()
+            except OSError:
+                self.known[rel] = b""  # unreadable: matches no file of the site
+        return self.known[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def theme_files(dirs: Sequence[str]) -> Mapping[str, bytes]:
+    """The theme's own files by site path (the first theme folder that has a path wins, as in
+    MkDocs), without dot files and folders (MkDocs never copies them)."""
+    paths: dict[str, Path] = {}
+    for folder in dirs:
+        root = Path(folder)
+        for current, subdirs, names in os.walk(root):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+            base = Path(current)
+            for name in names:
+                if not name.startswith("."):
+                    paths.setdefault((base / name).relative_to(root).as_posix(), base / name)
+    return _Digests(paths)
+
+
+def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: Any = None) -> Content:
+    """What the audit needs from content/ and the theme beside the corpus (a Workspace `ws`;
+    `config`: the loaded MkDocs config, loaded from mkdocs.yml when not given)."""
+    from .workspace import CONFIG, read_regular, scan_content
+
+    if config is None:
+        from mkdocs.config import load_config
+
+        config = load_config(config_file=str(ws.root / CONFIG))
+    docs = (docs_dir or Path(config.docs_dir)).resolve()
+    policy = corpus.context.policy
+    scan = scan_content(docs, ws.rel(docs), policy.site_pages)
+    site_pages = {}
+    for src_uri in policy.site_pages:
+        data = read_regular(docs / src_uri, MAX_READ) if src_uri in scan.files else None
+        if data is not None:
+            site_pages[src_uri] = data.decode("utf-8", errors="replace")
+    files = {}
+    for src_uri in scan.files:
+        if site_files.is_asset_type(src_uri):
+            files[src_uri] = docs / src_uri
     loaded = {a.path for a in corpus.articles}
     raw = {}
     for path in corpus.paths:
@@ -452,4 +539,5 @@ def read_content(ws, corpus: Corpus, docs_dir: Path | None = None) -> Content:
             source = ws.source(ws.root / path)  # the safe reader: no symlinks, size-limited
             if source.data is not None:
                 raw[path] = source.data.decode("utf-8", errors="replace")
-    return Content(corpus, ws.rel(docs), site_pages, raw, data_files, tuple(GENERATED_PAGES))
+    prefix = urlsplit(config.site_url or "").path or "/"
+    return Content(corpus, ws.rel(docs), site_pages, raw, theme_files(config.theme.dirs), _Digests(files), prefix)

@@ -104,8 +104,9 @@ def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
     known = {ws.rel(p) for p in everything}
     from .progress import terminal_counter
 
-    corpus = ws.corpus(everything + [p for p in named if ws.rel(p) not in known], progress=terminal_counter(len(everything)))
-    problems = corpus.problems
+    corpus = ws.corpus(everything + [p for p in named if ws.rel(p) not in known], progress=terminal_counter(len(everything)),
+                       remembered=True)
+    problems = corpus.problems + ws.content_problems(corpus.context.policy)
     if args.paths:
         wanted = {ws.rel(p) for p in named} | {"mkdocs.yml", corpus.registry.path}
         problems = [p for p in problems if p.path in wanted]

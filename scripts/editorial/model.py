@@ -150,17 +150,21 @@ class Registry:
 
 @dataclass(frozen=True)
 class Policy:
-    """The editorial policy: the `editorial` plugin's options in mkdocs.yml."""
+    """The editorial policy: the `editorial` plugin's options in mkdocs.yml.
+
+    Declared once, in schemas/policy.schema.json: the plugin's options are made from the
+    schema (plugin/config.py), and a test checks these fields and defaults against it."""
 
     min_approvals: int = 1
     review_interval_days: int = 365
     specialty_match: bool = False
     citation_style: str = "american-medical-association"
     repo_url: str = ""
+    site_pages: tuple[str, ...] = ()  # the only Markdown outside articles/ that is published
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> "Policy":
-        known = {k: v for k, v in options.items() if k in cls.__dataclass_fields__}
+        known = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
 

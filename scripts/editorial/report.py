@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from .codes import CODES, title
 from .model import Problem
 
 FORMATS = ("text", "github", "json")
@@ -31,12 +32,14 @@ def text_line(p: Problem) -> str:
 
 def github_line(p: Problem) -> str:
     kind = "error" if p.is_error else "warning"
-    title = f"{p.code} (commit {p.commit})" if p.commit else p.code
-    return f"::{kind} file={_prop(p.path)},line={p.line},col={p.column},title={_prop(title)}::{_data(p.message)}"
+    heading = title(p.code) + (f" (commit {p.commit})" if p.commit else "")
+    return f"::{kind} file={_prop(p.path)},line={p.line},col={p.column},title={_prop(heading)}::{_data(p.message)}"
 
 
 def as_dict(p: Problem) -> dict:
     item = {"path": p.path, "line": p.line, "column": p.column, "code": p.code, "severity": p.severity, "message": p.message}
+    if p.code in CODES:
+        item["help"] = CODES[p.code].todo
     if p.commit:
         item["commit"] = p.commit
     return item

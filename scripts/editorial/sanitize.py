@@ -11,7 +11,10 @@ and the citation superscripts of citations.py.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
+from markupsafe import Markup, escape
 
 TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "blockquote",
@@ -54,3 +57,20 @@ def article_html(html: str) -> str:
         strip_comments=True,
         link_rel=None,  # our own links are same-site anchors; no target= survives to need it
     )
+
+
+def plain_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A page's front matter for the theme: every string HTML-escaped (as Markup, so a template
+    that escapes it again does not double it). mkdocs-material writes `page.meta.title` and
+    `page.meta.description` into the page unescaped, and its search shows titles as HTML."""
+    return {key: _escaped(value) for key, value in meta.items()}
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if isinstance(value, Markup) else escape(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value

@@ -1,23 +1,33 @@
-"""What a built site may hold, as pure functions over docs-relative paths (MkDocs'
-`src_uri`, e.g. `articles/x.md`). The publish gate removes files by these rules and
-the audit checks the built site by the same rules, so the two can never disagree."""
+"""What a built site may hold: the allow-list the publish gate applies and the audit checks.
+
+Pure functions over docs-relative paths (MkDocs' `src_uri`, e.g. `articles/x.md`) and
+site-relative URLs. A file reaches the site only when one of these rules proves it may:
+an approved article's page, a page the plugin generates, a site page the policy names
+(`site_pages`), a file of the theme, or a content file of an allowed type that a published
+page's final HTML references. The gate and the audit both read these rules, so the two
+can never disagree."""
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 ARTICLES_DIR = "articles/"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs renders as pages
-DATA_SUFFIXES = (".yml", ".yaml", ".json", ".csv")
 HTML_SUFFIXES = (".html", ".htm")
 
-# Markdown links and images `[t](target "title")`, reference definitions `[t]: target`,
-# and raw HTML `src=`/`href=` attributes: every way a body can point at a file.
-_INLINE = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_REFDEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
-_ATTR = re.compile(r"""\b(?:src|href|srcset|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
+# Pages the plugin generates, by URL: the plugin writes them and the audit allows them
+# (besides the approved articles and the policy's site pages).
+GENERATED_PAGES = {
+    "board/": "board.md",  # the Medical Advisory Board, from content/people.yml
+    "editorial-policy/": "editorial-policy.md",  # how articles are reviewed, from the policy
+}
+# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, and
+# the search plugin's index. Nothing else the build writes outside the theme is allowed.
+GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"})
+
+# Content files that a published page may make public: images and PDFs. Not HTML, SVG,
+# scripts or style sheets (they run in the site's origin), nor data files (the registry).
+ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf")
 
 
 def is_markdown(src_uri: str) -> bool:
@@ -29,15 +39,10 @@ def is_article(src_uri: str) -> bool:
     return src_uri.startswith(ARTICLES_DIR) and is_markdown(src_uri)
 
 
-def is_data_file(src_uri: str) -> bool:
-    """people.yml and any data file at the docs root or under articles/: never copied to the site."""
-    top_level = "/" not in src_uri
-    return src_uri.lower().endswith(DATA_SUFFIXES) and (top_level or src_uri.startswith(ARTICLES_DIR))
-
-
-def is_unreviewed_html(src_uri: str) -> bool:
-    """Raw HTML under articles/ would be copied as-is, past the review: never published."""
-    return src_uri.startswith(ARTICLES_DIR) and src_uri.lower().endswith(HTML_SUFFIXES)
+def is_asset_type(src_uri: str) -> bool:
+    """Whether a content file of this kind may be published at all (when a page uses it)."""
+    name = src_uri.rsplit("/", 1)[-1]
+    return not name.startswith(".") and name.lower().endswith(ASSET_SUFFIXES)
 
 
 def page_outputs(src_uri: str) -> set[str]:
@@ -58,18 +63,39 @@ def page_url(src_uri: str) -> str:
     return prefix if stem.lower() in ("index", "readme") else f"{prefix}{stem}/"
 
 
-def linked_files(src_uri: str, markdown: str) -> set[str]:
-    """The docs-relative files a Markdown text links to or embeds (relative links only)."""
-    found = set()
-    base = posixpath.dirname(src_uri)
-    for pattern, needed in ((_INLINE, "]("), (_REFDEF, "]:"), (_ATTR, "=")):
-        if needed not in markdown:  # each pattern needs its literal: skip the regex scan (C-speed test)
-            continue
-        for match in pattern.finditer(markdown):
-            target = resolve(base, match.group(1))
-            if target:
-                found.add(target)
-    return found
+def generated_outputs() -> set[str]:
+    """The HTML files of the pages the plugin generates."""
+    return {out for src_uri in GENERATED_PAGES.values() for out in page_outputs(src_uri)}
+
+
+def site_path(page_url: str, link: str, site_prefix: str = "/") -> str | None:
+    """The site-relative file a link in the page at `page_url` points at, or None when it
+    leaves the site (another host, a scheme, a path above the site's root).
+
+    `link` is an attribute value as an HTML parser returns it (entities decoded); percent
+    escapes are decoded here. `site_prefix` is the path of the site's root on its host
+    (from `site_url`), so an absolute `/prefix/img/a.png` is found too. A link that names
+    a folder means its index.html."""
+    parts = urlsplit(link.strip())
+    if parts.scheme or parts.netloc:
+        return None
+    path = unquote(parts.path)
+    if not path:
+        return None
+    if path.startswith("/"):
+        prefix = "/" + site_prefix.strip("/") + "/" if site_prefix.strip("/") else "/"
+        if not path.startswith(prefix):
+            return None
+        joined = path[len(prefix):]
+    else:
+        base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+        joined = posixpath.join(base, path)
+    normal = posixpath.normpath(joined)
+    if normal in (".", "") or normal == ".." or normal.startswith("../"):
+        return "index.html" if normal in (".", "") else None
+    if path.endswith("/"):
+        return f"{normal}/index.html"
+    return normal.lstrip("/")
 
 
 def resolve(base_folder: str, link: str) -> str | None:
@@ -81,17 +107,3 @@ def resolve(base_folder: str, link: str) -> str | None:
     if path == "." or path.startswith("../") or path == "..":
         return None
     return path
-
-
-def withheld_assets(kept: Iterable[tuple[str, str]], withheld: Iterable[tuple[str, str]]) -> set[str]:
-    """Files (images, PDFs, ...) that only withheld articles link to: published with them, never.
-
-    `kept` and `withheld` are (src_uri, Markdown text) pairs. Pages are never assets:
-    a draft linking to a published article does not withhold that article."""
-    wanted_by_kept = set()
-    for src_uri, text in kept:
-        wanted_by_kept |= linked_files(src_uri, text)
-    only_withheld = set()
-    for src_uri, text in withheld:
-        only_withheld |= linked_files(src_uri, text)
-    return {path for path in only_withheld - wanted_by_kept if not is_markdown(path)}

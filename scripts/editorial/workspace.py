@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import cache
-from .corpus import Corpus, Source, build
+from . import analysis, cache, site_files
+from .corpus import Analyser, Corpus, Source, build
 from .loader import MAX_FILE_BYTES
 from .model import Policy, Problem, today
 from .rules import schema as schema_rules
@@ -85,23 +87,20 @@ class Workspace:
 
     def _read_no_follow(self, path: Path, shown: str) -> Source:
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # a link fails here (ELOOP)
+            data = open_regular(path, MAX_FILE_BYTES + 1)  # never read a huge file whole
+        except NotRegular:
+            return Source(shown, None, Problem(shown, 1, 1, "E115", f"{shown} is not a regular file (a device, pipe or socket); remove it"))
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} is a symbolic link (to {os.readlink(path)}); commit the article itself, not a link"))
-            return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)  # never read a huge file whole
-        except OSError as exc:
+                return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} is a symbolic link (to {_link_target(path)}); commit the article itself, not a link"))
             return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
         return Source(shown, data)
 
     def registry_source(self) -> Source:
-        path = self.root / REGISTRY
-        if path.is_symlink() or not path.is_file():
+        try:
+            return Source(REGISTRY, open_regular(self.root / REGISTRY, MAX_FILE_BYTES + 1))
+        except OSError:
             return Source(REGISTRY, None, Problem(REGISTRY, 1, 1, "E100", f"{REGISTRY} is missing (or a link); it lists the writers and board members, see guides/writers.md"))
-        return Source(REGISTRY, path.read_bytes())
 
     def policy(self) -> tuple[Policy, list[Problem]]:
         options, line = plugin_options(self.root / CONFIG)
@@ -109,14 +108,117 @@ class Workspace:
         return found or Policy(), problems
 
     def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None,
-               progress: "cache.Progress | None" = None) -> Corpus:
+               progress: analysis.Progress | None = None, *, remembered: bool = False) -> Corpus:
+        """Every article (or those at `paths`) judged with the registry and the policy.
+
+        `remembered`: file-local results may come from the validate cache (`editorial
+        validate` on a writer's machine only: never in CI, never when git tracks a cache
+        file). Everything else judges every file for real."""
         # The MkDocs plugin hands in the policy from its own validated options: one source.
         policy, problems = self.policy() if policy is None else (policy, [])
         sources = [self.source(p) for p in (paths if paths is not None else self.article_paths())]
-        analyser = cache.ContentCache(self.root, progress) if cache.enabled() else None
+        analyser: Analyser
+        if remembered and cache.enabled() and not cache.in_ci() and not cache.tracked(self.root):
+            analyser = analysis.ValidateCache(self.root, progress)
+        else:
+            analyser = lambda found: analysis.analyse_all(found, progress)  # noqa: E731
         corpus = build(sources, self.registry_source(), policy, day or today(), analyser)
         corpus.problems[:0] = problems
         return corpus
+
+    def content_problems(self, policy: Policy) -> list[Problem]:
+        """What content/ may not hold, and caches git must not track (validate and the build)."""
+        return scan_content(self.root / CONTENT, CONTENT, policy.site_pages).problems + cache.tracked(self.root)
+
+@dataclass
+class ContentScan:
+    """content/ as the gate sees it: its regular files and what it refuses."""
+
+    files: list[str]  # docs-relative paths of regular files reached without a symbolic link
+    problems: list[Problem]
+
+
+_REVIEW_STATUS = re.compile(rb"^review_status[ \t]*:", re.M)
+
+
+def scan_content(docs: Path, shown: str, site_pages: tuple[str, ...] | list[str]) -> ContentScan:
+    """Walk `docs` without following any link: every symbolic link and every special file
+    (device, FIFO, socket) is refused (E115), and every Markdown page outside articles/
+    that the policy's `site_pages` does not name is refused (E114). `shown` is how `docs`
+    is named in messages, e.g. `content`."""
+    files: list[str] = []
+    problems: list[Problem] = []
+    allowed = set(site_pages)
+    for folder, dirs, names in os.walk(docs):  # os.walk never descends into a linked folder
+        dirs.sort()
+        base = Path(folder)
+        rel_folder = base.relative_to(docs).as_posix()
+        for name in sorted(dirs) + sorted(names):
+            path = base / name
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            where = f"{shown}/{rel}"
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError as exc:
+                problems.append(Problem(where, 1, 1, "E100", f"cannot read {where}: {exc.strerror}"))
+                continue
+            if stat.S_ISLNK(mode):
+                target = _link_target(path)
+                problems.append(Problem(where, 1, 1, "E115", f"{where} is a symbolic link (to {target}); nothing under {shown}/ is published "
+                                        "through a link: commit the file itself, or remove the link"))
+            elif stat.S_ISDIR(mode):
+                continue
+            elif not stat.S_ISREG(mode):
+                problems.append(Problem(where, 1, 1, "E115", f"{where} is not a regular file (a device, pipe or socket); remove it from {shown}/"))
+            else:
+                files.append(rel)
+                if site_files.is_markdown(rel) and not site_files.is_article(rel) and rel not in allowed:
+                    problems.append(_unlisted_page(path, where, rel))
+    return ContentScan(files, problems)
+
+
+def _unlisted_page(path: Path, where: str, rel: str) -> Problem:
+    head = read_regular(path, 64_000) or b""
+    if head.startswith(b"---") and _REVIEW_STATUS.search(head):
+        return Problem(where, 1, 1, "E114", f"{where} has `review_status`: it looks like an article, but articles live in "
+                                            "content/articles/; move it there (it is not published from here)")
+    return Problem(where, 1, 1, "E114", f"{where} is a page outside content/articles/ that the policy does not list, so it is "
+                                        f"never published; add `{rel}` to the `site_pages` option of the editorial plugin in "
+                                        "mkdocs.yml (a change the board approves), or remove the file")
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """At most `limit` bytes of a regular file, never through a link; None if it cannot be read."""
+    try:
+        return open_regular(path, limit)
+    except OSError:
+        return None
+
+
+class NotRegular(OSError):
+    """The path names a device, a pipe or a socket: never read (it could block or never end)."""
+
+
+def open_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of the regular file at `path`. Never follows a final symbolic
+    link (OSError ELOOP), never opens a FIFO blocking, never reads a device (NotRegular)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def _inside(path: Path, folder: Path) -> bool:

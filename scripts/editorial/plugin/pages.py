@@ -1,8 +1,9 @@
-"""Generated site pages: the Medical Advisory Board, the editorial policy, the home listing.
+"""The pages the plugin writes: the Medical Advisory Board, the editorial policy, the home listing.
 
 The board page is written from content/people.yml and the policy page from the plugin's
 options (the same values the checks use), so neither can disagree with the pipeline. They
-are added as virtual files in on_files; the registry itself is never published.
+are added as generated files in on_files (site_files.GENERATED_PAGES names them for the
+audit too); the registry itself is never published. Every value is HTML-escaped here.
 """
 from __future__ import annotations
 
@@ -10,43 +11,66 @@ import html
 from collections import defaultdict
 from collections.abc import Iterable
 
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
+from markupsafe import escape
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
-from ..model import Article, Person, Policy, Registry
+from .. import disclaimer, site_files
+from ..article_view import specialty_name
+from ..model import Article, Person, Policy, Problem, Registry
+from .build import Build, fail
 
-# Pages the plugin generates, by their URL in the built site. The audit treats them
-# as known site pages (besides the Markdown pages in content/ outside articles/).
-GENERATED_PAGES = {
-    "board/": "The Medical Advisory Board (from content/people.yml)",
-    "editorial-policy/": "How articles are reviewed (numbers from the plugin's options)",
-}
-SOURCES = {"board/": "board.md", "editorial-policy/": "editorial-policy.md"}
+HOME = "index.md"
+ABOUT = "about.md"
+DISCLAIMER_SLOT = "<!-- editorial:disclaimer -->"
 
 
-def add(build, files, config):
-    from . import render  # the corpus and policy the gate loaded
+class SitePages:
+    """The generated pages, and what the plugin adds to the home and about pages."""
 
-    found = render.corpus(build, config)
-    policy = render.policy(build, config)
-    contents = {
-        "board.md": board_markdown(found.registry, found.context.today),
-        "editorial-policy.md": policy_markdown(policy),
-    }
-    for src_uri, content in contents.items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"{config.docs_dir}/{src_uri} clashes with the page the editorial plugin generates at the same "
-                              f"URL; rename or remove {config.docs_dir}/{src_uri}")
-        files.append(File.generated(config, src_uri, content=content))
-    return files
+    def __init__(self, build: Build):
+        self.build = build
+
+    def add(self, files: Files) -> Files:
+        """The board and policy pages, as generated files (on_files)."""
+        build = self.build
+        contents = {
+            "board/": board_markdown(build.corpus.registry, build.corpus.context.today),
+            "editorial-policy/": policy_markdown(build.policy),
+        }
+        for url, src_uri in site_files.GENERATED_PAGES.items():
+            if files.get_file_from_path(src_uri) is not None:
+                where = build.src_path(src_uri)
+                fail("", [Problem(where, 1, 1, "E114", f"{where} has the address of the page the editorial plugin generates "
+                                                       f"({url}); rename it and update `site_pages` in mkdocs.yml")])
+            files.append(File.generated(build.config, src_uri, content=contents[url]))
+        return files
+
+    def markdown(self, markdown: str, page: Page, files: Files) -> str:
+        """The home page gets the listing of published articles; the about page the disclaimer."""
+        src = page.file.src_uri
+        if src == HOME:
+            return markdown.rstrip("\n") + "\n\n" + self._home_listing(page, files) + "\n"
+        if src == ABOUT:
+            return markdown.replace(DISCLAIMER_SLOT, disclaimer_markdown())
+        return markdown
+
+    def _home_listing(self, page: Page, files: Files) -> str:
+        items = []
+        for src_uri, article in self.build.published.items():
+            file = files.get_file_from_path(src_uri)
+            if file is not None:
+                items.append((article, get_relative_url(file.url, page.file.url)))
+        return listing(items)
+
+
+def disclaimer_markdown() -> str:
+    return (f'<div class="editorial-disclaimer-text" markdown>\n\n**For healthcare professionals.** {escape(disclaimer.CLINICIAN)}\n\n'
+            f"**For patients and caregivers.** {escape(disclaimer.PATIENT)}\n\n</div>")
 
 
 # -- names -----------------------------------------------------------------------------
-
-def specialty_name(slug: str) -> str:
-    """`infectious-disease` -> `Infectious disease`."""
-    return slug.replace("-", " ").replace("_", " ").strip().capitalize() or "General"
-
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)

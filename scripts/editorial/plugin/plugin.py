@@ -1,81 +1,159 @@
-"""The `editorial` MkDocs plugin: hooks only; the work is in gate.py, pages.py and render.py.
+"""The `editorial` MkDocs plugin: the publish gate, the generated pages and the article page.
 
-- gate.py    decides what is published (on_files, with the core's corpus), closes MkDocs'
-             leak paths and audits the output (issue: publish gate)
-- pages.py   generated site pages: home index by specialty, board, editorial policy
-- render.py  the article page: citations, references, trust block, JSON-LD, disclaimer
+One typed object per build, created in `on_config` and kept on the plugin (as
+mkdocs-material's blog plugin keeps its state); the hooks below only say which part acts
+when. The parts, each in its own module, with no cycle between them:
+
+    build.py       Build: the policy, the judged corpus, the publish decision
+    gate.py        Gate: what reaches the site (allow-list), nav and link checks
+    pages.py       SitePages: the board and policy pages, the home listing, the about page
+    articles.py    ArticlePages: the article page (citations, References, trust block)
+    references.py  References: rendered entries, cached by content, rendered ahead
+    output.py      Output: a fresh folder, content files copied safely, audit, swap
 """
 from __future__ import annotations
 
+import logging
 import os
+from dataclasses import dataclass
+from typing import Any
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
-from .. import progress, sanitize, site_files
-from . import gate, pages, render
+from .. import progress, sanitize
+from ..citations import DEFAULT_STYLE
+from ..model import Problem
+from .articles import ArticlePages, guard_render
+from .build import Build, fail
 from .config import EditorialConfig
+from .gate import Gate
+from .output import Output
+from .pages import SitePages
+from .references import References
+
+
+log = logging.getLogger("mkdocs.plugins.editorial")
+
+
+@dataclass
+class Parts:
+    """The parts of one build, made together in on_config."""
+
+    build: Build
+    gate: Gate
+    pages: SitePages
+    articles: ArticlePages
+    references: References
+    output: Output
 
 
 class EditorialPlugin(BasePlugin[EditorialConfig]):
     supports_multiple_instances = False
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.command = "build"
         self.dirty = False
-        self.build: gate.Build | None = None
+        self.parts: Parts | None = None
+        self.warnings: CountHandler | None = None
 
-    def on_startup(self, *, command, dirty):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
 
-    def on_config(self, config):
+    # -- the build's state ---------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         serve = self.command == "serve"
         preview = serve or os.environ.get("EDITORIAL_PREVIEW") == "1"
-        self.build = None  # a failed start must not leave the previous build's state behind
-        self.build = gate.Build.start(config, self.config, preview=preview, dirty=self.dirty, serve=serve)
+        self.parts = None  # a failed start must not leave the previous build's state behind
+        if self.dirty and not preview:
+            fail("", [Problem("mkdocs.yml", 1, 1, "E960", "`mkdocs build --dirty` is refused for the public site: it would keep "
+                                                           "pages of articles that are no longer approved; run `mkdocs build` (clean)")])
+        build = Build.start(config, dict(self.config), preview=preview, serve=serve)
+        references = References(build.workspace.root, build.policy.citation_style or DEFAULT_STYLE)
+        self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Output(build))
+        config.extra["editorial_preview"] = preview
+        self.parts.output.prepare(config)
+        logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
+    def _require(self) -> Parts:
+        if self.parts is None:
+            fail("", [Problem("mkdocs.yml", 1, 1, "E961", "the editorial plugin did not start, so nothing is published")])
+        return self.parts
+
+    # -- files and navigation ---------------------------------------------------------------
     @event_priority(100)  # decide before any other plugin sees the files
-    def on_files(self, files, *, config):
-        files = gate.select(self.build, files, config)
-        files = pages.add(self.build, files, config)
-        render.prerender(self.build, config)  # a spare core renders the references while pages build
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        parts = self._require()
+        files = parts.pages.add(parts.gate.select(files))
+        published = parts.build.published
+        parts.references.render_ahead((published[src] for src in sorted(published)), forking_allowed=not parts.build.serve)
         return files
 
-    def on_nav(self, nav, *, config, files):
-        return gate.check_nav(self.build, nav, config, files)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        return self._require().gate.check_nav(nav)
 
-    def on_page_read_source(self, *, page, config):
-        return gate.source(self.build, page)  # the body the core read and the digest covers
+    # -- each page --------------------------------------------------------------------------
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        guard_render(page, self._require().build)  # a renderer failure is a located error, and time-bounded
+        return page
 
-    def on_page_markdown(self, markdown, *, page, config, files):
-        gate.restore_meta(self.build, page)
-        return render.markdown(self.build, markdown, page, config, files)
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._require().articles.source(page)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        parts = self._require()
+        page.meta = sanitize.plain_meta(page.meta)  # every front-matter string reaches the theme escaped
+        return parts.articles.markdown(parts.pages.markdown(markdown, page, files), page)
 
     @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
-    def on_page_content(self, html, *, page, config, files):
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         progress.page_built(self, files)  # an INFO line every few hundred pages of a large build
-        if site_files.is_article(page.file.src_uri):
-            # defence in depth: an article body that slipped past html_safety still loses its script
-            html = sanitize.article_html(html)
-        return render.content(self.build, html, page)  # the search index gets the text without citation numbers
+        html = sanitize.article_html(html)  # every page's body, past any rule a writer slipped by
+        return self._require().articles.content(html, page)
 
     @event_priority(-100)  # after the search plugin has indexed page.content
-    def on_page_context(self, context, *, page, config, nav):
-        render.restore_content(self.build, page)  # the citation superscripts, for the page itself
-        gate.annotate(self.build, page)  # preview / approved / status for the templates
-        return render.context(self.build, context, page, config, nav)
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+        articles = self._require().articles
+        articles.restore(page)  # the citation superscripts, for the page itself
+        return articles.context(context, page)
 
-    def on_post_page(self, output, *, page, config):
-        output = gate.post_page(self.build, output, page, config)
-        return render.check_page(self.build, output, page, config)  # the disclaimer is in the HTML
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        parts = self._require()
+        parts.gate.check_links(output, page)
+        parts.articles.check_page(output, page)
+        return output
 
+    # -- the end -----------------------------------------------------------------------------
     @event_priority(-100)  # after every other plugin has written its output
-    def on_post_build(self, *, config):
-        render.save_cache(self.build)  # the rendered references, for the next build
-        gate.finish(self.build, config)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        parts = self._require()
+        parts.references.save()  # the rendered references, for the next build
+        self._stop_counting()
+        strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
+        if not strict_warnings:
+            parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
+        left_out = parts.gate.unused()
+        if left_out:
+            log.info(f"editorial: {left_out} file(s) in {parts.build.docs}/ not published (no published page refers to them)")
+        parts.output.publish(strict_warnings)
 
-    def on_build_error(self, *, error):
-        if self.build is not None:
-            render.stop(self.build)  # no wait for references still queued
-            gate.abort(self.build, error)
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_counting()
+        if self.parts is not None:
+            self.parts.references.stop()  # no wait for references still queued
+            self.parts.output.abort(error)
+
+    def _stop_counting(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.parts is not None:
+            logging.getLogger("mkdocs.structure.pages").removeFilter(self.parts.gate.quiet)

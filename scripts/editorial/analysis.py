@@ -1,0 +1,190 @@
+"""Analysing many files: on both cores when there are many, and for `editorial validate`
+on a writer's machine, remembered by content.
+
+An adapter around the pure core (`corpus.analyse`: one file's bytes -> the loaded article
+and the problems of the loader and of the `FILE_LOCAL` rules). `analyse_all` always does
+the work; it is what the build, the audit and CI use. `ValidateCache` remembers each
+file's result by the SHA-256 of its bytes, in the cache store `validate`, for
+`editorial validate` only: the rules that need other files, the registry, the policy or
+the date always run (corpus.build), and a miss always runs the real checks.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import cache, workers
+from .corpus import FileResult, Source, analyse
+from .loader import decode, parse_yaml, split
+from .model import Article, Located, Problem
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
+
+# The modules whose code decides what a file's bytes alone say (rules/ and schemas/ too).
+CORE_MODULES = ("model", "loader", "digest", "text", "schemas", "corpus", "analysis", "cache")
+PACKAGES = ("PyYAML", "python-frontmatter", "textstat", "fastjsonschema", "jsonschema")
+
+
+def analyse_all(sources: Sequence[Source], progress: Progress | None = None) -> list[FileResult]:
+    """Every file analysed for real, on both cores when there are many (workers.py decides)."""
+    total = len(sources)
+    report = (lambda done: progress(done, total)) if progress else None
+    with _collector_paused():
+        # the generator first: zip then runs it to its end, so the last progress report is made
+        return [from_entry(entry, source.path, _text(source))
+                for entry, source in zip(workers.map_chunks(_analyse_chunk, sources, report), sources)]
+
+
+def _analyse_chunk(sources: Sequence[Source]) -> list[Any]:
+    """In a worker (or here): the plain-value entries of a chunk of files."""
+    return [to_entry(analyse(source)) for source in sources]
+
+
+class _collector_paused:
+    """Millions of small acyclic objects come out of the YAML and the cache: the cyclic
+    garbage collector would walk them again and again (3x slower), so it waits, and what was
+    loaded (it lives as long as the corpus) is frozen out of its reach."""
+
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        gc.freeze()
+        if self.was_enabled:
+            gc.enable()
+
+
+# -- one file's result as plain values (marshal-able, path-free) ---------------------
+def to_entry(result: FileResult) -> Any:
+    problems = [(p.line, p.column, p.code, p.message) for p in result.problems]
+    article = result.article
+    if article is None:
+        return (None, problems)
+    located = article.located
+    # The references' inner positions are most of the bulk and only file-local rules
+    # (already run) point into them; they are parsed again if anyone asks (_Positions).
+    positions = {k: v for k, v in located.positions.items() if k[0] != "references" or len(k) <= 2}
+    return ((article.meta, positions, located.start, article.body_line, article.digest), problems)
+
+
+def from_entry(entry: Any, path: str, text: str) -> FileResult:
+    loaded, problems = entry
+    found = [Problem(path, line, column, code, message) for line, column, code, message in problems]
+    if loaded is None:
+        return FileResult(None, found)
+    meta, positions, start, body_line, digest = loaded
+    body = text.split("\n", body_line - 1)[-1]  # as loader.split cuts it
+    located = Located(meta, _Positions(positions, path, text), tuple(start))
+    return FileResult(Article(path, meta, body, body_line, located, digest), found)
+
+
+class _Positions(dict):  # type: ignore[type-arg]
+    """The positions kept in an entry; the first question about any other key parses the
+    front matter again, so every answer is what a full load gives."""
+
+    def __init__(self, kept: dict, path: str, text: str):  # type: ignore[type-arg]
+        super().__init__(kept)
+        self._path, self._text = path, text
+
+    def _complete(self) -> bool:
+        if self._text is None:
+            return False
+        text, self._text = self._text, None
+        parts, _ = split(self._path, text)
+        located, _ = parse_yaml(self._path, parts[0], first_line=2) if parts else (None, [])
+        if located is not None:
+            self.update(located.positions)
+        return True
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (self._complete() and dict.__contains__(self, key))
+
+    def __getitem__(self, key: Any) -> Any:
+        if key not in self:
+            raise KeyError(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._complete()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._complete()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._complete()
+        return dict.keys(self)
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._complete()
+        return dict.items(self)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._complete()
+        return dict.values(self)
+
+
+def _text(source: Source) -> str:
+    text, _ = decode(source.path, source.data or b"")
+    return text or ""
+
+
+def code_version() -> str:
+    """Changes whenever anything that decides a file-local finding changes."""
+    package = cache.PACKAGE
+    files = [package / f"{name}.py" for name in CORE_MODULES]
+    files += sorted((package / "rules").glob("*.py")) + sorted((package.parents[1] / "schemas").glob("*.json"))
+    return cache.code_version(files, PACKAGES)
+
+
+class ValidateCache:
+    """An analyser (see corpus.py) for `editorial validate` that remembers file-local results
+    by content. Only `editorial validate` uses it, and never in CI (see cache.py)."""
+
+    def __init__(self, root: Path, progress: Progress | None = None):
+        self.store = cache.Store(root, "validate", code_version())
+        self.progress = progress
+        self.hits = self.misses = 0
+
+    @property
+    def note(self) -> str:
+        return self.store.note
+
+    def __call__(self, sources: Sequence[Source]) -> list[FileResult]:
+        with _collector_paused():
+            known = self.store.load()
+            keys = [hashlib.sha256(s.data or b"").digest() for s in sources]
+            results: list[FileResult | None] = [None] * len(sources)
+            missing: list[int] = []
+            for index, (source, key) in enumerate(zip(sources, keys)):
+                entry = known.get(key)
+                try:
+                    if entry is not None:
+                        results[index] = from_entry(entry, source.path, _text(source))
+                        continue
+                except Exception:  # noqa: BLE001 - a malformed entry: the file is checked for real
+                    pass
+                missing.append(index)
+            self.hits, self.misses = len(sources) - len(missing), len(missing)
+            if self.progress:
+                self.progress(self.hits, len(sources))
+            todo = [sources[i] for i in missing]
+            report = (lambda done: self.progress(self.hits + done, len(sources))) if self.progress else None
+            fresh = {}
+            for entry, index in zip(workers.map_chunks(_analyse_chunk, todo, report), missing):
+                results[index] = from_entry(entry, sources[index].path, _text(sources[index]))
+                if not any(code == "E199" for _, _, code, _ in entry[1]):  # internal errors are retried next time
+                    fresh[keys[index]] = entry
+        if fresh or len(known) != len(set(keys)):
+            used = {key: known[key] for key in keys if key in known}
+            used.update(fresh)
+            self.store.save(used)
+        return [r for r in results if r is not None]

@@ -1,0 +1,82 @@
+"""What one build knows, decided once in `on_config` and read by every part of the plugin.
+
+The corpus is judged here, with the same loader and rules as `editorial validate`, and
+never through a cache: MkDocs' own meta parser swallows YAML errors, so `page.meta` is
+never trusted, and a cache could be forged. Fail closed: invalid policy options, articles
+that cannot be read at all, or a cache file that git tracks stop the build (PluginError)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from .. import cache
+from ..corpus import Corpus
+from ..model import Article, Policy, Problem
+from ..report import text_line
+from ..rules import schema as schema_rules
+from ..workspace import CONFIG, Workspace
+
+MAX_LISTED = 20  # problems listed in one error message; the rest are counted
+
+
+@dataclass
+class Build:
+    """One build: its policy, the judged corpus and the publish decision."""
+
+    config: MkDocsConfig
+    workspace: Workspace
+    docs: str  # docs_dir relative to the project root, e.g. "content"
+    policy: Policy
+    corpus: Corpus
+    decision: dict[str, list[Problem]]  # article path -> why it is withheld ([]: published)
+    preview: bool  # every article shown, marked pending review; never deployed
+    serve: bool  # `mkdocs serve`: a preview in its own temporary folder
+    published: dict[str, Article] = field(default_factory=dict)  # src_uri -> approved article
+    by_path: dict[str, Article] = field(default_factory=dict)  # article path -> Article the loader read
+
+    @classmethod
+    def start(cls, config: MkDocsConfig, options: dict[str, object], *, preview: bool, serve: bool) -> Build:
+        workspace = Workspace(Path(config.config_file_path or CONFIG).resolve().parent)
+        docs = workspace.rel(Path(config.docs_dir).resolve())
+        policy, problems = schema_rules.policy(CONFIG, dict(options))
+        if policy is None:
+            fail("the `editorial` plugin's options (the editorial policy) are invalid; nothing can be published", problems)
+        tracked = cache.tracked(workspace.root)
+        if tracked:
+            fail("a cache file is committed to git, so it could be forged; nothing is published until it is removed:", tracked)
+        try:
+            corpus = workspace.corpus(policy=policy)
+            decision = corpus.publication()
+        except Exception as exc:  # noqa: BLE001 - fail closed: no corpus, no site
+            fail("", [Problem(docs, 1, 1, "E961", f"cannot read the articles ({type(exc).__name__}: {exc}); "
+                                                  "nothing is published until `editorial validate` runs cleanly")])
+        build = cls(config, workspace, docs, policy, corpus, decision, preview, serve)
+        build.by_path = {a.path: a for a in corpus.articles}
+        prefix = docs + "/"
+        build.published = {path[len(prefix):]: build.by_path[path] for path, why in decision.items()
+                           if not why and path in build.by_path and path.startswith(prefix)}
+        return build
+
+    def src_path(self, src_uri: str) -> str:
+        """The project-relative path of a docs file, as problems name it."""
+        return f"{self.docs}/{src_uri}"
+
+    def article(self, src_uri: str) -> Article | None:
+        """The Article behind a docs file, if it is an article the loader could read."""
+        return self.by_path.get(self.src_path(src_uri))
+
+    def withheld_reasons(self, src_uri: str) -> list[Problem] | None:
+        """Why an article file is withheld ([]: published); None when the loader never saw it."""
+        return self.decision.get(self.src_path(src_uri))
+
+
+def fail(headline: str, problems: list[Problem]) -> NoReturn:
+    """Stop the build with one located line per problem (no traceback reaches a writer)."""
+    lines = [text_line(p) for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"... and {len(problems) - MAX_LISTED} more")
+    raise PluginError("\n".join(([headline] if headline else []) + lines))

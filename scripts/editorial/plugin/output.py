@@ -1,0 +1,165 @@
+"""Where the site is written, and how it reaches `site/`: whole and audited, or not at all.
+
+    prepare  on_config       a fresh folder beside site_dir, removing those of builds killed earlier
+    publish  on_post_build   copy the content files published pages refer to, audit everything
+                             written, then rename the folder into place
+    abort    on_build_error  remove the unfinished folder; site/ stays as it was
+
+Content files are copied here, not by MkDocs: each is opened without following links,
+must be a regular file, and is read up to a limit, so no link or device in content/ can
+put another file's bytes on the site.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File
+
+from .. import audit
+from ..model import Problem
+from ..workspace import open_regular
+from .build import Build, fail
+
+log = get_plugin_logger("editorial")
+MAX_ASSET_BYTES = 100_000_000  # an image or a PDF; anything larger is a mistake
+_WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]+)-[^/]*")
+
+
+class Output:
+    """The folder this build writes, and its way into `site/`."""
+
+    def __init__(self, build: Build):
+        self.build = build
+        self.site_dir = ""  # where the site goes once audited
+        self.building_dir = ""  # where this build writes it first
+
+    def prepare(self, config: MkDocsConfig) -> None:
+        """Write into a fresh folder beside site_dir; `publish` moves it into place.
+
+        MkDocs validated site_dir before any plugin ran (not inside docs_dir), so the new
+        folder is a sibling of the real one: never inside docs_dir either. `mkdocs serve`
+        builds into its own temporary folder and keeps it."""
+        if self.build.serve:
+            return
+        self.site_dir = os.path.abspath(config.site_dir)
+        parent, name = os.path.split(self.site_dir)
+        try:
+            os.makedirs(parent, exist_ok=True)
+            _remove_abandoned(parent, name)
+            self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building-{os.getpid()}-", dir=parent)
+        except OSError as exc:  # a read-only or full disk: one clear line, not a traceback
+            _cannot_write(self.site_dir, exc)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.building_dir, 0o777 & ~umask)  # mkdtemp's 0700 would lock readers out of the site
+        config.site_dir = self.building_dir
+
+    def copy_content_files(self, files: dict[str, File], used: set[str]) -> None:
+        """Copy the content files published pages refer to (site path -> File) into the output."""
+        target_root = Path(self.build.config.site_dir)
+        problems = []
+        for site_path in sorted(used):
+            file = files[site_path]
+            where = self.build.src_path(file.src_uri)
+            try:
+                data = open_regular(Path(file.abs_src_path or ""), MAX_ASSET_BYTES + 1)
+            except OSError as exc:
+                problems.append(Problem(where, 1, 1, "E115", f"{where} cannot be published: {exc.strerror or exc} "
+                                                             "(content files are copied only as regular files, never through a link)"))
+                continue
+            if len(data) > MAX_ASSET_BYTES:
+                problems.append(Problem(where, 1, 1, "E102", f"{where} is over {MAX_ASSET_BYTES:,} bytes; make it smaller"))
+                continue
+            target = target_root / site_path
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            except OSError as exc:
+                _cannot_write(self.site_dir or str(target_root), exc)
+        if problems:
+            fail("content files that pages refer to cannot be published:", problems)
+
+    def publish(self, strict_warnings: bool) -> None:
+        """Audit the finished output, then move it into place: site/ is replaced whole or not at all."""
+        if not self.building_dir:
+            return
+        if strict_warnings:
+            return  # MkDocs aborts the build right after this hook; abort() cleans up
+        build = self.build
+        if not build.preview:
+            content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
+            run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
+            problems = [p for p in audit.audit_site(run, Path(self.building_dir))[0] if p.is_error]
+            if problems:
+                shown = build.workspace.rel(Path(self.site_dir))
+                fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
+                                                       "and where, follows")] + problems)
+        _swap(self.building_dir, self.site_dir)
+        self.building_dir = ""
+        build.config.site_dir = self.site_dir
+
+    def abort(self, error: Exception | None = None) -> None:
+        """The build failed: remove what it wrote; the previous site/ stays as it was.
+        A disk that is full or read-only is said in one line instead of MkDocs' traceback."""
+        if self.building_dir:
+            shutil.rmtree(self.building_dir, ignore_errors=True)
+            self.building_dir = ""
+            self.build.config.site_dir = self.site_dir
+        if isinstance(error, OSError) and self.site_dir:
+            _cannot_write(self.site_dir, error)
+
+
+def _remove_abandoned(parent: str, name: str) -> None:
+    """Remove the work folders of builds that died before cleaning up (kill -9, power loss).
+
+    Each build names its folders with its process id: a folder whose process is gone
+    is abandoned; one whose process still runs (a parallel build) is left alone."""
+    try:
+        entries = os.listdir(parent)
+    except OSError:
+        return
+    for entry in entries:
+        found = _WORK_FOLDER.fullmatch(entry)
+        if found and found.group("name") == name and not _running(int(found.group("pid"))):
+            shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or a number no process has): leave it alone
+    return True
+
+
+def _cannot_write(site_dir: str, exc: OSError) -> None:
+    target = exc.filename2 or exc.filename  # a copy names its source first, the file written second
+    what = f"{exc.strerror or exc}" + (f": {target}" if target else "")
+    fail("", [Problem(site_dir or "site", 1, 1, "E966", f"the build could not write the site ({what}); free disk space "
+                                                       "or make the folder writable and build again; the previous site is unchanged")])
+
+
+def _swap(new: str, target: str) -> None:
+    """Rename the old site away, the new one in, then remove the old one."""
+    old = ""
+    if os.path.lexists(target):
+        parent, name = os.path.split(target)
+        old = tempfile.mkdtemp(prefix=f".{name}.old-{os.getpid()}-", dir=parent)
+        os.rename(target, os.path.join(old, name))
+    try:
+        os.rename(new, target)
+    except OSError as exc:
+        if old:
+            os.rename(os.path.join(old, os.path.basename(target)), target)
+            shutil.rmtree(old, ignore_errors=True)
+        fail("", [Problem(target, 1, 1, "E965", f"cannot move the built site into place ({exc.strerror}); the previous site is unchanged")])
+    if old:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""The one worker-pool helper: the single place that decides when work uses both cores.
+
+A task list of PARALLEL_FROM items or more runs in forked worker processes, in chunks, and
+the results come back in the order of the items; a smaller one (or a machine with one core,
+or one where processes cannot be forked) runs here, in this process. Forking shares what
+this process has loaded (the schemas, the prepared audit) instead of loading it again.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+PARALLEL_FROM = 300  # items; below this, starting processes costs more than it saves
+CHUNK = 250  # items a worker handles per task
+
+
+def count() -> int:
+    """Worker processes to use: one per core, at most two (the machines we run on have two)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def pool(processes: int | None = None) -> Executor | None:
+    """A pool of forked workers (`processes` of them, one per core by default), or None on a
+    machine with one core or without fork: the caller then does the work itself."""
+    if count() < 2 or not can_fork():
+        return None
+    try:
+        return ProcessPoolExecutor(processes or count(), mp_context=multiprocessing.get_context("fork"))
+    except (OSError, ValueError):
+        return None
+
+
+def map_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T],
+               progress: Callable[[int], None] | None = None) -> Iterator[R]:
+    """`function` over chunks of `items`, yielding one result per item in their order.
+
+    `function` takes a chunk and returns a list of results of the same length; it must be
+    a module-level function (it is sent to a worker by name). A pool that breaks half way
+    (a lost worker) costs time, not results: the chunks it did not deliver run here."""
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    executor = pool() if len(items) >= PARALLEL_FROM else None
+    futures = [executor.submit(function, chunk) for chunk in chunks] if executor is not None else []
+    done = 0
+    try:
+        for index, chunk in enumerate(chunks):
+            results = None
+            if futures:
+                try:
+                    results = futures[index].result()
+                except Exception:  # noqa: BLE001 - a broken pool or a lost worker: do it here
+                    results = None
+            yield from results if results is not None else function(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
