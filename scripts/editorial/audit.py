@@ -36,7 +36,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from . import links, site_files, workers
 from .corpus import Corpus
@@ -73,7 +72,7 @@ class Content:
     raw: dict[str, str] = field(default_factory=dict)  # article path -> text, for files the loader could not read
     theme: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of the theme's own file there
     content_files: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of a publishable content file
-    site_prefix: str = "/"  # the path of the site's root on its host (from site_url)
+    site_url: str = ""  # where the site lives (MkDocs' site_url), for absolute links
 
 
 @dataclass(frozen=True)
@@ -170,8 +169,8 @@ class Audit:
         base, found = links.urls(text)
         page_url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
         if base:
-            page_url = site_files.site_path(page_url, base, self.content.site_prefix) or page_url
-        targets = (site_files.site_path(page_url, link, self.content.site_prefix) for link in found if link and link[0] != "#")
+            page_url = site_files.site_path(page_url, base, self.content.site_url) or page_url
+        targets = (site_files.site_path(page_url, link, self.content.site_url) for link in found if link and link[0] != "#")
         return {t for t in targets if t and t in self.content.content_files}
 
     def _judge_file(self, rel: str, where: str, data: bytes, referenced: set[str]) -> Problem | None:
@@ -539,5 +538,4 @@ def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: 
             source = ws.source(ws.root / path)  # the safe reader: no symlinks, size-limited
             if source.data is not None:
                 raw[path] = source.data.decode("utf-8", errors="replace")
-    prefix = urlsplit(config.site_url or "").path or "/"
-    return Content(corpus, ws.rel(docs), site_pages, raw, theme_files(config.theme.dirs), _Digests(files), prefix)
+    return Content(corpus, ws.rel(docs), site_pages, raw, theme_files(config.theme.dirs), _Digests(files), config.site_url or "")

@@ -12,7 +12,8 @@ import lxml.html
 _URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "formaction", "background", "cite", "longdesc",
                    "icon", "manifest", "codebase", "archive", "usemap", "ping")
 _SRCSET_ATTRIBUTES = ("srcset", "imagesrcset")
-_XPATH = "|".join([f"//@*[local-name()='{name}']" for name in _URL_ATTRIBUTES + _SRCSET_ATTRIBUTES])
+# (an HTML parser keeps a prefix in the name: SVG's `xlink:href` is named so)
+_XPATH = "|".join([f"//@*[local-name()='{name}']" for name in _URL_ATTRIBUTES + _SRCSET_ATTRIBUTES + ("xlink:href",)])
 _SPACE = " \t\n\r\f"
 
 

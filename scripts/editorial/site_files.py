@@ -68,31 +68,39 @@ def generated_outputs() -> set[str]:
     return {out for src_uri in GENERATED_PAGES.values() for out in page_outputs(src_uri)}
 
 
-def site_path(page_url: str, link: str, site_prefix: str = "/") -> str | None:
+def site_path(page_url: str, link: str, site_url: str = "") -> str | None:
     """The site-relative file a link in the page at `page_url` points at, or None when it
-    leaves the site (another host, a scheme, a path above the site's root).
+    leaves the site (another host or scheme, a path above the site's root).
 
     `link` is an attribute value as an HTML parser returns it (entities decoded); percent
-    escapes are decoded here. `site_prefix` is the path of the site's root on its host
-    (from `site_url`), so an absolute `/prefix/img/a.png` is found too. A link that names
-    a folder means its index.html."""
+    escapes are decoded here. `site_url` (MkDocs' option) says where the site lives, so an
+    absolute `/prefix/img/a.png` or a full `https://host/prefix/img/a.png` is found too. A
+    link that names a folder means its index.html."""
     parts = urlsplit(link.strip())
+    home = urlsplit(site_url)
     if parts.scheme or parts.netloc:
-        return None
+        same_site = parts.scheme in ("http", "https", "") and parts.netloc.lower() == home.netloc.lower() and home.netloc
+        if not same_site:
+            return None
     path = unquote(parts.path)
     if not path:
         return None
     if path.startswith("/"):
-        prefix = "/" + site_prefix.strip("/") + "/" if site_prefix.strip("/") else "/"
+        root = home.path.strip("/")
+        prefix = f"/{root}/" if root else "/"
         if not path.startswith(prefix):
             return None
         joined = path[len(prefix):]
     else:
         base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
         joined = posixpath.join(base, path)
-    normal = posixpath.normpath(joined)
-    if normal in (".", "") or normal == ".." or normal.startswith("../"):
-        return "index.html" if normal in (".", "") else None
+    normal = posixpath.normpath(joined) if joined else "."
+    if normal == "..":
+        return None
+    if normal in (".", ""):
+        return "index.html"
+    if normal.startswith("../"):
+        return None
     if path.endswith("/"):
         return f"{normal}/index.html"
     return normal.lstrip("/")

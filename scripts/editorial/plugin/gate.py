@@ -34,7 +34,8 @@ from ..workspace import CONFIG, scan_content
 from .build import Build, fail
 
 log = get_plugin_logger("editorial")
-UNSAFE_CODES = {"E103", "E112", "E115"}  # links and paths outside articles/: never built, not even in a preview
+# Never built, not even in a preview: links and paths outside articles/, and bodies the renderer cannot take.
+UNSAFE_CODES = {"E103", "E112", "E115", "E505", "E506"}
 _ALWAYS_RESOLVE = {"", ".", "..", "index", "readme"}  # link names that do not name their target page
 
 
@@ -49,7 +50,7 @@ class Gate:
         self.used: set[str] = set()  # site paths of content files that published pages refer to
         self._names: set[str] = set()  # last names worth resolving in a link (see check_links)
         self._innocent: set[str] = set()  # links already found to name nothing of the above
-        self._site_prefix = urlsplit(build.config.site_url or "").path or "/"
+        self._site_url = build.config.site_url or ""
         self.quiet = _HeldBackNote(self)  # MkDocs' "excluded from the built site" note is wrong for these
 
     # -- on_files ------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class Gate:
         base, found = links.urls(output)
         page_url = page.url
         if base:
-            page_url = site_files.site_path(page.url, base, self._site_prefix) or page.url
+            page_url = site_files.site_path(page.url, base, self._site_url) or page.url
         problems = []
         for link in found:
             if not link or link[0] == "#" or link in self._innocent:
@@ -140,7 +141,7 @@ class Gate:
             if _last_name(unquote(urlsplit(link).path)) not in self._names:
                 self._innocent.add(link)  # names no withheld page and no content file, wherever it appears
                 continue
-            target = site_files.site_path(page_url, link, self._site_prefix)
+            target = site_files.site_path(page_url, link, self._site_url)
             if target is None:
                 continue
             problem = self._judge_target(target, page) or self._judge_markdown_link(link, page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem, Registry
+from .html_safety import markup_in_text  # names, credentials and bios are published as plain text
 
 FILE_LOCAL = False  # needs the registry (see rules/__init__.py)
 
@@ -32,6 +33,7 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
 
 
 def check_registry(registry: Registry) -> Iterator[Problem]:
+    yield from markup_in_text(registry.path, registry.located.data, registry.located.pos)
     seen: dict[str, int] = {}
     logins: dict[str, str] = {}
     entries = registry.located.data.get("people", []) if isinstance(registry.located.data, dict) else []
