@@ -212,7 +212,7 @@ def test_start_review_refuses_anything_not_submitted(site: Path):
     path = put(site, ODD.replace("'submitted'", "'under_review'"))
     before = path.read_bytes()
     code, out, err = run_editorial("start-review", path, cwd=site)
-    assert code == 1 and "only a `submitted` article can start review" in err
+    assert code == 1 and "only a `submitted` or `approved` article can start review" in err
     assert path.read_bytes() == before
 
 

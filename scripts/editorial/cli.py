@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path)
     p.set_defaults(run=cmd_digest)
 
-    p = sub.add_parser("start-review", help="move a `submitted` article to `under_review`")
+    p = sub.add_parser("start-review", help="move a `submitted` (or, for a revision, `approved`) article to `under_review`")
     p.add_argument("file", type=Path)
     p.set_defaults(run=cmd_start_review)
 
@@ -47,12 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="optional free text kept with the record")
     p.set_defaults(run=cmd_review)
 
-    p = sub.add_parser("check-transitions", help="check that every commit in base..head obeys the review workflow")
+    p = sub.add_parser("check-transitions", help="check that every commit in base..head, and the net change, obeys the review workflow")
     p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
     p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
-    p.add_argument("--approvers", help="comma-separated GitHub logins that approved the pull request")
+    confirm = p.add_mutually_exclusive_group()
+    confirm.add_argument("--approvers", help="comma-separated GitHub logins that approved the pull request (for hand use)")
+    confirm.add_argument("--reviews", type=Path, metavar="FILE",
+                         help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)")
     _formats(p)
     p.set_defaults(run=cmd_check_transitions)
+
+    p = sub.add_parser("record-reviews", help="write the review records that the pull request's GitHub reviews prove, and commit them")
+    p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
+    p.add_argument("--reviews", required=True, type=Path, metavar="FILE",
+                   help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)")
+    p.add_argument("--head", default="HEAD", help="the checked-out branch's last commit (default: HEAD)")
+    p.set_defaults(run=cmd_record_reviews)
 
     p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry (board members own the articles)")
     p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
@@ -172,12 +182,13 @@ def cmd_start_review(args: argparse.Namespace, ws: Workspace) -> int:
     if article is None:
         return PROBLEMS
     try:
-        edit.plan_start_review(article)
-        _write(args.file, edit.set_status(data, article, "under_review"))
+        clear = edit.plan_start_review(article)
+        _write(args.file, edit.set_status(data, article, "under_review", clear_next_review=clear))
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS
-    print(f"{article.path}: review_status submitted -> under_review")
+    cleared = " (next_review removed: the new text needs a new approval)" if clear and "next_review" in article.meta else ""
+    print(f"{article.path}: review_status {article.status} -> under_review{cleared}")
     return OK
 
 
@@ -195,7 +206,7 @@ def cmd_review(args: argparse.Namespace, ws: Workspace) -> int:
         return PROBLEMS
     try:
         plan = edit.plan_review(article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note)
-        _write(args.file, edit.add_review(data, article, plan.record, plan.status, plan.next_review))
+        _write(args.file, edit.add_review(data, article, plan.record, plan.status, plan.next_review, plan.clear_next_review))
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS
@@ -208,8 +219,45 @@ def cmd_check_transitions(args: argparse.Namespace, ws: Workspace) -> int:
     from .history import check_range
 
     approvers = None if args.approvers is None else args.approvers.split(",")
-    result = check_range(ws.root, args.base, args.head, approvers)
+    reviews = None if args.reviews is None else _read_reviews(args.reviews)
+    result = check_range(ws.root, args.base, args.head, approvers, reviews=reviews)
     return _emit(result.problems, args.format, result.files, result.notes)
+
+
+def _read_reviews(path: Path):
+    """GitHub's review list from FILE (`-` for standard input), or exit 2 saying why not."""
+    from . import reviews
+
+    try:
+        data = sys.stdin.buffer.read(reviews.MAX_BYTES + 1) if str(path) == "-" else _read_capped(path, reviews.MAX_BYTES + 1)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read --reviews {path}: {exc.strerror or exc}") from None
+    try:
+        return reviews.parse(data, f"--reviews {path}")
+    except reviews.ReviewsError as exc:
+        raise WorkspaceError(str(exc)) from None
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    import os
+
+    fd = os.open(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit)
+
+
+def cmd_record_reviews(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import record
+
+    found = _read_reviews(args.reviews)
+    result = record.record_reviews(ws.root, args.base, args.head, found)
+    for line in result.lines:
+        print(line)
+    for problem in result.problems:
+        print(report.text_line(problem), file=sys.stderr)
+    if not result.lines and not result.problems:
+        print("no review records were due: nothing written")
+    return PROBLEMS if any(p.is_error for p in result.problems) else OK
 
 
 def cmd_codeowners(args: argparse.Namespace, ws: Workspace) -> int:
