@@ -253,10 +253,12 @@ def cmd_record_reviews(args: argparse.Namespace, ws: Workspace) -> int:
     result = record.record_reviews(ws.root, args.base, args.head, found)
     for line in result.lines:
         print(line)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     for problem in result.problems:
         print(report.text_line(problem), file=sys.stderr)
     if not result.lines and not result.problems:
-        print("no review records were due: nothing written")
+        print("no review records were due: nothing written", file=sys.stderr)
     return PROBLEMS if any(p.is_error for p in result.problems) else OK
 
 

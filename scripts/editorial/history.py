@@ -198,6 +198,27 @@ class Repository:
                         what=f"compare {base[:10]} with {head[:10]}")
         return [change for _, change in _parse_diff_tree(raw, self.prefix)]
 
+    def net_changes_checked(self, base: str, head: str) -> list[FileChange]:
+        """`net_changes`, once base is known to be an ancestor of head."""
+        self._require_merge_base(base, head)
+        return self.net_changes(base, head)
+
+    def require_clean(self, path: str) -> None:
+        """The file has no uncommitted change (which a write would overwrite or a commit take along)."""
+        status = self._git("status", "--porcelain=v1", "-z", "--", self.prefix + path, what=f"look at {path}")
+        if status.strip("\0"):
+            raise GitError(f"{path} has uncommitted changes; commit or stash them, then run the command again")
+
+    def commit_file(self, path: str, data: bytes, message: str) -> str:
+        """Write `data` to the project file `path` and commit that file alone; the new commit's id."""
+        target = self.root / (self.prefix + path)
+        temporary = target.with_name(f".{target.name}.editorial-tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)  # atomic: never a half-written article
+        self._git("commit", "-q", "--no-verify", "-m", message, "--", self.prefix + path,
+                  what=f"commit {path} (is git's user.name and user.email set?)")
+        return self._git("rev-parse", "HEAD", what="read the new commit").strip()
+
     def special_entries(self, rev: str) -> list[tuple[str, str]]:
         """(path, mode) of every symbolic link and submodule under content/ at `rev`."""
         raw = self._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", self.prefix + CONTENT, what=f"list content/ at {rev[:10]}")
@@ -313,16 +334,10 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         head = repo.resolve(head_ref, "head")
         notes: list[str] = []
         problems: list[Problem] = []
-        base_ctx = _context_at(repo, base, "base", day, notes, problems)
-        head_ctx = _context_at(repo, head, "head", day, notes, problems)
-        if base_ctx is None:
-            base_ctx = Context(Registry(REGISTRY, {}), head_ctx.policy if head_ctx else Policy(), day)
-        if head_ctx is None:
-            head_ctx = base_ctx
+        base_ctx, head_ctx = context_pair(repo, base, head, day, notes, problems)
         github = None
         if reviews is not None:
-            github = transitions.GitHubReviews(latest_decisions(reviews), frozenset(by_login(reviews)),
-                                               repo.article_at, repo.blob_at)
+            github = transitions.GitHubReviews(latest_decisions(reviews), by_login(reviews), repo.article_at, repo.blob_at)
         judges = transitions.judges(base_ctx, head_ctx, approvers, github, head)
         commits = repo.commits(base, head)
         carried: dict = {}
@@ -400,6 +415,19 @@ def _dedupe(net: list[Problem], already: list[Problem]) -> list[Problem]:
             seen.add(key)
             kept.append(problem)
     return kept
+
+
+def context_pair(repo: Repository, base: str, head: str, day: str, notes: list[str],
+                 problems: list[Problem]) -> tuple[Context, Context]:
+    """The registry and policy at the base and at the head, as committed. A side that
+    cannot be read judges nobody: an empty registry, so no reviewer passes."""
+    base_ctx = _context_at(repo, base, "base", day, notes, problems)
+    head_ctx = _context_at(repo, head, "head", day, notes, problems)
+    if base_ctx is None:
+        base_ctx = Context(Registry(REGISTRY, {}), head_ctx.policy if head_ctx else Policy(), day)
+    if head_ctx is None:
+        head_ctx = base_ctx
+    return base_ctx, head_ctx
 
 
 def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str], problems: list[Problem]) -> Context | None:

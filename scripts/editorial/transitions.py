@@ -8,9 +8,13 @@ change against the base (`judge_net`), so no path through the history (a merge w
 second parent is an old commit, a deletion taken from another branch) can bring back
 what the base had withdrawn or make an approved article disappear.
 
-A review record is confirmed by GitHub (`Judges.reviews`: the member's standing review
-is an approval given on a commit where the article had the record's digest) or, by
-hand, by a list of approving logins (`Judges.approvers`).
+A review record is confirmed by GitHub (`Judges.reviews`) or, by hand, by a list of
+approving logins (`Judges.approvers`). With GitHub's reviews, an approval that stands
+at the head (the record of the head's text that is its member's latest there) needs the
+member's standing review to be an approval given on a commit where the article had the
+record's digest; an approval of a text since revised, or since withdrawn in the log,
+needs one such review among the member's reviews (it was genuine when written); a
+request for changes needs any review by the member.
 
 Reviewers are judged against the registry of the BASE commit and of the head, and
 must pass both: a pull request that adds its author to the board in people.yml
@@ -61,7 +65,7 @@ class GitHubReviews:
     """The pull request's reviews, and what the git adapter can say about their commits."""
 
     latest: dict[str, Review]  # lower-case login -> standing decision (reviews.latest_decisions)
-    reviewed: frozenset[str]  # logins with any submitted review
+    every: dict[str, list[Review]]  # lower-case login -> all their submitted reviews (reviews.by_login)
     article_at: ArticleAt
     blob_at: BlobAt
 
@@ -140,7 +144,7 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
             problems.append(Problem(new.path, line, col, E_ID, f"`id` changed from `{old.id}` (at the base) to `{new.id}`; an article's id never changes (links and approvals hang on it); put `{old.id}` back", commit))
         added, log_problems = _appended_reviews(old, new, commit, against="the base branch's version")
         problems.extend(log_problems)
-        problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path)))
+        problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path), at_head=True))
         if new.status == "approved" and (old.status != "approved" or added or log_problems or old.digest != new.digest):
             quorum = _judge_quorum(new, judges_, commit)
             if quorum and old.status == "approved" and old.digest != new.digest and not added:
@@ -346,7 +350,10 @@ def _reviewer(record) -> str:
 
 
 def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit: str,
-                         paths: Sequence[str | None] = ()) -> list[Problem]:
+                         paths: Sequence[str | None] = (), at_head: bool = False) -> list[Problem]:
+    """E909 for records by someone who cannot review the article; E907 for records the
+    pull request's approvals on GitHub (or --approvers) do not confirm. `at_head`: `new`
+    is the head's version, so a record's standing there can be judged."""
     problems = []
     reviews = _raw_reviews(new)
     for index in added:
@@ -361,7 +368,9 @@ def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit
         person = judges_.base.registry.get(reviewer)
         login = person.github.lower() if person and person.github else ""
         if judges_.reviews is not None:
-            unconfirmed = _unconfirmed_by_github(new, record, reviewer, person, login, judges_.reviews, (new.path, *paths))
+            standing = (at_head and record.get("decision") == "approved" and record.get("digest") == new.digest
+                        and _latest_record_of_digest(new, reviewer, new.digest) == index)
+            unconfirmed = _unconfirmed_by_github(new, record, reviewer, person, login, judges_.reviews, (new.path, *paths), standing)
         elif not login or login not in judges_.approvers:
             shown = f"GitHub login `{person.github}`" if login else "no GitHub login in the base registry"
             unconfirmed = f"review record by `{reviewer}` ({shown}) is not confirmed: that login has not approved the pull request; the board member must approve it on GitHub"
@@ -377,35 +386,53 @@ def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit
     return problems
 
 
-def _unconfirmed_by_github(article: Article, record: dict, reviewer: str, person, login: str,
-                           github: GitHubReviews, paths: Sequence[str | None]) -> str:
-    """Why GitHub's reviews do not confirm `record`, or "" when they do.
+def _latest_record_of_digest(article: Article, reviewer: str, digest) -> int:
+    found = -1
+    for index, record in enumerate(_raw_reviews(article)):
+        if isinstance(record, dict) and record.get("reviewer") == reviewer and record.get("digest") == digest:
+            found = index
+    return found
 
-    An approval is confirmed by the member's standing review being an approval given on
-    a commit where the article's digest is the record's: the text the member saw. A
-    request for changes needs any review by the member on the pull request."""
+
+def _unconfirmed_by_github(article: Article, record: dict, reviewer: str, person, login: str,
+                           github: GitHubReviews, paths: Sequence[str | None], standing: bool) -> str:
+    """Why GitHub's reviews do not confirm `record`, or "" when they do (see the module's
+    docstring). `standing`: the record is an approval that counts at the head."""
     if not login:
         return f"review record by `{reviewer}` is not confirmed: `{reviewer}` has no GitHub login in the base registry, so no review on GitHub can be theirs"
     decision = record.get("decision")
     if decision != "approved":
-        if login in github.reviewed:
+        if github.every.get(login):
             return ""
         return f"review record by `{reviewer}` ({decision}) is not confirmed: `{person.github}` has not reviewed the pull request on GitHub; the board member requests changes there"
+    wanted = record.get("digest")
+
+    def seen_at(review: Review) -> str | None:
+        for path in dict.fromkeys(p for p in paths if p):
+            held = github.article_at(review.commit, path) if review.commit else None
+            if held is not None and held[0] == article.id:
+                return held[1]
+        return None
+
+    if not standing:  # an approval of a text since revised or withdrawn: it was genuine when written
+        given = [r for r in github.every.get(login, ()) if r.state in (APPROVED, "DISMISSED")]
+        if any(seen_at(r) == wanted for r in given):
+            return ""
+        if not given:
+            return f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on GitHub; the board member approves it there"
+        where = ", ".join(f"commit {r.commit[:10] or '(none)'} ({r.where})" for r in given[-3:])
+        return (f"review record by `{reviewer}` is not confirmed: `{person.github}` approved {where}, where the article's text is not the one "
+                f"with the record's digest {str(wanted)[:15]}…; an approval counts only for the text its reviewer saw: ask them to approve again")
     latest = github.latest.get(login)
     if latest is None:
         return f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on GitHub; the board member approves it there"
     if latest.state != APPROVED:
         state = {"DISMISSED": "was dismissed", "CHANGES_REQUESTED": "requests changes"}.get(latest.state, latest.state.lower())
-        return f"review record by `{reviewer}` is not confirmed: the latest review by `{person.github}` on GitHub {state} ({latest.where}); only a standing approval confirms an approval"
+        return (f"review record by `{reviewer}` is not confirmed: the latest review by `{person.github}` on GitHub {state} ({latest.where}); "
+                "only a standing approval confirms an approval of the current text: ask them to approve again")
     if not latest.commit:
         return f"review record by `{reviewer}` is not confirmed: GitHub gave no commit for the approval by `{person.github}` ({latest.where}), so the text it saw cannot be known"
-    wanted = record.get("digest")
-    seen = None
-    for path in dict.fromkeys(p for p in paths if p):
-        held = github.article_at(latest.commit, path)
-        if held is not None and held[0] == article.id:
-            seen = held[1]
-            break
+    seen = seen_at(latest)
     if seen is None:
         return (f"review record by `{reviewer}` is not confirmed: the approval by `{person.github}` was given on commit {latest.commit[:10]} "
                 f"({latest.where}), where this article cannot be found (the commit is not in this clone, or the article was elsewhere); ask them to approve the current commit")
