@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--head", default="HEAD", help="the checked-out branch's last commit (default: HEAD)")
     p.set_defaults(run=cmd_record_reviews)
 
+    p = sub.add_parser("summary", help="each article changed in base..head as readers will read it, as Markdown (the pull request's job summary)")
+    p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
+    p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
+    p.add_argument("--reviews", type=Path, metavar="FILE", help="GitHub's review list of the pull request, to show who approved which text")
+    p.set_defaults(run=cmd_summary)
+
     p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry (board members own the articles)")
     p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
     p.set_defaults(run=cmd_codeowners)
@@ -260,6 +266,15 @@ def cmd_record_reviews(args: argparse.Namespace, ws: Workspace) -> int:
     if not result.lines and not result.problems:
         print("no review records were due: nothing written", file=sys.stderr)
     return PROBLEMS if any(p.is_error for p in result.problems) else OK
+
+
+def cmd_summary(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import summary
+
+    found = None if args.reviews is None else _read_reviews(args.reviews)
+    result, ctx, style = summary.gather(ws.root, args.base, args.head, found)
+    print(summary.render(result, ctx, style))
+    return OK
 
 
 def cmd_codeowners(args: argparse.Namespace, ws: Workspace) -> int:
