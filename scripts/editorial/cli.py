@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="start a new article from its question (writer tool)")
     p.add_argument("question", help='the question the article answers, e.g. "Can a pump be refilled during sepsis?"')
-    p.add_argument("--author", required=True, help="your id in content/people.yml")
+    p.add_argument("--author", required=True, action="append", metavar="ID",
+                   help="an author's id in content/people.yml; repeat for each author")
+    p.add_argument("--slug", help="the file name and id to use (default: made from the question: whole words, at most 60 characters)")
     p.set_defaults(run=cmd_new)
 
     p = sub.add_parser("queue", help="what waits for whom: articles in review, and approved ones due for review")
@@ -319,14 +321,21 @@ def cmd_new(args: argparse.Namespace, ws: Workspace) -> int:
     from . import writer
     from .model import today
 
-    slug = writer.slugify(args.question)
-    if len(args.question.strip()) < 10 or not slug:
+    if len(args.question.strip()) < 10:
         raise WorkspaceError("the question is too short to name an article; write it out in full, e.g. \"Can a pump be refilled during sepsis?\"")
+    slug = args.slug if args.slug is not None else writer.slugify(args.question)
+    if args.slug is not None and writer.slug_problem(args.slug):
+        raise WorkspaceError(f"--slug {writer.slug_problem(args.slug)}")
+    if not slug:
+        raise WorkspaceError("no slug can be made from the question (it has no letters or digits); choose one with --slug")
     corpus = ws.corpus()
-    author = corpus.registry.get(args.author)
-    if author is None:
-        print(f"editorial: author `{args.author}` is not in {corpus.registry.path}; add them there or use your id from it", file=sys.stderr)
-        return PROBLEMS
+    authors = []
+    for author_id in dict.fromkeys(args.author):
+        author = corpus.registry.get(author_id)
+        if author is None:
+            print(f"editorial: author `{author_id}` is not in {corpus.registry.path}; add them there or use your id from it", file=sys.stderr)
+            return PROBLEMS
+        authors.append(author)
     path = ws.root / "content" / "articles" / f"{slug}.md"
     taken = next((a for a in corpus.articles if a.id == slug), None)
     if taken is not None or path.exists() or path.is_symlink():
@@ -335,13 +344,14 @@ def cmd_new(args: argparse.Namespace, ws: Workspace) -> int:
         return PROBLEMS
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # never overwrite
-        handle.write(writer.new_article(args.question, author, today()))
+        handle.write(writer.new_article(args.question, authors, today(), slug))
     print(ws.rel(path))
     todo = [p for p in ws.corpus().problems if p.path == ws.rel(path)]
     print(f"written: {ws.rel(path)} (review_status: submitted). Your to-do list, from `editorial validate {ws.rel(path)}`:", file=sys.stderr)
     for problem in todo:
         print(f"  {report.text_line(problem)}", file=sys.stderr)
     print("add the references you cite to `references` and cite them in both sections; then validate passes", file=sys.stderr)
+    print(f"next: commit it on a branch; when the draft is ready, `editorial start-review {ws.rel(path)}`, commit, push and open a pull request", file=sys.stderr)
     return OK
 
 
