@@ -80,8 +80,49 @@ def test_committed_codeowners_matches_the_registry():
     code, out, err = run_editorial("codeowners", "--check", cwd=REPO)
     assert code == 0, out + err
     text = (REPO / ".github" / "CODEOWNERS").read_text()
-    owners_line = next(line for line in text.splitlines() if line.startswith("/content/articles/"))
+    owners_line = next(line for line in text.splitlines() if line.startswith("/content/ "))
     assert re.search(r"@\S+", owners_line)
+
+
+def _owners(text: str) -> list[tuple[str, list[str]]]:
+    return [(line.split()[0], line.split()[1:]) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _owner_of(text: str, path: str) -> list[str]:
+    """GitHub's rule: the last matching pattern wins (the patterns used here: `*`, `/dir/`, `/file`)."""
+    found: list[str] = []
+    for pattern, owners in _owners(text):
+        if pattern == "*" or (("/" + path).startswith(pattern) if pattern.endswith("/") else pattern == "/" + path):
+            found = owners
+    return found
+
+
+@pytest.mark.parametrize("path", ["content/articles/x.md", "content/index.md", "content/about.md", "content/people.yml",
+                                  "content/assets/figure.png", "schemas/article.schema.json", "scripts/editorial/transitions.py",
+                                  "overrides/main.html", "mkdocs.yml", "pyproject.toml", ".github/workflows/pr.yml",
+                                  ".github/CODEOWNERS", ".gitattributes", "README.md"])
+def test_codeowners_covers_every_path_that_can_change_what_is_published(path: str):
+    text = (REPO / ".github" / "CODEOWNERS").read_text()
+    owners = _owner_of(text, path)
+    assert owners and all(o.startswith("@") for o in owners), path
+
+
+def test_maintainers_own_the_code_and_the_board_the_content(project: Path):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("min_approvals: 1", "min_approvals: 1\n      maintainers: [site-maint, '@example-org/web-team']"))
+    code, out, err = run_editorial("codeowners", cwd=project)
+    assert code == 0, out + err
+    text = (project / ".github" / "CODEOWNERS").read_text()
+    board = _owner_of(text, "content/index.md")
+    assert board and "@site-maint" not in board
+    for path in ("scripts/editorial/cli.py", "schemas/policy.schema.json", "overrides/main.html", "mkdocs.yml",
+                 "pyproject.toml", ".github/workflows/pr.yml", "tests/test_x.py"):
+        assert _owner_of(text, path) == ["@site-maint", "@example-org/web-team"], path
+    assert _owner_of(text, "content/people.yml") == board
+    # a bad handle is a policy error, never an owner
+    config.write_text(config.read_text().replace("site-maint,", "'bad handle!',"))
+    code, out, err = run_editorial("codeowners", cwd=project)
+    assert code == 1 and "maintainers" in out + err
 
 
 def test_validate_reports_a_stale_codeowners_and_codeowners_fixes_it(project: Path):
@@ -118,7 +159,7 @@ def test_codeowners_leaves_out_members_who_left(project: Path):
 """)
     assert run_editorial("codeowners", cwd=project)[0] == 0
     text = (project / ".github" / "CODEOWNERS").read_text()
-    assert "@lars-left-test" not in text and "/content/articles/" in text
+    assert "@lars-left-test" not in text and "/content/" in text
 
 
 @pytest.mark.parametrize("name", [".pre-commit-hooks.yaml", ".pre-commit-config.yaml"])

@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reviews", type=Path, metavar="FILE", help="GitHub's review list of the pull request, to show who approved which text")
     p.set_defaults(run=cmd_summary)
 
-    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry (board members own the articles)")
+    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry and the policy (the board owns content/, the maintainers the code)")
     p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
     p.set_defaults(run=cmd_codeowners)
 
@@ -158,7 +158,8 @@ def _codeowners_problems(ws: Workspace, corpus) -> list:
     path = ws.root / codeowners.PATH
     if not path.is_file():
         return []
-    return codeowners.check(path.read_text(encoding="utf-8", errors="replace"), corpus.registry, corpus.context.today)
+    return codeowners.check(path.read_text(encoding="utf-8", errors="replace"), corpus.registry, corpus.context.today,
+                            corpus.context.policy.maintainers)
 
 
 def _read_article(path: Path, ws: Workspace):
@@ -283,16 +284,17 @@ def cmd_codeowners(args: argparse.Namespace, ws: Workspace) -> int:
     from . import codeowners
 
     corpus = ws.corpus([])
-    blocking = [p for p in corpus.problems if p.is_error and p.path == corpus.registry.path]
+    blocking = [p for p in corpus.problems if p.is_error and p.path in (corpus.registry.path, "mkdocs.yml")]
     if blocking:
         print(report.render(blocking, "text", 0), file=sys.stderr)
         return PROBLEMS
     path = ws.root / codeowners.PATH
+    maintainers = corpus.context.policy.maintainers
     if args.check:
         current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        return _emit(codeowners.check(current, corpus.registry, corpus.context.today), "text", 1)
+        return _emit(codeowners.check(current, corpus.registry, corpus.context.today, maintainers), "text", 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(codeowners.generate(corpus.registry, corpus.context.today), encoding="utf-8")
+    path.write_text(codeowners.generate(corpus.registry, corpus.context.today, maintainers), encoding="utf-8")
     print(f"wrote {codeowners.PATH}")
     return OK
 

@@ -157,10 +157,11 @@ class Policy:
     specialty_match: bool = False
     citation_style: str = "american-medical-association"
     repo_url: str = ""
+    maintainers: tuple[str, ...] = ()  # GitHub logins or org/teams owning the code paths (CODEOWNERS); empty: the board
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> "Policy":
-        known = {k: v for k, v in options.items() if k in cls.__dataclass_fields__}
+        known = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
 

@@ -9,3 +9,4 @@ class EditorialConfig(Config):
     specialty_match = c.Type(bool, default=False)
     citation_style = c.Type(str, default="american-medical-association")
     repo_url = c.Type(str, default="")
+    maintainers = c.Type(list, default=[])  # GitHub owners of the code paths (CODEOWNERS); empty: the board
