@@ -83,6 +83,16 @@ def test_an_approval_at_the_head_is_recorded_and_confirmed(pr: PullRequest):
     assert code == 0, out
 
 
+def test_the_check_warns_while_a_board_approval_is_not_recorded(pr: PullRequest):
+    item = pr.add("bram-b", "APPROVED")
+    code, out = pr.check()
+    assert code == 0, out
+    assert f"{ARTICLE}:10:1: W910 warning: `bram-b` (bram-board) approved this text on GitHub ({item['html_url']}), but the article has no record of it yet" in out
+    assert pr.record()[0] == 0
+    code, out = pr.check()
+    assert code == 0 and "W910" not in out, out
+
+
 def test_a_submitted_article_first_moves_to_under_review_in_a_commit_of_its_own(tmp_path: Path):
     pr = PullRequest(tmp_path, start=False)
     pr.add("bram-b", "APPROVED")

@@ -394,6 +394,8 @@ def _net_problems(repo: Repository, base: str, head: str, judges: transitions.Ju
             other.append((change.new_path, change.new_blob))
         files.add(change.new_path or change.old_path or "")
     problems = transitions.judge_net(article_changes, judges, short)
+    if judges.reviews is not None:
+        problems.extend(_unrecorded_reviews(repo, article_changes, judges, short))
     problems.extend(transitions.judge_other_content(other, judges, short))
     problems.extend(transitions.special_entries(repo.special_entries(head), short, "at the head of this range"))
     return problems
@@ -401,6 +403,26 @@ def _net_problems(repo: Repository, base: str, head: str, judges: transitions.Ju
 
 # Codes that say the same thing about an article: its `approved` is not earned.
 _SAME = {code: "status" for code in (transitions.E_NEW, transitions.E_MOVE, transitions.E_STALE, transitions.E_QUORUM)}
+
+
+def _unrecorded_reviews(repo: Repository, changes: list, judges: transitions.Judges, short: str) -> list[Problem]:
+    from .record import unrecorded
+
+    found = []
+    for old, new in changes:
+        article = load_article(new.path, new.data)[0] if new.data is not None and new.path else None
+        if article is None:
+            continue
+
+        def digest_at(commit: str, article=article, old=old) -> str | None:
+            for path in dict.fromkeys(p for p in (article.path, old.path) if p):
+                held = repo.article_at(commit, path)
+                if held is not None and held[0] == article.id:
+                    return held[1]
+            return None
+
+        found.extend(unrecorded(article, judges.contexts(), judges.reviews.latest, digest_at, short))
+    return found
 
 
 def _dedupe(net: list[Problem], already: list[Problem]) -> list[Problem]:

@@ -110,6 +110,22 @@ def due_records(article: Article, contexts: Sequence[Context], latest: dict[str,
     return due, notes
 
 
+W_UNRECORDED = "W910"  # a board review on GitHub that the article does not hold yet
+
+
+def unrecorded(article: Article, contexts: Sequence[Context], latest: dict[str, Review],
+               digest_at: Callable[[str], str | None], commit: str = "") -> list[Problem]:
+    """A warning for each board review on GitHub that `record-reviews` would write: the
+    board has decided, but the article does not say so yet (a pull request merged now
+    would leave it unapproved)."""
+    due, _ = due_records(article, contexts, latest, digest_at)
+    line, col = article.pos("review_status")
+    return [Problem(article.path, line, col, W_UNRECORDED,
+                    f"`{d.person.github}` ({d.person.id}) {'approved' if d.record['decision'] == 'approved' else 'requested changes to'} this text on GitHub "
+                    f"({d.review.where}), but the article has no record of it yet; the record-reviews workflow writes it, or run "
+                    "`editorial record-reviews --base BASE --reviews FILE` on the branch", commit) for d in due]
+
+
 def _last_decision(article: Article, reviewer: str, digest: str) -> str:
     decisions = [r.get("decision") for r in article.reviews if r.get("reviewer") == reviewer and r.get("digest") == digest]
     return str(decisions[-1]) if decisions else ""
