@@ -92,3 +92,7 @@ def review(login: str, state: str, commit: str, when: str = "2024-06-01T10:00:00
 
 def codes(output: str) -> list[str]:
     return re.findall(r": ([EW]9\d\d) ", output)
+
+
+def errors(output: str) -> list[str]:
+    return [code for code in codes(output) if code.startswith("E")]

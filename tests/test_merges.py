@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepos import InProcess, codes, review
+from gitrepos import InProcess, codes, errors, review
 from test_transitions import article_text
 
 
@@ -427,3 +427,32 @@ def test_a_site_page_change_taken_unchanged_from_main_is_not_the_pull_requests(r
     repo.git("merge", "-q", "--no-edit", "main")
     code, out = check(repo)
     assert code == 0, out
+
+
+def test_a_deletion_is_confirmed_only_by_an_approval_given_after_it(repo: InProcess, tmp_path: Path):
+    repo.write("pump-question", article_text())
+    repo.commit("add")
+    repo.editorial("start-review", repo.path("pump-question"))
+    repo.commit("start")
+    approve(repo)
+    repo.commit("approve")
+    repo.on_main()
+    before_deletion = repo.sha()
+    (repo.root / "content" / "articles" / "note.md").write_text(article_text(slug="note"))
+    repo.commit("an unrelated new article")
+    approved_earlier = repo.sha()
+    repo.path("pump-question").unlink()
+    repo.commit("delete the approved article")
+    reviews = tmp_path / "reviews.json"
+    reviews.write_text(json.dumps([review("cora-b", "APPROVED", approved_earlier)]))
+    code, out = check(repo, "--reviews", str(reviews))
+    assert code == 1 and errors(out) == ["E906"], out
+    assert "were not given on a commit without this article" in out
+    reviews.write_text(json.dumps([review("cora-b", "APPROVED", approved_earlier),
+                                   review("cora-b", "APPROVED", repo.sha(), when="2024-06-02T10:00:00Z")]))
+    code, out = check(repo, "--reviews", str(reviews))
+    assert code == 0, out
+    reviews.write_text(json.dumps([review("wendy-w", "APPROVED", repo.sha())]))  # not the board
+    code, out = check(repo, "--reviews", str(reviews))
+    assert code == 1 and errors(out) == ["E906"], out
+    assert before_deletion

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gitrepos import InProcess, codes, review
+from gitrepos import InProcess, codes, errors, review
 from test_transitions import article_text
 
 ARTICLE = "content/articles/pump-question.md"
@@ -305,7 +305,7 @@ def test_a_record_by_hand_is_confirmed_only_by_that_members_approval(pr: PullReq
     assert pr.repo.editorial("review", pr.repo.path("pump-question"), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")[0] == 0
     pr.repo.commit("bram's record, written by someone else")
     code, out = pr.check()
-    assert code == 1 and codes(out) == ["E907"] and "`bram-b` has not approved the pull request on GitHub" in out
+    assert code == 1 and errors(out) == ["E907"] and "`bram-b` has not approved the pull request on GitHub" in out
 
 
 def test_record_reviews_refuses_a_dirty_file_and_another_head(pr: PullRequest):

@@ -338,7 +338,7 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         github = None
         if reviews is not None:
             github = transitions.GitHubReviews(latest_decisions(reviews), by_login(reviews), repo.article_at, repo.blob_at)
-        judges = transitions.judges(base_ctx, head_ctx, approvers, github, head)
+        judges = transitions.judges(base_ctx, head_ctx, approvers, github)
         commits = repo.commits(base, head)
         carried: dict = {}
         files: set[str] = set()

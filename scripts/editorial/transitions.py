@@ -78,7 +78,6 @@ class Judges:
     head: Context  # registry and policy at the head commit
     approvers: frozenset[str] | None  # lower-case GitHub logins; None: not checked
     reviews: GitHubReviews | None = None  # GitHub's reviews; None: not checked
-    head_commit: str = ""  # the full id of the head, for bindings to the head's content
 
     def contexts(self) -> tuple[Context, ...]:
         return (self.base, self.head)
@@ -89,9 +88,9 @@ class Judges:
 
 
 def judges(base: Context, head: Context, approvers: Iterable[str] | None,
-           reviews: GitHubReviews | None = None, head_commit: str = "") -> Judges:
+           reviews: GitHubReviews | None = None) -> Judges:
     logins = None if approvers is None else frozenset(a.strip().lstrip("@").lower() for a in approvers if a.strip())
-    return Judges(base, head, logins, reviews, head_commit)
+    return Judges(base, head, logins, reviews)
 
 
 def check_commit(commit: str, changes: Sequence[tuple[Version, Version]], judges_: Judges,
@@ -116,9 +115,9 @@ def check_commit(commit: str, changes: Sequence[tuple[Version, Version]], judges
 def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commit: str) -> list[Problem]:
     """Each article's net change from the base to the head, judged as one change against
     the base. Whatever path the history took, the head may only ADD to what the base
-    had: the review log only grows, the id stays, an approved article does not vanish
-    without the board, and an `approved` head has a valid quorum of confirmed records
-    of its own text. (Status moves are not judged here: any net move can be made of
+    had: the review log only grows, an approved article does not vanish without the
+    board, and an `approved` head has a valid quorum of confirmed records of its own
+    text. (Status moves are not judged here: any net move can be made of
     legal steps, which the commit walk checks one by one.)"""
     problems: list[Problem] = []
     pairs: list[tuple[Article | None, Article | None]] = []
@@ -128,20 +127,22 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
         if new_v.data is not None and new is None:
             continue  # unreadable at the head: `unreadable_at_head` fails it
         pairs.append((old, new))
+    matched: list[tuple[Article | None, Article | None]] = []
     for old, new in _match_by_id(pairs):
+        if old is not None and new is not None and old.id != new.id:
+            # git paired two files by likeness (two articles from one template), but an
+            # article is its id: one went, another came. (A commit that changes an id is E904.)
+            matched += [(old, None), (None, new)]
+        else:
+            matched.append((old, new))
+    for old, new in matched:
         if new is None:
             if old is not None:
                 problems.extend(_judge_deletion(old, judges_, commit, bound=True))
             continue
         if old is None:  # new in this pull request: every record in it is added here
             old = Article(new.path, {"id": new.id, "review_status": "", "reviews": []}, "", 1, new.located, "")
-            fresh = True
-        else:
-            fresh = False
         where = new.pos
-        if not fresh and old.id != new.id:
-            line, col = where("id")
-            problems.append(Problem(new.path, line, col, E_ID, f"`id` changed from `{old.id}` (at the base) to `{new.id}`; an article's id never changes (links and approvals hang on it); put `{old.id}` back", commit))
         added, log_problems = _appended_reviews(old, new, commit, against="the base branch's version")
         problems.extend(log_problems)
         problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path), at_head=True))
