@@ -244,6 +244,22 @@ def test_a_request_for_changes_of_an_approved_text_sends_it_back(pr: PullRequest
     assert code == 0, out
 
 
+@pytest.mark.parametrize("together", [True, False], ids=["one run", "two runs"])
+def test_the_latest_decision_about_the_text_decides_however_the_runs_fall(tmp_path: Path, together: bool):
+    pr = PullRequest(tmp_path)
+    pr.add("cora-b", "CHANGES_REQUESTED", when="2024-06-01T10:00:00Z", body="Not convinced.")
+    if not together:
+        assert pr.record()[0] == 0
+        assert "review_status: submitted" in pr.text()
+    pr.add("bram-b", "APPROVED", when="2024-06-02T10:00:00Z")
+    code, out, err = pr.record()
+    assert code == 0, err
+    assert "review_status: approved" in pr.text()  # cora's request does not block bram's later approval
+    assert pr.text().count("reviewer:") == 2
+    code, out = pr.check()
+    assert code == 0, out
+
+
 def test_a_second_run_writes_nothing(pr: PullRequest):
     pr.add("cora-b", "CHANGES_REQUESTED", when="2024-06-01T10:00:00Z", body="Cite it.")
     pr.add("bram-b", "APPROVED", when="2024-06-02T10:00:00Z")

@@ -137,9 +137,12 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
     if not due:
         return []
     steps: list[Step] = []
-    current_digest_change = any(d.record["decision"] == "changes_requested" and d.record["digest"] == article.digest for d in due)
+    # The latest decision about the current text decides, as if each review had been recorded
+    # in its turn: a request for changes sends the article back, unless an approval came after.
+    current = [d for d in due if d.record["digest"] == article.digest]
+    sends_back = bool(current) and current[-1].record["decision"] == "changes_requested"
     status = article.status
-    if status == "submitted" or (status == "approved" and current_digest_change):
+    if status == "submitted" or (status == "approved" and sends_back):
         data = edit.set_status(data, article, "under_review", clear_next_review=status == "approved")
         steps.append(Step(data, status, "under_review", ()))
         article = _reload(article.path, data)
@@ -148,7 +151,7 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
         raise edit.EditError(f"{article.path}: review_status is `{status or '(none)'}`; records are written only to an article in review")
     final, next_review, clear = status, None, False
     if status == "under_review":
-        if current_digest_change:
+        if sends_back:
             final, clear = "submitted", True
         else:
             reviewed = _with_records(article, [d.record for d in due])
