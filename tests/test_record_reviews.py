@@ -332,3 +332,20 @@ def test_record_reviews_refuses_a_dirty_file_and_another_head(pr: PullRequest):
     pr.repo.git("checkout", "--", ARTICLE)
     code, out, err = pr.repo.editorial("record-reviews", "--base", "main", "--reviews", pr.file, "--head", "main")
     assert code == 2 and "not the checked-out commit" in err
+
+
+def test_a_planted_link_beside_the_article_is_never_written_through(pr: PullRequest, tmp_path: Path):
+    import os
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("untouched\n")
+    folder = pr.repo.path("pump-question").parent
+    for name in (".pump-question.md.editorial-tmp", ".editorial-tmp"):
+        os.symlink(outside, folder / name)
+    pr.repo.path("pump-question").chmod(0o644)
+    pr.add("bram-b", "APPROVED")
+    code, out, err = pr.record()
+    assert code == 0 and "recorded" in out, err
+    assert outside.read_text() == "untouched\n"
+    assert pr.repo.path("pump-question").stat().st_mode & 0o777 == 0o644
+    assert "review_status: approved" in pr.text()

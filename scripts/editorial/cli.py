@@ -178,10 +178,16 @@ def _read_article(path: Path, ws: Workspace):
 
 
 def _write(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
     path = path if path.is_absolute() else Path.cwd() / path
-    temporary = path.with_name(f".{path.name}.editorial-tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)  # atomic: never a half-written article
+    # a fresh, unguessable name (O_EXCL), so nothing already there is written through
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".editorial-", suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temporary, os.stat(path, follow_symlinks=False).st_mode & 0o7777)  # the file keeps its mode (and git its x bit)
+    os.replace(temporary, path)  # atomic: never a half-written article
 
 
 def cmd_start_review(args: argparse.Namespace, ws: Workspace) -> int:

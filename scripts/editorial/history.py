@@ -10,7 +10,9 @@ option, so an unknown ref or a shallow clone missing the base stops the check.
 """
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,9 +214,12 @@ class Repository:
     def commit_file(self, path: str, data: bytes, message: str) -> str:
         """Write `data` to the project file `path` and commit that file alone; the new commit's id."""
         target = self.root / (self.prefix + path)
-        temporary = target.with_name(f".{target.name}.editorial-tmp")
-        temporary.write_bytes(data)
-        temporary.replace(target)  # atomic: never a half-written article
+        # a fresh, unguessable name (O_EXCL): a file or link the branch planted is never written through
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".editorial-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, os.stat(target, follow_symlinks=False).st_mode & 0o7777)  # the file keeps its mode (and git its x bit)
+        os.replace(temporary, target)  # atomic: never a half-written article
         self._git("commit", "-q", "--no-verify", "-m", message, "--", self.prefix + path,
                   what=f"commit {path} (is git's user.name and user.email set?)")
         return self._git("rev-parse", "HEAD", what="read the new commit").strip()
