@@ -456,3 +456,12 @@ def test_a_deletion_is_confirmed_only_by_an_approval_given_after_it(repo: InProc
     code, out = check(repo, "--reviews", str(reviews))
     assert code == 1 and errors(out) == ["E906"], out
     assert before_deletion
+
+
+def test_a_huge_article_in_git_is_refused_by_its_size_not_read_whole(repo: InProcess):
+    repo.write("pump-question", article_text())
+    repo.commit("add")
+    repo.path("pump-question").write_bytes(repo.path("pump-question").read_bytes() + b"x" * (3 * 1024 * 1024))
+    repo.commit("three megabytes")
+    code, out = check(repo)
+    assert code == 1 and f"{ARTICLE}:1:1: E102" in out, out

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import transitions
-from .loader import load_article, load_registry
+from .loader import MAX_FILE_BYTES, load_article, load_registry
 from .model import Context, Policy, Problem, Registry, today
 from .reviews import Review, by_login, latest_decisions
 from .rules import schema as schema_rules
@@ -125,7 +125,15 @@ class Repository:
         if len(parts) != 3 or parts[-1] == b"missing":
             return None  # "<spec> missing" (or "ambiguous")
         size = int(parts[2])
-        data = self._batch.stdout.read(size)
+        # Never hold a huge blob in memory: past the loader's limit, its first bytes are
+        # enough for the loader to refuse it (E102); the rest is read and dropped.
+        data = self._batch.stdout.read(min(size, MAX_FILE_BYTES + 1))
+        left = size - len(data)
+        while left > 0:
+            chunk = self._batch.stdout.read(min(left, 1 << 20))
+            if not chunk:
+                raise GitError("git cat-file stopped answering")
+            left -= len(chunk)
         self._batch.stdout.read(1)  # the newline after the contents
         return data if parts[1] == b"blob" else None
 
