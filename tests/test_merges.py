@@ -465,3 +465,33 @@ def test_a_huge_article_in_git_is_refused_by_its_size_not_read_whole(repo: InPro
     repo.commit("three megabytes")
     code, out = check(repo)
     assert code == 1 and f"{ARTICLE}:1:1: E102" in out, out
+
+
+def test_a_merge_whose_first_parent_is_an_old_main_commit(repo: InProcess):
+    """The head is a merge of an old main commit (first parent) and the branch: the commit
+    walk sees no change against that first parent, the net change sees the laundering."""
+    approved, _ = approved_then_withdrawn_on_main(repo)
+    repo.write("other-question", article_text(slug="other-question"))
+    branch_head = repo.commit("an honest new article on the branch")
+    repo.git("checkout", "-q", "--detach", approved)
+    repo.git("checkout", branch_head, "--", "content/articles/other-question.md")
+    repo.merge_tree("merge the branch into an old main commit", branch_head)
+    code, out = check(repo, "--approvers", "bram-b")
+    assert code == 1 and "E903" in codes(out), out
+    assert f"{ARTICLE}:11:1: E903" in out
+
+
+def test_a_merge_of_an_unrelated_history_carrying_an_approved_article(repo: InProcess):
+    repo.git("checkout", "-q", "--orphan", "stranger")
+    repo.git("rm", "-q", "-r", "--cached", ".")
+    for path in list((repo.root / "content" / "articles").glob("*.md")):
+        path.unlink()
+    repo.write("pump-question", article_text(status="approved", reviews="[{reviewer: bram-board, decision: approved, date: 2024-06-01, "
+                                                                  "digest: 'sha256:" + "0" * 64 + "'}]", extra="next_review: 2025-01-01\n"))
+    repo.git("add", "content/articles/pump-question.md")
+    root = repo.commit("an unrelated history")
+    repo.git("checkout", "-q", "-f", "pr")
+    repo.git("merge", "-q", "--no-edit", "--allow-unrelated-histories", "stranger")
+    code, out = check(repo, "--approvers", "bram-b")
+    assert code == 1, out
+    assert f"{ARTICLE}:10:1: E901" in out and f"[commit {root}]" in out
