@@ -9,6 +9,7 @@ GitHub. GitHub renders the Markdown (and sanitises any HTML in it) on the run's 
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Sequence
@@ -189,8 +190,8 @@ def _code(text: str) -> str:
 
 # -- the adapter: the range from git --------------------------------------------------------
 def gather(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] | None, day: str | None = None) -> tuple[Summary, Context, str]:
-    """The changed articles of base..head as the summary shows them, the head's context and
-    citation style. Raises history.GitError when git cannot answer."""
+    """The changed articles of base..head as the summary shows them, the context to show
+    them in, and the citation style. Raises history.GitError when git cannot answer."""
     from .history import Repository, context_pair, is_article
     from .loader import load_article
     from .model import today
@@ -231,4 +232,7 @@ def gather(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] |
                         break
                 decisions.append(Decision(review.shown_login, logins.get(login), review, found))
             summary.articles.append(Changed(path, article, before, tuple(decisions)))
-        return summary, head_ctx, head_ctx.policy.citation_style or citations.DEFAULT_STYLE
+        # the base's policy and registry (the rules the check applies), with the stricter quorum of the two
+        quorum = max(base_ctx.policy.min_approvals, head_ctx.policy.min_approvals)
+        ctx = dataclasses.replace(base_ctx, policy=dataclasses.replace(base_ctx.policy, min_approvals=quorum))
+        return summary, ctx, base_ctx.policy.citation_style or citations.DEFAULT_STYLE
