@@ -281,8 +281,6 @@ def test_pull_request_template_has_both_checklists():
 
 
 def test_the_guide_the_template_and_the_queue_agree_that_the_writer_starts_the_review():
-    from editorial.writer import queue  # noqa: F401  (the queue's wording is tested in test_writer_tools)
-
     template = (REPO / ".github" / "pull_request_template.md").read_text()
     guide = (REPO / "guides" / "writers.md").read_text()
     writer_part = template.split("## Reviewer's checklist")[0]

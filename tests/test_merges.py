@@ -291,7 +291,7 @@ def test_a_symbolic_link_under_content_is_refused(repo: InProcess, target: str):
     sha = repo.commit("add a link")
     code, out = check(repo, "--approvers", "bram-b")
     assert code == 1, out
-    assert f"content/assets/data.txt:1:1: E913 content/assets/data.txt is a symbolic link in this commit" in out
+    assert "content/assets/data.txt:1:1: E913 content/assets/data.txt is a symbolic link in this commit" in out
     assert f"[commit {sha}]" in out
     assert out.count("E913") == 1  # found in the commit; not reported again at the head
 
@@ -314,7 +314,7 @@ def test_an_article_that_is_a_link_is_refused_without_a_traceback(repo: InProces
     sha = repo.commit("a linked article")
     code, out = check(repo)
     assert code == 1, out
-    assert f"content/articles/linked-question.md:1:1: E913" in out and sha in out
+    assert "content/articles/linked-question.md:1:1: E913" in out and sha in out
 
 
 def test_a_link_replacing_an_approved_article_is_a_deletion_and_a_link(repo: InProcess):
@@ -340,7 +340,7 @@ def test_a_submodule_under_content_is_refused(repo: InProcess):
     sha = repo.sha()[:10]
     code, out = check(repo)
     assert code == 1, out
-    assert f"content/vendor:1:1: E913 content/vendor is a git submodule (gitlink) in this commit" in out and sha in out
+    assert "content/vendor:1:1: E913 content/vendor is a git submodule (gitlink) in this commit" in out and sha in out
 
 
 def test_content_itself_as_a_link_is_refused(tmp_path: Path):
