@@ -169,6 +169,30 @@ def test_changes_requested_moves_back_to_submitted(site: Path):
     assert "decision: changes_requested" in text and "next_review" not in text
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_start_review_takes_an_approved_article_back_and_removes_next_review(site: Path, newline: str):
+    text = BLOCK.format(old="0" * 64).replace("review_status: under_review", "review_status: approved")
+    path = put(site, text, name="block-question", newline=newline)
+    before = path.read_bytes()
+    code, out, err = run_editorial("start-review", path, cwd=site)
+    assert code == 0, err
+    assert "approved -> under_review (next_review removed" in out
+    expected = (before.replace(b"review_status: approved", b"review_status: under_review")
+                .replace(b'next_review: "2024-12-01"   # will move' + newline.encode(), b""))
+    assert path.read_bytes() == expected
+
+
+def test_changes_requested_removes_next_review(site: Path):
+    path = put(site, BLOCK.format(old="0" * 64), name="block-question")
+    before = path.read_bytes()
+    code, out, err = review(site, path, "cora-board", "changes_requested", "--note", "Not yet.")
+    assert code == 0, err
+    after = path.read_bytes()
+    assert b"next_review" not in after and b"review_status: submitted" in after
+    assert after.replace(b"review_status: submitted", b"review_status: under_review").startswith(before.split(b"    # a comment")[0])
+    assert after.endswith(b"conflicts: none\nreferences: []\n---\nBody.\n")
+
+
 def test_the_edited_sample_article_still_validates(project: Path):
     """On a real sample article: an approved one goes back to review, is approved
     again with the command, and validate judges the result exactly as before."""
@@ -212,7 +236,7 @@ def test_start_review_refuses_anything_not_submitted(site: Path):
     path = put(site, ODD.replace("'submitted'", "'under_review'"))
     before = path.read_bytes()
     code, out, err = run_editorial("start-review", path, cwd=site)
-    assert code == 1 and "only a `submitted` article can start review" in err
+    assert code == 1 and "only a `submitted` or `approved` article can start review" in err
     assert path.read_bytes() == before
 
 

@@ -67,6 +67,34 @@ def test_new_refuses_an_id_taken_by_an_article_in_another_file(project: Path):
     assert not (project / "content/articles/itp-refill-sepsis.md").exists()
 
 
+def test_new_makes_a_short_slug_of_whole_words_and_takes_several_authors(project: Path):
+    from gitrepos import run_in
+
+    question = ("Can an intrathecal baclofen pump be refilled safely in a patient who has active sepsis "
+                "and a positive blood culture?")
+    code, out, err = run_in(project, "new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman")
+    assert code == 0, err
+    slug = out.strip().removeprefix("content/articles/").removesuffix(".md")
+    assert len(slug) <= 60 and slug == "can-an-intrathecal-baclofen-pump-be-refilled-safely"
+    assert slug.split("-")[-1] not in ("in", "a", "the")
+    text = (project / out.strip()).read_text(encoding="utf-8")
+    assert f"id: {slug}\n" in text and "authors: [jordan-mills, priya-raman]\n" in text
+    assert "editorial start-review" in err  # what comes next
+
+
+def test_new_takes_a_chosen_slug_and_refuses_a_bad_one(project: Path):
+    from gitrepos import run_in
+
+    code, out, err = run_in(project, "new", QUESTION, "--author", "jordan-mills", "--slug", "baclofen-before-mri")
+    assert code == 0 and out.strip() == "content/articles/baclofen-before-mri.md", err
+    assert "id: baclofen-before-mri\n" in (project / out.strip()).read_text(encoding="utf-8")
+    for bad in ("Baclofen_MRI", "a" * 61, "x--y", "../escape"):
+        code, out, err = run_in(project, "new", QUESTION, "--author", "jordan-mills", "--slug", bad)
+        assert code == 2 and "--slug" in err and len(err.strip().splitlines()) == 1, (bad, err)
+    code, out, err = run_in(project, "new", QUESTION, "--author", "jordan-mills", "--author", "nobody-here")
+    assert code == 1 and "nobody-here" in err
+
+
 # -- editorial queue ----------------------------------------------------------------------
 def _set_next_review(path: Path, day: str) -> None:
     text = path.read_text(encoding="utf-8")
@@ -90,7 +118,8 @@ def test_queue_lists_what_waits_for_whom(project: Path):
                           "content/articles/itp-refill-sepsis.md"}
 
     submitted = items["content/articles/septic-shock-first-hour.md"]
-    assert submitted["status"] == "submitted" and submitted["waiting_for"] == "editor"
+    assert submitted["status"] == "submitted" and submitted["waiting_for"] == "writer"
+    assert "editorial start-review content/articles/septic-shock-first-hour.md" in submitted["action"]
     assert submitted["age_days"] == (today - dt.date(2025, 8, 14)).days  # since `updated`
 
     in_review = items["content/articles/infected-baclofen-pump-removal.md"]
@@ -98,12 +127,12 @@ def test_queue_lists_what_waits_for_whom(project: Path):
     assert in_review["approvals_needed"] == 1  # min_approvals 1, none of the current content yet
 
     due = items["content/articles/itp-refill-sepsis.md"]
-    assert due["status"] == "approved" and due["due_in_days"] == 10 and due["waiting_for"] == "board"
+    assert due["status"] == "approved" and due["due_in_days"] == 10 and due["waiting_for"] == "writer"
 
     text = editorial(project, "queue")
     assert text.returncode == 0
-    assert "septic-shock-first-hour.md: submitted -> editor" in text.stdout
-    assert "itp-refill-sepsis.md: approved -> board: review again within 10 day(s)" in text.stdout
+    assert "septic-shock-first-hour.md: submitted -> writer: when the draft is ready: editorial start-review" in text.stdout
+    assert "itp-refill-sepsis.md: approved -> writer: review again, due within 10 day(s)" in text.stdout
     assert "3 article(s) waiting" in text.stdout
 
 

@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path)
     p.set_defaults(run=cmd_digest)
 
-    p = sub.add_parser("start-review", help="move a `submitted` article to `under_review`")
+    p = sub.add_parser("start-review", help="move a `submitted` (or, for a revision, `approved`) article to `under_review`")
     p.add_argument("file", type=Path)
     p.set_defaults(run=cmd_start_review)
 
@@ -47,14 +47,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="optional free text kept with the record")
     p.set_defaults(run=cmd_review)
 
-    p = sub.add_parser("check-transitions", help="check that every commit in base..head obeys the review workflow")
+    p = sub.add_parser("check-transitions", help="check that every commit in base..head, and the net change, obeys the review workflow")
     p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
     p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
-    p.add_argument("--approvers", help="comma-separated GitHub logins that approved the pull request")
+    confirm = p.add_mutually_exclusive_group()
+    confirm.add_argument("--approvers", help="comma-separated GitHub logins that approved the pull request (for hand use)")
+    confirm.add_argument("--reviews", type=Path, metavar="FILE",
+                         help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)")
     _formats(p)
     p.set_defaults(run=cmd_check_transitions)
 
-    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry (board members own the articles)")
+    p = sub.add_parser("record-reviews", help="write the review records that the pull request's GitHub reviews prove, and commit them")
+    p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
+    p.add_argument("--reviews", required=True, type=Path, metavar="FILE",
+                   help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)")
+    p.add_argument("--head", default="HEAD", help="the checked-out branch's last commit (default: HEAD)")
+    p.set_defaults(run=cmd_record_reviews)
+
+    p = sub.add_parser("summary", help="each article changed in base..head as readers will read it, as Markdown (the pull request's job summary)")
+    p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
+    p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
+    p.add_argument("--reviews", type=Path, metavar="FILE", help="GitHub's review list of the pull request, to show who approved which text")
+    p.set_defaults(run=cmd_summary)
+
+    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry and the policy (the board owns content/, the maintainers the code)")
     p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
     p.set_defaults(run=cmd_codeowners)
 
@@ -65,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="start a new article from its question (writer tool)")
     p.add_argument("question", help='the question the article answers, e.g. "Can a pump be refilled during sepsis?"')
-    p.add_argument("--author", required=True, help="your id in content/people.yml")
+    p.add_argument("--author", required=True, action="append", metavar="ID",
+                   help="an author's id in content/people.yml; repeat for each author")
+    p.add_argument("--slug", help="the file name and id to use (default: made from the question: whole words, at most 60 characters)")
     p.set_defaults(run=cmd_new)
 
     p = sub.add_parser("queue", help="what waits for whom: articles in review, and approved ones due for review")
@@ -141,7 +159,8 @@ def _codeowners_problems(ws: Workspace, corpus) -> list:
     path = ws.root / codeowners.PATH
     if not path.is_file():
         return []
-    return codeowners.check(path.read_text(encoding="utf-8", errors="replace"), corpus.registry, corpus.context.today)
+    return codeowners.check(path.read_text(encoding="utf-8", errors="replace"), corpus.registry, corpus.context.today,
+                            corpus.context.policy.maintainers)
 
 
 def _read_article(path: Path, ws: Workspace):
@@ -160,10 +179,16 @@ def _read_article(path: Path, ws: Workspace):
 
 
 def _write(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
     path = path if path.is_absolute() else Path.cwd() / path
-    temporary = path.with_name(f".{path.name}.editorial-tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)  # atomic: never a half-written article
+    # a fresh, unguessable name (O_EXCL), so nothing already there is written through
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".editorial-", suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temporary, os.stat(path, follow_symlinks=False).st_mode & 0o7777)  # the file keeps its mode (and git its x bit)
+    os.replace(temporary, path)  # atomic: never a half-written article
 
 
 def cmd_start_review(args: argparse.Namespace, ws: Workspace) -> int:
@@ -173,12 +198,13 @@ def cmd_start_review(args: argparse.Namespace, ws: Workspace) -> int:
     if article is None:
         return PROBLEMS
     try:
-        edit.plan_start_review(article)
-        _write(args.file, edit.set_status(data, article, "under_review"))
+        clear = edit.plan_start_review(article)
+        _write(args.file, edit.set_status(data, article, "under_review", clear_next_review=clear))
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS
-    print(f"{article.path}: review_status submitted -> under_review")
+    cleared = " (next_review removed: the new text needs a new approval)" if clear and "next_review" in article.meta else ""
+    print(f"{article.path}: review_status {article.status} -> under_review{cleared}")
     return OK
 
 
@@ -196,7 +222,7 @@ def cmd_review(args: argparse.Namespace, ws: Workspace) -> int:
         return PROBLEMS
     try:
         plan = edit.plan_review(article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note)
-        _write(args.file, edit.add_review(data, article, plan.record, plan.status, plan.next_review))
+        _write(args.file, edit.add_review(data, article, plan.record, plan.status, plan.next_review, plan.clear_next_review))
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS
@@ -209,24 +235,73 @@ def cmd_check_transitions(args: argparse.Namespace, ws: Workspace) -> int:
     from .history import check_range
 
     approvers = None if args.approvers is None else args.approvers.split(",")
-    result = check_range(ws.root, args.base, args.head, approvers)
+    reviews = None if args.reviews is None else _read_reviews(args.reviews)
+    result = check_range(ws.root, args.base, args.head, approvers, reviews=reviews)
     return _emit(result.problems, args.format, result.files, result.notes)
+
+
+def _read_reviews(path: Path):
+    """GitHub's review list from FILE (`-` for standard input), or exit 2 saying why not."""
+    from . import reviews
+
+    try:
+        data = sys.stdin.buffer.read(reviews.MAX_BYTES + 1) if str(path) == "-" else _read_capped(path, reviews.MAX_BYTES + 1)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read --reviews {path}: {exc.strerror or exc}") from None
+    try:
+        return reviews.parse(data, f"--reviews {path}")
+    except reviews.ReviewsError as exc:
+        raise WorkspaceError(str(exc)) from None
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    import os
+
+    fd = os.open(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit)
+
+
+def cmd_record_reviews(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import record
+
+    found = _read_reviews(args.reviews)
+    result = record.record_reviews(ws.root, args.base, args.head, found)
+    for line in result.lines:
+        print(line)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for problem in result.problems:
+        print(report.text_line(problem), file=sys.stderr)
+    if not result.lines and not result.problems:
+        print("no review records were due: nothing written", file=sys.stderr)
+    return PROBLEMS if any(p.is_error for p in result.problems) else OK
+
+
+def cmd_summary(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import summary
+
+    found = None if args.reviews is None else _read_reviews(args.reviews)
+    result, ctx, style = summary.gather(ws.root, args.base, args.head, found)
+    print(summary.render(result, ctx, style))
+    return OK
 
 
 def cmd_codeowners(args: argparse.Namespace, ws: Workspace) -> int:
     from . import codeowners
 
     corpus = ws.corpus([])
-    blocking = [p for p in corpus.problems if p.is_error and p.path == corpus.registry.path]
+    blocking = [p for p in corpus.problems if p.is_error and p.path in (corpus.registry.path, "mkdocs.yml")]
     if blocking:
         print(report.render(blocking, "text", 0), file=sys.stderr)
         return PROBLEMS
     path = ws.root / codeowners.PATH
+    maintainers = corpus.context.policy.maintainers
     if args.check:
         current = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        return _emit(codeowners.check(current, corpus.registry, corpus.context.today), "text", 1)
+        return _emit(codeowners.check(current, corpus.registry, corpus.context.today, maintainers), "text", 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(codeowners.generate(corpus.registry, corpus.context.today), encoding="utf-8")
+    path.write_text(codeowners.generate(corpus.registry, corpus.context.today, maintainers), encoding="utf-8")
     print(f"wrote {codeowners.PATH}")
     return OK
 
@@ -255,14 +330,21 @@ def cmd_new(args: argparse.Namespace, ws: Workspace) -> int:
     from . import writer
     from .model import today
 
-    slug = writer.slugify(args.question)
-    if len(args.question.strip()) < 10 or not slug:
+    if len(args.question.strip()) < 10:
         raise WorkspaceError("the question is too short to name an article; write it out in full, e.g. \"Can a pump be refilled during sepsis?\"")
+    slug = args.slug if args.slug is not None else writer.slugify(args.question)
+    if args.slug is not None and writer.slug_problem(args.slug):
+        raise WorkspaceError(f"--slug {writer.slug_problem(args.slug)}")
+    if not slug:
+        raise WorkspaceError("no slug can be made from the question (it has no letters or digits); choose one with --slug")
     corpus = ws.corpus()
-    author = corpus.registry.get(args.author)
-    if author is None:
-        print(f"editorial: author `{args.author}` is not in {corpus.registry.path}; add them there or use your id from it", file=sys.stderr)
-        return PROBLEMS
+    authors = []
+    for author_id in dict.fromkeys(args.author):
+        author = corpus.registry.get(author_id)
+        if author is None:
+            print(f"editorial: author `{author_id}` is not in {corpus.registry.path}; add them there or use your id from it", file=sys.stderr)
+            return PROBLEMS
+        authors.append(author)
     path = ws.root / "content" / "articles" / f"{slug}.md"
     taken = next((a for a in corpus.articles if a.id == slug), None)
     if taken is not None or path.exists() or path.is_symlink():
@@ -271,13 +353,14 @@ def cmd_new(args: argparse.Namespace, ws: Workspace) -> int:
         return PROBLEMS
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # never overwrite
-        handle.write(writer.new_article(args.question, author, today()))
+        handle.write(writer.new_article(args.question, authors, today(), slug))
     print(ws.rel(path))
     todo = [p for p in ws.corpus().problems if p.path == ws.rel(path)]
     print(f"written: {ws.rel(path)} (review_status: submitted). Your to-do list, from `editorial validate {ws.rel(path)}`:", file=sys.stderr)
     for problem in todo:
         print(f"  {report.text_line(problem)}", file=sys.stderr)
     print("add the references you cite to `references` and cite them in both sections; then validate passes", file=sys.stderr)
+    print(f"next: commit it on a branch; when the draft is ready, `editorial start-review {ws.rel(path)}`, commit, push and open a pull request", file=sys.stderr)
     return OK
 
 

@@ -55,18 +55,34 @@ class _Lines:
         return "".join(line + end for line, end in zip(self.lines, self.ends)).encode("utf-8")
 
 
-def set_status(data: bytes, article: Article, status: str) -> bytes:
-    """The file with `review_status` set to `status`; nothing else changed."""
+def set_status(data: bytes, article: Article, status: str, clear_next_review: bool = False) -> bytes:
+    """The file with `review_status` set to `status` (and, if asked, the `next_review`
+    line removed); nothing else changed."""
     doc = _Lines.of(data)
     _replace_status(doc, article, status)
+    if clear_next_review:
+        _remove_next_review(doc, article)
     result = doc.text()
-    _verify(article, result, status, article.meta.get("reviews"), article.meta.get("next_review"))
+    _verify(article, result, status, article.meta.get("reviews"), None if clear_next_review else article.meta.get("next_review"))
     return result
 
 
-def add_review(data: bytes, article: Article, record: dict, status: str, next_review: str | None = None) -> bytes:
+def _remove_next_review(doc: "_Lines", article: Article) -> None:
+    """Delete the `next_review: DATE` line (a date set by an approval that no longer stands)."""
+    if "next_review" not in article.meta:
+        return
+    index = _top_level_lines(article)["next_review"] - 1
+    if not _NEXT_LINE.match(doc.lines[index]):
+        raise EditError(f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; delete that line by hand and run the command again")
+    del doc.lines[index]
+    del doc.ends[index]
+
+
+def add_review(data: bytes, article: Article, record: dict, status: str, next_review: str | None = None,
+               clear_next_review: bool = False) -> bytes:
     """The file with `record` appended to `reviews`, `review_status` set to `status`
-    and, if given, `next_review` set; nothing else changed."""
+    and, if given, `next_review` set (or, with `clear_next_review`, removed); nothing
+    else changed."""
     doc = _Lines.of(data)
     keys = _top_level_lines(article)
     end_of_front_matter = article.body_line - 2  # index of the closing `---` line
@@ -101,7 +117,15 @@ def add_review(data: bytes, article: Article, record: dict, status: str, next_re
             inserts[max(inserts)].append(f"next_review: {next_review}")
 
     _replace_status(doc, article, status)
-    for index in sorted(inserts, reverse=True):
+    removed = keys["next_review"] - 1 if clear_next_review and next_review is None and "next_review" in article.meta else None
+    if removed is not None and not _NEXT_LINE.match(doc.lines[removed]):
+        raise EditError(f"line {removed + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; delete that line by hand and run the command again")
+    # from the bottom up, so that each edit leaves the line numbers above it as they were
+    for index in sorted([*inserts, *([removed] if removed is not None else [])], reverse=True):
+        if index == removed:
+            del doc.lines[index]
+            del doc.ends[index]
+            continue
         new = inserts[index]
         doc.lines[index + 1:index + 1] = new
         # the inserted lines end as the file's lines do; the line they follow keeps its own ending
@@ -109,8 +133,8 @@ def add_review(data: bytes, article: Article, record: dict, status: str, next_re
         if doc.ends[index] == "":  # cannot happen inside front matter, but never glue lines together
             doc.ends[index] = doc.eol
     result = doc.text()
-    _verify(article, result, status, list(article.meta.get("reviews") or []) + [record],
-            next_review if next_review is not None else article.meta.get("next_review"))
+    kept = next_review if next_review is not None else (None if clear_next_review else article.meta.get("next_review"))
+    _verify(article, result, status, list(article.meta.get("reviews") or []) + [record], kept)
     return result
 
 
@@ -186,11 +210,15 @@ class ReviewPlan:
     record: dict
     status: str
     next_review: str | None
+    clear_next_review: bool = False  # changes requested: no approval stands, so no review date either
 
 
-def plan_start_review(article: Article) -> None:
-    if article.status != "submitted":
-        raise EditError(f"{article.path}: review_status is `{article.status or '(none)'}`; only a `submitted` article can start review")
+def plan_start_review(article: Article) -> bool:
+    """Whether starting the review also clears `next_review`: an approved article going
+    back for a revision has no approval left that the date could follow from."""
+    if article.status not in ("submitted", "approved"):
+        raise EditError(f"{article.path}: review_status is `{article.status or '(none)'}`; only a `submitted` or `approved` article can start review (a draft that is ready, or an approved article about to be revised); an `under_review` one is already waiting for the board")
+    return article.status == "approved"
 
 
 def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None) -> ReviewPlan:
@@ -215,7 +243,7 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
     if note:
         record["note"] = note
     if decision == "changes_requested":
-        return ReviewPlan(record, "submitted", None)
+        return ReviewPlan(record, "submitted", None, clear_next_review=True)
     reviewed = Article(article.path, {**article.meta, "reviews": [*article.reviews, record]},
                        article.body, article.body_line, article.located, article.digest)
     if workflow.quorum_met(reviewed, ctx):

@@ -1,27 +1,38 @@
-"""The git adapter: the commits of a range, the articles each one changes, and blobs.
+"""The git adapter: the commits of a range, what each one changes in content/, and blobs.
 
-Three git processes answer a whole range, whatever its length: `rev-list` for the
-commits, one `diff-tree --stdin` for what every commit changed under
-content/articles (with rename detection), and one `cat-file --batch` for file
+A few git processes answer a whole range, whatever its length: `rev-list` for the
+commits, one `diff-tree --stdin` for what every commit changed under content/ (with
+rename detection and file modes), one `diff-tree` for the net change from base to
+head, one `ls-tree` of the head's content/, and one `cat-file --batch` for file
 contents. The cost grows with the commits and files changed, not with the corpus.
 Anything git cannot answer is a `GitError` (exit 2): a wrong "pass" is never an
 option, so an unknown ref or a shallow clone missing the base stops the check.
 """
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import transitions
-from .loader import load_registry
+from .loader import MAX_FILE_BYTES, load_article, load_registry
 from .model import Context, Policy, Problem, Registry, today
+from .reviews import Review, by_login, latest_decisions
 from .rules import schema as schema_rules
 from .workspace import CONFIG, REGISTRY, WorkspaceError, plugin_options_from_text
 
+CONTENT = "content"  # no trailing slash: a link or submodule named `content` itself is found too
 ARTICLES = "content/articles/"
 _NULL_SHA = "0" * 40
+_REGULAR = ("100644", "100755")
+
+
+def is_article(path: str | None, mode: str = "100644") -> bool:
+    """An article as the workflow knows it: a regular `.md` file under content/articles/."""
+    return bool(path) and path.startswith(ARTICLES) and path.endswith(".md") and mode in _REGULAR
 
 
 class GitError(WorkspaceError):
@@ -37,6 +48,14 @@ class FileChange:
     new_path: str | None
     old_blob: str | None
     new_blob: str | None
+    old_mode: str = "100644"  # git's file mode: 100644 file, 120000 link, 160000 submodule
+    new_mode: str = "100644"
+
+    def article_sides(self) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+        """(path, blob) of each side that is an article; None for a side that is not one."""
+        old = (self.old_path, self.old_blob) if self.old_blob and is_article(self.old_path, self.old_mode) else None
+        new = (self.new_path, self.new_blob) if self.new_blob and is_article(self.new_path, self.new_mode) else None
+        return old, new
 
 
 @dataclass
@@ -57,6 +76,8 @@ class Repository:
     def __init__(self, root: Path):
         self.root = root
         self._batch: subprocess.Popen | None = None
+        self._known_commits: dict[str, bool] = {}
+        self._articles_at: dict[tuple[str, str], tuple[str, str] | None] = {}
         # The project may sit in a folder of a larger repository: git speaks in paths
         # from the top, the user in paths from the project.
         self.prefix = self._git("rev-parse", "--show-prefix", what="find the git repository").strip()
@@ -104,7 +125,15 @@ class Repository:
         if len(parts) != 3 or parts[-1] == b"missing":
             return None  # "<spec> missing" (or "ambiguous")
         size = int(parts[2])
-        data = self._batch.stdout.read(size)
+        # Never hold a huge blob in memory: past the loader's limit, its first bytes are
+        # enough for the loader to refuse it (E102); the rest is read and dropped.
+        data = self._batch.stdout.read(min(size, MAX_FILE_BYTES + 1))
+        left = size - len(data)
+        while left > 0:
+            chunk = self._batch.stdout.read(min(left, 1 << 20))
+            if not chunk:
+                raise GitError("git cat-file stopped answering")
+            left -= len(chunk)
         self._batch.stdout.read(1)  # the newline after the contents
         return data if parts[1] == b"blob" else None
 
@@ -112,6 +141,31 @@ class Repository:
         done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"],
                               cwd=self.root, capture_output=True, check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def has_commit(self, sha: str) -> bool:
+        if sha not in self._known_commits:
+            done = subprocess.run(["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=self.root, capture_output=True, check=False)
+            self._known_commits[sha] = done.returncode == 0
+        return self._known_commits[sha]
+
+    def blob_at(self, commit: str, path: str) -> str | None:
+        """The blob id of a project path at `commit`; "" when absent; None when the
+        commit is not in this clone (nothing can be said about it)."""
+        if not self.has_commit(commit):
+            return None
+        return self.blob_id(commit, self.prefix + path) or ""
+
+    def article_at(self, commit: str, path: str) -> tuple[str, str] | None:
+        """(id, digest) of the article at a project path in `commit`, or None."""
+        key = (commit, path)
+        if key not in self._articles_at:
+            found = None
+            if is_article(path) and self.has_commit(commit):
+                data = self.blob(f"{commit}:{self.prefix}{path}")
+                article = load_article(path, data)[0] if data is not None else None
+                found = (article.id, article.digest) if article is not None else None
+            self._articles_at[key] = found
+        return self._articles_at[key]
 
     def close(self) -> None:
         if self._batch is not None:
@@ -128,7 +182,7 @@ class Repository:
 
     # -- the range ---------------------------------------------------------------
     def commits(self, base: str, head: str) -> list[CommitChanges]:
-        """Every commit in base..head, parents first, with the articles it changed."""
+        """Every commit in base..head, parents first, with what it changed in content/."""
         self._require_merge_base(base, head)
         listing = self._git("rev-list", "--reverse", "--topo-order", "--parents", f"{base}..{head}", what=f"list the commits in {base[:10]}..{head[:10]}")
         commits = []
@@ -143,13 +197,53 @@ class Repository:
         # diff a merge against its first parent; a root commit diffs against nothing.
         request = "".join(f"{c.sha} {c.parents[0]}\n" if c.parents else f"{c.sha}\n" for c in commits)
         raw = self._git("diff-tree", "--stdin", "-r", "-M", "-z", "--root",
-                        "--", self.prefix + ARTICLES, what="list the changed articles", stdin=request.encode())
+                        "--", self.prefix + CONTENT, what="list the changed content", stdin=request.encode())
         for sha, change in _parse_diff_tree(raw, self.prefix):
             by_sha[sha].changes.append(change)
-        for commit in commits:
-            if len(commit.parents) > 1:
-                self._judge_merge_by_first_parent(commit)
         return commits
+
+    def net_changes(self, base: str, head: str) -> list[FileChange]:
+        """What the whole range changes in content/, from base to head, as one diff."""
+        raw = self._git("diff-tree", "-r", "-M", "-z", base, head, "--", self.prefix + CONTENT,
+                        what=f"compare {base[:10]} with {head[:10]}")
+        return [change for _, change in _parse_diff_tree(raw, self.prefix)]
+
+    def net_changes_checked(self, base: str, head: str) -> list[FileChange]:
+        """`net_changes`, once base is known to be an ancestor of head."""
+        self._require_merge_base(base, head)
+        return self.net_changes(base, head)
+
+    def require_clean(self, path: str) -> None:
+        """The file has no uncommitted change (which a write would overwrite or a commit take along)."""
+        status = self._git("status", "--porcelain=v1", "-z", "--", self.prefix + path, what=f"look at {path}")
+        if status.strip("\0"):
+            raise GitError(f"{path} has uncommitted changes; commit or stash them, then run the command again")
+
+    def commit_file(self, path: str, data: bytes, message: str) -> str:
+        """Write `data` to the project file `path` and commit that file alone; the new commit's id."""
+        target = self.root / (self.prefix + path)
+        # a fresh, unguessable name (O_EXCL): a file or link the branch planted is never written through
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".editorial-", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, os.stat(target, follow_symlinks=False).st_mode & 0o7777)  # the file keeps its mode (and git its x bit)
+        os.replace(temporary, target)  # atomic: never a half-written article
+        self._git("commit", "-q", "--no-verify", "-m", message, "--", self.prefix + path,
+                  what=f"commit {path} (is git's user.name and user.email set?)")
+        return self._git("rev-parse", "HEAD", what="read the new commit").strip()
+
+    def special_entries(self, rev: str) -> list[tuple[str, str]]:
+        """(path, mode) of every symbolic link and submodule under content/ at `rev`."""
+        raw = self._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", self.prefix + CONTENT, what=f"list content/ at {rev[:10]}")
+        found = []
+        for entry in raw.split("\0"):
+            if not entry:
+                continue
+            info, _, path = entry.partition("\t")
+            mode = info.split(" ", 1)[0]
+            if mode in (transitions.SYMLINK, transitions.GITLINK):
+                found.append((path.removeprefix(self.prefix), mode))
+        return found
 
     def _require_merge_base(self, base: str, head: str) -> None:
         done = subprocess.run(["git", "merge-base", base, head], cwd=self.root, capture_output=True, check=False)
@@ -175,22 +269,25 @@ class Repository:
         if cut:
             raise GitError(f"the clone is shallow and the history stops at {cut[0]} inside the range; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)")
 
-    def _judge_merge_by_first_parent(self, commit: CommitChanges) -> None:
-        """A merge is diffed against its first parent. A file the merge takes unchanged
-        from another parent was judged in that parent's own history (in the range,
-        or already on the base branch), so only files that differ from every
-        parent, conflict resolutions, are judged here."""
+    def articles_judged_in_merge(self, commit: CommitChanges) -> list[FileChange]:
+        """A merge is diffed against its first parent. An article the merge takes unchanged
+        from another parent was judged in that parent's own history (in the range) or is
+        judged by the net change from the base (a parent on the base branch, however
+        old), so only articles that differ from every parent, conflict resolutions, are
+        judged as this commit's own changes."""
         kept = []
-        for change in commit.changes:
+        articles = [c for c in commit.changes if any(c.article_sides())]
+        for change in articles:
             path = change.new_path or change.old_path or ""
             blob = change.new_blob
             if any(self.blob_id(parent, self.prefix + path) == blob for parent in commit.parents[1:]):
                 continue
             kept.append(change)
-        taken = len(commit.changes) - len(kept)
-        commit.changes = kept
+        taken = len(articles) - len(kept)
         commit.note = (f"commit {commit.short} is a merge: judged against its first parent {commit.parents[0][:10]}; "
-                       f"{taken} article file(s) taken unchanged from the merged branch were judged in that branch's history")
+                       f"{taken} article file(s) taken unchanged from another parent were judged in that parent's history "
+                       "and by the net change from the base")
+        return kept
 
 
 def _parse_diff_tree(raw: str, prefix: str):
@@ -206,7 +303,7 @@ def _parse_diff_tree(raw: str, prefix: str):
         if not token.startswith(":"):
             sha = token.strip()
             continue
-        _old_mode, _new_mode, old_blob, new_blob, status = token[1:].split()
+        old_mode, new_mode, old_blob, new_blob, status = token[1:].split()
         letter = status[0]
         if letter in "RC":
             old_path, new_path = tokens[i], tokens[i + 1]
@@ -226,7 +323,8 @@ def _parse_diff_tree(raw: str, prefix: str):
         new_path = new_path.removeprefix(prefix) if new_path else None
         yield sha, FileChange(letter, old_path, new_path,
                               None if old_blob == _NULL_SHA else old_blob,
-                              None if new_blob == _NULL_SHA else new_blob)
+                              None if new_blob == _NULL_SHA else new_blob,
+                              old_mode, new_mode)
 
 
 @dataclass
@@ -238,47 +336,133 @@ class RangeResult:
 
 
 def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[str] | None,
-                day: str | None = None) -> RangeResult:
-    """Judge every article change of every commit in base..head (see transitions)."""
+                day: str | None = None, reviews: Sequence[Review] | None = None) -> RangeResult:
+    """Judge every article change of every commit in base..head, then each article's net
+    change from base to head, the other files of content/, and links and submodules
+    (see transitions). `reviews`: GitHub's reviews of the pull request, which confirm
+    review records by the text each member saw; `approvers`: logins, for hand use."""
     day = day or today()
     with Repository(root) as repo:
         base = repo.resolve(base_ref, "base")
         head = repo.resolve(head_ref, "head")
         notes: list[str] = []
         problems: list[Problem] = []
-        base_ctx = _context_at(repo, base, "base", day, notes, problems)
-        head_ctx = _context_at(repo, head, "head", day, notes, problems)
-        if base_ctx is None:
-            base_ctx = Context(Registry(REGISTRY, {}), head_ctx.policy if head_ctx else Policy(), day)
-        if head_ctx is None:
-            head_ctx = base_ctx
-        judges = transitions.judges(base_ctx, head_ctx, approvers)
+        base_ctx, head_ctx = context_pair(repo, base, head, day, notes, problems)
+        github = None
+        if reviews is not None:
+            github = transitions.GitHubReviews(latest_decisions(reviews), by_login(reviews), repo.article_at, repo.blob_at)
+        judges = transitions.judges(base_ctx, head_ctx, approvers, github)
         commits = repo.commits(base, head)
         carried: dict = {}
         files: set[str] = set()
         latest: dict = {}  # path -> its last version in the range
+        walked: list[Problem] = []
+        links_seen: set[tuple[str, str]] = set()  # a link a merge brings along was reported where it was made
         for commit in commits:
+            added = [(c.new_path, c.new_mode) for c in commit.changes
+                     if c.new_path and c.new_blob and (c.new_path, c.new_blob) not in links_seen]
+            links_seen.update((c.new_path, c.new_blob) for c in commit.changes if c.new_path and c.new_blob)
+            walked.extend(transitions.special_entries(added, commit.short, "in this commit"))
+            judged = repo.articles_judged_in_merge(commit) if len(commit.parents) > 1 else commit.changes
             changes = []
-            for change in commit.changes:
-                if not any(p and p.endswith(".md") for p in (change.old_path, change.new_path)):
+            for change in judged:
+                old_side, new_side = change.article_sides()
+                if old_side is None and new_side is None:
                     continue
-                old = transitions.Version(change.old_path, repo.blob(change.old_blob) if change.old_blob else None)
-                new = transitions.Version(change.new_path, repo.blob(change.new_blob) if change.new_blob else None)
+                old = transitions.Version(old_side[0], repo.blob(old_side[1])) if old_side else transitions.Version(None, None)
+                new = transitions.Version(new_side[0], repo.blob(new_side[1])) if new_side else transitions.Version(None, None)
                 changes.append((old, new))
                 if old.path and old.path != new.path:
                     latest.pop(old.path, None)
                 if new.path:
                     latest[new.path] = new
-                files.add(change.new_path or change.old_path or "")
-            problems.extend(transitions.check_commit(commit.short, changes, judges, carried))
+                files.add(new.path or old.path or "")
+            walked.extend(transitions.check_commit(commit.short, changes, judges, carried))
             if commit.note:
                 notes.append(commit.note)
+        problems.extend(walked)
         problems.extend(transitions.unreadable_at_head(latest.values(), head[:10]))
+        problems.extend(_dedupe(_net_problems(repo, base, head, judges, files), walked + problems))
         if not commits:
             notes.append(f"no commits in {base_ref}..{head_ref}: nothing to check")
-        if approvers is None:
-            notes.append("approver check skipped: no --approvers given, so review records were not matched to the pull request's approving GitHub reviewers")
+        if approvers is None and reviews is None:
+            notes.append("approver check skipped: neither --reviews nor --approvers was given, so review records were not matched to the board's reviews of the pull request on GitHub")
         return RangeResult(problems, notes, len(commits), len(files))
+
+
+def _net_problems(repo: Repository, base: str, head: str, judges: transitions.Judges, files: set[str]) -> list[Problem]:
+    """The range as one change from base to head: articles, other content, links."""
+    short = head[:10]
+    article_changes, other = [], []
+    for change in repo.net_changes(base, head):
+        old_side, new_side = change.article_sides()
+        if old_side or new_side:
+            old = transitions.Version(old_side[0], repo.blob(old_side[1])) if old_side else transitions.Version(None, None)
+            new = transitions.Version(new_side[0], repo.blob(new_side[1])) if new_side else transitions.Version(None, None)
+            article_changes.append((old, new))
+        # every side that is not an article, a link or a submodule: a site page, an image, the registry...
+        if change.old_path and change.old_blob and not old_side and change.old_mode in _REGULAR and change.old_path != change.new_path:
+            other.append((change.old_path, None))
+        if change.new_path and change.new_blob and not new_side and change.new_mode in _REGULAR:
+            other.append((change.new_path, change.new_blob))
+        files.add(change.new_path or change.old_path or "")
+    problems = transitions.judge_net(article_changes, judges, short)
+    if judges.reviews is not None:
+        problems.extend(_unrecorded_reviews(repo, article_changes, judges, short))
+    problems.extend(transitions.judge_other_content(other, judges, short))
+    problems.extend(transitions.special_entries(repo.special_entries(head), short, "at the head of this range"))
+    return problems
+
+
+# Codes that say the same thing about an article: its `approved` is not earned.
+_SAME = {code: "status" for code in (transitions.E_NEW, transitions.E_MOVE, transitions.E_STALE, transitions.E_QUORUM)}
+
+
+def _unrecorded_reviews(repo: Repository, changes: list, judges: transitions.Judges, short: str) -> list[Problem]:
+    from .record import unrecorded
+
+    found = []
+    for old, new in changes:
+        article = load_article(new.path, new.data)[0] if new.data is not None and new.path else None
+        if article is None:
+            continue
+
+        def digest_at(commit: str, article=article, old=old) -> str | None:
+            for path in dict.fromkeys(p for p in (article.path, old.path) if p):
+                held = repo.article_at(commit, path)
+                if held is not None and held[0] == article.id:
+                    return held[1]
+            return None
+
+        found.extend(unrecorded(article, judges.contexts(), judges.reviews.latest, digest_at, short))
+    return found
+
+
+def _dedupe(net: list[Problem], already: list[Problem]) -> list[Problem]:
+    """A net problem the commit walk already reported for the same file adds nothing:
+    the walk's message names the commit where it happened. (Only errors are dropped
+    when an error of the same kind stands, so the exit status never changes.)"""
+    seen = {(p.path, _SAME.get(p.code, p.code)) for p in already if p.is_error}
+    kept = []
+    for problem in net:
+        key = (problem.path, _SAME.get(problem.code, problem.code))
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+def context_pair(repo: Repository, base: str, head: str, day: str, notes: list[str],
+                 problems: list[Problem]) -> tuple[Context, Context]:
+    """The registry and policy at the base and at the head, as committed. A side that
+    cannot be read judges nobody: an empty registry, so no reviewer passes."""
+    base_ctx = _context_at(repo, base, "base", day, notes, problems)
+    head_ctx = _context_at(repo, head, "head", day, notes, problems)
+    if base_ctx is None:
+        base_ctx = Context(Registry(REGISTRY, {}), head_ctx.policy if head_ctx else Policy(), day)
+    if head_ctx is None:
+        head_ctx = base_ctx
+    return base_ctx, head_ctx
 
 
 def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str], problems: list[Problem]) -> Context | None:

@@ -161,6 +161,7 @@ class Policy:
     citation_style: str = "american-medical-association"
     repo_url: str = ""
     site_pages: tuple[str, ...] = ()  # the only Markdown outside articles/ that is published
+    maintainers: tuple[str, ...] = ()  # GitHub logins or org/teams owning the code paths (CODEOWNERS); empty: the board
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> "Policy":

@@ -3,6 +3,18 @@
 For each commit, each changed article is compared with its version in the parent
 commit: the state machine (workflow.TRANSITIONS), the append-only review log, the
 stable id, the rule that changed content leaves `approved`, and who may approve.
+Then each article's NET change from the base to the head is judged once more as one
+change against the base (`judge_net`), so no path through the history (a merge whose
+second parent is an old commit, a deletion taken from another branch) can bring back
+what the base had withdrawn or make an approved article disappear.
+
+A review record is confirmed by GitHub (`Judges.reviews`) or, by hand, by a list of
+approving logins (`Judges.approvers`). With GitHub's reviews, an approval that stands
+at the head (the record of the head's text that is its member's latest there) needs the
+member's standing review to be an approval given on a commit where the article had the
+record's digest; an approval of a text since revised, or since withdrawn in the log,
+needs one such review among the member's reviews (it was genuine when written); a
+request for changes needs any review by the member.
 
 Reviewers are judged against the registry of the BASE commit and of the head, and
 must pass both: a pull request that adds its author to the board in people.yml
@@ -12,12 +24,13 @@ cannot point a board member's `github` at someone else.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from . import workflow
 from .loader import load_article
 from .model import Article, Context, Problem
+from .reviews import APPROVED, Review
 
 E_NEW = "E901"  # new article not `submitted`, or with reviews
 E_MOVE = "E902"  # a move the state machine does not allow
@@ -28,7 +41,11 @@ E_DELETE = "E906"  # approved article deleted without the board
 E_LOGIN = "E907"  # review record added by someone not among the PR's approvers
 E_QUORUM = "E908"  # approved without a valid quorum
 E_REVIEWER = "E909"  # review record added by someone who cannot review this article
+E_OTHER = "E912"  # a file in content/ that is not an article changed without the board
+E_SPECIAL = "E913"  # a symbolic link or submodule under content/ in git
 W_UNREADABLE = "W900"  # a version git holds cannot be read; judged across it
+
+SYMLINK, GITLINK = "120000", "160000"  # git's modes for a symbolic link and a submodule
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,20 @@ class Version:
     data: bytes | None
 
 
+ArticleAt = Callable[[str, str], "tuple[str, str] | None"]  # (commit, path) -> (id, digest) of the article there
+BlobAt = Callable[[str, str], "str | None"]  # (commit, path) -> blob id, "" when absent, None when the commit is unknown
+
+
+@dataclass(frozen=True)
+class GitHubReviews:
+    """The pull request's reviews, and what the git adapter can say about their commits."""
+
+    latest: dict[str, Review]  # lower-case login -> standing decision (reviews.latest_decisions)
+    every: dict[str, list[Review]]  # lower-case login -> all their submitted reviews (reviews.by_login)
+    article_at: ArticleAt
+    blob_at: BlobAt
+
+
 @dataclass(frozen=True)
 class Judges:
     """Everything a change is judged against."""
@@ -46,14 +77,20 @@ class Judges:
     base: Context  # registry and policy at the base commit
     head: Context  # registry and policy at the head commit
     approvers: frozenset[str] | None  # lower-case GitHub logins; None: not checked
+    reviews: GitHubReviews | None = None  # GitHub's reviews; None: not checked
 
     def contexts(self) -> tuple[Context, ...]:
         return (self.base, self.head)
 
+    @property
+    def confirming(self) -> bool:
+        return self.approvers is not None or self.reviews is not None
 
-def judges(base: Context, head: Context, approvers: Iterable[str] | None) -> Judges:
+
+def judges(base: Context, head: Context, approvers: Iterable[str] | None,
+           reviews: GitHubReviews | None = None) -> Judges:
     logins = None if approvers is None else frozenset(a.strip().lstrip("@").lower() for a in approvers if a.strip())
-    return Judges(base, head, logins)
+    return Judges(base, head, logins, reviews)
 
 
 def check_commit(commit: str, changes: Sequence[tuple[Version, Version]], judges_: Judges,
@@ -72,6 +109,86 @@ def check_commit(commit: str, changes: Sequence[tuple[Version, Version]], judges
         pairs.append((old, new))
     for old, new in _match_by_id(pairs):
         problems.extend(judge_change(old, new, judges_, commit))
+    return problems
+
+
+def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commit: str) -> list[Problem]:
+    """Each article's net change from the base to the head, judged as one change against
+    the base. Whatever path the history took, the head may only ADD to what the base
+    had: the review log only grows, an approved article does not vanish without the
+    board, and an `approved` head has a valid quorum of confirmed records of its own
+    text. (Status moves are not judged here: any net move can be made of
+    legal steps, which the commit walk checks one by one.)"""
+    problems: list[Problem] = []
+    pairs: list[tuple[Article | None, Article | None]] = []
+    for old_v, new_v in changes:
+        old = load_article(old_v.path, old_v.data)[0] if old_v.data is not None and old_v.path else None
+        new = load_article(new_v.path, new_v.data)[0] if new_v.data is not None and new_v.path else None
+        if new_v.data is not None and new is None:
+            continue  # unreadable at the head: `unreadable_at_head` fails it
+        pairs.append((old, new))
+    matched: list[tuple[Article | None, Article | None]] = []
+    for old, new in _match_by_id(pairs):
+        if old is not None and new is not None and old.id != new.id:
+            # git paired two files by likeness (two articles from one template), but an
+            # article is its id: one went, another came. (A commit that changes an id is E904.)
+            matched += [(old, None), (None, new)]
+        else:
+            matched.append((old, new))
+    for old, new in matched:
+        if new is None:
+            if old is not None:
+                problems.extend(_judge_deletion(old, judges_, commit, bound=True))
+            continue
+        if old is None:  # new in this pull request: every record in it is added here
+            old = Article(new.path, {"id": new.id, "review_status": "", "reviews": []}, "", 1, new.located, "")
+        where = new.pos
+        added, log_problems = _appended_reviews(old, new, commit, against="the base branch's version")
+        problems.extend(log_problems)
+        problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path), at_head=True))
+        if new.status == "approved" and (old.status != "approved" or added or log_problems or old.digest != new.digest):
+            quorum = _judge_quorum(new, judges_, commit)
+            if quorum and old.status == "approved" and old.digest != new.digest and not added:
+                line, col = where("review_status")
+                quorum = [Problem(new.path, line, col, E_STALE,
+                                  "the content of this approved article differs from the base branch's, but it is still `approved` with no new approval of this text; set `review_status: under_review` and ask the board to review the new text", commit)]
+            problems.extend(quorum)
+    return problems
+
+
+def special_entries(entries: Iterable[tuple[str, str]], commit: str, where: str) -> list[Problem]:
+    """A symbolic link or a submodule under content/ is refused in git as on disk: a
+    link's target is not content anyone reviewed (it may name a secret on the build
+    machine), and a submodule is someone else's repository."""
+    problems = []
+    for path, mode in entries:
+        if mode == SYMLINK:
+            what = "a symbolic link"
+        elif mode == GITLINK:
+            what = "a git submodule (gitlink)"
+        else:
+            continue
+        problems.append(Problem(path, 1, 1, E_SPECIAL, f"{path} is {what} {where}; nothing under content/ may be a link or a submodule: commit the file itself (`git rm --cached {path}` and add the real file)", commit))
+    return problems
+
+
+def judge_other_content(changes: Sequence[tuple[str, str | None]], judges_: Judges, commit: str) -> list[Problem]:
+    """A file in content/ that is not an article (a site page, an image, the registry,
+    anything) is published or shapes what is, yet has no review log of its own: the
+    pull request that changes it needs an active board member's approval, as a
+    deletion of an approved article does. `changes`: (path, blob id at the head or None
+    when the pull request deletes it)."""
+    problems = []
+    for path, blob in changes:
+        def bound(review: Review, path=path, blob=blob) -> bool:
+            held = judges_.reviews.blob_at(review.commit, path) if judges_.reviews and review.commit else None
+            return held is not None and held == (blob or "")
+        consent, why = _board_consent(judges_, bound, "this file as it is at the head")
+        if consent:
+            continue
+        change = "deletes" if blob is None else "changes"
+        problems.append(Problem(path, 1, 1, E_OTHER,
+                                f"this pull request {change} {path}, which is not an article (a site page, an image, the registry or another file in content/ has no review log of its own) and {why}; a board member must approve the pull request", commit))
     return problems
 
 
@@ -168,32 +285,57 @@ def _judge_new(new: Article, commit: str) -> list[Problem]:
     return problems
 
 
-def _judge_deletion(old: Article, judges_: Judges, commit: str) -> list[Problem]:
+def _judge_deletion(old: Article, judges_: Judges, commit: str, bound: bool = False) -> list[Problem]:
+    """`bound`: the net judgement, where a GitHub approval counts only when given on a
+    commit without the article (the member saw it gone); in the commit walk, any
+    standing approval of a board member counts (a deletion undone later nets out)."""
     if old.status != "approved":
         return []
-    if judges_.approvers is not None:
-        board = {login for ctx in (judges_.base,) for login, person in ctx.registry.board_logins().items()
-                 if person.active_on(ctx.today)}
-        if board & judges_.approvers:
-            return []
-        why = "none of the pull request's approvers is an active board member"
-    else:
-        why = "no --approvers were given, so the board's consent cannot be confirmed"
+
+    def gone(review: Review) -> bool:
+        if not bound:
+            return True
+        held = judges_.reviews.article_at(review.commit, old.path) if judges_.reviews and review.commit else None
+        return held is None and judges_.reviews.blob_at(review.commit, old.path) == ""
+
+    consent, why = _board_consent(judges_, gone, "a commit without this article")
+    if consent:
+        return []
     return [Problem(old.path, 1, 1, E_DELETE, f"an approved article was deleted (or moved out of content/articles) and {why}; a board member must approve the pull request", commit)]
 
 
-def _appended_reviews(old: Article, new: Article, commit: str) -> tuple[list[int], list[Problem]]:
+def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) -> tuple[bool, str]:
+    """Whether an active board member (base registry, serving today) approved the pull
+    request, and if not, why not in words."""
+    ctx = judges_.base
+    board = {login: person for login, person in ctx.registry.board_logins().items() if person.active_on(ctx.today)}
+    if judges_.reviews is not None:
+        approving = [r for login, r in judges_.reviews.latest.items() if login in board and r.state == APPROVED]
+        if any(bound(r) for r in approving):
+            return True, ""
+        if approving:
+            return False, f"the board members' approvals on GitHub ({', '.join(sorted(r.shown_login for r in approving))}) were not given on {seen}"
+        return False, "no active board member's standing review of the pull request on GitHub is an approval"
+    if judges_.approvers is not None:
+        if set(board) & judges_.approvers:
+            return True, ""
+        return False, "none of the pull request's approvers is an active board member"
+    return False, "no --approvers or --reviews were given, so the board's consent cannot be confirmed"
+
+
+def _appended_reviews(old: Article, new: Article, commit: str, against: str = "") -> tuple[list[int], list[Problem]]:
     """Indexes of records appended in `new`, and problems if the log did not only grow."""
     before, after = _raw_reviews(old), _raw_reviews(new)
     problems = []
+    than = f" (compared with {against})" if against else ""
     for index, record in enumerate(before):
         if index >= len(after):
             line, col = new.pos("reviews")
-            problems.append(Problem(new.path, line, col, E_LOG, f"review record {index + 1} (by `{_reviewer(record)}`) was removed; `reviews` is an append-only log, put the record back", commit))
+            problems.append(Problem(new.path, line, col, E_LOG, f"review record {index + 1} (by `{_reviewer(record)}`) was removed{than}; `reviews` is an append-only log, put the record back", commit))
             break
         if after[index] != record:
             line, col = new.pos("reviews", index)
-            problems.append(Problem(new.path, line, col, E_LOG, f"review record {index + 1} (by `{_reviewer(record)}`) was edited; records are never changed, restore it and append a new one instead", commit))
+            problems.append(Problem(new.path, line, col, E_LOG, f"review record {index + 1} (by `{_reviewer(record)}`) was edited{than}; records are never changed, restore it and append a new one instead", commit))
     if problems:
         return [], problems
     return list(range(len(before), len(after))), []
@@ -208,7 +350,11 @@ def _reviewer(record) -> str:
     return str(record.get("reviewer", "?")) if isinstance(record, dict) else "?"
 
 
-def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit: str) -> list[Problem]:
+def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit: str,
+                         paths: Sequence[str | None] = (), at_head: bool = False) -> list[Problem]:
+    """E909 for records by someone who cannot review the article; E907 for records the
+    pull request's approvals on GitHub (or --approvers) do not confirm. `at_head`: `new`
+    is the head's version, so a record's standing there can be judged."""
     problems = []
     reviews = _raw_reviews(new)
     for index in added:
@@ -218,20 +364,83 @@ def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit
         reason = _cannot_review(new, reviewer, date, judges_)
         if reason:
             problems.append(Problem(new.path, line, col, E_REVIEWER, reason, commit))
-        if judges_.approvers is None:
+        if not judges_.confirming:
             continue
         person = judges_.base.registry.get(reviewer)
         login = person.github.lower() if person and person.github else ""
-        if not login or login not in judges_.approvers:
+        if judges_.reviews is not None:
+            standing = (at_head and record.get("decision") == "approved" and record.get("digest") == new.digest
+                        and _latest_record_of_digest(new, reviewer, new.digest) == index)
+            unconfirmed = _unconfirmed_by_github(new, record, reviewer, person, login, judges_.reviews, (new.path, *paths), standing)
+        elif not login or login not in judges_.approvers:
             shown = f"GitHub login `{person.github}`" if login else "no GitHub login in the base registry"
-            problems.append(Problem(new.path, line, col, E_LOGIN,
-                                    f"review record by `{reviewer}` ({shown}) is not confirmed: that login has not approved the pull request; the board member must approve it on GitHub", commit))
+            unconfirmed = f"review record by `{reviewer}` ({shown}) is not confirmed: that login has not approved the pull request; the board member must approve it on GitHub"
+        else:
+            unconfirmed = ""
+        if unconfirmed:
+            problems.append(Problem(new.path, line, col, E_LOGIN, unconfirmed, commit))
         elif not (person.is_board and person.active_on(judges_.base.today)):
             # The pull-request approval happens now, so only a member serving now confirms
             # a record; this also stops a record backdated into a former member's term.
             problems.append(Problem(new.path, line, col, E_LOGIN,
                                     f"review record by `{reviewer}` is confirmed by `{person.github}`, but `{reviewer}` is not on the board today ({judges_.base.today}); only a serving board member's approval confirms a review", commit))
     return problems
+
+
+def _latest_record_of_digest(article: Article, reviewer: str, digest) -> int:
+    found = -1
+    for index, record in enumerate(_raw_reviews(article)):
+        if isinstance(record, dict) and record.get("reviewer") == reviewer and record.get("digest") == digest:
+            found = index
+    return found
+
+
+def _unconfirmed_by_github(article: Article, record: dict, reviewer: str, person, login: str,
+                           github: GitHubReviews, paths: Sequence[str | None], standing: bool) -> str:
+    """Why GitHub's reviews do not confirm `record`, or "" when they do (see the module's
+    docstring). `standing`: the record is an approval that counts at the head."""
+    if not login:
+        return f"review record by `{reviewer}` is not confirmed: `{reviewer}` has no GitHub login in the base registry, so no review on GitHub can be theirs"
+    decision = record.get("decision")
+    if decision != "approved":
+        if github.every.get(login):
+            return ""
+        return f"review record by `{reviewer}` ({decision}) is not confirmed: `{person.github}` has not reviewed the pull request on GitHub; the board member requests changes there"
+    wanted = record.get("digest")
+
+    def seen_at(review: Review) -> str | None:
+        for path in dict.fromkeys(p for p in paths if p):
+            held = github.article_at(review.commit, path) if review.commit else None
+            if held is not None and held[0] == article.id:
+                return held[1]
+        return None
+
+    if not standing:  # an approval of a text since revised or withdrawn: it was genuine when written
+        given = [r for r in github.every.get(login, ()) if r.state in (APPROVED, "DISMISSED")]
+        if any(seen_at(r) == wanted for r in given):
+            return ""
+        if not given:
+            return f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on GitHub; the board member approves it there"
+        where = ", ".join(f"commit {r.commit[:10] or '(none)'} ({r.where})" for r in given[-3:])
+        return (f"review record by `{reviewer}` is not confirmed: `{person.github}` approved {where}, where the article's text is not the one "
+                f"with the record's digest {str(wanted)[:15]}…; an approval counts only for the text its reviewer saw: ask them to approve again")
+    latest = github.latest.get(login)
+    if latest is None:
+        return f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on GitHub; the board member approves it there"
+    if latest.state != APPROVED:
+        state = {"DISMISSED": "was dismissed", "CHANGES_REQUESTED": "requests changes"}.get(latest.state, latest.state.lower())
+        return (f"review record by `{reviewer}` is not confirmed: the latest review by `{person.github}` on GitHub {state} ({latest.where}); "
+                "only a standing approval confirms an approval of the current text: ask them to approve again")
+    if not latest.commit:
+        return f"review record by `{reviewer}` is not confirmed: GitHub gave no commit for the approval by `{person.github}` ({latest.where}), so the text it saw cannot be known"
+    seen = seen_at(latest)
+    if seen is None:
+        return (f"review record by `{reviewer}` is not confirmed: the approval by `{person.github}` was given on commit {latest.commit[:10]} "
+                f"({latest.where}), where this article cannot be found (the commit is not in this clone, or the article was elsewhere); ask them to approve the current commit")
+    if seen != wanted:
+        return (f"review record by `{reviewer}` is not confirmed: `{person.github}` approved commit {latest.commit[:10]} ({latest.where}), where this article's digest is "
+                f"{seen[:15]}…, not the record's {str(wanted)[:15]}…; an approval counts only for the text its reviewer saw: ask them to approve again")
+    return ""
 
 
 def _cannot_review(article: Article, reviewer: str, date: str, judges_: Judges) -> str:

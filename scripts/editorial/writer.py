@@ -12,41 +12,56 @@ from dataclasses import asdict, dataclass
 from . import workflow
 from .model import Article, Context, Person
 
-MAX_SLUG = 80
+MAX_SLUG = 60  # a slug is the page's address: short enough to read, type and share
 DUE_WITHIN_DAYS = 30  # approved articles whose next review is this close are listed
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# small words that a slug cut at the limit should not end on
+_DANGLING = {"a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "without"}
 
 
 # -- editorial new -----------------------------------------------------------------------
 def slugify(question: str) -> str:
-    """`Can a pump be refilled in sepsis?` -> `can-a-pump-be-refilled-in-sepsis`."""
+    """`Can a pump be refilled in sepsis?` -> `can-a-pump-be-refilled-in-sepsis`: whole
+    words, at most MAX_SLUG characters, not ending on a small word when cut short."""
     ascii_text = unicodedata.normalize("NFKD", question).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
+    kept: list[str] = []
     for word in words:  # whole words only, up to the limit
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > MAX_SLUG:
+        if len("-".join([*kept, word])) > MAX_SLUG:
+            while len(kept) > 1 and kept[-1] in _DANGLING:
+                kept.pop()
             break
-        slug = candidate
-    return slug
+        kept.append(word)
+    return "-".join(kept)
+
+
+def slug_problem(slug: str) -> str:
+    """Why `slug` cannot name an article ("" when it can)."""
+    if not SLUG.match(slug):
+        return f"`{slug}` is not a slug: use lowercase letters, digits and single hyphens, e.g. `itp-refill-sepsis`"
+    if len(slug) > MAX_SLUG:
+        return f"`{slug}` is {len(slug)} characters; keep a slug to {MAX_SLUG} or fewer (it is the page's address)"
+    return ""
 
 
 def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
-def new_article(question: str, author: Person, today: str) -> str:
+def new_article(question: str, authors: Person | list[Person], today: str, slug: str | None = None) -> str:
     """The text of a new, schema-valid article: `submitted`, no reviews, no references yet.
 
     Its two answer sections cite nothing, so validate lists them: that is the writer's to-do."""
-    specialties = list(author.specialties[:1]) or ["general-medicine"]
+    authors = [authors] if isinstance(authors, Person) else list(authors)
+    specialties = list(dict.fromkeys(s for a in authors for s in a.specialties[:1])) or ["general-medicine"]
     return f"""---
-id: {slugify(question)}
+id: {slug or slugify(question)}
 title: {_quoted(question.strip())}
 description: >-
   One or two sentences that answer the question for a clinician (replace this text).
 audience: [clinician]            # add patient (and a patient_summary) if patients should read it
 specialties: [{", ".join(specialties)}]
-authors: [{author.id}]
+authors: [{", ".join(a.id for a in authors)}]
 created: {today}
 updated: {today}
 review_status: submitted
@@ -77,7 +92,7 @@ class Waiting:
     id: str
     title: str
     status: str
-    waiting_for: str  # "editor", "board", "writer"
+    waiting_for: str  # "writer" (who also starts each review) or "board"
     action: str  # what they have to do, in words
     age_days: int  # since the content last changed (`updated`)
     approvals_needed: int = 0
@@ -107,7 +122,7 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
                 if changes:
                     who, action = "writer", f"revise: changes requested by {changes[-1].get('reviewer', '?')} on {changes[-1].get('date', '?')}"
                 else:
-                    who, action = "editor", "start the review (editorial start-review)"
+                    who, action = "writer", f"when the draft is ready: editorial start-review {article.path}, commit, push and open the pull request"
             else:
                 who, action = "board", f"review: {needed} approval(s) of the current content still needed"
             pending.append(Waiting(**common, waiting_for=who, action=action, approvals_needed=needed))
@@ -117,8 +132,9 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
                 continue  # validate reports it (E706)
             left = -_days(next_review, ctx.today)
             if left <= DUE_WITHIN_DAYS:
-                action = f"review again: overdue by {-left} day(s)" if left < 0 else f"review again within {left} day(s)"
-                due.append(Waiting(**common, waiting_for="board", action=action, next_review=next_review, due_in_days=left))
+                when = f"overdue by {-left} day(s)" if left < 0 else f"due within {left} day(s)"
+                action = f"review again, {when}: check the sources, then editorial start-review {article.path} on a branch and open a pull request for the board"
+                due.append(Waiting(**common, waiting_for="writer", action=action, next_review=next_review, due_in_days=left))
     pending.sort(key=lambda w: (-w.age_days, w.path))
     due.sort(key=lambda w: (w.due_in_days, w.path))
     return pending + due

@@ -1,0 +1,173 @@
+"""GitHub's pull-request reviews as values: what each board member decided, on which commit. Pure.
+
+The input is the JSON that GitHub's "list reviews for a pull request" endpoint returns
+(`GET /repos/{owner}/{repo}/pulls/{number}/reviews`): an array of review objects with
+`id`, `user.login`, `state`, `commit_id`, `submitted_at`, `body` and `html_url`. The
+endpoint pages its answer; the pages may be joined into one array (`gh api --paginate
+--slurp ... | jq 'add'`), or given as they come, arrays back to back (`gh api --paginate`).
+
+A member's standing decision is their latest review among APPROVED, CHANGES_REQUESTED
+and DISMISSED (a dismissed approval changes its own state to DISMISSED on GitHub).
+Comments do not change a decision. The review's `commit_id` is the commit the member
+saw: an approval only ever counts for the text the article has at that commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+APPROVED, CHANGES_REQUESTED, DISMISSED, COMMENTED, PENDING = "APPROVED", "CHANGES_REQUESTED", "DISMISSED", "COMMENTED", "PENDING"
+DECIDING = (APPROVED, CHANGES_REQUESTED, DISMISSED)
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+MAX_BYTES = 50 * 1024 * 1024  # far more than any pull request's reviews; a bigger file is not a review list
+
+
+class ReviewsError(ValueError):
+    """The file is not a review list GitHub could have written (exit 2, one line)."""
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    login: str  # lower case; GitHub logins compare case-insensitively
+    shown_login: str  # as GitHub spells it, for messages
+    state: str
+    commit: str  # 40 hex digits, or "" when GitHub gave none (the commit cannot be checked)
+    submitted_at: str  # ISO 8601 as GitHub wrote it, "" for a pending review
+    body: str
+    url: str
+    order: int  # position in the file: breaks ties between equal times
+
+    @property
+    def date(self) -> str:
+        """The review's UTC date, YYYY-MM-DD ("" when unknown)."""
+        moment = _moment(self.submitted_at)
+        return moment.astimezone(dt.timezone.utc).date().isoformat() if moment else ""
+
+    @property
+    def sort_key(self) -> tuple:
+        moment = _moment(self.submitted_at)
+        return (moment or dt.datetime.min.replace(tzinfo=dt.timezone.utc), self.order)
+
+    @property
+    def where(self) -> str:
+        return self.url or f"review {self.id}"
+
+
+def _moment(text: str) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def parse(data: bytes, name: str = "the reviews file") -> list[Review]:
+    """The reviews in `data`, or a ReviewsError that says in one line what is wrong."""
+    if len(data) > MAX_BYTES:
+        raise ReviewsError(f"{name} is over {MAX_BYTES // (1024 * 1024)} MB; it is not a pull request's review list")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReviewsError(f"{name} is not UTF-8 text; save GitHub's JSON answer as it came") from None
+    items = []
+    for page in _arrays(text, name):
+        items.extend(page)
+    found = []
+    for number, item in enumerate(items, 1):
+        review = _review(item, number, name)
+        if review is not None:
+            found.append(review)
+    return found
+
+
+def _arrays(text: str, name: str) -> Iterable[list]:
+    """One JSON array, or several back to back (`gh api --paginate` prints one per page)."""
+    decoder = json.JSONDecoder()
+    index, pages = 0, 0
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            break
+        try:
+            value, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as exc:
+            raise ReviewsError(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                               "give the answer of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews` unchanged") from None
+        if not isinstance(value, list):
+            raise ReviewsError(f"{name} holds a JSON {type(value).__name__ if not isinstance(value, dict) else 'object'}, not an array of reviews; "
+                               "give the answer of GitHub's \"list reviews for a pull request\" endpoint")
+        pages += 1
+        yield value
+    if pages == 0:
+        raise ReviewsError(f"{name} is empty; an empty review list is written `[]`")
+
+
+def _review(item: object, number: int, name: str) -> Review | None:
+    if not isinstance(item, dict):
+        raise ReviewsError(f"{name}: item {number} is not a review object")
+    for key in ("user", "state"):
+        if key not in item:
+            raise ReviewsError(f"{name}: item {number} has no `{key}`; this is not GitHub's review list")
+    state = item["state"]
+    if not isinstance(state, str):
+        raise ReviewsError(f"{name}: item {number} has a `state` that is not text")
+    user = item["user"]
+    if user is None:  # a deleted account ("ghost"): nobody to confirm
+        return None
+    if not isinstance(user, dict) or not isinstance(user.get("login"), str) or not user["login"].strip():
+        raise ReviewsError(f"{name}: item {number} has no `user.login`")
+    commit = item.get("commit_id")
+    if commit is not None and not isinstance(commit, str):
+        raise ReviewsError(f"{name}: item {number} has a `commit_id` that is not text")
+    commit = (commit or "").strip().lower()
+    if commit and not _SHA.match(commit):
+        raise ReviewsError(f"{name}: item {number} has `commit_id` `{commit[:50]}`, not a 40-digit commit id")
+    submitted = item.get("submitted_at")
+    if submitted is not None and not isinstance(submitted, str):
+        raise ReviewsError(f"{name}: item {number} has a `submitted_at` that is not text")
+    submitted = submitted or ""
+    if submitted and _moment(submitted) is None:
+        raise ReviewsError(f"{name}: item {number} has `submitted_at` `{submitted[:40]}`, not an ISO 8601 time")
+    if state != PENDING and not submitted:
+        raise ReviewsError(f"{name}: item {number} is a {state} review without `submitted_at`")
+    review_id = item.get("id")
+    body, url = item.get("body"), item.get("html_url")
+    return Review(
+        id=review_id if isinstance(review_id, int) and not isinstance(review_id, bool) else 0,
+        login=user["login"].strip().lower(),
+        shown_login=user["login"].strip(),
+        state=state.upper(),
+        commit=commit,
+        submitted_at=submitted,
+        body=body if isinstance(body, str) else "",
+        url=url if isinstance(url, str) and url.startswith("https://") else "",
+        order=number,
+    )
+
+
+def latest_decisions(reviews: Iterable[Review]) -> dict[str, Review]:
+    """Each login's standing decision: its latest APPROVED, CHANGES_REQUESTED or DISMISSED review."""
+    latest: dict[str, Review] = {}
+    for review in reviews:
+        if review.state not in DECIDING:
+            continue
+        held = latest.get(review.login)
+        if held is None or review.sort_key >= held.sort_key:
+            latest[review.login] = review
+    return latest
+
+
+def by_login(reviews: Iterable[Review]) -> dict[str, list[Review]]:
+    """Every submitted review (pending ones are visible only to their author), by login."""
+    found: dict[str, list[Review]] = {}
+    for review in reviews:
+        if review.state != PENDING:
+            found.setdefault(review.login, []).append(review)
+    return found

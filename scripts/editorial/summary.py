@@ -1,0 +1,238 @@
+"""The pull request's job summary: each changed article as readers will read it. Pure `render`.
+
+A board member approves on GitHub what the summary shows: the title, the short answer,
+both answer sections with their citations numbered as on the site, the References list
+(rendered by citations.py, in the policy's style), the review status, the content digest
+an approval binds to, and who has approved which text, in the front matter and on
+GitHub. GitHub renders the Markdown (and sanitises any HTML in it) on the run's page.
+`gather` is the adapter that reads the range from git.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import citations, workflow
+from .model import Article, Context, Person
+from .reviews import APPROVED, CHANGES_REQUESTED, DISMISSED, Review
+
+MAX_CHARS = 900_000  # GitHub keeps at most 1 MiB of summary per step
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,5})(?=[ \t]|$)")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A board member's standing review on GitHub, and the article's digest on its commit."""
+
+    login: str
+    person: Person | None  # from the base registry; None: not a registered person
+    review: Review
+    seen: str | None  # the article's digest at the review's commit; None: unknown there
+
+
+@dataclass(frozen=True)
+class Changed:
+    path: str
+    article: Article | None  # at the head; None when the pull request deletes it
+    before: Article | None  # at the base; None when the pull request adds it
+    decisions: tuple[Decision, ...] = ()
+    unreadable: str = ""  # why the head's version cannot be read
+
+
+@dataclass
+class Summary:
+    articles: list[Changed] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # other files of content/ the pull request changes
+
+
+def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE) -> str:
+    """The job summary as Markdown."""
+    out = ["# Articles in this pull request", ""]
+    if not summary.articles:
+        out += ["This pull request changes no article.", ""]
+    for changed in summary.articles:
+        out += _article(changed, ctx, style)
+    if summary.others:
+        out += ["## Other files in content/", "",
+                "These are not articles and have no review log of their own; a board member's approval "
+                "of the pull request, given after their last change, is needed for them (E912):", ""]
+        out += [f"- `{_code(path)}`" for path in summary.others] + [""]
+    text = "\n".join(out)
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS].rsplit("\n", 1)[0] + "\n\n*(The summary is cut here: GitHub keeps 1 MB of it. Read the rest in the preview artifact.)*\n"
+    return text
+
+
+def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
+    article = changed.article
+    if changed.unreadable:
+        return [f"## `{_code(changed.path)}`", "", f"This version cannot be read: {_inline(changed.unreadable)}", ""]
+    if article is None:
+        title = changed.before.title if changed.before else changed.path
+        was = f" (it was `{changed.before.status}`)" if changed.before else ""
+        return [f"## Deleted: {_inline(title)}", "", f"`{_code(changed.path)}` is deleted by this pull request{was}. "
+                "Deleting an approved article needs a board member's approval of the pull request (E906).", ""]
+    out = [f"## {_inline(article.title or article.id)}", ""]
+    what = "new article" if changed.before is None else ("text changed" if changed.before.digest != article.digest else "text unchanged")
+    out += [f"`{_code(changed.path)}` · {what} · status **{_inline(article.status or '(none)')}** · "
+            f"digest `{article.digest[:19]}…`", ""]
+    description = article.meta.get("description")
+    if isinstance(description, str) and description.strip():
+        out += ["> " + _inline(" ".join(description.split())), ""]
+    refs = [r for r in article.references if r.get("id") is not None]
+    numbered = citations.number(article.body, [str(r["id"]) for r in refs])
+    out += [_demote(numbered.body).strip(), ""]
+    entries = _references(refs, numbered.order, style)
+    if entries:
+        out += ["### References", "", citations.references_html(entries), ""]
+    out += _approvals(changed, article, ctx)
+    out += ["<details><summary>Content digest</summary>", "", f"`{article.digest}`", "", "</details>", ""]
+    return out
+
+
+def _references(refs: list[dict], order: list[str], style: str) -> list[citations.Entry]:
+    try:
+        return citations.references(refs, order, style)
+    except citations.StyleError:
+        return citations.references(refs, order, citations.DEFAULT_STYLE)
+
+
+def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
+    verdicts = workflow.judge_reviews(article, ctx)
+    counted = workflow.approvers(article, ctx, verdicts)
+    need = ctx.policy.min_approvals
+    out = ["### Reviews", "",
+           f"Approvals of this text that count: **{len(counted)} of {need}** needed"
+           + (f" ({', '.join(_name(ctx, c) for c in counted)})." if counted else "."), ""]
+    records = article.reviews
+    if records:
+        out += ["| reviewer | decision | date | text |", "| --- | --- | --- | --- |"]
+        for record in records:
+            which = "this text" if record.get("digest") == article.digest else "an earlier text"
+            out.append(f"| {_cell(_name(ctx, str(record.get('reviewer', '?'))))} | {_cell(str(record.get('decision', '?')))} | "
+                       f"{_cell(str(record.get('date', '?')))} | {which} |")
+        out.append("")
+    if changed.decisions:
+        out += ["On GitHub (each member's standing review):", ""]
+        recorded = {(str(r.get("reviewer")), str(r.get("decision")), str(r.get("digest"))) for r in records}
+        for decision in changed.decisions:
+            out.append("- " + _decision_line(decision, article, recorded))
+        out.append("")
+    return out
+
+
+def _decision_line(decision: Decision, article: Article, recorded: set) -> str:
+    who = f"{_inline(decision.person.display)} (`{_code(decision.login)}`)" if decision.person else f"`{_code(decision.login)}` (not in the registry)"
+    state = {APPROVED: "approved", CHANGES_REQUESTED: "requested changes", DISMISSED: "was dismissed"}.get(decision.review.state, decision.review.state.lower())
+    commit = decision.review.commit[:10] or "(no commit)"
+    if decision.seen is None:
+        text = "a commit where this article cannot be found"
+    elif decision.seen == article.digest:
+        text = "this text"
+    else:
+        text = "an earlier text"
+    line = f"{who} {state} on commit `{commit}` ({text})"
+    if decision.person is None or not decision.person.is_board:
+        line += ": not a board member, so not a board review"
+    elif decision.person.id in article.authors:
+        line += ": an author of this article, so not a review of it"
+    elif decision.review.state in (APPROVED, CHANGES_REQUESTED) and decision.seen:
+        wanted = "approved" if decision.review.state == APPROVED else "changes_requested"
+        if (decision.person.id, wanted, decision.seen) in recorded:
+            line += ": recorded"
+        elif decision.review.state == APPROVED and decision.seen != article.digest:
+            line += ": not recorded (an approval counts only for the text it saw)"
+        else:
+            line += ": not recorded yet"
+    if decision.review.url:
+        line += f" · [review]({decision.review.url})"
+    return line
+
+
+def _name(ctx: Context, person_id: str) -> str:
+    person = ctx.registry.get(person_id)
+    return f"{person.display} ({person_id})" if person else person_id
+
+
+def _demote(body: str) -> str:
+    """Headings one level down (the article's title is the level-2 heading here); code kept."""
+    lines, fence = [], ""
+    for line in body.split("\n"):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        else:
+            line = _ATX.sub(lambda m: m.group(1) + m.group(2) + "#", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """Plain text that stays plain in Markdown: HTML escaped, no line breaks."""
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
+
+
+def _cell(text: str) -> str:
+    return _inline(text)
+
+
+def _code(text: str) -> str:
+    return str(text).replace("`", "'")
+
+
+# -- the adapter: the range from git --------------------------------------------------------
+def gather(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] | None, day: str | None = None) -> tuple[Summary, Context, str]:
+    """The changed articles of base..head as the summary shows them, the context to show
+    them in, and the citation style. Raises history.GitError when git cannot answer."""
+    from .history import Repository, context_pair, is_article
+    from .loader import load_article
+    from .model import today
+    from .reviews import latest_decisions
+
+    day = day or today()
+    summary = Summary()
+    with Repository(root) as repo:
+        base = repo.resolve(base_ref, "base")
+        head = repo.resolve(head_ref, "head")
+        base_ctx, head_ctx = context_pair(repo, base, head, day, [], [])
+        latest = latest_decisions(reviews or ())
+        logins = {login: person for login, person in ((p.github.lower(), p) for p in base_ctx.registry.people.values() if p.github)}
+        for change in repo.net_changes_checked(base, head):
+            old_side, new_side = change.article_sides()
+            if not old_side and not new_side:
+                if change.new_path and change.new_blob:
+                    summary.others.append(change.new_path)
+                elif change.old_path:
+                    summary.others.append(change.old_path)
+                continue
+            before = load_article(old_side[0], repo.blob(old_side[1]) or b"")[0] if old_side else None
+            if not new_side:
+                summary.articles.append(Changed(old_side[0], None, before))
+                continue
+            path = new_side[0]
+            article, problems = load_article(path, repo.blob(new_side[1]) or b"")
+            if article is None:
+                summary.articles.append(Changed(path, None, before, unreadable=problems[0].message if problems else "unknown"))
+                continue
+            decisions = []
+            for login, review in sorted(latest.items()):
+                found = None
+                for candidate in dict.fromkeys(p for p in (path, change.old_path) if p and is_article(p)):
+                    held = repo.article_at(review.commit, candidate) if review.commit else None
+                    if held is not None and held[0] == article.id:
+                        found = held[1]
+                        break
+                decisions.append(Decision(review.shown_login, logins.get(login), review, found))
+            summary.articles.append(Changed(path, article, before, tuple(decisions)))
+        # the base's policy and registry (the rules the check applies), with the stricter quorum of the two
+        quorum = max(base_ctx.policy.min_approvals, head_ctx.policy.min_approvals)
+        ctx = dataclasses.replace(base_ctx, policy=dataclasses.replace(base_ctx.policy, min_approvals=quorum))
+        return summary, ctx, base_ctx.policy.citation_style or citations.DEFAULT_STYLE
