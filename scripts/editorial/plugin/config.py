@@ -9,3 +9,5 @@ class EditorialConfig(Config):
     specialty_match = c.Type(bool, default=False)
     citation_style = c.Type(str, default="american-medical-association")
     repo_url = c.Type(str, default="")
+    retractions = c.Type(str, default="")
+    retractions_sha256 = c.Type(str, default="")
