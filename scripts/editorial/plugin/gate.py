@@ -42,7 +42,7 @@ from .. import audit, cache, site_files
 from ..model import Article, Problem
 from ..report import text_line
 from ..rules import schema as schema_rules
-from ..workspace import CONFIG, Workspace
+from ..workspace import CONFIG, SnapshotRefused, Workspace
 
 log = get_plugin_logger("editorial")
 UNSAFE_CODES = {"E103", "E112"}  # links and paths outside articles/: never built, not even in a preview
@@ -87,6 +87,8 @@ class Build:
         try:
             build.corpus = build.workspace.corpus(policy=policy)
             build.decision = build.corpus.publication()
+        except SnapshotRefused as exc:  # the policy's retraction snapshot: one located line (E411)
+            _fail("", [exc.problem])
         except Exception as exc:  # fail closed: no corpus, no site
             _fail("", [Problem(build.docs, 1, 1, "E961", f"cannot read the articles ({type(exc).__name__}: {exc}); nothing is published until `editorial validate` runs cleanly")])
         prefix = build.docs + "/"
@@ -96,8 +98,10 @@ class Build:
             if reasons:
                 first = reasons[0]
                 log.info(f"withheld {path}: {first.code} {first.message} (line {first.line})")
+        snapshot = build.corpus.context.retractions
         log.info(f"{len(build.published)} article(s) published, {len(build.decision) - len(build.published)} withheld"
-                 + (" (preview: every article is shown, marked as pending review)" if preview else ""))
+                 + (" (preview: every article is shown, marked as pending review)" if preview else "")
+                 + (f"; sources checked against the Retraction Watch snapshot of {snapshot.latest}" if snapshot else ""))
         config.extra["editorial_preview"] = preview
         if not serve:  # `mkdocs serve` builds into its own temporary folder
             build._build_elsewhere(config)

@@ -31,7 +31,7 @@ def add(build, files, config):
     policy = render.policy(build, config)
     contents = {
         "board.md": board_markdown(found.registry, found.context.today),
-        "editorial-policy.md": policy_markdown(policy),
+        "editorial-policy.md": policy_markdown(policy, found.context.retractions),
     }
     for src_uri, content in contents.items():
         if files.get_file_from_path(src_uri) is not None:
@@ -117,7 +117,8 @@ def _member(person: Person, former: bool = False) -> str:
 
 # -- the editorial policy ----------------------------------------------------------------
 
-def policy_markdown(policy: Policy) -> str:
+def policy_markdown(policy: Policy, snapshot=None) -> str:
+    """The policy page; `snapshot` is the policy's Retraction Watch index (retractions.Index) when it names one."""
     n = policy.min_approvals
     approvals = "one member of the Medical Advisory Board" if n == 1 else f"{n} different members of the Medical Advisory Board"
     specialty = ("At least one of the approving members must share a specialty with the article."
@@ -165,6 +166,10 @@ Authors declare their conflicts of interest with every article, and the page sho
 is a declaration too). Board members do not approve articles they wrote, and step aside from
 any article where they have a financial or personal interest in the answer.
 
+## Retracted sources
+
+{_retractions_text(snapshot)}
+
 ## Corrections
 
 Every article has a link to suggest a correction. Corrections go through the same review as a
@@ -172,3 +177,15 @@ new article before the page changes.
 
 See also the [Medical Advisory Board](board.md) and [about this site](about.md).
 """
+
+
+def _retractions_text(snapshot) -> str:
+    if snapshot is None:
+        return ("Reviewers check that the sources an article cites have not been retracted. This site does not yet check them "
+                "automatically against a retraction database.")
+    return (f"Every source an article cites is checked, by its DOI and PubMed id, against the Retraction Watch database "
+            f"published by Crossref, in the snapshot of <span class=\"editorial-policy-value\" id=\"policy-retractions-date\">"
+            f"{_e(snapshot.latest or 'unknown date')}</span>. An article that cites a retracted "
+            "paper cannot be approved. When a source of a published article is retracted later, or an expression of concern "
+            "is published about it, the article's page says so and the board reviews the answer; if the board keeps the "
+            "source on purpose, the page says that instead.")

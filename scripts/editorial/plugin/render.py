@@ -28,7 +28,7 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
-from .. import citations, disclaimer, jsonld, workflow
+from .. import citations, disclaimer, jsonld, retractions, workflow
 from ..model import Article, Person, Policy
 from . import pages
 
@@ -175,6 +175,7 @@ class ArticleView:
     disclaimer_title: str = disclaimer.TITLE
     disclaimer_clinician: str = disclaimer.CLINICIAN
     disclaimer_patient: str = disclaimer.PATIENT
+    retractions: list[retractions.PageNotice] = field(default_factory=list)  # partials/editorial-retraction.html
 
 
 def context(build, context: dict, page, config, nav) -> dict:
@@ -224,6 +225,7 @@ def view(build, article: Article, page, config) -> ArticleView:
         references_html=citations.references_html(entries),
         suggest_url=suggest_url(policy(build, config).repo_url or config.repo_url or "", article, page),
         jsonld=jsonld.script_text(data),
+        retractions=retractions.page_notices(meta.get("references"), ctx.retractions, numbered.order),
     )
 
 
