@@ -171,12 +171,13 @@ class Workspace:
                 raise retractions.SnapshotError("the file does not exist; download Crossref's retraction_watch.csv and run "
                                                 "`editorial retractions update FILE`, or remove both `retractions` options") from None
             raise retractions.SnapshotError(f"cannot read it: {exc.strerror}") from None
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > retractions.MAX_SNAPSHOT_BYTES:
+            os.close(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise retractions.SnapshotError("it is not a regular file")
-            if info.st_size > retractions.MAX_SNAPSHOT_BYTES:
-                raise retractions.SnapshotError(f"the file is {info.st_size:,} bytes, over the limit of {retractions.MAX_SNAPSHOT_BYTES:,}")
+            raise retractions.SnapshotError(f"the file is {info.st_size:,} bytes, over the limit of {retractions.MAX_SNAPSHOT_BYTES:,}")
+        with os.fdopen(fd, "rb") as handle:
             return handle.read(retractions.MAX_SNAPSHOT_BYTES + 1)
 
 
