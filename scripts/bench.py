@@ -448,7 +448,8 @@ def retraction_csv(rows: int = 65_000, seed: int = 15) -> bytes:
             record, words(14).capitalize(), "(HSC) Medicine - General;(BLS) Biology - Cellular;",
             ";".join(f"Department of {words(2).title()}, Fictional University {rng.randint(1, 999)}, City, Country"
                      for _ in range(rng.randint(1, 4))) + ";",
-            f"Journal of {words(2).title()}", "Fictional Publisher", "Country;", ";".join(f"Author {words(1).title()} {i}" for i in range(rng.randint(1, 8))),
+            f"Journal of {words(2).title()}", "Fictional Publisher", "Country;",
+            "Auth0r-broken;" * (record % 1000 == 0) + ";".join(f"Author {words(1).title()} {i}" for i in range(rng.randint(1, 8))),
             f"https://example.invalid/notice/{record};https://example.invalid/thread/{record}", "Research Article;",
             day(), f"10.9999/notice.{record}", rng.choice(["0", str(20_000_000 + record)]), day(),
             rng.choice([f"10.9999/paper.{paper}", f"10.9999/PAPER.{paper}", "unavailable"]) if rng.random() < 0.1 else f"10.9999/paper.{paper}",
@@ -457,7 +458,7 @@ def retraction_csv(rows: int = 65_000, seed: int = 15) -> bytes:
             words(rng.randint(0, 12)),
         ])
     data = out.getvalue().encode("utf-8")
-    return data.replace(b"Author the 0", b"Author th\xe9 0", rows // 1000)
+    return data.replace(b"Auth0r-broken", b"Auth\xf6r")  # a Latin-1 byte: not UTF-8
 
 
 def bench_retractions(rows: int = 65_000, rounds: int = 3) -> int:
