@@ -373,6 +373,20 @@ def test_update_needs_the_policy_to_name_the_snapshot(site: Path, capsys, tmp_pa
     assert code == 2 and "add `retractions: data/retraction_watch.csv`" in err
 
 
+def test_a_preview_project_gets_the_pinned_snapshot(site: Path, tmp_path: Path):
+    from editorial import preview
+    from editorial.workspace import Workspace
+
+    data = notices()
+    pin(site, data)
+    path = write(site, "pending", article("pending"))
+    ws = Workspace(site)
+    preview.make_project(ws, path, tmp_path / "preview")
+    placed = tmp_path / "preview" / "data" / "retraction_watch.csv"
+    assert placed.is_file() and not placed.is_symlink() and placed.read_bytes() == data
+    assert Workspace(tmp_path / "preview").retractions(ws.policy()[0]).find("10.5555/fict.a").nature == "Retraction"
+
+
 # -- the review workflow across a pull request ---------------------------------------------
 
 def _pr_approving(repo: Repo, **kw) -> None:
