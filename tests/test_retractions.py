@@ -160,6 +160,14 @@ def test_line_ends_bom_and_quoted_newlines(trailing_comma: bool, eol: str):
     assert retractions.load([data[:7], data[7:100], data[100:]]).by_doi == index.by_doi  # streamed in pieces
 
 
+def test_text_from_the_file_reaches_messages_as_one_clean_line():
+    index = retractions.load(snapshot(row(1, doi="10.5555/one", notice="10.5555/\x1b[31mred", reason="+Line one\nline two;+\x1b]0;title\x07;"),
+                                      row(2, doi="10.5555/two\x1b[0m")))
+    notice = index.find("10.5555/one")
+    assert notice.reasons == ("Line one line two", "]0", "title") and notice.url == ""
+    assert not index.find("10.5555/two\x1b[0m") and index.skipped == 1
+
+
 def test_a_file_that_is_not_the_snapshot_is_refused():
     with pytest.raises(retractions.SnapshotError, match="RetractionNature"):
         retractions.load(b"<html><body>Not found</body></html>\n")

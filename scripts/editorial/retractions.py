@@ -112,14 +112,15 @@ def normalise_doi(value: object) -> str:
     """`https://doi.org/10.1000/ABC` -> `10.1000/abc`; "" for anything that is not a DOI."""
     if not isinstance(value, str):
         return ""
-    if value[:3] == "10." and "/" in value and value.isascii() and value == value.strip():
-        return value.lower()  # the usual case, 130,000 times per snapshot
+    if value[:3] == "10." and "/" in value and value.isascii() and value.isprintable() and " " not in value:
+        return value.lower()  # the usual case
     text = value.strip()
     stripped = _DOI_PREFIX.sub("", text, count=1)
     if stripped != text and "%" in stripped:
         stripped = unquote(stripped)  # a DOI copied from a URL may be percent-encoded
     text = stripped.strip().lower()
-    return text if text.startswith("10.") and "/" in text else ""
+    # no spaces or control characters: what we print and link must be one clean token
+    return text if text.startswith("10.") and "/" in text and text.isprintable() and len(text.split()) == 1 else ""
 
 
 def normalise_pmid(value: object) -> str:
@@ -160,8 +161,11 @@ def parse_date(value: str) -> str:
 
 
 def split_list(value: str) -> tuple[str, ...]:
-    """`+Concerns/Issues About Data;+Investigation by Journal/Publisher;` -> the two reasons."""
-    return tuple(part.strip().lstrip("+").strip() for part in value.split(";") if part.strip().lstrip("+").strip())
+    """`+Concerns/Issues About Data;+Investigation by Journal/Publisher;` -> the two reasons.
+
+    Each on one line of printable text: they end up in terminal output and one-line messages."""
+    parts = ("".join(ch for ch in " ".join(part.split()) if ch.isprintable()).lstrip("+ ") for part in value.split(";"))
+    return tuple(part for part in parts if part)
 
 
 def load(data: bytes | Iterable[bytes]) -> Index:
@@ -195,7 +199,8 @@ def load(data: bytes | Iterable[bytes]) -> Index:
         record_id, when, paper_doi, paper_pmid, kind = fields[0], fields[1], fields[4], fields[5], fields[6]
         when = dates.get(when) or parse_date(when)
         kind = natures.get(kind) or natures.get(kind.strip().lower())
-        doi = paper_doi.lower() if paper_doi[:3] == "10." and "/" in paper_doi and paper_doi.isascii() else normalise_doi(paper_doi)
+        doi = (paper_doi.lower() if paper_doi[:3] == "10." and "/" in paper_doi and paper_doi.isascii() and paper_doi.isprintable()
+               and " " not in paper_doi else normalise_doi(paper_doi))
         pmid = paper_pmid if paper_pmid.isdigit() and paper_pmid.isascii() and paper_pmid[0] != "0" else normalise_pmid(paper_pmid)
         if not (kind and when and (doi or pmid) and record_id.isdigit() and record_id.isascii()):
             _skip(index, rows.line_num)
