@@ -168,6 +168,15 @@ def test_text_from_the_file_reaches_messages_as_one_clean_line():
     assert not index.find("10.5555/two\x1b[0m") and index.skipped == 1
 
 
+def test_a_row_the_csv_module_cannot_read_costs_that_row_only():
+    runaway = row(2, doi="10.5555/runaway")
+    runaway[-1] = "x" * (retractions.MAX_FIELD_CHARS + 1)
+    limit = csv.field_size_limit()
+    index = retractions.load(snapshot(row(1, doi="10.5555/before"), runaway, row(3, doi="10.5555/after")))
+    assert (index.rows, index.skipped) == (3, 1) and set(index.by_doi) == {"10.5555/before", "10.5555/after"}
+    assert csv.field_size_limit() == limit  # the process-wide limit is put back
+
+
 def test_a_file_that_is_not_the_snapshot_is_refused():
     with pytest.raises(retractions.SnapshotError, match="RetractionNature"):
         retractions.load(b"<html><body>Not found</body></html>\n")

@@ -19,14 +19,13 @@ an author) do not cost the row its retraction. A file that is not this CSV at al
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import io
 import re
-import sys
-from operator import itemgetter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -44,7 +43,7 @@ REQUIRED = (RECORD, DATE, NOTICE_DOI, NOTICE_PMID, PAPER_DOI, PAPER_PMID, NATURE
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _BROKEN = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, kept by surrogateescape
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long Notes field is not an error
+MAX_FIELD_CHARS = 1_000_000  # a longer field (a runaway quote, most likely) costs its row only
 MAX_SNAPSHOT_BYTES = 400_000_000  # the real file is ~60 MB; anything this large is not it
 
 
@@ -175,26 +174,35 @@ def load(data: bytes | Iterable[bytes]) -> Index:
     one C call picks the fields read, and the usual forms take inline fast paths."""
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else _Chunks(data)
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    rows = csv.reader(text)
+    limit = csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide: put back when done
+    try:
+        return _index(csv.reader(text))
+    finally:
+        csv.field_size_limit(limit)
+        text.detach()
+
+
+def _index(reader) -> Index:
+    index = Index()
+    rows = _rows(reader, index)
     columns = _columns(next(rows, None))
     read = [columns[name] for name in REQUIRED] + ([columns[REASON]] if REASON in columns else [])
     pick = itemgetter(*read)
     need = max(read) + 1  # a row cut short lacks a field we read
-    index = Index()
     by_doi, by_pmid, dates, natures = index.by_doi, index.by_pmid, _DATES, NATURES
     latest = ""
     for row in rows:
         if len(row) < need:
             if row and (len(row) > 1 or row[0].strip()):  # not a blank line
                 index.rows += 1
-                _skip(index, rows.line_num)
+                _skip(index, reader.line_num)
             continue
         index.rows += 1
         fields = pick(row)
         if not all(map(str.isascii, row)) and any(map(_BROKEN.search, row)):
             index.damaged += 1
             if any(map(_BROKEN.search, fields)):  # bytes we read are broken: the row cannot be trusted
-                _skip(index, rows.line_num)
+                _skip(index, reader.line_num)
                 continue
         record_id, when, paper_doi, paper_pmid, kind = fields[0], fields[1], fields[4], fields[5], fields[6]
         when = dates.get(when) or parse_date(when)
@@ -203,7 +211,7 @@ def load(data: bytes | Iterable[bytes]) -> Index:
                and " " not in paper_doi else normalise_doi(paper_doi))
         pmid = paper_pmid if paper_pmid.isdigit() and paper_pmid.isascii() and paper_pmid[0] != "0" else normalise_pmid(paper_pmid)
         if not (kind and when and (doi or pmid) and record_id.isdigit() and record_id.isascii()):
-            _skip(index, rows.line_num)
+            _skip(index, reader.line_num)
             continue
         notice = Notice(when, int(record_id), kind, fields[2], fields[3], fields[7] if len(fields) > 7 else "")
         if doi and (doi not in by_doi or by_doi[doi] < notice):
@@ -213,8 +221,20 @@ def load(data: bytes | Iterable[bytes]) -> Index:
         if when > latest:
             latest = when
     index.latest = latest
-    text.detach()
     return index
+
+
+def _rows(reader, index: Index) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module cannot read (a field over MAX_FIELD_CHARS)
+    is skipped and counted, and reading goes on with the next line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            index.rows += 1
+            _skip(index, reader.line_num)
 
 
 def pin_problem(path: str, sha256: str) -> str:
