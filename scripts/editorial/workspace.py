@@ -132,7 +132,6 @@ class Workspace:
         corpus.problems[:0] = problems
         return corpus
 
-
     def retractions(self, policy: Policy) -> "retractions.Index | None":
         """The policy's Retraction Watch snapshot, read safely and checked against its pinned
         hash; None when the policy names none. Anything wrong is a SnapshotRefused (E411)."""
