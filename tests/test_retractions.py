@@ -529,3 +529,18 @@ def test_the_page_tells_readers_and_the_build_names_the_snapshot(project: Path, 
     line = config.read_text().splitlines().index("      retractions: data/retraction_watch.csv") + 1
     assert len(errors) == 1 and f"mkdocs.yml:{line}:1: E411 retraction snapshot `data/retraction_watch.csv`: its SHA-256 is" in errors[0]
     assert "Traceback" not in done.stderr
+
+
+# -- the workflow that keeps the snapshot current -------------------------------------------
+
+def test_the_workflow_proposes_the_latest_snapshot_weekly_and_on_demand_through_a_pull_request():
+    from site_html import REPO
+    from test_github_files import load, runs
+
+    workflow = load(REPO / ".github" / "workflows" / "retractions.yml")
+    assert workflow["on"]["schedule"] and "workflow_dispatch" in workflow["on"]
+    assert workflow["jobs"]["update"]["env"]["SNAPSHOT_URL"].startswith("https://gitlab.com/crossref/retraction-watch-data/")
+    commands = runs(workflow)
+    assert 'editorial retractions update "$RUNNER_TEMP/retraction_watch.csv"' in commands
+    assert commands.index("editorial retractions update") < commands.index('git push --force origin "$BRANCH"') < commands.index("gh pr create")
+    assert "main" not in re.findall(r"git push[^\n]*", commands)[0]  # a branch of its own, never main
