@@ -225,6 +225,13 @@ def test_an_acknowledged_retraction_is_quiet_and_an_older_acknowledgement_is_not
     assert "W411" in codes and "`retraction_acknowledged: 2024-03-01` is older than this notice" in codes["W411"].message
 
 
+def test_an_acknowledgement_cannot_be_dated_in_the_future():
+    problems, text = _problems("submitted", ack={"fict-a": "2999-01-01"})
+    future = [p for p in problems if p.code == "E602"]
+    assert len(future) == 1 and "is in the future" in future[0].message
+    assert text.splitlines()[future[0].line - 1].strip() == "retraction_acknowledged: 2999-01-01"
+
+
 # -- the command line, in process ------------------------------------------------------------
 
 @pytest.fixture

@@ -25,11 +25,16 @@ KEEP = "or, if the board keeps it on purpose, add `retraction_acknowledged: YYYY
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     index = getattr(ctx, "retractions", None)
-    if index is None:
-        return
     for article in articles:
         refs = article.meta.get("references")
-        for found in retractions.findings(refs if isinstance(refs, list) else [], index):
+        refs = refs if isinstance(refs, list) else []
+        for position, ref in enumerate(refs):
+            kept = ref.get("retraction_acknowledged") if isinstance(ref, dict) else None
+            if isinstance(kept, str) and kept > ctx.today:  # it would cover notices not yet written
+                line, col = article.pos("references", position, "retraction_acknowledged")
+                yield Problem(article.path, line, col, "E602", f"`retraction_acknowledged: {kept}` is in the future; "
+                              "write the day the board decided to keep the reference")
+        for found in retractions.findings(refs, index):
             if found.acknowledged:
                 continue  # kept on purpose, after this notice: validate is quiet
             line, col = article.pos("references", found.index)
