@@ -105,7 +105,7 @@ def test_json_format(project, editorial):
     for item in items:
         assert set(item) >= {"path", "line", "column", "code", "severity", "message"}
         assert isinstance(item["line"], int) and isinstance(item["column"], int)
-        assert item["severity"] == ("warning" if item["code"].startswith("W") else "error")
+        assert item["severity"] == {"W": "warning", "I": "info"}.get(item["code"][0], "error")
     assert {(i["path"], i["code"]) for i in items} == {(SUBMITTED, "E304"), (UNDER_REVIEW, "E202"), (UNDER_REVIEW, "W801")}
     assert SUMMARY.match(err.strip())  # the summary goes to stderr, so stdout stays pure JSON
 

@@ -8,11 +8,11 @@ Every string here is plain text (the template escapes it), except `references_ht
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from . import citations, disclaimer, jsonld, workflow
+from . import citations, disclaimer, jsonld, retractions, workflow
 from .model import Article, Context, Person
 
 STEPS = (("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved"))
@@ -66,12 +66,14 @@ class ArticleView:
     disclaimer_title: str = disclaimer.TITLE
     disclaimer_clinician: str = disclaimer.CLINICIAN
     disclaimer_patient: str = disclaimer.PATIENT
+    retractions: list[retractions.PageNotice] = field(default_factory=list)  # partials/editorial-retraction.html
 
 
 def view(article: Article, ctx: Context, entries: list[citations.Entry], *, status: str, preview: bool,
-         url: str, repo_url: str) -> ArticleView:
+         url: str, repo_url: str, order: list[str] | None = None) -> ArticleView:
     """The page of `article`: `status` is the step the stepper shows, `entries` its References
-    (already sanitised HTML), `url` its canonical address ("" when unknown)."""
+    (already sanitised HTML), `url` its canonical address ("" when unknown), `order` the
+    reference keys in citation order (for the numbers retraction notices give)."""
     meta = article.meta
     refs_by_key = {str(r.get("id")): r for r in article.references}
     verdicts = workflow.judge_reviews(article, ctx)
@@ -101,6 +103,7 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
         references_html=citations.references_html(entries),
         suggest_url=suggest_url(repo_url, article, url),
         jsonld=jsonld.script_text(data),
+        retractions=retractions.page_notices(meta.get("references"), ctx.retractions, order or [e.key for e in entries]),
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
@@ -89,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("queue", help="what waits for whom: articles in review, and approved ones due for review")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=cmd_queue)
+
+    p = sub.add_parser("retractions", help="the pinned Retraction Watch snapshot (the policy's `retractions` options)")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = actions.add_parser("update", help="check that FILE parses as Crossref's retraction_watch.csv, write it where the "
+                                          "policy says and pin its hash in mkdocs.yml; lists the articles it affects")
+    q.add_argument("file", type=Path, metavar="FILE", help="the downloaded retraction_watch.csv")
+    q.set_defaults(run=cmd_retractions_update)
 
     p = sub.add_parser("preview", help="serve one article as the site shows it, reloading on save")
     p.add_argument("file", type=Path)
@@ -187,7 +195,13 @@ def _write(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".editorial-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
-    os.chmod(temporary, os.stat(path, follow_symlinks=False).st_mode & 0o7777)  # the file keeps its mode (and git its x bit)
+    try:
+        mode = os.stat(path, follow_symlinks=False).st_mode & 0o7777  # the file keeps its mode (and git its x bit)
+    except FileNotFoundError:  # a new file: the usual mode
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temporary, mode)
     os.replace(temporary, path)  # atomic: never a half-written article
 
 
@@ -369,6 +383,59 @@ def cmd_queue(args: argparse.Namespace, ws: Workspace) -> int:
 
     corpus = ws.corpus()
     print(writer.render_queue(writer.queue(corpus.articles, corpus.context), args.format))
+    return OK
+
+
+def cmd_retractions_update(args: argparse.Namespace, ws: Workspace) -> int:
+    from . import retractions
+    from .workspace import CONFIG, pin_snapshot, plugin_options
+
+    policy, problems = ws.policy()
+    if problems:
+        raise WorkspaceError(f"the editorial policy in {CONFIG} is invalid: {report.text_line(problems[0])}")
+    if not policy.retractions:
+        raise WorkspaceError(f"{CONFIG} names no snapshot: add `retractions: data/retraction_watch.csv` to the editorial "
+                             "plugin's options, then run this command again to write the file and its hash")
+    why = retractions.pin_problem(policy.retractions, "0" * 64)
+    if why:
+        raise WorkspaceError(f"{CONFIG}: `retractions`: {why}")
+    try:
+        if args.file.stat().st_size > retractions.MAX_SNAPSHOT_BYTES:
+            raise WorkspaceError(f"{args.file} is over {retractions.MAX_SNAPSHOT_BYTES:,} bytes; it is not Crossref's retraction_watch.csv")
+        data = args.file.read_bytes()
+        new = retractions.load(data)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read {args.file}: {exc.strerror}") from None
+    except retractions.SnapshotError as exc:
+        raise WorkspaceError(f"{args.file} is not a Retraction Watch snapshot: {exc}") from None
+    if not (new.by_doi or new.by_pmid):
+        raise WorkspaceError(f"{args.file} holds no usable row ({new.summary()}); nothing was changed")
+    try:
+        old = ws.retractions(policy) if policy.retractions_sha256 else None
+    except WorkspaceError as exc:  # the pinned one is missing or was changed: the new one replaces it
+        print(f"note: the pinned snapshot cannot be used ({exc}); comparing with no snapshot", file=sys.stderr)
+        old = None
+    if old is not None and new.rows < old.rows * 0.95:
+        raise WorkspaceError(f"{args.file} has {new.rows:,} rows, the pinned snapshot {old.rows:,}: the database only grows, so "
+                             "this looks like a cut-off download or another file; nothing was changed")
+    digest = hashlib.sha256(data).hexdigest()
+    config = ws.root / CONFIG
+    text = config.read_text(encoding="utf-8")
+    pinned = pin_snapshot(text, digest)
+    target = ws.root / policy.retractions
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise WorkspaceError(f"{policy.retractions} is a link or not a regular file; remove it, then run this command again")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write(target, data)
+    _write(config, pinned.encode("utf-8"))
+    plugin_options(config)  # read back: mkdocs.yml still parses
+    print(f"{policy.retractions}: {new.summary()}")
+    print(f"{CONFIG}: retractions_sha256: {digest}" + (" (unchanged)" if digest == policy.retractions_sha256 else ""))
+    corpus = ws.corpus()  # the new snapshot, verified like any other command would
+    affected = retractions.changes(corpus.articles, old, new)
+    for line in affected:
+        print(line)
+    print(f"{len(affected)} reference(s) of {len({line.split(':', 1)[0] for line in affected})} article(s) meet a new or changed notice")
     return OK
 
 

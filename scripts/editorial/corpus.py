@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from . import rules
 from .loader import load_article, load_registry
 from .model import Article, Context, Policy, Problem, Registry
+from .retractions import Index
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def analyse_each(sources: Sequence[Source]) -> list[FileResult]:
     return [analyse(source) for source in sources]
 
 
-def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str, analyser: Analyser | None = None) -> Corpus:
+def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str, analyser: Analyser | None = None,
+          retractions: "Index | None" = None) -> Corpus:
     problems: list[Problem] = []
     reg, reg_problems = (None, [registry.problem]) if registry.data is None else load_registry(registry.path, registry.data)
     problems.extend(p for p in reg_problems if p)
@@ -109,6 +111,6 @@ def build(sources: Iterable[Source], registry: Source, policy: Policy, today: st
         problems.extend(result.problems)
         if result.article is not None:
             articles.append(result.article)
-    context = Context(reg, policy, today)
+    context = Context(reg, policy, today, retractions)
     problems.extend(rules.check_corpus(articles, context))
     return Corpus(articles, reg, context, problems, paths)

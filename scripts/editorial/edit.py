@@ -223,7 +223,7 @@ def plan_start_review(article: Article) -> bool:
 
 def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None) -> ReviewPlan:
     """The record to append and where the workflow moves, or an EditError saying why not."""
-    from . import workflow  # the state machine and the quorum live there
+    from . import retractions, workflow  # the state machine and the quorum live there
 
     if article.status != "under_review":
         hint = " (run `editorial start-review` first)" if article.status == "submitted" else ""
@@ -244,6 +244,9 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
         record["note"] = note
     if decision == "changes_requested":
         return ReviewPlan(record, "submitted", None, clear_next_review=True)
+    retracted = retractions.blocking(article.meta.get("references") or [], getattr(ctx, "retractions", None))
+    if retracted:
+        raise EditError(f"{article.path}: cannot record an approval: {retractions.refusal(retracted)}")
     reviewed = Article(article.path, {**article.meta, "reviews": [*article.reviews, record]},
                        article.body, article.body_line, article.located, article.digest)
     if workflow.quorum_met(reviewed, ctx):

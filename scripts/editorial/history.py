@@ -10,6 +10,7 @@ option, so an unknown ref or a shallow clone missing the base stops the check.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import tempfile
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import transitions
+from . import retractions, transitions
 from .loader import MAX_FILE_BYTES, load_article, load_registry
 from .model import Context, Policy, Problem, Registry, today
 from .reviews import Review, by_login, latest_decisions
@@ -486,4 +487,31 @@ def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str
     if registry is None:
         notes.append(f"{REGISTRY} cannot be read at the {role} commit {rev[:10]}: no reviewer can be confirmed against it")
         registry = Registry(REGISTRY, {})
-    return Context(registry, policy, day)
+    return Context(registry, policy, day, _retractions_at(repo, rev, role, policy, problems))
+
+
+_SNAPSHOTS: dict[str, retractions.Index] = {}  # by verified SHA-256: base and head usually pin the same file
+
+
+def _retractions_at(repo: Repository, rev: str, role: str, policy: Policy, problems: list[Problem]) -> retractions.Index | None:
+    """The policy's Retraction Watch snapshot as committed at `rev`, checked against the hash
+    pinned there; E411 (and None) when it cannot be used."""
+    if not (policy.retractions or policy.retractions_sha256):
+        return None
+    try:
+        why = retractions.pin_problem(policy.retractions, policy.retractions_sha256)
+        if why:
+            raise retractions.SnapshotError(why)
+        data = repo.blob(f"{rev}:{repo.prefix}{policy.retractions}")
+        if data is None:
+            raise retractions.SnapshotError("the file is not in this commit")
+        found = hashlib.sha256(data).hexdigest()
+        if found == policy.retractions_sha256 and found in _SNAPSHOTS:
+            return _SNAPSHOTS[found]
+        index = retractions.verified(data, policy.retractions_sha256)  # a SnapshotError if the hash differs
+        _SNAPSHOTS.clear()  # one snapshot kept: a long-lived process does not pile them up
+        _SNAPSHOTS[found] = index
+        return index
+    except retractions.SnapshotError as exc:
+        problems.append(Problem(CONFIG, 1, 1, "E411", f"retraction snapshot `{policy.retractions}` at the {role} commit {rev[:10]}: {exc}"))
+        return None

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .retractions import Index
 
 WORKFLOW_FIELDS = ("review_status", "reviews", "next_review")
 STATUSES = ("submitted", "under_review", "approved")
@@ -27,7 +30,8 @@ class Problem:
 
     @property
     def severity(self) -> str:
-        return "warning" if self.code.startswith("W") else "error"
+        # I codes are information: shown, never a failed check (anything else unknown is an error)
+        return "warning" if self.code.startswith("W") else "info" if self.code.startswith("I") else "error"
 
     @property
     def is_error(self) -> bool:
@@ -162,6 +166,8 @@ class Policy:
     repo_url: str = ""
     site_pages: tuple[str, ...] = ()  # the only Markdown outside articles/ that is published
     maintainers: tuple[str, ...] = ()  # GitHub logins or org/teams owning the code paths (CODEOWNERS); empty: the board
+    retractions: str = ""  # path of a Retraction Watch snapshot (Crossref's CSV) in the repository
+    retractions_sha256: str = ""  # its SHA-256; a file with another hash is refused
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> "Policy":
@@ -180,3 +186,4 @@ class Context:
     registry: Registry
     policy: Policy
     today: str  # ISO date; passed in so the rules stay pure and testable
+    retractions: "Index | None" = None  # the policy's Retraction Watch snapshot, when it names one

@@ -35,10 +35,30 @@ def make_project(ws: Workspace, article: Path, folder: Path) -> Path:
     # strictness change: links to articles left out must not fail the preview.
     (folder / CONFIG).write_text(
         f"INHERIT: {(ws.root / CONFIG).as_posix()}\ndocs_dir: {CONTENT}\nsite_dir: site\nstrict: false\n", encoding="utf-8")
+    _place_snapshot(ws, folder)
     copy = folder / ws.rel(article)
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(article, copy)
     return copy
+
+
+def _place_snapshot(ws: Workspace, folder: Path) -> None:
+    """The policy's Retraction Watch snapshot at the same path in the throw-away project (a
+    hard link: no 60 MB copy). A link or a missing file is left out: the preview then says
+    why, as validate does (E411)."""
+    relative = ws.policy()[0].retractions
+    parts = Path(relative).parts
+    if not parts or ".." in parts or any(ws.root.joinpath(*parts[:i]).is_symlink() for i in range(1, len(parts) + 1)):
+        return
+    source = ws.root / relative
+    if not source.is_file():
+        return
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links here
+        shutil.copyfile(source, target)
 
 
 def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> int:

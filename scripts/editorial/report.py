@@ -13,8 +13,9 @@ FORMATS = ("text", "github", "json")
 def render(problems: Sequence[Problem], fmt: str, files: int, notes: Sequence[str] = ()) -> str:
     problems = sorted(problems, key=lambda p: (p.commit == "", p.path, p.line, p.column, p.code))
     errors = sum(p.is_error for p in problems)
-    warnings = len(problems) - errors
-    summary = f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)"
+    infos = sum(p.severity == "info" for p in problems)
+    warnings = len(problems) - errors - infos
+    summary = f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)" + (f", {infos} info" if infos else "")
     if fmt == "json":
         return json.dumps([as_dict(p) for p in problems], indent=2, ensure_ascii=False)
     lines = [github_line(p) if fmt == "github" else text_line(p) for p in problems]
@@ -26,12 +27,12 @@ def render(problems: Sequence[Problem], fmt: str, files: int, notes: Sequence[st
 def text_line(p: Problem) -> str:
     where = f"{p.path}:{p.line}:{p.column}: {p.code}"
     commit = f" [commit {p.commit}]" if p.commit else ""
-    level = " warning:" if not p.is_error else ""
+    level = "" if p.is_error else f" {p.severity}:"
     return f"{where}{level} {p.message}{commit}"
 
 
 def github_line(p: Problem) -> str:
-    kind = "error" if p.is_error else "warning"
+    kind = {"error": "error", "warning": "warning"}.get(p.severity, "notice")
     heading = title(p.code) + (f" (commit {p.commit})" if p.commit else "")
     return f"::{kind} file={_prop(p.path)},line={p.line},col={p.column},title={_prop(heading)}::{_data(p.message)}"
 

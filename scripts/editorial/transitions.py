@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import workflow
+from . import retractions, workflow
 from .loader import load_article
 from .model import Article, Context, Problem
 from .reviews import APPROVED, Review
@@ -43,6 +43,7 @@ E_QUORUM = "E908"  # approved without a valid quorum
 E_REVIEWER = "E909"  # review record added by someone who cannot review this article
 E_OTHER = "E912"  # a file in content/ that is not an article changed without the board
 E_SPECIAL = "E913"  # a symbolic link or submodule under content/ in git
+E_RETRACTED = "E915"  # approved while citing a paper the snapshot lists as retracted
 W_UNREADABLE = "W900"  # a version git holds cannot be read; judged across it
 
 SYMLINK, GITLINK = "120000", "160000"  # git's modes for a symbolic link and a submodule
@@ -264,6 +265,8 @@ def judge_change(old: Article | None, new: Article | None, judges_: Judges, comm
     problems.extend(_judge_added_reviews(new, added, judges_, commit))
     if new.status == "approved" and moved_ok and (old.status != "approved" or added or log_problems):
         problems.extend(_judge_quorum(new, judges_, commit))
+    if new.status == "approved" and old.status != "approved":
+        problems.extend(_judge_retracted_sources(new, judges_, commit))
     return problems
 
 
@@ -453,6 +456,18 @@ def _cannot_review(article: Article, reviewer: str, date: str, judges_: Judges) 
         if not person.active_on(date):
             return f"`{reviewer}` was not on the board on {date or '(no date)'} (serves {person.since or '?'} to {person.until or 'now'}) according to {which} {ctx.registry.path}"
     return ""
+
+
+def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list[Problem]:
+    """No article becomes approved citing a paper that the Retraction Watch snapshot of the
+    base or of the head lists as retracted, unless the reference acknowledges it."""
+    refs = new.meta.get("references")
+    for ctx in judges_.contexts():
+        found = retractions.blocking(refs if isinstance(refs, list) else [], getattr(ctx, "retractions", None))
+        if found:
+            line, col = new.pos("review_status")
+            return [Problem(new.path, line, col, E_RETRACTED, f"`approved` at this commit, but {retractions.refusal(found)}", commit)]
+    return []
 
 
 def _judge_quorum(new: Article, judges_: Judges, commit: str) -> list[Problem]:

@@ -15,10 +15,11 @@ from typing import Any
 
 import yaml
 
-from . import analysis, cache, site_files
+from . import analysis, cache, retractions, site_files
 from .corpus import Analyser, Corpus, Source, build
 from .loader import MAX_FILE_BYTES
 from .model import Policy, Problem, today
+from .report import text_line
 from .rules import schema as schema_rules
 
 CONFIG = "mkdocs.yml"
@@ -32,12 +33,22 @@ class WorkspaceError(Exception):
     """The command cannot run here at all (exit 2), e.g. no mkdocs.yml."""
 
 
+class SnapshotRefused(WorkspaceError):
+    """The policy's Retraction Watch snapshot cannot be used (E411): exit 2 for the CLI, a
+    stopped build for MkDocs, each with this one located line."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(text_line(problem))
+        self.problem = problem
+
+
 @dataclass
 class Workspace:
     root: Path
     # files found by article_paths(): known to be inside content/articles/, so reading
     # them needs only a no-follow open, not a full resolve (10,000 resolves cost seconds)
     _walked: dict = field(default_factory=dict, repr=False, compare=False)
+    _snapshots: dict = field(default_factory=dict, repr=False, compare=False)  # (path, sha) -> Index: read once per command
 
     @classmethod
     def find(cls, start: Path | None = None) -> "Workspace":
@@ -116,15 +127,59 @@ class Workspace:
         file). Everything else judges every file for real."""
         # The MkDocs plugin hands in the policy from its own validated options: one source.
         policy, problems = self.policy() if policy is None else (policy, [])
+        index = self.retractions(policy)
         sources = [self.source(p) for p in (paths if paths is not None else self.article_paths())]
         analyser: Analyser
         if remembered and cache.enabled() and not cache.in_ci() and not cache.tracked(self.root):
             analyser = analysis.ValidateCache(self.root, progress)
         else:
             analyser = lambda found: analysis.analyse_all(found, progress)  # noqa: E731
-        corpus = build(sources, self.registry_source(), policy, day or today(), analyser)
+        corpus = build(sources, self.registry_source(), policy, day or today(), analyser, retractions=index)
         corpus.problems[:0] = problems
         return corpus
+
+    def retractions(self, policy: Policy) -> "retractions.Index | None":
+        """The policy's Retraction Watch snapshot, read safely and checked against its pinned
+        hash; None when the policy names none. Anything wrong is a SnapshotRefused (E411)."""
+        if not (policy.retractions or policy.retractions_sha256):
+            return None
+        key = (policy.retractions, policy.retractions_sha256)
+        if key not in self._snapshots:
+            try:
+                why = retractions.pin_problem(*key)
+                if why:
+                    raise retractions.SnapshotError(why)
+                self._snapshots[key] = retractions.verified(self.snapshot_bytes(policy.retractions), policy.retractions_sha256)
+            except retractions.SnapshotError as exc:
+                line = option_line(self.root / CONFIG, "retractions" if policy.retractions else "retractions_sha256")
+                raise SnapshotRefused(Problem(CONFIG, line, 1, "E411", f"retraction snapshot `{policy.retractions or '(none)'}`: {exc}")) from None
+        return self._snapshots[key]
+
+    def snapshot_bytes(self, relative: str) -> bytes:
+        """A data file inside the project: no link followed anywhere on its path, a regular
+        file, at most retractions.MAX_SNAPSHOT_BYTES. SnapshotError if not."""
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or ".." in parts:
+            raise retractions.SnapshotError("the path must be relative to the project, without `..`")
+        folder = self.root
+        for part in parts[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                raise retractions.SnapshotError(f"`{self.rel(folder)}` is a symbolic link; commit the snapshot itself, not a link")
+        try:
+            data = open_regular(self.root / relative, retractions.MAX_SNAPSHOT_BYTES + 1)
+        except NotRegular:
+            raise retractions.SnapshotError("it is not a regular file") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise retractions.SnapshotError("it is a symbolic link; commit the snapshot itself, not a link") from None
+            if exc.errno == errno.ENOENT:
+                raise retractions.SnapshotError("the file does not exist; download Crossref's retraction_watch.csv and run "
+                                                "`editorial retractions update FILE`, or remove both `retractions` options") from None
+            raise retractions.SnapshotError(f"cannot read it: {exc.strerror}") from None
+        if len(data) > retractions.MAX_SNAPSHOT_BYTES:
+            raise retractions.SnapshotError(f"the file is over the limit of {retractions.MAX_SNAPSHOT_BYTES:,} bytes")
+        return data
 
     def content_problems(self, policy: Policy) -> list[Problem]:
         """What content/ may not hold, and caches git must not track (validate and the build)."""
@@ -221,6 +276,16 @@ def open_regular(path: Path, limit: int) -> bytes:
             os.close(fd)
 
 
+def option_line(config_path: Path, name: str) -> int:
+    """The line of mkdocs.yml where an option of the plugin is written (1 if not found)."""
+    try:
+        lines = config_path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*:")
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), 1)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     try:
         path.relative_to(folder)
@@ -263,3 +328,37 @@ def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, A
     if isinstance(config.get("plugins"), dict) and "editorial" in config["plugins"]:
         return dict(config["plugins"]["editorial"] or {}), line
     return {}, line
+
+
+_SHA_OPTION = re.compile(r"^(?P<lead>[ \t]+retractions_sha256[ \t]*:[ \t]*)(?P<q>[\"']?)[0-9a-fA-F]*(?P=q)(?P<rest>[ \t]*(?:#.*)?)$")
+_PATH_OPTION = re.compile(r"^(?P<indent>[ \t]+)retractions[ \t]*:")
+
+
+def pin_snapshot(text: str, sha256: str) -> str:
+    """mkdocs.yml's text with the editorial plugin's `retractions_sha256` set to `sha256`:
+    that one value replaced, or one line added after `retractions:`; nothing else changed.
+    Read back to prove it; a WorkspaceError (nothing written) when the file is written in
+    a form this cannot edit safely."""
+    lines = text.splitlines(keepends=True)
+    before, _ = plugin_options_from_text(text)
+    edited = None
+    for number, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        match = _SHA_OPTION.match(body)
+        if match:
+            lines[number] = f"{match['lead']}{match['q']}{sha256}{match['q']}{match['rest']}" + line[len(body):]
+            edited = "".join(lines)
+            break
+    if edited is None:
+        for number, line in enumerate(lines):
+            match = _PATH_OPTION.match(line)
+            if match:
+                ending = "\r\n" if line.endswith("\r\n") else "\n"
+                lines.insert(number + 1, f"{match['indent']}retractions_sha256: {sha256}{ending}")
+                edited = "".join(lines)
+                break
+    wanted = {**before, "retractions_sha256": sha256}
+    if edited is None or plugin_options_from_text(edited)[0] != wanted:
+        raise WorkspaceError(f"cannot pin the snapshot in {CONFIG} safely; set `retractions_sha256: {sha256}` "
+                             "under the editorial plugin's options by hand")
+    return edited

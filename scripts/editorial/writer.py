@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from . import workflow
+from . import retractions, workflow
 from .model import Article, Context, Person
 
 MAX_SLUG = 60  # a slug is the page's address: short enough to read, type and share
@@ -108,10 +108,12 @@ def _days(since: object, today: str) -> int:
 
 
 def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
-    """Submitted and under-review articles, then approved ones due for review within
-    DUE_WITHIN_DAYS (or overdue): oldest and most urgent first."""
+    """Approved articles that cite a retracted source (or one under an expression of concern)
+    first, then submitted and under-review articles, then approved ones due for review
+    within DUE_WITHIN_DAYS (or overdue): oldest and most urgent first."""
     pending: list[Waiting] = []
     due: list[Waiting] = []
+    sources: list[tuple[tuple, Waiting]] = []
     for article in articles:
         age = _days(article.meta.get("updated") or article.meta.get("created"), ctx.today)
         common = dict(path=article.path, id=article.id, title=article.title, status=article.status, age_days=age)
@@ -126,6 +128,13 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
             else:
                 who, action = "board", f"review: {needed} approval(s) of the current content still needed"
             pending.append(Waiting(**common, waiting_for=who, action=action, approvals_needed=needed))
+        elif article.status == "approved" and (notices := _notices(article, ctx)):
+            first = notices[0].notice
+            what = "was retracted" if first.nature == retractions.RETRACTION else "is under an expression of concern"
+            action = (f"review again: reference '{notices[0].key}' {what} ({first.date}); revise the article, or keep the "
+                      f"source with `retraction_acknowledged`" + (f" ({len(notices) - 1} more source(s))" if len(notices) > 1 else ""))
+            sources.append(((first.nature != retractions.RETRACTION, first.date, article.path),
+                            Waiting(**common, waiting_for="board", action=action, next_review=str(article.meta.get("next_review") or ""))))
         elif article.status == "approved":
             next_review = article.meta.get("next_review")
             if not isinstance(next_review, str):
@@ -137,14 +146,22 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
                 due.append(Waiting(**common, waiting_for="writer", action=action, next_review=next_review, due_in_days=left))
     pending.sort(key=lambda w: (-w.age_days, w.path))
     due.sort(key=lambda w: (w.due_in_days, w.path))
-    return pending + due
+    return [waiting for _, waiting in sorted(sources, key=lambda s: s[0])] + pending + due
+
+
+def _notices(article: Article, ctx: Context) -> list[retractions.Finding]:
+    """The approved article's sources that were retracted, then those under concern, not acknowledged."""
+    refs = article.meta.get("references")
+    found = [f for f in retractions.findings(refs if isinstance(refs, list) else [], getattr(ctx, "retractions", None))
+             if not f.acknowledged and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)]
+    return sorted(found, key=lambda f: f.notice.nature != retractions.RETRACTION)
 
 
 def render_queue(items: list[Waiting], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([asdict(item) for item in items], indent=2, ensure_ascii=False)
     if not items:
-        return "nothing waits: no article is submitted, under review or due for review within 30 days"
+        return "nothing waits: no article is submitted, under review, due for review within 30 days or citing a retracted source"
     lines = []
     for item in items:
         age = f"{item.age_days} day(s) since last change"

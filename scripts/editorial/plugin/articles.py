@@ -102,7 +102,7 @@ class ArticlePages:
         entries = [citations.Entry(e.key, e.number, sanitize.article_html(e.html)) for e in entries]  # cached HTML too
         context["editorial_article"] = article_view.view(
             article, build.corpus.context, entries, status=status, preview=build.preview,
-            url=page.canonical_url or "", repo_url=build.policy.repo_url or build.config.repo_url or "")
+            url=page.canonical_url or "", repo_url=build.policy.repo_url or build.config.repo_url or "", order=numbered.order)
         return context
 
     def check_page(self, output: str, page: Page) -> None:

@@ -18,7 +18,7 @@ from ..corpus import Corpus
 from ..model import Article, Policy, Problem
 from ..report import text_line
 from ..rules import schema as schema_rules
-from ..workspace import CONFIG, Workspace
+from ..workspace import CONFIG, SnapshotRefused, Workspace
 
 MAX_LISTED = 20  # problems listed in one error message; the rest are counted
 
@@ -51,6 +51,8 @@ class Build:
         try:
             corpus = workspace.corpus(policy=policy)
             decision = corpus.publication()
+        except SnapshotRefused as exc:  # the policy's retraction snapshot: one located line (E411)
+            fail("", [exc.problem])
         except Exception as exc:  # noqa: BLE001 - fail closed: no corpus, no site
             fail("", [Problem(docs, 1, 1, "E961", f"cannot read the articles ({type(exc).__name__}: {exc}); "
                                                   "nothing is published until `editorial validate` runs cleanly")])

@@ -87,8 +87,10 @@ class Gate:
         self._names = ({_last_name(src) for src in self.withheld} | {_last_name(url) for url in self.withheld_urls}
                        | {_last_name(path) for path in self.content_files} | _ALWAYS_RESOLVE)
         withheld = sum(1 for reasons in build.decision.values() if reasons)
+        snapshot = build.corpus.context.retractions
         log.info(f"{len(build.published)} article(s) published, {withheld} withheld"
-                 + (" (preview: every article is shown, marked as pending review)" if build.preview else ""))
+                 + (" (preview: every article is shown, marked as pending review)" if build.preview else "")
+                 + (f"; sources checked against the Retraction Watch snapshot of {snapshot.latest}" if snapshot else ""))
         for path, reasons in sorted(build.decision.items()):
             if reasons:
                 first = reasons[0]

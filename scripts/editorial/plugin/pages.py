@@ -19,6 +19,7 @@ from mkdocs.utils import get_relative_url
 from .. import disclaimer, site_files
 from ..article_view import specialty_name
 from ..model import Article, Person, Policy, Problem, Registry
+from ..retractions import Index
 from .build import Build, fail
 
 HOME = "index.md"
@@ -37,7 +38,7 @@ class SitePages:
         build = self.build
         contents = {
             "board/": board_markdown(build.corpus.registry, build.corpus.context.today),
-            "editorial-policy/": policy_markdown(build.policy),
+            "editorial-policy/": policy_markdown(build.policy, build.corpus.context.retractions),
         }
         for url, src_uri in site_files.GENERATED_PAGES.items():
             if files.get_file_from_path(src_uri) is not None:
@@ -141,7 +142,8 @@ def _member(person: Person, former: bool = False) -> str:
 
 # -- the editorial policy ----------------------------------------------------------------
 
-def policy_markdown(policy: Policy) -> str:
+def policy_markdown(policy: Policy, snapshot: Index | None = None) -> str:
+    """The policy page; `snapshot` is the policy's Retraction Watch index when it names one."""
     n = policy.min_approvals
     approvals = "one member of the Medical Advisory Board" if n == 1 else f"{n} different members of the Medical Advisory Board"
     specialty = ("At least one of the approving members must share a specialty with the article."
@@ -189,6 +191,10 @@ Authors declare their conflicts of interest with every article, and the page sho
 is a declaration too). Board members do not approve articles they wrote, and step aside from
 any article where they have a financial or personal interest in the answer.
 
+## Retracted sources
+
+{_retractions_text(snapshot)}
+
 ## Corrections
 
 Every article has a link to suggest a correction. Corrections go through the same review as a
@@ -196,3 +202,15 @@ new article before the page changes.
 
 See also the [Medical Advisory Board](board.md) and [about this site](about.md).
 """
+
+
+def _retractions_text(snapshot: Index | None) -> str:
+    if snapshot is None:
+        return ("Reviewers check that the sources an article cites have not been retracted. This site does not yet check them "
+                "automatically against a retraction database.")
+    return (f"Every source an article cites is checked, by its DOI and PubMed id, against the Retraction Watch database "
+            f"published by Crossref, in the snapshot of <span class=\"editorial-policy-value\" id=\"policy-retractions-date\">"
+            f"{_e(snapshot.latest or 'unknown date')}</span>. An article that cites a retracted "
+            "paper cannot be approved. When a source of a published article is retracted later, or an expression of concern "
+            "is published about it, the article's page says so and the board reviews the answer; if the board keeps the "
+            "source on purpose, the page says that instead.")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Article, Context, Problem, Registry
-from . import approval, citations, complexity, dates, html_safety, identity, people, readability, schema, structure
+from . import (approval, citations, complexity, dates, html_safety, identity, people, readability, retractions, schema,
+               structure)
 
-MODULES = (schema, identity, people, citations, structure, complexity, dates, approval, html_safety, readability)
+MODULES = (schema, identity, people, citations, structure, complexity, dates, approval, html_safety, readability, retractions)
 ARTICLE_RULES = tuple(module.check for module in MODULES)
 FILE_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is True)
 CORPUS_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is not True)
