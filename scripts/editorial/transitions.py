@@ -483,9 +483,8 @@ def _cannot_review(article: Article, reviewer: str, date: str, judges_: Judges) 
 def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list[Problem]:
     """No article becomes approved citing a paper that the Retraction Watch snapshot of the
     base or of the head lists as retracted, unless the reference acknowledges it."""
-    refs = new.meta.get("references")
     for ctx in judges_.contexts():
-        found = retractions.blocking(refs if isinstance(refs, list) else [], getattr(ctx, "retractions", None))
+        found = retractions.blocking(list(new.references), ctx.retractions)
         if found:
             line, col = new.pos("review_status")
             return [Problem(new.path, line, col, E_RETRACTED, f"`approved` at this commit, but {retractions.refusal(found)}", commit)]
