@@ -1,22 +1,26 @@
-/* The audience picker: remembers "clinician" or "patient" in localStorage and marks <html>
-   with data-editorial-audience; editorial.css shows the matching summary and disclaimer.
-   Event delegation, so it keeps working across Material's instant navigation. */
+/* The audience choice: remembers "clinician", "patient" or "both" in localStorage and marks
+   <html> with data-editorial-audience (none for "both"); editorial.css shows the matching
+   summary and disclaimer. Event delegation, so it keeps working across Material's instant
+   navigation. */
 (function () {
   var KEY = "editorial.audience";
+  var CHOICES = { clinician: true, patient: true, both: true };
 
   function remembered() {
     try { return localStorage.getItem(KEY); } catch (e) { return null; }
   }
 
   function apply(audience) {
-    if (audience === "clinician" || audience === "patient") {
+    if (!CHOICES[audience]) audience = "both";
+    if (audience === "both") {
+      document.documentElement.removeAttribute("data-editorial-audience");
+    } else {
       document.documentElement.setAttribute("data-editorial-audience", audience);
     }
     var buttons = document.querySelectorAll("[data-editorial-choose]");
     for (var i = 0; i < buttons.length; i++) {
       var pressed = buttons[i].getAttribute("data-editorial-choose") === audience;
       buttons[i].setAttribute("aria-pressed", pressed ? "true" : "false");
-      buttons[i].classList.toggle("md-button--primary", pressed);
     }
   }
 

@@ -19,6 +19,7 @@ from markupsafe import escape
 from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import article_view, citations, disclaimer, sanitize, site_files
 from ..model import Article, Problem
@@ -100,9 +101,11 @@ class ArticlePages:
         except citations.StyleError as exc:
             fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
         entries = [citations.Entry(e.key, e.number, sanitize.article_html(e.html)) for e in entries]  # cached HTML too
+        history = build.history(article) if not build.preview else None
         context["editorial_article"] = article_view.view(
             article, build.corpus.context, entries, status=status, preview=build.preview,
-            url=page.canonical_url or "", repo_url=build.policy.repo_url or build.config.repo_url or "")
+            url=page.canonical_url or "", site=build.site, history=history)
+        page.toc = _starting_at_the_question(page.toc, article.title)
         return context
 
     def check_page(self, output: str, page: Page) -> None:
@@ -119,6 +122,16 @@ class ArticlePages:
             fail("", [Problem(where, 1, 1, "E968", f"the rendered page lacks {', '.join(missing)}; every article page must show the "
                                                    "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
                                                    "(the words come from scripts/editorial/disclaimer.py)")])
+
+
+def _starting_at_the_question(toc: TableOfContents, title: str) -> TableOfContents:
+    """The page's table of contents under one entry for the question (`#question`, the h1 of
+    the article template): the theme's skip link goes to the first entry, so a keyboard user
+    lands on the article's start, not past its trust block and short answer; the theme's
+    sidebar shows a level-1 entry's children, so it looks as before."""
+    top = AnchorLink(str(escape(title)), "question", 1)  # the toc holds HTML
+    top.children = list(toc)
+    return TableOfContents([top])
 
 
 def guard_render(page: Page, build: Build) -> None:

@@ -18,6 +18,7 @@ from mkdocs.utils import get_relative_url
 
 from .. import disclaimer, site_files
 from ..article_view import specialty_name
+from ..jsonld import person_anchor
 from ..model import Article, Person, Policy, Problem, Registry
 from .build import Build, fail
 
@@ -127,7 +128,7 @@ def board_markdown(registry: Registry, today: str) -> str:
 
 def _member(person: Person, former: bool = False) -> str:
     # Names, credentials and specialties only: GitHub logins are never published.
-    lines = [f'<div class="editorial-member{" editorial-member--former" if former else ""}" markdown>', "",
+    lines = [f'<div class="editorial-member{" editorial-member--former" if former else ""}" id="{_e(person_anchor(person.id))}" markdown>', "",
              f"### {_e(person.display)}", ""]
     if former:
         lines += [f'<p class="editorial-member__former">Former member (served {_e(person.since or "?")} to {_e(person.until)})</p>', ""]
