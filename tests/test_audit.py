@@ -176,13 +176,11 @@ def test_every_kind_of_finding_names_its_file(content, project):
         "humans.txt": b"Thanks to @AOkafor-Sample for reviewing.",
         "people.yml": (project / "content" / "people.yml").read_bytes(),
         "sitemap.xml.gz": gzip.compress(b"<urlset><loc>https://x.org/articles/septic-shock-first-hour/</loc></urlset>"),
-        "feed.xml": f"<item><description>{draft_text}</description></item>".encode(),
+        "rss.xml": f"<item><description>{draft_text}</description></item>".encode(),  # not the feed the build writes
         "meta.html": f'<html><head><meta name="description" content="{draft_text}"></head></html>'.encode(),
         "random/index.html": b"<p>an unknown page</p>",
     }
     assert _codes(site, content) == [
-        ("site/feed.xml", "E952"),
-        ("site/feed.xml", "E953"),
         ("site/humans.txt", "E952"),
         ("site/humans.txt", "E955"),
         ("site/meta.html", "E952"),
@@ -190,6 +188,8 @@ def test_every_kind_of_finding_names_its_file(content, project):
         ("site/people.yml", "E955"),
         ("site/people.yml", "E956"),
         ("site/random/index.html", "E952"),
+        ("site/rss.xml", "E952"),
+        ("site/rss.xml", "E953"),
         ("site/sitemap.xml.gz", "E954"),
     ]
 

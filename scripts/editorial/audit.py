@@ -116,7 +116,7 @@ class Audit:
         published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
         self.withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items()
                          if reasons or p not in by_path]
-        self.pages = {"404.html"} | site_files.generated_outputs()
+        self.pages = {"404.html"} | site_files.generated_outputs(site_files.published_specialties(published))
         for article in published:
             self.pages |= site_files.page_outputs(_src_uri(article.path, prefix))
         for src_uri in content.site_pages:

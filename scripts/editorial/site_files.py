@@ -9,6 +9,9 @@ can never disagree."""
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 ARTICLES_DIR = "articles/"
@@ -20,13 +23,19 @@ HTML_SUFFIXES = (".html", ".htm")
 GENERATED_PAGES = {
     "board/": "board.md",  # the Medical Advisory Board, from content/people.yml
     "editorial-policy/": "editorial-policy.md",  # how articles are reviewed, from the policy
+    "specialties/": "specialties/index.md",  # every specialty with published articles
 }
-# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, and
-# the search plugin's index. Nothing else the build writes outside the theme is allowed.
-GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"})
+# And one page per specialty that published articles have, `specialties/<slug>/`, listing
+# them (specialty_page): the plugin and the audit work the slugs out from the same decision.
+SPECIALTIES_DIR = "specialties/"
+# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, the
+# search plugin's index and the plugin's feed. Nothing else the build writes outside the theme is allowed.
+FEED = "feed.xml"
+GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json", FEED})
 
 # Content files that a published page may make public: images and PDFs. Not HTML, SVG,
 # scripts or style sheets (they run in the site's origin), nor data files (the registry).
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf")
 
 
@@ -63,9 +72,25 @@ def page_url(src_uri: str) -> str:
     return prefix if stem.lower() in ("index", "readme") else f"{prefix}{stem}/"
 
 
-def generated_outputs() -> set[str]:
-    """The HTML files of the pages the plugin generates."""
-    return {out for src_uri in GENERATED_PAGES.values() for out in page_outputs(src_uri)}
+def specialty_page(slug: str) -> tuple[str, str]:
+    """(URL, src_uri) of the generated page of one specialty (slugs are `[a-z0-9-]` by the schema)."""
+    return f"{SPECIALTIES_DIR}{slug}/", f"{SPECIALTIES_DIR}{slug}.md"
+
+
+def published_specialties(articles: Iterable[Any]) -> list[str]:
+    """The specialty slugs of the given (published) articles, that have a page, sorted."""
+    found = set()
+    for article in articles:
+        for slug in article.meta.get("specialties") or ():
+            if isinstance(slug, str) and _SLUG.fullmatch(slug):
+                found.add(slug)
+    return sorted(found)
+
+
+def generated_outputs(specialties: Iterable[str] = ()) -> set[str]:
+    """The HTML files of the pages the plugin generates (with the pages of these specialties)."""
+    sources = list(GENERATED_PAGES.values()) + [specialty_page(s)[1] for s in specialties]
+    return {out for src_uri in sources for out in page_outputs(src_uri)}
 
 
 def site_path(page_url: str, link: str, site_prefix: str = "/") -> str | None:

@@ -14,7 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from .. import cache, history, review_history
+from .. import cache, history, review_history, workflow
 from ..corpus import Corpus
 from ..model import Article, Policy, Problem, Site
 from ..report import text_line
@@ -41,6 +41,7 @@ class Build:
     by_path: dict[str, Article] = field(default_factory=dict)  # article path -> Article the loader read
     site: Site = field(default_factory=lambda: Site(""))
     _history: dict[str, list[review_history.Committed]] | None = None  # article id -> its versions on main
+    _reviewed: dict[str, str] = field(default_factory=dict)  # article path -> date of its approval now
 
     @classmethod
     def start(cls, config: MkDocsConfig, options: dict[str, object], *, preview: bool, serve: bool) -> Build:
@@ -75,6 +76,13 @@ class Build:
     def article(self, src_uri: str) -> Article | None:
         """The Article behind a docs file, if it is an article the loader could read."""
         return self.by_path.get(self.src_path(src_uri))
+
+    def last_reviewed(self, article: Article) -> str:
+        """The date of the approval that stands now ("" if none counts), worked out once an article."""
+        found = self._reviewed.get(article.path)
+        if found is None:
+            found = self._reviewed[article.path] = workflow.last_approval_date(article, self.corpus.context)
+        return found
 
     def history(self, article: Article) -> list[review_history.ApprovedVersion]:
         """The approved versions of a published article, oldest first (the last is the one

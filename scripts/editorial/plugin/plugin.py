@@ -25,7 +25,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from .. import progress, sanitize
+from .. import progress, sanitize, site_files
 from ..citations import DEFAULT_STYLE
 from ..model import Problem
 from .articles import ArticlePages, guard_render
@@ -77,6 +77,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         references = References(build.workspace.root, build.policy.citation_style or DEFAULT_STYLE)
         self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Output(build))
         config.extra["editorial_preview"] = preview
+        config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""  # the <link> in every page's head
         self.parts.output.prepare(config)
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
         self.warnings = CountHandler()
@@ -94,6 +95,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         parts = self._require()
         files = parts.pages.add(parts.gate.select(files))
+        parts.pages.files = files
         published = parts.build.published
         parts.references.render_ahead((published[src] for src in sorted(published)), forking_allowed=not parts.build.serve)
         return files
@@ -122,9 +124,10 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     @event_priority(-100)  # after the search plugin has indexed page.content
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-        articles = self._require().articles
-        articles.restore(page)  # the citation superscripts, for the page itself
-        return articles.context(context, page)
+        parts = self._require()
+        parts.articles.restore(page)  # the page as readers see it, after the search index got its text
+        parts.pages.fill(page)  # the listings of the home and specialty pages
+        return parts.articles.context(context, page)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         parts = self._require()
@@ -141,6 +144,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
+            parts.pages.write_feed(config.site_dir)
         left_out = parts.gate.unused()
         if left_out:
             log.info(f"editorial: {left_out} file(s) in {parts.build.docs}/ not published (no published page refers to them)")
