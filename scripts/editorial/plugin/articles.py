@@ -37,7 +37,7 @@ class ArticlePages:
         self.build = build
         self.references = references
         self.numbered: dict[str, citations.Numbered] = {}  # src_uri -> the body's citations
-        self.filled: dict[str, str] = {}  # src_uri -> page HTML with its superscripts (after search)
+        self.shown: dict[str, str] = {}  # src_uri -> the page's HTML as readers see it (after search)
 
     def article(self, page: Page) -> Article | None:
         return self.build.article(page.file.src_uri)
@@ -67,25 +67,31 @@ class ArticlePages:
         reasons = self.build.withheld_reasons(page.file.src_uri)
         if reasons is None:
             reasons = [Problem(self.build.src_path(page.file.src_uri), 1, 1, "E103", "not read by the editorial loader")]
+        article = self.article(page)
         return {"preview": self.build.preview, "approved": not reasons,
                 "status": "approved" if not reasons else "pending human review",
-                "withheld_because": reasons[0].message if reasons else ""}
+                "withheld_because": reasons[0].message if reasons else "",
+                # the sitemap's lastmod (overrides/sitemap.xml is rendered before the pages)
+                "last_reviewed": self.build.last_reviewed(article) if article is not None and not reasons else ""}
 
     # -- rendering ------------------------------------------------------------------------
     def content(self, html: str, page: Page) -> str:
-        """The sanitised body; for the search index without citation numbers (a number glued to
-        a word hides the word from search). The page with its superscripts waits in `filled`."""
-        numbered = self.numbered.get(page.file.src_uri)
-        if numbered is None or not numbered.marks:
+        """What the search index gets: the short answer and the plain-language summary, the body
+        without citation numbers (a number glued to a word hides the word from search) and the
+        titles of the references. The page as readers see it waits in `shown` for `restore`."""
+        article = self.article(page)
+        if article is None:
             return html
-        self.filled[page.file.src_uri] = citations.fill(html, numbered)
-        return citations.unmark(html)
+        numbered = self.numbered.get(page.file.src_uri)
+        shown = citations.fill(html, numbered) if numbered is not None and numbered.marks else html
+        self.shown[page.file.src_uri] = shown
+        return search_text(article, citations.unmark(html) if shown is not html else html)
 
     def restore(self, page: Page) -> None:
-        """page.content with its citation superscripts again (on_page_context, after search)."""
-        filled = self.filled.pop(page.file.src_uri, None)
-        if filled is not None:
-            page.content = filled
+        """page.content as readers see it (on_page_context, after search has indexed it)."""
+        shown = self.shown.pop(page.file.src_uri, None)
+        if shown is not None:
+            page.content = shown
 
     def context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         article = self.article(page)
@@ -122,6 +128,18 @@ class ArticlePages:
             fail("", [Problem(where, 1, 1, "E968", f"the rendered page lacks {', '.join(missing)}; every article page must show the "
                                                    "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
                                                    "(the words come from scripts/editorial/disclaimer.py)")])
+
+
+def search_text(article: Article, body_html: str) -> str:
+    """An article's text for the search index: the answers a reader sees above the body (the
+    template shows them, so page.content lacks them), the body, and the reference titles
+    under a "References" heading (its own search result, linking to the list). Escaped."""
+    meta = article.meta
+    summaries = [meta.get("description"), meta.get("patient_summary") if "patient" in (meta.get("audience") or ()) else None]
+    head = "".join(f"<p>{escape(' '.join(text.split()))}</p>" for text in summaries if isinstance(text, str) and text.strip())
+    titles = [str(r.get("title")) for r in article.references if r.get("title")]
+    tail = ('<h2 id="references">References</h2><ul>' + "".join(f"<li>{escape(t)}</li>" for t in titles) + "</ul>") if titles else ""
+    return head + body_html + tail
 
 
 def _starting_at_the_question(toc: TableOfContents, title: str) -> TableOfContents:
