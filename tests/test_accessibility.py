@@ -42,18 +42,20 @@ def browser():
 
 
 def _search(page, word: str) -> None:
-    """Type `word` into the open search box until results show (keystrokes before the search
-    worker has its index are not searched), then let the results' transitions finish."""
-    box = page.locator("input.md-search__input")
+    """Open the search dialog and type `word` until results show (keystrokes before Pagefind has
+    loaded are not searched), then let the results' transitions finish."""
+    page.get_by_role("button", name="Search").click()
+    box = page.locator("#editorial-search-ui input")
+    box.wait_for()
     for _ in range(5):
         box.fill("")
         box.press_sequentially(word, delay=20)
         try:
-            page.wait_for_selector(".md-search-result__item", timeout=3000)
+            page.wait_for_selector(".pagefind-ui__result", timeout=3000)
             break
-        except Exception:  # noqa: BLE001 - the worker was not ready: type again
+        except Exception:  # noqa: BLE001 - not loaded yet: type again
             continue
-    page.wait_for_selector(".md-search-result__item", timeout=3000)
+    page.wait_for_selector(".pagefind-ui__result", timeout=3000)
     page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
 
 
@@ -81,8 +83,6 @@ def test_no_serious_or_critical_violation_on_any_kind_of_page(site, browser, sch
         page.locator("details.editorial-history > summary").click()
         found["article, chosen, history open"] = _blocking(page)
         page.goto(base)  # the search dialog open, with results
-        if not page.locator("input.md-search__input").is_visible():
-            page.locator("label.md-search__icon[for='__search']").first.click()
         _search(page, "sepsis")
         found["search open"] = _blocking(page)
     finally:

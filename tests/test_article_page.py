@@ -10,7 +10,7 @@ import re
 import pytest
 
 from editorial import disclaimer, workflow
-from site_html import approved_articles, copy_project, mkdocs_build, page, parse
+from site_html import approved_articles, copy_project, mkdocs_build, page, parse, search_fragments
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_title_description_and_body_come_from_what_the_core_read(built):
     puts the front matter back as page.meta: the head still carries both, and no citation
     placeholder is left anywhere in the page or the search index."""
     _, site, articles, _ = built
-    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    search = json.dumps(search_fragments(site))
     assert "\\ue000" not in search and "\ue000" not in search
     for article in articles:
         html = (site / _url(article) / "index.html").read_text(encoding="utf-8")
@@ -140,12 +140,12 @@ def test_search_index_has_the_answer_without_citation_numbers(built):
     """The page shows superscripts; the search index holds the same sentences without them
     (a number glued to a word, `removal1,2`, would hide the word from search)."""
     _, site, articles, _ = built
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = search_fragments(site)
     for article in articles:
         page_sups = page(site, _url(article)).find("div", class_="editorial-body").find_all("sup", class_="citation")
         assert page_sups, article.path
-        indexed = " ".join(d["text"] for d in docs if d["location"].startswith(_url(article) + "/"))
-        assert indexed and "<sup" not in indexed, article.path
+        indexed = " ".join(d["content"] for d in docs if d["url"] == f"/{_url(article)}/")
+        assert indexed, article.path
         # the words before the first citation are indexed as they are, no digit glued on
         before = re.search(r"(\w+[ \n]+\w+)[ \t]*\[[^\]]*@", article.body).group(1)
         assert re.search(re.escape(" ".join(before.split())) + r"(?!\d)", indexed), before
@@ -186,18 +186,23 @@ def test_json_ld_parses_with_review_data(built):
 
 def test_answer_summaries_are_in_the_page_and_the_trust_block_is_not_searchable(built):
     _, site, articles, _ = built
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    index = json.dumps([d for d in docs if d["location"].startswith("articles/")])
-    assert "articles/" in index
+    docs = [d for d in search_fragments(site) if d["url"].startswith("/articles/")]
+    index = json.dumps(docs)
+    assert docs
     assert disclaimer.CLINICIAN[:60] not in index and disclaimer.PATIENT[:60] not in index
     assert "checked against its sources" not in index and "Article review status" not in index
+    assert "Which best describes you" not in index and "About this article" not in index
     for article in articles:
         doc = page(site, _url(article))
         assert doc.find("h1").text() == article.title
         clinician = doc.find("div", data_editorial_summary="clinician")
         assert " ".join(article.meta["description"].split()) in " ".join(clinician.text().split())
         assert doc.find("fieldset", data_editorial_picker="") is not None
-        assert article.slug in index  # the body itself is searchable
+        indexed = next(d for d in docs if d["url"] == f"/{_url(article)}/")
+        assert indexed["meta"]["title"] == article.title
+        assert " ".join(article.meta["description"].split()) in indexed["content"]  # the short answer is searchable
+        for ref in article.references:
+            assert " ".join(ref["title"].split()) in indexed["content"]
 
 
 def test_correction_link_goes_to_the_configured_example_repository(built):

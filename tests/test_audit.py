@@ -60,16 +60,27 @@ def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, ed
     assert re.search(rf"{re.escape(str(site))}/index.html:1:1: E953 text of unpublished article {DRAFT}", out), out
 
 
-def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_path, editorial):
+def test_leak_inside_the_search_index_is_found_through_its_encoding(builds, tmp_path, editorial):
+    """Pagefind's chunks are gzip with a signature, then JSON (fragments) or CBOR (indexes):
+    the audit reads them as they are decoded, JSON escapes and markup included."""
     site = _site_copy(builds, tmp_path)
-    index_file = site / "search" / "search_index.json"
-    index = json.loads(index_file.read_text(encoding="utf-8"))
+    fragment = sorted((site / "pagefind" / "fragment").glob("*.pf_fragment"))[0]
+    data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
     words = _paragraphs(builds / DRAFT)[0].split()
-    index["docs"].append({"location": "x/", "title": "x", "text": "<p>" + " <em>".join(words[:12]) + "</em> &amp; more</p>"})
-    index_file.write_text(json.dumps(index, ensure_ascii=True), encoding="utf-8")
+    data["content"] += " " + " <em>".join(words[:12]) + "</em> &amp; more"
+    fragment.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data, ensure_ascii=True).encode()))
     code, out, _ = editorial("audit", site, cwd=builds)
     assert code == 1
-    assert f"search/search_index.json:1:1: E953 text of unpublished article {DRAFT}" in out
+    assert f"pagefind/fragment/{fragment.name}:1:1: E953 text of unpublished article {DRAFT}" in out
+
+
+def test_a_file_in_the_search_bundle_of_another_kind_fails(builds, tmp_path, editorial):
+    site = _site_copy(builds, tmp_path)
+    (site / "pagefind" / "playground.html").write_text("<p>a page nobody approved</p>", encoding="utf-8")
+    (site / "pagefind" / "notes.txt").write_text("a stray file", encoding="utf-8")
+    code, out, _ = editorial("audit", site, cwd=builds)
+    assert code == 1
+    assert "pagefind/playground.html:1:1: E952" in out and "pagefind/notes.txt:1:1: E952" in out
 
 
 def test_a_content_file_no_published_page_refers_to_fails(project, editorial):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, site_bytes
-from site_html import copy_project, parse
+from site_html import copy_project, parse, search_fragments
 
 SITE_URL = "site_url: https://example.org/\n"
 LENIENT = SITE_URL + "strict: false\nvalidation:\n  links:\n    not_found: info\n  nav:\n    not_found: info\n"
@@ -36,10 +36,10 @@ def test_approved_articles_are_published_with_their_assets(mixed):
     assert (site / "articles" / "itp-refill-sepsis" / "index.html").is_file()
     assert (site / "articles" / "img" / "shared.png").read_bytes() == b"\x89PNG fake shared image"
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = search_fragments(site)
     for slug, marker in APPROVED.items():
         assert f"https://example.org/articles/{slug}/" in sitemap
-        assert any(marker in doc["text"] or marker in doc["title"] for doc in index["docs"])
+        assert any(marker in doc["content"] for doc in index if doc["url"] == f"/articles/{slug}/")
 
 
 def test_no_byte_of_any_withheld_article_is_anywhere_under_site(mixed):
@@ -83,7 +83,7 @@ def test_articles_are_not_in_the_global_nav_and_mkdocs_does_not_warn(mixed):
 def test_site_is_moved_into_place_complete_and_no_build_folder_is_left(mixed):
     project, done = mixed
     site = project / "site"
-    for name in ("index.html", "404.html", "sitemap.xml", "search/search_index.json", "board/index.html"):
+    for name in ("index.html", "404.html", "sitemap.xml", "pagefind/pagefind-entry.json", "board/index.html"):
         assert (site / name).is_file(), name
     assert leftovers(project) == []
     assert ".site.building-" in done.stderr  # it was built elsewhere first
@@ -191,3 +191,18 @@ def test_without_the_registry_nothing_is_published(tmp_path):
     assert "0 article(s) published" in done.stderr
     assert (project / "site" / "index.html").is_file()
     assert not (project / "site" / "articles").exists()
+
+
+def test_a_search_index_that_cannot_be_built_stops_the_build_and_keeps_the_old_site(tmp_path):
+    """Pagefind failing (here a stand-in `pagefind` module that exits 1, first on the path of
+    the build's Python) is one located line, E970, and site/ stays as it was."""
+    project = _failing_project(tmp_path, SITE_URL)
+    fake = tmp_path / "fake"
+    (fake / "pagefind").mkdir(parents=True)
+    (fake / "pagefind" / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "pagefind" / "__main__.py").write_text("import sys\nsys.exit('Error: simulated indexing failure')\n", encoding="utf-8")
+    done = mkdocs(project, "build", env={"PYTHONPATH": str(fake)})
+    assert done.returncode != 0
+    assert "E970" in done.stderr and "simulated indexing failure" in done.stderr
+    assert "Traceback" not in done.stderr
+    _assert_site_untouched(project)

@@ -186,6 +186,8 @@ CODES: dict[str, Code] = {
                   'check `overrides/main.html` and `overrides/partials/editorial-article.html`'),
     'E969': Code('build', 'the Markdown renderer failed on a page, or took too long (for example very deep nesting)',
                   'simplify the place `editorial validate` points at'),
+    'E970': Code('build', 'the search index (Pagefind) could not be built from the audited pages',
+                  'install the project again (`pip install -e .` brings `pagefind[bin]`) and build again'),
     'W701': Code('approval', 'review overdue: `next_review` has passed',
                   'the board reviews the article again'),
     'W801': Code('html_safety', 'an HTML comment in the body (published in the page source)',

@@ -28,10 +28,16 @@ GENERATED_PAGES = {
 # And one page per specialty that published articles have, `specialties/<slug>/`, listing
 # them (specialty_page): the plugin and the audit work the slugs out from the same decision.
 SPECIALTIES_DIR = "specialties/"
-# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, the
-# search plugin's index and the plugin's feed. Nothing else the build writes outside the theme is allowed.
+# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, and the
+# plugin's feed. Nothing else the build writes outside the theme is allowed, but the search bundle.
 FEED = "feed.xml"
-GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json", FEED})
+GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", FEED})
+# The search bundle Pagefind builds from the audited pages (plugin/search.py): its program
+# files and its index, chunked so that a reader downloads only the part a query needs.
+SEARCH_BUNDLE = "pagefind/"
+_SEARCH_FILES = re.compile(r"pagefind/(?:[\w.-]+\.(?:js|css|json|pagefind|pf_meta)|index/[\w.-]+\.pf_index"
+                           r"|fragment/[\w.-]+\.pf_fragment|filter/[\w.-]+\.pf_filter)")
+SEARCH_DATA_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")  # gzip, then Pagefind's own encoding
 
 # Content files that a published page may make public: images and PDFs. Not HTML, SVG,
 # scripts or style sheets (they run in the site's origin), nor data files (the registry).
@@ -70,6 +76,11 @@ def page_url(src_uri: str) -> str:
     stem = name.rsplit(".", 1)[0]
     prefix = f"{folder}/" if folder else ""
     return prefix if stem.lower() in ("index", "readme") else f"{prefix}{stem}/"
+
+
+def is_search_bundle_file(rel: str) -> bool:
+    """Whether a site path is a file of the kinds Pagefind writes into its bundle."""
+    return _SEARCH_FILES.fullmatch(rel) is not None
 
 
 def specialty_page(slug: str) -> tuple[str, str]:

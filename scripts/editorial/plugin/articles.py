@@ -2,12 +2,13 @@
 
     source         on_page_read_source  the body the core read and digested (no second read or YAML parse)
     markdown       on_page_markdown     citations become placeholders (Markdown runs faster without tags)
-    content        on_page_content      the body sanitised; the search index gets it without citation numbers
-    context        on_page_context      the superscripts back in; the template gets one ArticleView
+    content        on_page_content      the body sanitised, then the citation superscripts put in
+    context        on_page_context      the template gets one ArticleView; the toc starts at the question
     check_page     on_post_page         the build fails if a rendered article page lacks the disclaimer
 
-What the template shows around page.content (trust block, disclaimer, References) is not
-in page.content, so the search index holds the answer and its body only.
+The template shows the trust block, the short answers, the disclaimer and the References
+around page.content; the search index (search.py) reads the final page, minus the parts
+the template marks to skip.
 """
 from __future__ import annotations
 
@@ -37,7 +38,6 @@ class ArticlePages:
         self.build = build
         self.references = references
         self.numbered: dict[str, citations.Numbered] = {}  # src_uri -> the body's citations
-        self.shown: dict[str, str] = {}  # src_uri -> the page's HTML as readers see it (after search)
 
     def article(self, page: Page) -> Article | None:
         return self.build.article(page.file.src_uri)
@@ -76,22 +76,12 @@ class ArticlePages:
 
     # -- rendering ------------------------------------------------------------------------
     def content(self, html: str, page: Page) -> str:
-        """What the search index gets: the short answer and the plain-language summary, the body
-        without citation numbers (a number glued to a word hides the word from search) and the
-        titles of the references. The page as readers see it waits in `shown` for `restore`."""
-        article = self.article(page)
-        if article is None:
-            return html
+        """The sanitised body with its citation superscripts put in (our own markup, made from
+        the reference numbers alone)."""
         numbered = self.numbered.get(page.file.src_uri)
-        shown = citations.fill(html, numbered) if numbered is not None and numbered.marks else html
-        self.shown[page.file.src_uri] = shown
-        return search_text(article, citations.unmark(html) if shown is not html else html)
-
-    def restore(self, page: Page) -> None:
-        """page.content as readers see it (on_page_context, after search has indexed it)."""
-        shown = self.shown.pop(page.file.src_uri, None)
-        if shown is not None:
-            page.content = shown
+        if numbered is None or not numbered.marks:
+            return html
+        return citations.fill(html, numbered)
 
     def context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         article = self.article(page)
@@ -128,18 +118,6 @@ class ArticlePages:
             fail("", [Problem(where, 1, 1, "E968", f"the rendered page lacks {', '.join(missing)}; every article page must show the "
                                                    "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
                                                    "(the words come from scripts/editorial/disclaimer.py)")])
-
-
-def search_text(article: Article, body_html: str) -> str:
-    """An article's text for the search index: the answers a reader sees above the body (the
-    template shows them, so page.content lacks them), the body, and the reference titles
-    under a "References" heading (its own search result, linking to the list). Escaped."""
-    meta = article.meta
-    summaries = [meta.get("description"), meta.get("patient_summary") if "patient" in (meta.get("audience") or ()) else None]
-    head = "".join(f"<p>{escape(' '.join(text.split()))}</p>" for text in summaries if isinstance(text, str) and text.strip())
-    titles = [str(r.get("title")) for r in article.references if r.get("title")]
-    tail = ('<h2 id="references">References</h2><ul>' + "".join(f"<li>{escape(t)}</li>" for t in titles) + "</ul>") if titles else ""
-    return head + body_html + tail
 
 
 def _starting_at_the_question(toc: TableOfContents, title: str) -> TableOfContents:

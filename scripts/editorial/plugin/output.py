@@ -2,7 +2,8 @@
 
     prepare  on_config       a fresh folder beside site_dir, removing those of builds killed earlier
     publish  on_post_build   copy the content files published pages refer to, audit everything
-                             written, then rename the folder into place
+                             written, build the search index from the audited pages (search.py),
+                             audit that too, then rename the folder into place
     abort    on_build_error  remove the unfinished folder; site/ stays as it was
 
 Content files are copied here, not by MkDocs: each is opened without following links,
@@ -21,9 +22,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 
-from .. import audit
+from .. import audit, site_files
 from ..model import Problem
 from ..workspace import open_regular
+from . import search
 from .build import Build, fail
 
 log = get_plugin_logger("editorial")
@@ -92,17 +94,25 @@ class Output:
         if strict_warnings:
             return  # MkDocs aborts the build right after this hook; abort() cleans up
         build = self.build
+        shown = build.workspace.rel(Path(self.site_dir))
+        run = None
         if not build.preview:
             content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
-            run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
-            problems = [p for p in audit.audit_site(run, Path(self.building_dir))[0] if p.is_error]
-            if problems:
-                shown = build.workspace.rel(Path(self.site_dir))
-                fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
-                                                       "and where, follows")] + problems)
+            run = audit.Audit(content, shown=shown)
+            self._passes(audit.audit_site(run, Path(self.building_dir))[0], shown)
+        search.build_index(Path(self.building_dir), shown)  # from the audited pages only
+        if run is not None:
+            self._passes(audit.audit_site(run, Path(self.building_dir), site_files.SEARCH_BUNDLE)[0], shown)
         _swap(self.building_dir, self.site_dir)
         self.building_dir = ""
         build.config.site_dir = self.site_dir
+
+    @staticmethod
+    def _passes(found: list[Problem], shown: str) -> None:
+        problems = [p for p in found if p.is_error]
+        if problems:
+            fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
+                                                   "and where, follows")] + problems)
 
     def abort(self, error: Exception | None = None) -> None:
         """The build failed: remove what it wrote; the previous site/ stays as it was.

@@ -30,7 +30,7 @@ ABOUT = "about.md"
 DISCLAIMER_SLOT = "<!-- editorial:disclaimer -->"
 
 
-LISTING_SLOT = '<div class="editorial-listing-slot"></div>'  # where a listing goes, after search has indexed the page
+LISTING_SLOT = '<div class="editorial-listing-slot"></div>'  # where a listing goes, once Markdown is done
 FEED_ENTRIES = 50  # approvals in the feed, the latest first
 HOME_RECENT = 30  # articles on the home page, most recently reviewed first; the specialty pages list them all
 
@@ -87,9 +87,9 @@ class SitePages:
         return markdown
 
     def fill(self, page: Page) -> None:
-        """Put the listing into the home page and the specialty pages (on_page_context, after the
-        search plugin has indexed them: each answer is found on its own page, not also here).
-        The listing passes the same sanitiser as every page's body."""
+        """Put the listing into the home page and the specialty pages (on_page_context: a listing of
+        thousands is never run through Markdown). It passes the same sanitiser as every page's
+        body; the search index skips these pages (each answer is found on its own page)."""
         src = page.file.src_uri
         if LISTING_SLOT not in (page.content or ""):
             return

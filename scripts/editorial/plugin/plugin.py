@@ -9,7 +9,8 @@ when. The parts, each in its own module, with no cycle between them:
     pages.py       SitePages: the board and policy pages, the home listing, the about page
     articles.py    ArticlePages: the article page (citations, References, trust block)
     references.py  References: rendered entries, cached by content, rendered ahead
-    output.py      Output: a fresh folder, content files copied safely, audit, swap
+    output.py      Output: a fresh folder, content files copied safely, audit, search index, swap
+    search.py      the search index: Pagefind over the audited pages
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Output(build))
         config.extra["editorial_preview"] = preview
         config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""  # the <link> in every page's head
+        config.extra["editorial_search"] = not serve  # `mkdocs serve` builds no search index (search.py)
         self.parts.output.prepare(config)
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
         self.warnings = CountHandler()
@@ -122,10 +124,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         html = sanitize.article_html(html)  # every page's body, past any rule a writer slipped by
         return self._require().articles.content(html, page)
 
-    @event_priority(-100)  # after the search plugin has indexed page.content
+    @event_priority(-100)  # after other plugins' context hooks: page.content is final
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         parts = self._require()
-        parts.articles.restore(page)  # the page as readers see it, after the search index got its text
         parts.pages.fill(page)  # the listings of the home and specialty pages
         return parts.articles.context(context, page)
 
