@@ -315,7 +315,8 @@ _APPROVED = re.compile(rb"^review_status:[ \t]*[\"']?approved[\"']?[ \t]*(?:#.*)
 @dataclass(frozen=True)
 class VersionOnMain:
     """One version of an article file on the main branch: the commit that wrote it, its path
-    then, and the article (None: byte for byte the file in the working tree now, at `current`)."""
+    then (from the repository's top, as its web pages name it), and the article (None: byte
+    for byte the file in the working tree now, at `current`, a path in the project)."""
 
     commit: str
     path: str
@@ -337,8 +338,8 @@ def main_history(root: Path) -> list[VersionOnMain]:
         where = repo.prefix + ARTICLES
         raw = repo._git("log", "--first-parent", "-m", "--reverse", "--raw", "-z", "--no-abbrev", "--no-renames",
                         "--format=%x00commit %H", "--", where, what="read the history of the articles")
-        written: list[tuple[str, str, str]] = []  # (commit, path, blob)
-        for sha, change in _parse_log_raw(raw, repo.prefix):
+        written: list[tuple[str, str, str]] = []  # (commit, path in the repository, blob)
+        for sha, change in _parse_log_raw(raw):
             if change.new_path and change.new_blob and change.new_path.endswith(".md"):
                 written.append((sha, change.new_path, change.new_blob))
         current = _current_blobs(repo, where)
@@ -355,7 +356,7 @@ def main_history(root: Path) -> list[VersionOnMain]:
     return found
 
 
-def _parse_log_raw(raw: str, prefix: str):
+def _parse_log_raw(raw: str):
     """(commit, FileChange) pairs from `log --raw -z --format=%x00commit %H` output."""
     sha = ""
     for token, change in _raw_records(raw.split("\0")):

@@ -95,8 +95,8 @@ class Build:
     def _read_history(self) -> dict[str, list[review_history.Committed]]:
         try:
             found = history.main_history(self.workspace.root)
-        except (history.GitError, OSError) as exc:
-            log.info(f"editorial: review history shows the current approvals only ({exc})")
+        except Exception as exc:  # noqa: BLE001 - no git, no repository, an odd history: never a failed build
+            log.info(f"editorial: the review history shows the current approvals only ({type(exc).__name__}: {exc})")
             return {}
         grouped: dict[str, list[review_history.Committed]] = {}
         for item in found:
