@@ -155,6 +155,14 @@ def test_the_audit_covers_the_feed_and_the_specialty_pages(built, tmp_path):
     assert codes == [("site/feed.xml", "E953"), (f"site/specialties/{ONLY_SPECIALTY}/index.html", "E952")], codes
 
 
+def test_no_page_of_the_public_site_draws_the_empty_banner_strip(built):
+    """The theme draws its (dark) banner whenever the `announce` block has any output; only a
+    preview has something to announce."""
+    _, site, _, _, _ = built
+    for path in site.rglob("*.html"):
+        assert 'class="md-banner' not in path.read_text(encoding="utf-8"), path
+
+
 # -- the home page and the specialty pages ------------------------------------------------
 
 def test_home_lists_each_article_once_most_recently_reviewed_first(built):
