@@ -6,6 +6,7 @@ others is anywhere under site/. Further builds prove each leak path fails the bu
 without touching site/: an explicit nav entry, a link, a dirty build, a failed audit."""
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -206,3 +207,32 @@ def test_a_search_index_that_cannot_be_built_stops_the_build_and_keeps_the_old_s
     assert "E970" in done.stderr and "simulated indexing failure" in done.stderr
     assert "Traceback" not in done.stderr
     _assert_site_untouched(project)
+
+
+def test_an_unchanged_rebuild_takes_over_the_search_index_and_still_audits_it(mixed, tmp_path):
+    """Pages byte for byte the same as the site being replaced: its search bundle is taken over
+    instead of indexing again; it is audited all the same (a withheld article's text planted in
+    it stops the build); a changed page makes Pagefind index again."""
+    project = tmp_path / "project"
+    shutil.copytree(mixed[0], project, symlinks=True)
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert "the search index of the previous site is taken over" in done.stderr
+    assert search_fragments(project / "site")
+
+    fragment = sorted((project / "site" / "pagefind" / "fragment").glob("*.pf_fragment"))[0]
+    data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+    draft = (project / "content" / "articles" / "gate-zqxunderreview.md").read_text(encoding="utf-8")
+    data["content"] += " " + next(p for p in draft.split("\n\n") if "zqxunderreview paragraph" in p)
+    fragment.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data).encode()))
+    planted = fragment.read_bytes()
+    done = mkdocs(project, "build")
+    assert done.returncode != 0 and "E964" in done.stderr and "E953" in done.stderr and fragment.name in done.stderr
+    assert fragment.read_bytes() == planted and leftovers(project) == []  # the previous site stays as it was
+
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA zqnewsentence for the index.\n", encoding="utf-8")
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert "taken over" not in done.stderr
+    assert any("zqnewsentence" in d["content"] for d in search_fragments(project / "site"))

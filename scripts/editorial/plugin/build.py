@@ -96,7 +96,7 @@ class Build:
         try:
             found = history.main_history(self.workspace.root)
         except Exception as exc:  # noqa: BLE001 - no git, no repository, an odd history: never a failed build
-            log.info(f"editorial: the review history shows the current approvals only ({type(exc).__name__}: {exc})")
+            log.info(f"the review history shows the current approvals only ({type(exc).__name__}: {exc})")
             return {}
         grouped: dict[str, list[review_history.Committed]] = {}
         for item in found:

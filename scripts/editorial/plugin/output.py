@@ -100,7 +100,8 @@ class Output:
             content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
             run = audit.Audit(content, shown=shown)
             self._passes(audit.audit_site(run, Path(self.building_dir))[0], shown)
-        search.build_index(Path(self.building_dir), shown)  # from the audited pages only
+        search.build_index(Path(self.building_dir), shown, root=build.workspace.root,  # from the audited pages only
+                           previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None)
         if run is not None:
             self._passes(audit.audit_site(run, Path(self.building_dir), site_files.SEARCH_BUNDLE)[0], shown)
         _swap(self.building_dir, self.site_dir)
