@@ -314,10 +314,30 @@ def bench_size(size: int, work: Path, rounds: int = 2) -> dict[str, Run]:
         builds["plain"].append(measure(["mkdocs", "build", "-q"], plain))
     for name, tries in builds.items():
         runs[name] = _best(tries)
+    runs["search_download"] = Run(float(search_download(repo / "site")))  # bytes, in the seconds field
     for name, run in runs.items():
         if not run.ok:
             print(f"[{size}] {name} failed: {run.note}", file=sys.stderr)
     return runs
+
+
+def search_download(site: Path) -> int:
+    """The most a reader downloads for a one-word query (issue 13): mkdocs-material's search
+    fetches search/search_index.json whole; Pagefind fetches its program, entry and meta files,
+    one index chunk per word and the fragments of the first five results (counted here as the
+    largest chunk and the five largest fragments, so the figure is an upper bound)."""
+    whole = site / "search" / "search_index.json"
+    if whole.is_file():
+        return whole.stat().st_size
+    bundle = site / "pagefind"
+    if not bundle.is_dir():
+        return 0
+    program = ["pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-worker.js", "pagefind-entry.json"]
+    total = sum((bundle / name).stat().st_size for name in program if (bundle / name).is_file())
+    total += sum(p.stat().st_size for p in bundle.glob("*.pf_meta")) + max((p.stat().st_size for p in bundle.glob("wasm.*.pagefind")), default=0)
+    total += max((p.stat().st_size for p in (bundle / "index").glob("*.pf_index")), default=0)
+    total += sum(sorted((p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")), reverse=True)[:5])
+    return total
 
 
 # -- the table -------------------------------------------------------------------------
@@ -380,6 +400,7 @@ def table(results: dict[int, dict[str, Run]]) -> str:
     row("cold build per approved page", lambda r: f"{per_page(r, 'build_cold'):.1f} ms")
     row("warm build per approved page", lambda r: f"{per_page(r, 'build_warm'):.1f} ms")
     row("plain build per page", lambda r: f"{per_page(r, 'plain'):.1f} ms")
+    row("search: download for a one-word query, at most", lambda r: f"{r['search_download'].seconds / 1e6:.2f} MB")
 
     head = ["measure"] + [f"{s:,} articles" for s in sizes]
     width = [max(len(head[0]), *(len(label) for label, _ in rows))] + [max(len(head[i + 1]), *(len(c[i]) for _, c in rows)) for i in range(len(sizes))]

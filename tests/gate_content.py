@@ -105,6 +105,9 @@ def make_mixed_project(dest: Path, *, extra_config: str = "") -> Path:
     project = copy_project(dest)
     content = project / "content"
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    for line in [line for line in extra_config.splitlines() if line.startswith("site_url:")]:
+        config = re.sub(r"^site_url: .*$", line, config, flags=re.M)  # replaced, not repeated (YAML keeps the last)
+        extra_config = extra_config.replace(line + "\n", "", 1)
     (project / "mkdocs.yml").write_text(config + extra_config, encoding="utf-8")
     (content / "articles" / "img").mkdir()
     (content / "articles" / "img" / "shared.png").write_bytes(b"\x89PNG fake shared image")

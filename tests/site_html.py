@@ -111,3 +111,16 @@ def approved_articles(project: Path):
 
     corpus = Workspace(project).corpus()
     return corpus.published(), corpus
+
+
+def search_fragments(site: Path) -> list[dict]:
+    """The pages in the site's search index (Pagefind's fragments: gzip, a signature, JSON):
+    each with its `url`, `content` (the text searched) and `meta` (its title)."""
+    import gzip
+    import json
+
+    found = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        found.append(json.loads(data.removeprefix(b"pagefind_dcd")))
+    return found

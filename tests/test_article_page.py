@@ -10,7 +10,7 @@ import re
 import pytest
 
 from editorial import disclaimer, workflow
-from site_html import approved_articles, copy_project, mkdocs_build, page, parse
+from site_html import approved_articles, copy_project, mkdocs_build, page, parse, search_fragments
 
 
 @pytest.fixture(scope="module")
@@ -37,35 +37,65 @@ def test_every_approved_article_shows_both_disclaimers(built):
         assert block.find("p", data_editorial_disclaimer="patient").text() == disclaimer.PATIENT
 
 
-def test_trust_block_names_reviewers_with_credentials_and_three_dates(built):
+def test_trust_block_sits_under_the_question_with_reviewers_status_and_dates(built):
+    """As on the seed page: under the title, before the audience choice and the answer, the
+    board banner naming the reviewers (linked to their board entries), the stepper with its
+    visible heading, the three dates and the editorial-policy link."""
     _, site, articles, corpus = built
     logins = {p.github for p in corpus.registry.people.values() if p.github}
+    board = page(site, "board")
     for article in articles:
         html = (site / _url(article) / "index.html").read_text(encoding="utf-8")
         doc = parse(html)
-        trust = doc.find("aside", class_="editorial-trust")
-        assert "Reviewed by the Medical Advisory Board" in trust.text()
-        shown = [li.text().strip() for li in trust.find_all("li", class_="editorial-reviewer")]
-        expected = [corpus.registry.get(i).display for i in workflow.approvers(article, corpus.context)]
-        assert shown == expected and expected
+        trust = doc.find("section", class_="editorial-trust")
+        assert trust is not None, article.path
+        order = [html.index(marker) for marker in ('id="question"', 'class="editorial-trust"', "data-editorial-picker",
+                                                   'class="editorial-answer"', 'class="editorial-body"')]
+        assert order == sorted(order), "the trust block must come right under the question"
+        assert "Medical Advisory Board" in trust.find("p", class_="editorial-trust__board").text()
+        links = trust.find_all("a", class_="editorial-reviewer")
+        expected = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
+        assert expected and [" ".join(a.text().split()) for a in links] == [p.display for p in expected]
+        for link, person in zip(links, expected):
+            assert link.attrs["href"] == f"../../board/#member-{person.id}"
+            assert board.find(id=f"member-{person.id}") is not None, "the link lands on the member's board entry"
+        stepper = trust.find("div", class_="editorial-stepper")
+        assert stepper.find("h2").text().strip() == "Article review status"
         dates = {dd.attrs["class"]: dd.find("time").attrs["datetime"] for dd in trust.find_all("dd")}
         assert dates == {
             "editorial-date-updated": article.meta["updated"],
             "editorial-date-reviewed": workflow.last_approval_date(article, corpus.context),
             "editorial-date-next": article.meta["next_review"],
         }
-        assert "Disclosures:" in trust.text()
+        assert [dt.text() for dt in trust.find_all("dt")] == ["Last updated", "Last reviewed", "Next review due"]
         assert trust.find("a", href="../../editorial-policy/") is not None
+        info = doc.find("aside", class_="editorial-info")
+        assert "Disclosures:" in info.text() and html.index('class="editorial-info"') > html.index('class="editorial-references"')
         for login in logins:  # GitHub logins confirm reviews; they are never published
             assert login not in html
 
 
-def test_stepper_marks_approved_as_the_current_step(built):
+def test_review_history_lists_the_approval_on_the_page(built):
+    """Outside a git repository the history is the current approval alone (never an error)."""
+    _, site, articles, corpus = built
+    for article in articles:
+        history = page(site, _url(article)).find("details", class_="editorial-history")
+        assert history is not None and "Review history" in history.find("summary").text()
+        versions = history.find_all("li", class_="editorial-history__version")
+        assert len(versions) == 1 and "editorial-history__version--current" in versions[0].attrs["class"]
+        assert versions[0].find("time").attrs["datetime"] == workflow.last_approval_date(article, corpus.context)
+        assert "the version on this page" in versions[0].text()
+
+
+def test_skip_link_lands_on_the_question(built):
     _, site, articles, _ = built
     for article in articles:
-        steps = page(site, _url(article)).find("nav", class_="editorial-stepper").find_all("li")
-        assert [s.text().strip() for s in steps] == ["Submitted", "Under review", "Approved"]
-        assert [s.attrs.get("aria-current") for s in steps] == [None, None, "step"]
+        doc = page(site, _url(article))
+        skip = doc.find("a", class_="md-skip")
+        assert skip is not None and skip.attrs["href"] == "#question"
+        assert doc.find("h1", id="question") is not None
+        toc = doc.find("nav", class_="md-nav--secondary")  # the sidebar still lists the answer's sections
+        assert "From the Guidelines" in toc.text() and article.title not in toc.text()
 
 
 def test_citations_are_numbered_by_first_appearance_and_link_to_references(built):
@@ -95,7 +125,7 @@ def test_title_description_and_body_come_from_what_the_core_read(built):
     puts the front matter back as page.meta: the head still carries both, and no citation
     placeholder is left anywhere in the page or the search index."""
     _, site, articles, _ = built
-    search = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    search = json.dumps(search_fragments(site))
     assert "\\ue000" not in search and "\ue000" not in search
     for article in articles:
         html = (site / _url(article) / "index.html").read_text(encoding="utf-8")
@@ -110,12 +140,12 @@ def test_search_index_has_the_answer_without_citation_numbers(built):
     """The page shows superscripts; the search index holds the same sentences without them
     (a number glued to a word, `removal1,2`, would hide the word from search)."""
     _, site, articles, _ = built
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = search_fragments(site)
     for article in articles:
         page_sups = page(site, _url(article)).find("div", class_="editorial-body").find_all("sup", class_="citation")
         assert page_sups, article.path
-        indexed = " ".join(d["text"] for d in docs if d["location"].startswith(_url(article) + "/"))
-        assert indexed and "<sup" not in indexed, article.path
+        indexed = " ".join(d["content"] for d in docs if d["url"] == f"/{_url(article)}/")
+        assert indexed, article.path
         # the words before the first citation are indexed as they are, no digit glued on
         before = re.search(r"(\w+[ \n]+\w+)[ \t]*\[[^\]]*@", article.body).group(1)
         assert re.search(re.escape(" ".join(before.split())) + r"(?!\d)", indexed), before
@@ -148,31 +178,40 @@ def test_json_ld_parses_with_review_data(built):
         assert data["name"] == article.title
         assert data["lastReviewed"] == workflow.last_approval_date(article, corpus.context)
         reviewers = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
-        assert data["reviewedBy"] == [{"@type": "Person", "name": p.name, "honorificSuffix": p.credentials} for p in reviewers]
-        assert data["dateModified"] == article.meta["updated"]
+        assert data["reviewedBy"] == [{"@type": "Person", "name": p.name, "honorificSuffix": p.credentials,
+                                       "url": f"https://answers.example.org/board/#member-{p.id}"} for p in reviewers]
+        assert data["dateModified"] == data["lastReviewed"]
         assert len(data["citation"]) == len(article.references)
 
 
 def test_answer_summaries_are_in_the_page_and_the_trust_block_is_not_searchable(built):
     _, site, articles, _ = built
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    index = json.dumps([d for d in docs if d["location"].startswith("articles/")])
-    assert "articles/" in index
+    docs = [d for d in search_fragments(site) if d["url"].startswith("/articles/")]
+    index = json.dumps(docs)
+    assert docs
     assert disclaimer.CLINICIAN[:60] not in index and disclaimer.PATIENT[:60] not in index
-    assert "Reviewed by the Medical Advisory Board" not in index
+    assert "checked against its sources" not in index and "Article review status" not in index
+    assert "Which best describes you" not in index and "About this article" not in index
     for article in articles:
         doc = page(site, _url(article))
         assert doc.find("h1").text() == article.title
         clinician = doc.find("div", data_editorial_summary="clinician")
         assert " ".join(article.meta["description"].split()) in " ".join(clinician.text().split())
         assert doc.find("fieldset", data_editorial_picker="") is not None
-        assert article.slug in index  # the body itself is searchable
+        indexed = next(d for d in docs if d["url"] == f"/{_url(article)}/")
+        assert indexed["meta"]["title"] == article.title
+        assert " ".join(article.meta["description"].split()) in indexed["content"]  # the short answer is searchable
+        for ref in article.references:
+            assert " ".join(ref["title"].split()) in indexed["content"]
 
 
-def test_no_correction_link_without_a_repository(built):
-    _, site, articles, _ = built
+def test_correction_link_goes_to_the_configured_example_repository(built):
+    project, site, articles, _ = built
+    assert "example-org/reviewed-answers-example" in (project / "mkdocs.yml").read_text(encoding="utf-8")
     for article in articles:
-        assert "Suggest a correction" not in (site / _url(article) / "index.html").read_text(encoding="utf-8")
+        doc = page(site, _url(article))
+        link = next(a for a in doc.find_all("a") if a.text().strip() == "Suggest a correction")
+        assert link.attrs["href"].startswith("https://github.com/example-org/reviewed-answers-example/issues/new?title=")
 
 
 def test_references_cache_lives_outside_content_and_site(built):
@@ -187,7 +226,9 @@ def variant(tmp_path_factory):
     """The sample with a repository URL and an overdue review (next_review is not in the digest)."""
     project = copy_project(tmp_path_factory.mktemp("article-variant") / "project")
     config = project / "mkdocs.yml"
-    config.write_text("repo_url: https://github.com/example-org/answers\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"^      repo_url: .*\n", "", text, flags=re.M)  # the plugin's example repository: mkdocs.yml's applies
+    config.write_text("repo_url: https://github.com/example-org/answers\n" + text, encoding="utf-8")
     articles, corpus = approved_articles(project)
     article = articles[0]
     approved_on = workflow.last_approval_date(article, corpus.context)
@@ -231,8 +272,8 @@ def test_preview_build_marks_each_articles_real_step(tmp_path):
     labels = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
     seen = set()
     for article in corpus.articles:
-        steps = page(project / "site", _url(article)).find("nav", class_="editorial-stepper").find_all("li")
-        current = [s.text().strip() for s in steps if s.attrs.get("aria-current") == "step"]
+        steps = page(project / "site", _url(article)).find("div", class_="editorial-stepper").find_all("li")
+        current = [s.find("span", class_="editorial-stepper__label").text() for s in steps if s.attrs.get("aria-current") == "step"]
         assert current == [labels[article.status]], article.path
         seen.add(article.status)
         notice = page(project / "site", _url(article)).find("div", class_="editorial-not-for-patients")

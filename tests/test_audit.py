@@ -60,16 +60,27 @@ def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, ed
     assert re.search(rf"{re.escape(str(site))}/index.html:1:1: E953 text of unpublished article {DRAFT}", out), out
 
 
-def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_path, editorial):
+def test_leak_inside_the_search_index_is_found_through_its_encoding(builds, tmp_path, editorial):
+    """Pagefind's chunks are gzip with a signature, then JSON (fragments) or CBOR (indexes):
+    the audit reads them as they are decoded, JSON escapes and markup included."""
     site = _site_copy(builds, tmp_path)
-    index_file = site / "search" / "search_index.json"
-    index = json.loads(index_file.read_text(encoding="utf-8"))
+    fragment = sorted((site / "pagefind" / "fragment").glob("*.pf_fragment"))[0]
+    data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
     words = _paragraphs(builds / DRAFT)[0].split()
-    index["docs"].append({"location": "x/", "title": "x", "text": "<p>" + " <em>".join(words[:12]) + "</em> &amp; more</p>"})
-    index_file.write_text(json.dumps(index, ensure_ascii=True), encoding="utf-8")
+    data["content"] += " " + " <em>".join(words[:12]) + "</em> &amp; more"
+    fragment.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data, ensure_ascii=True).encode()))
     code, out, _ = editorial("audit", site, cwd=builds)
     assert code == 1
-    assert f"search/search_index.json:1:1: E953 text of unpublished article {DRAFT}" in out
+    assert f"pagefind/fragment/{fragment.name}:1:1: E953 text of unpublished article {DRAFT}" in out
+
+
+def test_a_file_in_the_search_bundle_of_another_kind_fails(builds, tmp_path, editorial):
+    site = _site_copy(builds, tmp_path)
+    (site / "pagefind" / "playground.html").write_text("<p>a page nobody approved</p>", encoding="utf-8")
+    (site / "pagefind" / "notes.txt").write_text("a stray file", encoding="utf-8")
+    code, out, _ = editorial("audit", site, cwd=builds)
+    assert code == 1
+    assert "pagefind/playground.html:1:1: E952" in out and "pagefind/notes.txt:1:1: E952" in out
 
 
 def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
@@ -176,13 +187,11 @@ def test_every_kind_of_finding_names_its_file(content, project):
         "humans.txt": b"Thanks to @AOkafor-Sample for reviewing.",
         "people.yml": (project / "content" / "people.yml").read_bytes(),
         "sitemap.xml.gz": gzip.compress(b"<urlset><loc>https://x.org/articles/septic-shock-first-hour/</loc></urlset>"),
-        "feed.xml": f"<item><description>{draft_text}</description></item>".encode(),
+        "rss.xml": f"<item><description>{draft_text}</description></item>".encode(),  # not the feed the build writes
         "meta.html": f'<html><head><meta name="description" content="{draft_text}"></head></html>'.encode(),
         "random/index.html": b"<p>an unknown page</p>",
     }
     assert _codes(site, content) == [
-        ("site/feed.xml", "E952"),
-        ("site/feed.xml", "E953"),
         ("site/humans.txt", "E952"),
         ("site/humans.txt", "E955"),
         ("site/meta.html", "E952"),
@@ -190,6 +199,8 @@ def test_every_kind_of_finding_names_its_file(content, project):
         ("site/people.yml", "E955"),
         ("site/people.yml", "E956"),
         ("site/random/index.html", "E952"),
+        ("site/rss.xml", "E952"),
+        ("site/rss.xml", "E953"),
         ("site/sitemap.xml.gz", "E954"),
     ]
 

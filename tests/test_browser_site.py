@@ -18,11 +18,15 @@ from __future__ import annotations
 import pytest
 
 from browser import chromium, require_browser, served
-from gate_content import article
+from gate_content import article, rebind
 from site_html import approved_articles, copy_project, mkdocs_build
+
+pytestmark = pytest.mark.browser
 
 APPROVED = ("browser-approved", "zqbrowserapproved")
 DRAFT = ("browser-draft", "zqbrowserdraft")
+HOSTILE = ("browser-markup", "zqbrowsermarkup")  # an approved article whose title holds HTML's special characters
+TOTAL_CHUNKS: dict[str, int] = {}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -39,10 +43,15 @@ def site(tmp_path_factory):
     articles = project / "content" / "articles"
     (articles / f"{APPROVED[0]}.md").write_text(article(*APPROVED), encoding="utf-8")
     (articles / f"{DRAFT[0]}.md").write_text(_draft_text(), encoding="utf-8")
+    # markup itself is refused in front matter (E804); the characters HTML must escape are not
+    marked = article(*HOSTILE).replace(f"title: Is the {HOSTILE[1]} question", f"title: Is the {HOSTILE[1]} question when 1 < 2 & 3 > 2", 1)
+    (articles / f"{HOSTILE[0]}.md").write_text(rebind(marked), encoding="utf-8")
     done = mkdocs_build(project)
     assert done.returncode == 0, done.stderr[-3000:]
     published, _ = approved_articles(project)
-    assert APPROVED[0] in {a.slug for a in published} and DRAFT[0] not in {a.slug for a in published}
+    assert {APPROVED[0], HOSTILE[0]} <= {a.slug for a in published} and DRAFT[0] not in {a.slug for a in published}
+    for kind in ("index", "fragment"):
+        TOTAL_CHUNKS[kind] = len(list((project / "site" / "pagefind" / kind).iterdir()))
     with served(project / "site") as base:
         yield base, published
 
@@ -86,24 +95,25 @@ def test_home_lists_only_approved_articles(site, reader):
 
 
 def _search(page, word: str) -> tuple[str, list[str]]:
-    """Type `word` into the site search; (the result summary, the result links)."""
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():  # on a narrow screen the search opens from its icon
-        page.locator("label.md-search__icon[for='__search']").first.click()
-    box.click()
-    meta = page.locator(".md-search-result__meta")
-    ready = "() => { const m = document.querySelector('.md-search-result__meta'); return m && /match/i.test(m.textContent); }"
-    for _ in range(5):  # keystrokes before the search worker has loaded its index are not searched: type again
+    """Type `word` into the site search (the header's button opens Pagefind's dialog); (the
+    result summary, the result links). Pagefind's program loads on the first search."""
+    page.get_by_role("button", name="Search").click()
+    box = page.get_by_role("searchbox", name="Search the answers").or_(page.locator("#editorial-search-ui input"))
+    box.first.wait_for()
+    box = box.first
+    message = page.locator(".pagefind-ui__message")
+    for _ in range(5):  # keystrokes before Pagefind has loaded are not searched: type again
         box.fill("")
         box.press_sequentially(word, delay=20)
         try:
-            page.wait_for_function(ready, timeout=3000)
+            message.wait_for(timeout=3000)
             break
-        except Exception:
+        except Exception:  # noqa: BLE001
             continue
-    page.wait_for_function(ready, timeout=3000)
-    links = page.eval_on_selector_all(".md-search-result__list a", "els => els.map(e => e.getAttribute('href'))")
-    return meta.inner_text(), links
+    page.wait_for_function("() => { const m = document.querySelector('.pagefind-ui__message'); return m && /result|no answer/i.test(m.textContent); }",
+                           timeout=5000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-title > a", "els => els.map(e => e.getAttribute('href'))")
+    return message.inner_text(), links
 
 
 def test_search_finds_approved_body_words_and_nothing_of_a_draft(site, reader):
@@ -114,8 +124,35 @@ def test_search_finds_approved_body_words_and_nothing_of_a_draft(site, reader):
 
     reader.page.goto(base)
     summary, links = _search(reader.page, DRAFT[1])
-    assert links == [] and "no matching" in summary.lower(), (summary, links)
+    assert links == [] and summary.lower().startswith("no answer matches"), (summary, links)
     assert reader.errors == []
+
+
+def test_search_downloads_only_part_of_the_index_and_shows_text_as_text(site, browser):
+    """One query reads Pagefind's program, its entry and meta files, the index chunk of its
+    word and the fragments of its results: not every chunk and fragment. A title with HTML's
+    special characters is shown as text, and following a result closes the dialog."""
+    base, _ = site
+    r = Reader(browser, {"width": 1200, "height": 900})
+    fetched: list[str] = []
+    r.page.on("response", lambda response: fetched.append(response.url.split("/pagefind/", 1)[1]) if "/pagefind/" in response.url else None)
+    try:
+        r.page.goto(base)
+        assert not fetched, "nothing of the search is downloaded before a reader searches"
+        _, links = _search(r.page, HOSTILE[1])
+        assert any(HOSTILE[0] in link for link in links)
+        title = r.page.locator(".pagefind-ui__result-title > a").first
+        assert "1 < 2 & 3 > 2" in title.inner_text()
+        fragments = [f for f in fetched if f.startswith("fragment/")]
+        indexes = [f for f in fetched if f.startswith("index/")]
+        assert fragments and len(fragments) < TOTAL_CHUNKS["fragment"], (fragments, TOTAL_CHUNKS)
+        assert indexes and len(indexes) <= TOTAL_CHUNKS["index"]
+        title.click()
+        r.page.wait_for_url(f"**/articles/{HOSTILE[0]}/")
+        assert not r.page.evaluate("document.querySelector('[data-editorial-search]').open")
+        assert r.errors == [], r.errors
+    finally:
+        r.close()
 
 
 def test_disclaimer_is_seen_before_the_answer_is_scrolled_past(site, browser):

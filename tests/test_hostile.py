@@ -305,7 +305,7 @@ def test_build_publishes_no_byte_of_a_hostile_case(built: dict[str, bytes], case
         assert page in holders, f"{case.name} is legitimately fine and must be published"
         html = built[page].decode("utf-8")
         assert "\ufeff" not in html and "\r" not in html  # no stray BOM or CR carried into the page
-        assert f'<h1 id="question">Is the {case.marker} question answered for a pump refill?</h1>' in html
+        assert f'<h1 id="question" tabindex="-1">Is the {case.marker} question answered for a pump refill?</h1>' in html
     else:
         assert not holders, f"{case.name} leaked into {holders}"
 

@@ -6,6 +6,7 @@ others is anywhere under site/. Further builds prove each leak path fails the bu
 without touching site/: an explicit nav entry, a link, a dirty build, a failed audit."""
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, site_bytes
-from site_html import copy_project, parse
+from site_html import copy_project, parse, search_fragments
 
 SITE_URL = "site_url: https://example.org/\n"
 LENIENT = SITE_URL + "strict: false\nvalidation:\n  links:\n    not_found: info\n  nav:\n    not_found: info\n"
@@ -36,10 +37,10 @@ def test_approved_articles_are_published_with_their_assets(mixed):
     assert (site / "articles" / "itp-refill-sepsis" / "index.html").is_file()
     assert (site / "articles" / "img" / "shared.png").read_bytes() == b"\x89PNG fake shared image"
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = search_fragments(site)
     for slug, marker in APPROVED.items():
         assert f"https://example.org/articles/{slug}/" in sitemap
-        assert any(marker in doc["text"] or marker in doc["title"] for doc in index["docs"])
+        assert any(marker in doc["content"] for doc in index if doc["url"] == f"/articles/{slug}/")
 
 
 def test_no_byte_of_any_withheld_article_is_anywhere_under_site(mixed):
@@ -83,7 +84,7 @@ def test_articles_are_not_in_the_global_nav_and_mkdocs_does_not_warn(mixed):
 def test_site_is_moved_into_place_complete_and_no_build_folder_is_left(mixed):
     project, done = mixed
     site = project / "site"
-    for name in ("index.html", "404.html", "sitemap.xml", "search/search_index.json", "board/index.html"):
+    for name in ("index.html", "404.html", "sitemap.xml", "pagefind/pagefind-entry.json", "board/index.html"):
         assert (site / name).is_file(), name
     assert leftovers(project) == []
     assert ".site.building-" in done.stderr  # it was built elsewhere first
@@ -191,3 +192,47 @@ def test_without_the_registry_nothing_is_published(tmp_path):
     assert "0 article(s) published" in done.stderr
     assert (project / "site" / "index.html").is_file()
     assert not (project / "site" / "articles").exists()
+
+
+def test_a_search_index_that_cannot_be_built_stops_the_build_and_keeps_the_old_site(tmp_path):
+    """Pagefind failing (here a stand-in `pagefind` module that exits 1, first on the path of
+    the build's Python) is one located line, E970, and site/ stays as it was."""
+    project = _failing_project(tmp_path, SITE_URL)
+    fake = tmp_path / "fake"
+    (fake / "pagefind").mkdir(parents=True)
+    (fake / "pagefind" / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "pagefind" / "__main__.py").write_text("import sys\nsys.exit('Error: simulated indexing failure')\n", encoding="utf-8")
+    done = mkdocs(project, "build", env={"PYTHONPATH": str(fake)})
+    assert done.returncode != 0
+    assert "E970" in done.stderr and "simulated indexing failure" in done.stderr
+    assert "Traceback" not in done.stderr
+    _assert_site_untouched(project)
+
+
+def test_an_unchanged_rebuild_takes_over_the_search_index_and_still_audits_it(mixed, tmp_path):
+    """Pages byte for byte the same as the site being replaced: its search bundle is taken over
+    instead of indexing again; it is audited all the same (a withheld article's text planted in
+    it stops the build); a changed page makes Pagefind index again."""
+    project = tmp_path / "project"
+    shutil.copytree(mixed[0], project, symlinks=True)
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert "the search index of the previous site is taken over" in done.stderr
+    assert search_fragments(project / "site")
+
+    fragment = sorted((project / "site" / "pagefind" / "fragment").glob("*.pf_fragment"))[0]
+    data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+    draft = (project / "content" / "articles" / "gate-zqxunderreview.md").read_text(encoding="utf-8")
+    data["content"] += " " + next(p for p in draft.split("\n\n") if "zqxunderreview paragraph" in p)
+    fragment.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data).encode()))
+    planted = fragment.read_bytes()
+    done = mkdocs(project, "build")
+    assert done.returncode != 0 and "E964" in done.stderr and "E953" in done.stderr and fragment.name in done.stderr
+    assert fragment.read_bytes() == planted and leftovers(project) == []  # the previous site stays as it was
+
+    about = project / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nA zqnewsentence for the index.\n", encoding="utf-8")
+    done = mkdocs(project, "build")
+    assert done.returncode == 0, done.stderr
+    assert "taken over" not in done.stderr
+    assert any("zqnewsentence" in d["content"] for d in search_fragments(project / "site"))

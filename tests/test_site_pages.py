@@ -1,4 +1,4 @@
-"""The site pages: home listing by specialty, the board, the editorial policy, about.
+"""The site pages: the board, the editorial policy, about (the listings: test_reader_site.py).
 
 Real `mkdocs build`s of copies of the sample project; the people are the sample's
 fictional board."""
@@ -9,8 +9,6 @@ import re
 import pytest
 
 from editorial import disclaimer
-from editorial.model import Article, Located
-from editorial.plugin import pages
 from site_html import approved_articles, copy_project, mkdocs_build, page
 
 
@@ -24,44 +22,19 @@ def built(tmp_path_factory):
     return project / "site", articles, corpus
 
 
-def test_home_lists_approved_articles_under_each_of_their_specialties(built):
-    site, articles, corpus = built
-    listing = page(site, "").find("div", class_="editorial-listing")
-    assert listing is not None
-    groups: dict[str, list[tuple[str, str]]] = {}
-    current = None
-    for node in listing.iter():
-        if node.tag == "h2":
-            current = node.text().strip()
-            groups[current] = []
-        elif node.tag == "a":
-            groups[current].append((node.text().strip(), node.attrs["href"]))
-    expected: dict[str, set] = {}
-    for article in articles:
-        for slug in article.meta["specialties"]:
-            expected.setdefault(pages.specialty_name(slug), set()).add((article.title, f"articles/{article.slug}/"))
-    assert {k: set(v) for k, v in groups.items()} == expected
-    not_approved = [a.title for a in corpus.articles if a not in articles]
-    assert not_approved  # the sample has unapproved articles: none of them is listed
-    assert not any(t in listing.text() for t in not_approved)
-
-
-def test_home_listing_groups_many_articles():
-    fake = [Article(f"content/articles/a{i}.md", {"title": f"Question {i:04d}?", "specialties": ["cardiology", "neurology"][: 1 + i % 2]},
-                    "", 1, Located(None), "") for i in range(2000)]
-    html = pages.listing((a, f"articles/a{i}/") for i, a in enumerate(fake))
-    assert html.count("<h2") == 2
-    assert html.count("<li>") == 2000 + 1000  # every article once, odd ones also under neurology
-    assert html.index("Question 0000?") < html.index("Question 0002?")
-
-
 def test_board_page_lists_members_with_credentials_never_logins(built):
     site, _, corpus = built
     html = (site / "board" / "index.html").read_text(encoding="utf-8")
     doc = page(site, "board")
     members = {n.find("h3").text().strip().rstrip("¶"): n for n in doc.find_all("div", class_="editorial-member")}
     board = [p for p in corpus.registry.people.values() if p.is_board]
-    assert board and set(members) == {p.display for p in board}
+    writers = [p for p in corpus.registry.people.values() if not p.is_board]
+    assert board and writers and set(members) == {p.display for p in board + writers}
+    for person in board + writers:  # the anchor each article's reviewer and author links to
+        assert members[person.display].attrs["id"] == f"member-{person.id}"
+    html_text = doc.text()
+    assert html_text.index("Current members") < html_text.index("Medical writers and editors")
+    assert all(html_text.index(p.display) > html_text.index("Medical writers and editors") for p in writers)
     for person in board:
         node = members[person.display]
         former = "editorial-member--former" in node.attrs["class"]
@@ -70,8 +43,6 @@ def test_board_page_lists_members_with_credentials_never_logins(built):
             assert "Former member" in node.text()
         if person.bio:
             assert person.bio in node.text()
-    writers = [p for p in corpus.registry.people.values() if not p.is_board]
-    assert writers and not any(p.display in members for p in writers)
     for person in corpus.registry.people.values():
         assert person.github not in html
 
@@ -106,9 +77,9 @@ def test_about_page_carries_the_one_disclaimer(built):
 def test_site_uses_materials_features(built):
     site, _, _ = built
     html = (site / "index.html").read_text(encoding="utf-8")
-    for feature in ("navigation.instant", "search.highlight"):
-        assert feature in html
+    assert "navigation.instant" in html
+    assert 'data-editorial-search-open' in html and 'data-bundle="pagefind/"' in html  # the header's search
     assert 'data-md-color-scheme="slate"' in html or "slate" in html  # the dark palette toggle
     assert (site / "assets" / "editorial" / "editorial.css").is_file()
     assert "@media print" in (site / "assets" / "editorial" / "editorial.css").read_text(encoding="utf-8")
-    assert (site / "search" / "search_index.json").is_file()
+    assert (site / "pagefind" / "pagefind-entry.json").is_file() and not (site / "search").exists()

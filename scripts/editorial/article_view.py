@@ -9,12 +9,14 @@ the cache; JSON with `<` escaped).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from . import citations, disclaimer, jsonld, retractions, sanitize, workflow
-from .model import Article, Context, Person
+from . import citations, disclaimer, jsonld, retractions, review_history, sanitize
+from .model import Article, Context, Person, Site
+from .review_history import ApprovedVersion
 
 STEPS = (("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved"))
 
@@ -42,14 +44,27 @@ class Day:
         return bool(self.iso)
 
 
+@dataclass(frozen=True)
+class Version:
+    """One entry of the review history as the page shows it."""
+
+    day: Day
+    reviewers: list[Person]
+    current: bool
+    content_changed: bool
+    source_url: str  # the approved text in the publisher's repository ("" when unknown)
+
+
 @dataclass
 class ArticleView:
     """Everything partials/editorial-article.html shows."""
 
     title: str
+    title_tag: str  # the <title>: at most TITLE_MAX characters
     description: str
     patient_summary: str
     for_patients: bool
+    audience: list[str]  # "Healthcare professionals", "Patients and caregivers"
     steps: list[Step]
     status: str
     preview: bool
@@ -57,12 +72,16 @@ class ArticleView:
     authors: list[Person]
     conflicts: str
     updated: Day
+    published: Day  # first approval
     last_reviewed: Day
     next_review: Day
     overdue: bool
     specialties: list[str]
+    history: list[Version]  # newest first; the first is the version on the page
     references_html: str
     suggest_url: str
+    url: str  # canonical address ("" without site_url)
+    site_name: str
     jsonld: str
     disclaimer_title: str = disclaimer.TITLE
     disclaimer_clinician: str = disclaimer.CLINICIAN
@@ -70,26 +89,37 @@ class ArticleView:
     retractions: list[retractions.PageNotice] = field(default_factory=list)  # partials/editorial-retraction.html
 
 
+TITLE_MAX = 70  # characters of <title> that search engines show
+AUDIENCES = {"clinician": "Healthcare professionals", "patient": "Patients and caregivers"}
+
+
 def view(article: Article, ctx: Context, entries: list[citations.Entry], *, status: str, preview: bool,
-         url: str, repo_url: str, order: list[str] | None = None) -> ArticleView:
-    """The page of `article`: `status` is the step the stepper shows, `entries` its References
-    (already sanitised HTML), `url` its canonical address ("" when unknown), `order` the
-    reference keys in citation order (for the numbers retraction notices give)."""
+         url: str, site: Site, history: list[ApprovedVersion] | None = None, order: list[str] | None = None) -> ArticleView:
+    """The page of `article`: `status` is the step the stepper shows, `entries` its References,
+    `url` its canonical address ("" when unknown), `history` its approved versions oldest first
+    (None: the approval now only), `order` the reference keys in citation order (for the
+    numbers retraction notices give)."""
     meta = article.meta
     refs_by_key = {str(r.get("id")): r for r in article.references}
-    verdicts = workflow.judge_reviews(article, ctx)
-    reviewers = [p for p in (ctx.registry.get(i) for i in workflow.approvers(article, ctx, verdicts)) if p is not None]
-    authors = [p for p in (ctx.registry.get(i) for i in article.authors) if p is not None]
-    last_reviewed = workflow.last_approval_date(article, ctx, verdicts)
+    current = review_history.approval(article, ctx)
+    if history is None:
+        history = [current] if current else []
+    reviewers = _people(ctx, current.reviewers if current else ())
+    authors = _people(ctx, article.authors)
+    last_reviewed = current.date if current else ""
+    published = review_history.first_approval(history) or last_reviewed
     next_review = _text(meta.get("next_review"))
-    audience = meta.get("audience") if isinstance(meta.get("audience"), list) else []
-    data = jsonld.medical_web_page(article, url=url, authors=authors, reviewers=reviewers, last_reviewed=last_reviewed,
+    audience = [a for a in (meta.get("audience") if isinstance(meta.get("audience"), list) else []) if a in AUDIENCES]
+    data = jsonld.medical_web_page(article, url=url, site=site, authors=authors, reviewers=reviewers,
+                                   published=published, last_reviewed=last_reviewed,
                                    ordered_refs=[refs_by_key[e.key] for e in entries if e.key in refs_by_key])
     return ArticleView(
         title=article.title,
+        title_tag=title_tag(article, site.name),
         description=_text(meta.get("description")),
         patient_summary=_text(meta.get("patient_summary")) if "patient" in audience else "",
         for_patients="patient" in audience,
+        audience=[AUDIENCES[a] for a in audience],
         steps=stepper(status),
         status=status,
         preview=preview,
@@ -97,20 +127,51 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
         authors=authors,
         conflicts=_text(meta.get("conflicts")) or "none",
         updated=Day.of(_text(meta.get("updated"))),
+        published=Day.of(published),
         last_reviewed=Day.of(last_reviewed),
         next_review=Day.of(next_review),
         overdue=bool(next_review) and next_review < ctx.today,
         specialties=[specialty_name(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
+        history=_history(history, current, ctx, site.repo_url),
         references_html=sanitize.article_html(citations.references_html(entries)),  # cached entries too
-        suggest_url=suggest_url(repo_url, article, url),
+        suggest_url=suggest_url(site.repo_url, article, url),
+        url=url,
+        site_name=site.name,
         jsonld=jsonld.script_text(data),
         retractions=retractions.page_notices(meta.get("references"), ctx.retractions, order or [e.key for e in entries]),
     )
 
 
-def specialty_name(slug: str) -> str:
-    """`infectious-disease` -> `Infectious disease`."""
-    return slug.replace("-", " ").replace("_", " ").strip().capitalize() or "General"
+def title_tag(article: Article, site_name: str) -> str:
+    """The page's <title>: the short `seo_title` or the question, with the site's name when it
+    fits in TITLE_MAX characters; a question longer than that is cut at a word, with an ellipsis."""
+    seo = article.meta.get("seo_title")
+    title = " ".join((seo if isinstance(seo, str) and seo.strip() else article.title).split())
+    with_site = f"{title} - {site_name}" if site_name else title
+    if len(with_site) <= TITLE_MAX:
+        return with_site
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "\u2026"
+
+
+def _people(ctx: Context, ids: Iterable[str]) -> list[Person]:
+    return [p for p in (ctx.registry.get(i) for i in ids) if p is not None]
+
+
+def _history(history: list[ApprovedVersion], current: ApprovedVersion | None, ctx: Context, repo_url: str) -> list[Version]:
+    repo = repo_url.strip().rstrip("/")
+    shown = []
+    for i, version in enumerate(history):
+        is_current = i == len(history) - 1 and current is not None and (version.digest, version.date) == (current.digest, current.date)
+        source = (f"{repo}/blob/{quote(version.commit)}/{quote(version.path)}"
+                  if repo.startswith("https://") and version.commit and version.path and not is_current else "")
+        shown.append(Version(Day.of(version.date), _people(ctx, version.reviewers), is_current, version.content_changed, source))
+    return shown[::-1]
+
+
+specialty_name = jsonld.specialty_label  # `infectious-disease` -> `Infectious disease`
 
 
 def review_step(article: Article, gate_status: str | None, approved: bool) -> str:

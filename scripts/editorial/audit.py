@@ -118,7 +118,7 @@ class Audit:
         published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
         self.withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items()
                          if reasons or p not in by_path]
-        self.pages = {"404.html"} | site_files.generated_outputs()
+        self.pages = {"404.html"} | site_files.generated_outputs(site_files.published_specialties(published))
         for article in published:
             self.pages |= site_files.page_outputs(_src_uri(article.path, prefix))
         for src_uri in content.site_pages:
@@ -187,8 +187,8 @@ class Audit:
         if name.endswith(DATA_SUFFIXES) or rel == self.content.corpus.registry.path.split("/", 1)[-1]:
             return Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the "
                                                 "`editorial` plugin is enabled)")
-        if rel in site_files.GENERATED_FILES:
-            return None
+        if rel in site_files.GENERATED_FILES or site_files.is_search_bundle_file(rel):
+            return None  # what the build wrote from the audited pages; its text is searched like every file
         digest = hashlib.sha256(data).digest()
         theme = self.content.theme.get(rel)
         if theme is not None:
@@ -288,6 +288,9 @@ def _text_of(lower_name: str, data: bytes) -> str:
     if lower_name.endswith(".gz"):
         data = _gunzip(data)
         lower_name = lower_name[:-3]
+    elif lower_name.endswith(site_files.SEARCH_DATA_SUFFIXES + (".pagefind",)):
+        data = _gunzip(data).removeprefix(b"pagefind_dcd")  # Pagefind's chunks: a fragment is JSON, an index CBOR
+        lower_name = lower_name + ".json" if lower_name.endswith(".pf_fragment") else lower_name
     text = data.decode("utf-8", errors="replace")
     if lower_name.endswith(".json"):
         try:
@@ -451,15 +454,22 @@ def read_site(site_dir: Path) -> Iterator[SiteFile]:
 _RUN: tuple[Audit, Path, set[str], Mapping[str, tuple[bytes, Verdict]]] | None = None  # what a forked worker inherits
 
 
-def audit_site(run: Audit, site_dir: Path, proved: Mapping[str, tuple[bytes, Verdict]] | None = None) -> tuple[list[Problem], int]:
+def audit_site(run: Audit, site_dir: Path, proved: Mapping[str, tuple[bytes, Verdict]] | None = None,
+               folder: str = "") -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
     content files may be here), then every other file; on both cores when the site is large.
 
     `proved`: pages this same `run` already judged while the build wrote them (site path ->
     (SHA-256 of the bytes judged, verdict)); a file on disk with exactly those bytes keeps its
-    verdict, any other is judged now. Nothing is remembered beyond one build."""
+    verdict, any other is judged now. Nothing is remembered beyond one build.
+    `folder` (e.g. "pagefind/"): only the files under it, which the build wrote after the rest
+    had passed (they may not be pages, nor content files: nothing refers to them)."""
     global _RUN
-    entries = site_entries(site_dir)
+    if folder:
+        prefix = folder.rstrip("/") + "/"
+        entries = [(prefix + rel, kind) for rel, kind in site_entries(site_dir / prefix)]
+    else:
+        entries = site_entries(site_dir)
     pages = [e for e in entries if e[0].lower().endswith(site_files.HTML_SUFFIXES)]
     others = [e for e in entries if not e[0].lower().endswith(site_files.HTML_SUFFIXES)]
     if len(entries) >= workers.PARALLEL_FROM:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from .text import CITATION_GROUP, CITATION_KEY, citations, mask_code
 
 DEFAULT_STYLE = "american-medical-association"
-CACHE_VERSION = "1"  # bump when the HTML made here changes, so old cache entries are not reused
+CACHE_VERSION = "2"  # bump when the HTML made here changes, so old cache entries are not reused
 # Fields of ours, not CSL: citeproc-py would warn about them.
 _NOT_CSL = {"evidence", "id"}
 
@@ -311,7 +311,16 @@ def _render(items: Sequence[dict], style: str) -> list[str]:
             bibliography.register(Citation([CitationItem(f"r{i}")]))
         entries = [str(entry) for entry in bibliography.bibliography()]
     by_id = dict(zip(bibliography.keys, entries))
-    return [_links(item, _strip_number(by_id.get(f"r{i}", ""), i + 1)) for i, item in enumerate(items)]
+    return [_links(item, _one_stop(_strip_number(by_id.get(f"r{i}", ""), i + 1))) for i, item in enumerate(items)]
+
+
+_DOUBLE_STOP = re.compile(r"([?!])((?:</[a-z]+>)*)\.(?=\s|<|$)")
+
+
+def _one_stop(text: str) -> str:
+    """A title that ends in "?" or "!" takes no full stop after it ("removal?." -> "removal?"):
+    CSL styles add their delimiter whatever the title ends with."""
+    return _DOUBLE_STOP.sub(r"\1\2", text) if "?" in text or "!" in text else text
 
 
 def _escaped(value):

@@ -208,6 +208,8 @@ CODES: dict[str, Code] = {
     'W411': Code('retractions', 'a reference is under an expression of concern: the page of an approved article tells readers',
                   'the board decides whether the answer stands; `retraction_acknowledged` keeps the source'),
     'E916': Code('transitions', 'a pull request changes the editorial policy (the `editorial` plugin\'s options in `mkdocs.yml`) and no active board member approved it', 'a board member approves the pull request on GitHub after the last change to `mkdocs.yml`'),
+    'E970': Code('build', 'the search index (Pagefind) could not be built from the audited pages',
+                  'install the project again (`pip install -e .` brings `pagefind[bin]`) and build again'),
     'W701': Code('approval', 'review overdue: `next_review` has passed',
                   'the board reviews the article again'),
     'W801': Code('html_safety', 'an HTML comment in the body (published in the page source)',

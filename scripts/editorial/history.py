@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import retractions, transitions
 from .loader import MAX_FILE_BYTES, load_article, load_registry
-from .model import Context, Policy, Problem, Registry, today
+from .model import Article, Context, Policy, Problem, Registry, today
 from .reviews import Review, by_login, latest_decisions
 from .rules import schema as schema_rules
 from .workspace import CONFIG, REGISTRY, WorkspaceError, plugin_options_from_text
@@ -524,3 +526,131 @@ def _retractions_at(repo: Repository, rev: str, role: str, policy: Policy, probl
     except retractions.SnapshotError as exc:
         problems.append(Problem(CONFIG, 1, 1, "E411", f"retraction snapshot `{policy.retractions}` at the {role} commit {rev[:10]}: {exc}"))
         return None
+
+
+# -- the main branch's history of every article, for the review history on the site ------
+
+_APPROVED = re.compile(rb"^review_status:[ \t]*[\"']?approved[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+@dataclass(frozen=True)
+class VersionOnMain:
+    """One version of an article file on the main branch: the commit that wrote it, its path
+    then (from the repository's top, as its web pages name it), and the article (None: byte
+    for byte the file in the working tree now, at `current`, a path in the project)."""
+
+    commit: str
+    path: str
+    article: Article | None
+    current: str = ""  # the working-tree path whose content this version is (article is None)
+
+
+def main_history(root: Path) -> list[VersionOnMain]:
+    """Every approved version of every article file, in the order the branch wrote them.
+
+    Four git processes for the whole corpus, however many articles and commits: `log` for the
+    blob each first-parent commit wrote at each article path, `ls-files` and `diff-files` for
+    which of them are the working tree's own files (never read again), and one `cat-file
+    --batch` for the others; only those that say `review_status: approved` are loaded.
+    Raises GitError when git cannot answer (no repository, no git): the caller then shows
+    the current approval only."""
+    repo = Repository(root)
+    try:
+        where = repo.prefix + ARTICLES
+        raw = repo._git("log", "--first-parent", "-m", "--reverse", "--raw", "-z", "--no-abbrev", "--no-renames",
+                        "--format=%x00commit %H", "--", where, what="read the history of the articles")
+        written: list[tuple[str, str, str]] = []  # (commit, path in the repository, blob)
+        for sha, change in _parse_log_raw(raw):
+            if change.new_path and change.new_blob and change.new_path.endswith(".md"):
+                written.append((sha, change.new_path, change.new_blob))
+        current = _current_blobs(repo, where)
+        wanted = sorted({blob for _, _, blob in written if blob not in current})
+        articles = {blob: article for blob, article in _load_approved(repo, wanted, {b: p for _, p, b in written})}
+    finally:
+        repo.close()
+    found = []
+    for sha, path, blob in written:
+        if blob in current:
+            found.append(VersionOnMain(sha, path, None, current[blob]))
+        elif blob in articles:
+            found.append(VersionOnMain(sha, path, articles[blob]))
+    return found
+
+
+def _parse_log_raw(raw: str):
+    """(commit, FileChange) pairs from `log --raw -z --format=%x00commit %H` output."""
+    sha = ""
+    for token, change in _raw_records(raw.split("\0")):
+        if token is not None:
+            sha = token
+        elif change is not None:
+            yield sha, FileChange(change[0], change[1], change[2], change[3], change[4])
+
+
+def _raw_records(tokens: list[str]):
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].strip("\n")
+        i += 1
+        if token.startswith("commit "):
+            yield token[len("commit "):].strip(), None
+        elif token.startswith(":"):
+            fields = token[1:].split()
+            if len(fields) < 5:
+                continue
+            letter = fields[4][0]
+            paths = tokens[i: i + (2 if letter in "RC" else 1)]
+            i += len(paths)
+            path = paths[-1] if paths else ""
+            new_blob = None if fields[3] == _NULL_SHA or letter == "D" else fields[3]
+            yield None, (letter, None, path, None, new_blob)
+
+
+def _current_blobs(repo: Repository, where: str) -> dict[str, str]:
+    """Blob id -> project path of each article file whose working-tree bytes git has indexed."""
+    listing = repo._git("ls-files", "-s", "-z", "--", where, what="list the articles git tracks")
+    changed = set(repo._git("diff-files", "--name-only", "-z", "--", where, what="compare the articles with git").split("\0"))
+    found = {}
+    for entry in listing.split("\0"):
+        if "\t" not in entry:
+            continue
+        info, path = entry.split("\t", 1)
+        fields = info.split()
+        if len(fields) >= 2 and path not in changed:
+            found[fields[1]] = path.removeprefix(repo.prefix)
+    return found
+
+
+def _load_approved(repo: Repository, blobs: list[str], paths: dict[str, str]):
+    """(blob, Article) for each blob that is an approved article: one `cat-file --batch`, fed by a
+    thread so that git never waits for the reader."""
+    if not blobs:
+        return
+    proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.root, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdin and proc.stdout
+
+    def feed() -> None:
+        try:
+            proc.stdin.write("".join(f"{b}\n" for b in blobs).encode())
+        finally:
+            proc.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for blob in blobs:
+            header = proc.stdout.readline().split()
+            if len(header) != 3:
+                continue  # "<id> missing": a blob a partial clone lacks
+            data = proc.stdout.read(int(header[2]))
+            proc.stdout.read(1)
+            head = data[: data.find(b"\n---", 3) + 1] if data.startswith(b"---") else b""
+            if _APPROVED.search(head):
+                article, _ = load_article(paths.get(blob, "history.md"), data)
+                if article is not None:
+                    yield blob, article
+    finally:
+        writer.join()
+        proc.stdout.close()
+        proc.wait(timeout=30)

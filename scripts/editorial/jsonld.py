@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Article, Person
+from .model import Article, Person, Site
 
 # Our specialty ids that have a schema.org MedicalSpecialty value; others are given as text.
 SCHEMA_SPECIALTIES = {
@@ -33,18 +33,30 @@ SCHEMA_SPECIALTIES = {
 }
 
 
-def person(p: Person | None) -> dict[str, Any]:
+def person(p: Person | None, site: Site | None = None) -> dict[str, Any]:
     if p is None:  # unknown id: the validator reports it; never leak it as a name
         return {"@type": "Person", "name": "Unnamed contributor"}
     data: dict[str, Any] = {"@type": "Person", "name": p.name}
     if p.credentials:
         data["honorificSuffix"] = p.credentials
+    if site is not None and site.url:
+        data["url"] = site.absolute(f"board/#{person_anchor(p.id)}")
     return data
+
+
+def person_anchor(person_id: str) -> str:
+    """The id of a person's entry on the board page (board/#member-<id>)."""
+    return f"member-{person_id}"
+
+
+def specialty_label(slug: str) -> str:
+    """`infectious-disease` -> `Infectious disease` (the name the site shows)."""
+    return slug.replace("-", " ").replace("_", " ").strip().capitalize() or "General"
 
 
 def specialty(slug: str) -> str:
     known = SCHEMA_SPECIALTIES.get(slug)
-    return f"https://schema.org/{known}" if known else slug.replace("-", " ").capitalize()
+    return f"https://schema.org/{known}" if known else specialty_label(slug)
 
 
 def citation(ref: dict) -> dict[str, Any]:
@@ -64,8 +76,11 @@ def citation(ref: dict) -> dict[str, Any]:
     return data
 
 
-def medical_web_page(article: Article, *, url: str, authors: Sequence[Person | None], reviewers: Sequence[Person | None],
-                     last_reviewed: str, ordered_refs: Sequence[dict]) -> dict[str, Any]:
+def medical_web_page(article: Article, *, url: str, site: Site, authors: Sequence[Person | None],
+                     reviewers: Sequence[Person | None], published: str, last_reviewed: str,
+                     ordered_refs: Sequence[dict]) -> dict[str, Any]:
+    """The page's data: `published` is the first approval (when the article reached the site),
+    `last_reviewed` the approval now; both are dates the board made, not the writer's."""
     meta = article.meta
     audience = meta.get("audience") if isinstance(meta.get("audience"), list) else []
     audiences: list[Any] = []
@@ -73,23 +88,30 @@ def medical_web_page(article: Article, *, url: str, authors: Sequence[Person | N
         audiences.append("https://schema.org/Clinician")
     if "patient" in audience:
         audiences.append({"@type": "Patient"})
+    specialties = [s for s in meta.get("specialties") or [] if isinstance(s, str)]
+    publisher: dict[str, Any] = {"@type": "Organization", "name": site.name}
+    if site.url:
+        publisher["url"] = site.url
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
+        "url": url,
         "name": article.title,
+        "headline": article.title,
         "description": str(meta.get("description", "")),
-        "author": [person(p) for p in authors],
-        "reviewedBy": [person(p) for p in reviewers],
+        "inLanguage": site.language,
+        "publisher": publisher,
+        "author": [person(p, site) for p in authors],
+        "reviewedBy": [person(p, site) for p in reviewers],
         "lastReviewed": last_reviewed,
-        "datePublished": str(meta.get("created", "")),
-        "dateModified": str(meta.get("updated", "")),
+        "datePublished": published,
+        "dateModified": last_reviewed,
         "medicalAudience": audiences,
+        "about": [{"@type": "Thing", "name": specialty_label(s)} for s in specialties],
         "citation": [citation(r) for r in ordered_refs],
-        "specialty": [specialty(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
+        "specialty": [specialty(s) for s in specialties],
     }
-    if url:
-        data["url"] = url
-    return {k: v for k, v in data.items() if v not in ("", None)}
+    return {k: v for k, v in data.items() if v not in ("", None, [])}
 
 
 def script_text(data: dict[str, Any]) -> str:

@@ -246,3 +246,16 @@ class Context:
     policy: Policy
     today: str  # ISO date; passed in so the rules stay pure and testable
     retractions: "Index | None" = None  # the policy's Retraction Watch snapshot, when it names one
+
+
+@dataclass(frozen=True)
+class Site:
+    """The site pages are published on, as pages describe it (from mkdocs.yml)."""
+
+    name: str
+    url: str = ""  # site_url, ending in "/"; "" when not configured
+    language: str = "en"
+    repo_url: str = ""  # the publisher's repository, for "Suggest a correction"
+
+    def absolute(self, path: str) -> str:
+        return f"{self.url}{path}" if self.url else ""

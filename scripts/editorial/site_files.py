@@ -9,6 +9,9 @@ can never disagree."""
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 ARTICLES_DIR = "articles/"
@@ -20,13 +23,25 @@ HTML_SUFFIXES = (".html", ".htm")
 GENERATED_PAGES = {
     "board/": "board.md",  # the Medical Advisory Board, from content/people.yml
     "editorial-policy/": "editorial-policy.md",  # how articles are reviewed, from the policy
+    "specialties/": "specialties/index.md",  # every specialty with published articles
 }
-# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, and
-# the search plugin's index. Nothing else the build writes outside the theme is allowed.
-GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"})
+# And one page per specialty that published articles have, `specialties/<slug>/`, listing
+# them (specialty_page): the plugin and the audit work the slugs out from the same decision.
+SPECIALTIES_DIR = "specialties/"
+# Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, and the
+# plugin's feed. Nothing else the build writes outside the theme is allowed, but the search bundle.
+FEED = "feed.xml"
+GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", FEED})
+# The search bundle Pagefind builds from the audited pages (plugin/search.py): its program
+# files and its index, chunked so that a reader downloads only the part a query needs.
+SEARCH_BUNDLE = "pagefind/"
+_SEARCH_FILES = re.compile(r"pagefind/(?:[\w.-]+\.(?:js|css|json|pagefind|pf_meta)|index/[\w.-]+\.pf_index"
+                           r"|fragment/[\w.-]+\.pf_fragment|filter/[\w.-]+\.pf_filter)")
+SEARCH_DATA_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")  # gzip, then Pagefind's own encoding
 
 # Content files that a published page may make public: images and PDFs. Not HTML, SVG,
 # scripts or style sheets (they run in the site's origin), nor data files (the registry).
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf")
 
 
@@ -63,9 +78,30 @@ def page_url(src_uri: str) -> str:
     return prefix if stem.lower() in ("index", "readme") else f"{prefix}{stem}/"
 
 
-def generated_outputs() -> set[str]:
-    """The HTML files of the pages the plugin generates."""
-    return {out for src_uri in GENERATED_PAGES.values() for out in page_outputs(src_uri)}
+def is_search_bundle_file(rel: str) -> bool:
+    """Whether a site path is a file of the kinds Pagefind writes into its bundle."""
+    return _SEARCH_FILES.fullmatch(rel) is not None
+
+
+def specialty_page(slug: str) -> tuple[str, str]:
+    """(URL, src_uri) of the generated page of one specialty (slugs are `[a-z0-9-]` by the schema)."""
+    return f"{SPECIALTIES_DIR}{slug}/", f"{SPECIALTIES_DIR}{slug}.md"
+
+
+def published_specialties(articles: Iterable[Any]) -> list[str]:
+    """The specialty slugs of the given (published) articles, that have a page, sorted."""
+    found = set()
+    for article in articles:
+        for slug in article.meta.get("specialties") or ():
+            if isinstance(slug, str) and _SLUG.fullmatch(slug):
+                found.add(slug)
+    return sorted(found)
+
+
+def generated_outputs(specialties: Iterable[str] = ()) -> set[str]:
+    """The HTML files of the pages the plugin generates (with the pages of these specialties)."""
+    sources = list(GENERATED_PAGES.values()) + [specialty_page(s)[1] for s in specialties]
+    return {out for src_uri in sources for out in page_outputs(src_uri)}
 
 
 def site_path(page_url: str, link: str, site_url: str = "") -> str | None:

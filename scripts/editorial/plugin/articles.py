@@ -2,12 +2,13 @@
 
     source         on_page_read_source  the body the core read and digested (no second read or YAML parse)
     markdown       on_page_markdown     citations become placeholders (Markdown runs faster without tags)
-    content        on_page_content      the body sanitised; the search index gets it without citation numbers
-    context        on_page_context      the superscripts back in; the template gets one ArticleView
+    content        on_page_content      the body sanitised, then the citation superscripts put in
+    context        on_page_context      the template gets one ArticleView; the toc starts at the question
     check_page     on_post_page         the build fails if a rendered article page lacks the disclaimer
 
-What the template shows around page.content (trust block, disclaimer, References) is not
-in page.content, so the search index holds the answer and its body only.
+The template shows the trust block, the short answers, the disclaimer and the References
+around page.content; the search index (search.py) reads the final page, minus the parts
+the template marks to skip.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from markupsafe import escape
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .. import article_view, citations, disclaimer, sanitize, site_files
 from ..model import Article, Problem
@@ -32,7 +34,6 @@ class ArticlePages:
         self.build = build
         self.references = references
         self.numbered: dict[str, citations.Numbered] = {}  # src_uri -> the body's citations
-        self.filled: dict[str, str] = {}  # src_uri -> page HTML with its superscripts (after search)
 
     def article(self, page: Page) -> Article | None:
         return self.build.article(page.file.src_uri)
@@ -62,25 +63,21 @@ class ArticlePages:
         reasons = self.build.withheld_reasons(page.file.src_uri)
         if reasons is None:
             reasons = [Problem(self.build.src_path(page.file.src_uri), 1, 1, "E103", "not read by the editorial loader")]
+        article = self.article(page)
         return {"preview": self.build.preview, "approved": not reasons,
                 "status": "approved" if not reasons else "pending human review",
-                "withheld_because": reasons[0].message if reasons else ""}
+                "withheld_because": reasons[0].message if reasons else "",
+                # the sitemap's lastmod (overrides/sitemap.xml is rendered before the pages)
+                "last_reviewed": self.build.last_reviewed(article) if article is not None and not reasons else ""}
 
     # -- rendering ------------------------------------------------------------------------
     def content(self, html: str, page: Page) -> str:
-        """The sanitised body; for the search index without citation numbers (a number glued to
-        a word hides the word from search). The page with its superscripts waits in `filled`."""
+        """The sanitised body with its citation superscripts put in (our own markup, made from
+        the reference numbers alone)."""
         numbered = self.numbered.get(page.file.src_uri)
         if numbered is None or not numbered.marks:
             return html
-        self.filled[page.file.src_uri] = citations.fill(html, numbered)
-        return citations.unmark(html)
-
-    def restore(self, page: Page) -> None:
-        """page.content with its citation superscripts again (on_page_context, after search)."""
-        filled = self.filled.pop(page.file.src_uri, None)
-        if filled is not None:
-            page.content = filled
+        return citations.fill(html, numbered)
 
     def context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         article = self.article(page)
@@ -95,9 +92,11 @@ class ArticlePages:
             entries = citations.references(article.references, numbered.order, self.references.style, self.references)
         except citations.StyleError as exc:
             fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
+        history = build.history(article) if not build.preview else None
         context["editorial_article"] = article_view.view(
             article, build.corpus.context, entries, status=status, preview=build.preview,
-            url=page.canonical_url or "", repo_url=build.policy.repo_url or build.config.repo_url or "", order=numbered.order)
+            url=page.canonical_url or "", site=build.site, history=history, order=numbered.order)
+        page.toc = _starting_at_the_question(page.toc, article.title)
         return context
 
     def check_page(self, output: str, page: Page) -> None:
@@ -114,3 +113,13 @@ class ArticlePages:
             fail("", [Problem(where, 1, 1, "E968", f"the rendered page lacks {', '.join(missing)}; every article page must show the "
                                                    "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
                                                    "(the words come from scripts/editorial/disclaimer.py)")])
+
+
+def _starting_at_the_question(toc: TableOfContents, title: str) -> TableOfContents:
+    """The page's table of contents under one entry for the question (`#question`, the h1 of
+    the article template): the theme's skip link goes to the first entry, so a keyboard user
+    lands on the article's start, not past its trust block and short answer; the theme's
+    sidebar shows a level-1 entry's children, so it looks as before."""
+    top = AnchorLink(str(escape(title)), "question", 1)  # the toc holds HTML
+    top.children = list(toc)
+    return TableOfContents([top])

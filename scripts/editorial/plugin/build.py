@@ -12,14 +12,16 @@ from typing import NoReturn
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 
-from .. import cache
+from .. import cache, history, review_history, workflow
 from ..corpus import Corpus
-from ..model import Article, Policy, Problem
+from ..model import Article, Policy, Problem, Site
 from ..report import text_line
 from ..rules import schema as schema_rules
 from ..workspace import CONFIG, SnapshotRefused, Workspace
 
+log = get_plugin_logger("editorial")
 MAX_LISTED = 20  # problems listed in one error message; the rest are counted
 
 
@@ -37,6 +39,9 @@ class Build:
     serve: bool  # `mkdocs serve`: a preview in its own temporary folder
     published: dict[str, Article] = field(default_factory=dict)  # src_uri -> approved article
     by_path: dict[str, Article] = field(default_factory=dict)  # article path -> Article the loader read
+    site: Site = field(default_factory=lambda: Site(""))
+    _history: dict[str, list[review_history.Committed]] | None = None  # article id -> its versions on main
+    _reviewed: dict[str, str] = field(default_factory=dict)  # article path -> date of its approval now
 
     @classmethod
     def start(cls, config: MkDocsConfig, options: dict[str, object], *, preview: bool, serve: bool) -> Build:
@@ -58,6 +63,9 @@ class Build:
                                                   "nothing is published until `editorial validate` runs cleanly")])
         build = cls(config, workspace, docs, policy, corpus, decision, preview, serve)
         build.by_path = {a.path: a for a in corpus.articles}
+        site_url = config.site_url or ""
+        build.site = Site(config.site_name, site_url if not site_url or site_url.endswith("/") else site_url + "/",
+                          str(config.theme.get("language") or "en"), policy.repo_url or config.repo_url or "")
         prefix = docs + "/"
         build.published = {path[len(prefix):]: build.by_path[path] for path, why in decision.items()
                            if not why and path in build.by_path and path.startswith(prefix)}
@@ -70,6 +78,34 @@ class Build:
     def article(self, src_uri: str) -> Article | None:
         """The Article behind a docs file, if it is an article the loader could read."""
         return self.by_path.get(self.src_path(src_uri))
+
+    def last_reviewed(self, article: Article) -> str:
+        """The date of the approval that stands now ("" if none counts), worked out once an article."""
+        found = self._reviewed.get(article.path)
+        if found is None:
+            found = self._reviewed[article.path] = workflow.last_approval_date(article, self.corpus.context)
+        return found
+
+    def history(self, article: Article) -> list[review_history.ApprovedVersion]:
+        """The approved versions of a published article, oldest first (the last is the one
+        published now). Read from git once, for the whole corpus, on the first call; without
+        git, or outside a repository, it is the approval now alone."""
+        if self._history is None:
+            self._history = self._read_history()
+        return review_history.versions(article, self.corpus.context, self._history.get(article.id, ()))
+
+    def _read_history(self) -> dict[str, list[review_history.Committed]]:
+        try:
+            found = history.main_history(self.workspace.root)
+        except Exception as exc:  # noqa: BLE001 - no git, no repository, an odd history: never a failed build
+            log.info(f"the review history shows the current approvals only ({type(exc).__name__}: {exc})")
+            return {}
+        grouped: dict[str, list[review_history.Committed]] = {}
+        for item in found:
+            article = item.article if item.article is not None else self.by_path.get(item.current)
+            if article is not None and article.id:
+                grouped.setdefault(article.id, []).append(review_history.Committed(item.commit, item.path, item.article))
+        return grouped
 
     def withheld_reasons(self, src_uri: str) -> list[Problem] | None:
         """Why an article file is withheld ([]: published); None when the loader never saw it."""

@@ -2,7 +2,8 @@
 
     prepare  on_config       a fresh folder beside site_dir, removing those of builds killed earlier
     publish  on_post_build   copy the content files published pages refer to, audit everything
-                             written, then rename the folder into place
+                             written, build the search index from the audited pages (search.py),
+                             audit that too, then rename the folder into place
     abort    on_build_error  remove the unfinished folder; site/ stays as it was
 
 Content files are copied here, not by MkDocs: each is opened without following links,
@@ -24,9 +25,10 @@ from mkdocs.structure.files import File
 import hashlib
 from concurrent.futures import Executor, Future
 
-from .. import audit, workers
+from .. import audit, site_files, workers
 from ..model import Problem
 from ..workspace import open_regular
+from . import search
 from .build import Build, fail
 
 log = get_plugin_logger("editorial")
@@ -133,20 +135,30 @@ class Output:
             self.stop()
             return  # MkDocs aborts the build right after this hook; abort() cleans up
         build = self.build
+        shown = build.workspace.rel(Path(self.site_dir))
+        run = None
         if not build.preview:
             if self.run is None:
                 self.start_audit()
             assert self.run is not None
+            run = self.run
             proved = self._proved()
             self.stop()
-            problems = [p for p in audit.audit_site(self.run, Path(self.building_dir), proved)[0] if p.is_error]
-            if problems:
-                shown = build.workspace.rel(Path(self.site_dir))
-                fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
-                                                       "and where, follows")] + problems)
+            self._passes(audit.audit_site(run, Path(self.building_dir), proved)[0], shown)
+        search.build_index(Path(self.building_dir), shown, root=build.workspace.root,  # from the audited pages only
+                           previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None)
+        if run is not None:
+            self._passes(audit.audit_site(run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE)[0], shown)
         _swap(self.building_dir, self.site_dir)
         self.building_dir = ""
         build.config.site_dir = self.site_dir
+
+    @staticmethod
+    def _passes(found: list[Problem], shown: str) -> None:
+        problems = [p for p in found if p.is_error]
+        if problems:
+            fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
+                                                   "and where, follows")] + problems)
 
     def abort(self, error: Exception | None = None) -> None:
         """The build failed: remove what it wrote; the previous site/ stays as it was.

@@ -1,4 +1,5 @@
-"""The pages the plugin writes: the Medical Advisory Board, the editorial policy, the home listing.
+"""The pages the plugin writes: the Medical Advisory Board, the editorial policy, the specialty
+pages, and the home page's listing.
 
 The board page is written from content/people.yml and the policy page from the plugin's
 options (the same values the checks use), so neither can disagree with the pipeline. They
@@ -8,16 +9,19 @@ audit too); the registry itself is never published. Every value is HTML-escaped 
 from __future__ import annotations
 
 import html
-from collections import defaultdict
+import json
+import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from markupsafe import escape
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .. import disclaimer, site_files
-from ..article_view import specialty_name
+from .. import disclaimer, feed, review_history, sanitize, site_files
+from ..article_view import Day, specialty_name
+from ..jsonld import person_anchor
 from ..model import Article, Person, Policy, Problem, Registry
 from ..retractions import Index
 from .build import Build, fail
@@ -27,43 +31,126 @@ ABOUT = "about.md"
 DISCLAIMER_SLOT = "<!-- editorial:disclaimer -->"
 
 
+LISTING_SLOT = '<div class="editorial-listing-slot"></div>'  # where a listing goes, once Markdown is done
+FEED_ENTRIES = 50  # approvals in the feed, the latest first
+HOME_RECENT = 30  # articles on the home page, most recently reviewed first; the specialty pages list them all
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A published article as the listings show it."""
+
+    article: Article
+    url: str  # the page's URL in the site, e.g. articles/x/
+    reviewed: str  # ISO date of the approval that stands now
+    specialties: tuple[str, ...]
+
+
 class SitePages:
     """The generated pages, and what the plugin adds to the home and about pages."""
 
     def __init__(self, build: Build):
         self.build = build
+        self.specialties = site_files.published_specialties(build.published.values())
+        self._listed: list[Listed] | None = None
+        self.files: Files | None = None  # the site's files, once on_files has chosen them
 
     def add(self, files: Files) -> Files:
-        """The board and policy pages, as generated files (on_files)."""
+        """The board, policy and specialty pages, as generated files (on_files)."""
         build = self.build
-        contents = {
-            "board/": board_markdown(build.corpus.registry, build.corpus.context.today),
-            "editorial-policy/": policy_markdown(build.policy, build.corpus.context.retractions),
+        pages = {
+            "board/": ("board.md", board_markdown(build.corpus.registry, build.corpus.context.today)),
+            "editorial-policy/": ("editorial-policy.md", policy_markdown(build.policy, build.corpus.context.retractions)),
+            "specialties/": ("specialties/index.md", specialties_markdown(self._counts())),
         }
-        for url, src_uri in site_files.GENERATED_PAGES.items():
+        assert {url: src for url, (src, _) in pages.items()} == site_files.GENERATED_PAGES
+        for slug in self.specialties:
+            url, src_uri = site_files.specialty_page(slug)
+            pages[url] = (src_uri, specialty_markdown(slug))
+        for url, (src_uri, content) in pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 where = build.src_path(src_uri)
                 fail("", [Problem(where, 1, 1, "E114", f"{where} has the address of the page the editorial plugin generates "
                                                        f"({url}); rename it and update `site_pages` in mkdocs.yml")])
-            files.append(File.generated(build.config, src_uri, content=contents[url]))
+            file = File.generated(build.config, src_uri, content=content)
+            if src_uri not in site_files.GENERATED_PAGES.values():
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from the specialties page and the articles' listings
+            files.append(file)
         return files
 
     def markdown(self, markdown: str, page: Page, files: Files) -> str:
-        """The home page gets the listing of published articles; the about page the disclaimer."""
+        """The home page gets its listing's slot; the about page the disclaimer."""
         src = page.file.src_uri
         if src == HOME:
-            return markdown.rstrip("\n") + "\n\n" + self._home_listing(page, files) + "\n"
+            return markdown.rstrip("\n") + "\n\n" + LISTING_SLOT + "\n"
         if src == ABOUT:
             return markdown.replace(DISCLAIMER_SLOT, disclaimer_markdown())
         return markdown
 
-    def _home_listing(self, page: Page, files: Files) -> str:
-        items = []
-        for src_uri, article in self.build.published.items():
-            file = files.get_file_from_path(src_uri)
-            if file is not None:
-                items.append((article, get_relative_url(file.url, page.file.url)))
-        return listing(items)
+    def fill(self, page: Page) -> None:
+        """Put the listing into the home page and the specialty pages (on_page_context: a listing of
+        thousands is never run through Markdown). It passes the same sanitiser as every page's
+        body; the search index skips these pages (each answer is found on its own page)."""
+        src = page.file.src_uri
+        if LISTING_SLOT not in (page.content or ""):
+            return
+        listed = self.listed()
+        if src == HOME:
+            html = home_listing(listed, self._counts(), page.url)
+        elif src.startswith(site_files.SPECIALTIES_DIR) and src != site_files.GENERATED_PAGES["specialties/"]:
+            slug = src[len(site_files.SPECIALTIES_DIR):].removesuffix(".md")
+            html = cards([item for item in listed if slug in item.specialties], page.url)
+        else:
+            return
+        page.content = page.content.replace(LISTING_SLOT, sanitize.article_html(html), 1)
+
+    def listed(self) -> list[Listed]:
+        """Every published article once, most recently reviewed first (then by title)."""
+        if self._listed is None:
+            build = self.build
+            found = []
+            for src_uri, article in build.published.items():
+                file = self.files.get_file_from_path(src_uri) if self.files is not None else None
+                url = file.url if file is not None else site_files.page_url(src_uri)
+                specialties = tuple(s for s in dict.fromkeys(article.meta.get("specialties") or ()) if isinstance(s, str))
+                found.append(Listed(article, url, build.last_reviewed(article), specialties))
+            found.sort(key=lambda item: (item.article.title.casefold(), item.url))
+            found.sort(key=lambda item: item.reviewed, reverse=True)
+            self._listed = found
+        return self._listed
+
+    def write_feed(self, site_dir: str) -> None:
+        """The Atom feed of the FEED_ENTRIES latest approvals (on_post_build, before the audit,
+        which reads it like every file of the site). Only with site_url: entries need addresses."""
+        build = self.build
+        if not build.site.url or build.preview:
+            return
+        entries = []
+        for item in self.listed()[:FEED_ENTRIES]:
+            history = build.history(item.article)
+            kind = feed.NEW if len(history) <= 1 else feed.REVISED if history[-1].content_changed else feed.REREVIEWED
+            people = build.corpus.registry
+            description = item.article.meta.get("description")
+            entries.append(feed.Entry(
+                item.article.title, build.site.absolute(item.url), " ".join(description.split()) if isinstance(description, str) else "",
+                item.reviewed, review_history.first_approval(history) or item.reviewed, kind,
+                tuple(p.display for p in (people.get(i) for i in (history[-1].reviewers if history else ())) if p),
+                tuple(p.display for p in (people.get(i) for i in item.article.authors) if p)))
+        data = feed.atom(build.site, entries, feed_url=build.site.absolute(site_files.FEED))
+        try:
+            with open(os.path.join(site_dir, site_files.FEED), "wb") as out:
+                out.write(data)
+        except OSError as exc:
+            fail("", [Problem(site_files.FEED, 1, 1, "E966", f"the build could not write the feed ({exc.strerror or exc}); "
+                                                            "free disk space or make the folder writable and build again")])
+
+    def _counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.specialties, 0)
+        for article in self.build.published.values():
+            for slug in dict.fromkeys(article.meta.get("specialties") or ()):
+                if slug in counts:
+                    counts[slug] += 1
+        return counts
 
 
 def disclaimer_markdown() -> str:
@@ -77,29 +164,71 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-# -- the home page ---------------------------------------------------------------------
+# -- the home page and the specialty pages ------------------------------------------
 
-def listing(items: Iterable[tuple[Article, str]]) -> str:
-    """Published articles grouped by specialty (an article under each of its specialties).
+AUDIENCES = {"clinician": "healthcare professionals", "patient": "patients and caregivers"}
 
-    `items` are (article, URL relative to the home page). Linear in the number of
-    articles, apart from sorting each group by title."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for article, url in items:
-        specialties = [s for s in article.meta.get("specialties") or [] if isinstance(s, str)] or ["general"]
-        for slug in dict.fromkeys(specialties):
-            groups[slug].append((article.title, url))
-    if not groups:
+
+def home_listing(listed: list[Listed], counts: dict[str, int], here: str) -> str:
+    """The home page's listing: the specialties to browse, then the most recently reviewed answers."""
+    if not listed:
         return '<p class="editorial-listing-empty">No reviewed articles are published yet.</p>'
-    out = ['<div class="editorial-listing">']
-    for slug in sorted(groups, key=specialty_name):
-        name = specialty_name(slug)
-        out.append(f'<h2 id="specialty-{_e(slug)}">{_e(name)}</h2>')
-        out.append('<ul class="editorial-listing__articles">')
-        out.extend(f'<li><a href="{_e(url)}">{_e(title)}</a></li>' for title, url in sorted(groups[slug]))
-        out.append("</ul>")
-    out.append("</div>")
+    out = ['<h2 id="browse-by-specialty">Browse by specialty</h2>', specialty_links(counts, here),
+           '<h2 id="recently-reviewed">Recently reviewed</h2>', cards(listed[:HOME_RECENT], here)]
+    if len(listed) > HOME_RECENT:
+        out.append(f'<p>All {len(listed):,} answers are listed by specialty: '
+                   f'<a href="{_e(get_relative_url(site_files.SPECIALTIES_DIR, here))}">browse by specialty</a>.</p>')
     return "\n".join(out)
+
+
+def specialty_links(counts: dict[str, int], here: str) -> str:
+    items = []
+    for slug in sorted(counts, key=specialty_name):
+        url = get_relative_url(site_files.specialty_page(slug)[0], here)
+        n = counts[slug]
+        items.append(f'<li><a href="{_e(url)}">{_e(specialty_name(slug))}</a> ({n} answer{"s" if n != 1 else ""})</li>')
+    return '<ul class="editorial-specialties">' + "".join(items) + "</ul>"
+
+
+def cards(listed: Iterable[Listed], here: str) -> str:
+    """One entry per article: its question, short answer, who it is for, when it was last
+    reviewed and its specialties (each a link to that specialty's page). `here` is the URL of
+    the page the list is on; every value is escaped. Linear in the number of articles."""
+    out = ['<ul class="editorial-listing__articles">']
+    for item in listed:
+        article = item.article
+        audience = [AUDIENCES[a] for a in article.meta.get("audience") or () if a in AUDIENCES]
+        day = Day.of(item.reviewed)
+        specialties = ", ".join(f'<a href="{_e(get_relative_url(site_files.specialty_page(s)[0], here))}">{_e(specialty_name(s))}</a>'
+                                for s in item.specialties)
+        description = article.meta.get("description")
+        out.append(
+            '<li class="editorial-listing__item">'
+            f'<p class="editorial-listing__title"><a href="{_e(get_relative_url(item.url, here))}">{_e(article.title)}</a></p>'
+            + (f'<p class="editorial-listing__answer">{_e(" ".join(description.split()))}</p>' if isinstance(description, str) else "")
+            + '<p class="editorial-listing__meta">'
+            + (f'For {_e(" and ".join(audience))}. ' if audience else "")
+            + (f'Last reviewed <time datetime="{_e(day.iso)}">{_e(day.text)}</time>. ' if day else "")
+            + (f"Specialties: {specialties}." if specialties else "")
+            + "</p></li>")
+    out.append("</ul>")
+    return "".join(out)
+
+
+def specialties_markdown(counts: dict[str, int]) -> str:
+    """The page that lists every specialty with published answers (its links are made relative
+    to specialties/ here, as MkDocs leaves raw HTML alone)."""
+    body = specialty_links(counts, site_files.SPECIALTIES_DIR) if counts else "<p>No reviewed articles are published yet.</p>"
+    return ("---\ntitle: Browse by specialty\n---\n\n# Browse by specialty\n\n"
+            "Every answer on this site belongs to one or more medical specialties. Each page below lists its answers, "
+            "the most recently reviewed first.\n\n" + body + "\n")
+
+
+def specialty_markdown(slug: str) -> str:
+    name = specialty_name(slug)
+    return (f"---\ntitle: {json.dumps(name)}\n---\n\n# {_e(name)}\n\n"
+            f"Answers in {_e(name.lower())} approved by our Medical Advisory Board, the most recently reviewed first.\n\n"
+            + LISTING_SLOT + "\n")
 
 
 # -- the board -------------------------------------------------------------------------
@@ -123,12 +252,18 @@ def board_markdown(registry: Registry, today: str) -> str:
         out += ["## Former members", "",
                 "Their past reviews still stand for the content they approved.", ""]
         out.extend(_member(p, former=True) for p in former)
+    writers = sorted((p for p in registry.people.values() if not p.is_board and p.active_on(today)
+                      and {"writer", "editor"} & set(p.roles)), key=lambda p: p.name)
+    if writers:
+        out += ["## Medical writers and editors", "",
+                "They draft the answers and keep them up to date; the board reviews every one of them.", ""]
+        out.extend(_member(p) for p in writers)
     return "\n".join(out) + "\n"
 
 
 def _member(person: Person, former: bool = False) -> str:
     # Names, credentials and specialties only: GitHub logins are never published.
-    lines = [f'<div class="editorial-member{" editorial-member--former" if former else ""}" markdown>', "",
+    lines = [f'<div class="editorial-member{" editorial-member--former" if former else ""}" id="{_e(person_anchor(person.id))}" markdown>', "",
              f"### {_e(person.display)}", ""]
     if former:
         lines += [f'<p class="editorial-member__former">Former member (served {_e(person.since or "?")} to {_e(person.until)})</p>', ""]

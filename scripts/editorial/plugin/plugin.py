@@ -10,7 +10,8 @@ when. The parts, each in its own module, with no cycle between them:
     articles.py    ArticlePages: the article page (citations, References, trust block)
     references.py  References: rendered entries, cached by content, rendered ahead
     rendering.py   Rendering: the renderer's failures located, its time bounded, article pages cached
-    output.py      Output: a fresh folder, content files copied safely, audit, swap
+    output.py      Output: a fresh folder, content files copied safely, audit, search index, swap
+    search.py      the search index: Pagefind over the audited pages
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from .. import progress, sanitize
+from .. import progress, sanitize, site_files
 from ..citations import DEFAULT_STYLE
 from ..model import Problem
 from .articles import ArticlePages
@@ -81,6 +82,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Rendering(build),
                            Output(build))
         config.extra["editorial_preview"] = preview
+        config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""  # the <link> in every page's head
+        config.extra["editorial_search"] = not serve  # `mkdocs serve` builds no search index (search.py)
         self.parts.output.prepare(config)
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
         self.warnings = CountHandler()
@@ -98,6 +101,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         parts = self._require()
         files = parts.pages.add(parts.gate.select(files))
+        parts.pages.files = files
         published = parts.build.published
         parts.references.render_ahead((published[src] for src in sorted(published)), forking_allowed=not parts.build.serve)
         parts.output.start_audit()  # a worker audits each page as it is written
@@ -125,11 +129,11 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         html = sanitize.article_html(html)  # every page's body, past any rule a writer slipped by
         return self._require().articles.content(html, page)
 
-    @event_priority(-100)  # after the search plugin has indexed page.content
+    @event_priority(-100)  # after other plugins' context hooks: page.content is final
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
-        articles = self._require().articles
-        articles.restore(page)  # the citation superscripts, for the page itself
-        return articles.context(context, page)
+        parts = self._require()
+        parts.pages.fill(page)  # the listings of the home and specialty pages
+        return parts.articles.context(context, page)
 
     @event_priority(-100)  # after other plugins' post_page hooks: the HTML judged is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -149,6 +153,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
+            parts.pages.write_feed(config.site_dir)
         left_out = parts.gate.unused()
         if left_out:
             log.info(f"editorial: {left_out} file(s) in {parts.build.docs}/ not published (no published page refers to them)")
