@@ -1,7 +1,7 @@
 """`editorial check-transitions` judges real git histories, commit by commit.
 
 Every test builds a real repository in tmp_path, commits a pull request's history
-on a branch, and runs the real command against `--base main`. The people and
+on a branch, and runs the real command (its `main`, in this process) against `--base main`. The people and
 articles are fictional test data."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_editorial
+from conftest import run_cli, run_editorial
 
 REGISTRY = """\
 people:
@@ -117,7 +117,7 @@ class Repo:
         self.git("checkout", "-q", "-b", f"pr{len(self.git('branch').split())}")
 
     def editorial(self, *args: str) -> tuple[int, str, str]:
-        return run_editorial(*args, cwd=self.root)
+        return run_cli(*args, cwd=self.root)
 
     def check(self, *extra: str) -> tuple[int, str, str]:
         return self.editorial("check-transitions", "--base", "main", *extra)
@@ -448,11 +448,12 @@ def test_shallow_clone_missing_the_base_is_exit_2(repo: Repo, tmp_path: Path):
     branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "2", "--branch", branch, f"file://{repo.root}", str(clone)], check=True)
-    code, out, err = run_editorial("check-transitions", "--base", base, cwd=clone)
+    code, out, err = run_cli("check-transitions", "--base", base, cwd=clone)
     assert code == 2 and "shallow" in err and "fetch-depth: 0" in err
 
 
 def test_not_a_git_repository_is_exit_2(tmp_path: Path):
+    """A smoke test of the process itself (the others run the command in this process)."""
     (tmp_path / "mkdocs.yml").write_text(CONFIG.format(min_approvals=1))
     code, out, err = run_editorial("check-transitions", "--base", "main", cwd=tmp_path)
     assert code == 2 and "git" in err and "Traceback" not in err
@@ -472,7 +473,7 @@ def test_project_in_a_folder_of_a_larger_repository(tmp_path: Path):
     repo.git("checkout", "-q", "-b", "pr")
     (site / "content" / "articles" / "pump-question.md").write_text(article_text(status="approved", extra="next_review: 2025-01-01\n"))
     sha = repo.commit("add approved")
-    code, out, _ = run_editorial("check-transitions", "--base", "main", cwd=site)
+    code, out, _ = run_cli("check-transitions", "--base", "main", cwd=site)
     assert code == 1 and codes(out) == ["E901"]
     assert out.startswith("content/articles/pump-question.md:10:1: E901") and sha in out
 
