@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_editorial
+from conftest import run_cli
 from gate_content import article, leftovers, mkdocs, site_bytes
 from site_html import copy_project
 
@@ -79,7 +79,7 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
 
     assert snapshot(project / "site") == before  # the previous site, byte for byte
     assert not any(b"zqknewarticle" in (project / "site" / rel).read_bytes() for rel in before)
-    code, out, err = run_editorial("audit", "site", cwd=project)
+    code, out, err = run_cli("audit", "site", cwd=project)
     _no_traceback(out, err)
     assert code == 0, out + err
 
@@ -199,7 +199,7 @@ def origin(tmp_path: Path) -> Path:
 
 
 def _check(repo: Path, *args: str) -> tuple[int, str, str]:
-    code, out, err = run_editorial("check-transitions", *args, cwd=repo)
+    code, out, err = run_cli("check-transitions", *args, cwd=repo)
     _no_traceback(out, err)
     return code, out, err
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_editorial
+from conftest import run_cli
 from gate_content import GUIDELINES, article, mkdocs, rebind, site_bytes
 from site_html import copy_project
 
@@ -184,7 +184,7 @@ def hostile(tmp_path_factory) -> Path:
 
 
 def _validate(project: Path, *paths: str) -> tuple[int, str, str]:
-    code, out, err = run_editorial("validate", *paths, cwd=project)
+    code, out, err = run_cli("validate", *paths, cwd=project)
     _no_traceback(out, err)
     return code, out, err
 
@@ -324,7 +324,7 @@ def test_built_site_has_no_script_from_any_article_body(built: dict[str, bytes])
 
 
 def test_audit_passes_on_the_hostile_build(built_project: Path):
-    code, out, err = run_editorial("audit", "site", cwd=built_project)
+    code, out, err = run_cli("audit", "site", cwd=built_project)
     _no_traceback(out, err)
     assert code == 0, out + err
 
@@ -359,7 +359,7 @@ def transitions(tmp_path_factory) -> tuple[int, str, str]:
     os.symlink(f"../../outside/{OUTSIDE[0]}.md", articles / "hostile-symlink.md")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "hostile cases")
-    code, out, err = run_editorial("check-transitions", "--base", "main~1", cwd=repo, timeout=300)
+    code, out, err = run_cli("check-transitions", "--base", "main~1", cwd=repo)
     _no_traceback(out, err)
     assert not (root / PWNED).exists()
     return code, out, err

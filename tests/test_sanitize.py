@@ -196,9 +196,9 @@ def test_without_the_sanitiser_the_same_bypass_would_publish_script(bypass_proje
 
 def test_the_validator_reports_the_same_body(bypass_project: Path):
     """And with the rule on, validate refuses the article at its lines."""
-    from conftest import run_editorial
+    from conftest import run_cli
 
-    code, out, err = run_editorial("validate", "content/articles/sanitise-bypass.md", cwd=bypass_project)
+    code, out, err = run_cli("validate", "content/articles/sanitise-bypass.md", cwd=bypass_project)
     assert code == 1, out + err
     codes = {line.split(": ")[1].split()[0] for line in out.splitlines() if line.startswith("content/articles/sanitise-bypass.md:")}
     assert {"E801", "E802", "E803"} <= codes, out
