@@ -44,12 +44,16 @@ def _site_copy(project: Path, tmp_path: Path) -> Path:
     return site
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_clean_build_passes(builds, editorial):
     code, out, err = editorial("audit", "site", cwd=builds)
     assert code == 0, out + err
     assert (builds / "site" / "articles" / "itp-refill-sepsis" / "index.html").is_file()  # not an empty site
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     paragraph = _paragraphs(builds / DRAFT)[0]
@@ -60,6 +64,8 @@ def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, ed
     assert re.search(rf"{re.escape(str(site))}/index.html:1:1: E953 text of unpublished article {DRAFT}", out), out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     index_file = site / "search" / "search_index.json"
@@ -72,6 +78,8 @@ def test_leak_inside_the_search_index_is_found_through_json_escapes(builds, tmp_
     assert f"search/search_index.json:1:1: E953 text of unpublished article {DRAFT}" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
     (project / "content/articles/draft-figure.png").write_bytes(b"\x89PNG fake draft figure")
     draft = project / DRAFT
@@ -86,6 +94,8 @@ def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
     assert "rebuild the site" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_file_of_no_kind_the_site_may_hold_fails(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     (site / "articles" / "figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
@@ -97,6 +107,8 @@ def test_a_file_of_no_kind_the_site_may_hold_fails(builds, tmp_path, editorial):
     assert f"{theme_css.relative_to(site).as_posix()}:1:1: E952" in out and "theme's files but holds other bytes" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, editorial, monkeypatch):
     site = _site_copy(builds, tmp_path)
     os.symlink("/dev/zero", site / "zero.png")
@@ -113,6 +125,8 @@ def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, edi
     assert [(p.code, "over 1,000 bytes" in p.message) for p in found] == [("E958", True)]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     stale = site / "articles" / "septic-shock-first-hour"
@@ -123,12 +137,16 @@ def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial)
     assert "articles/septic-shock-first-hour/index.html:1:1: E952 articles/septic-shock-first-hour/index.html is the page of unpublished article" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_preview_build_is_refused(builds, editorial):
     code, out, _ = editorial("audit", "preview", cwd=builds)
     assert code == 1
     assert "preview/index.html" in out and "E951 this is a preview build" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, tmp_path, monkeypatch):
     """At PARALLEL_FROM files and above the audit forks workers: each leak is still found, in
     file order, as the single-process audit finds it."""
@@ -152,6 +170,8 @@ def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, t
     assert leaks == [(f"site/copies/{count - 1:04d}/index.html", "E953")]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_missing_site_dir_cannot_run(builds, editorial):
     code, _, err = editorial("audit", "no-such-site", cwd=builds)
     assert code == 2 and "is not a folder" in err

@@ -193,6 +193,8 @@ def test_validate_in_ci_never_reads_the_cache(project: Path):
     assert in_ci.returncode == 1 and "E801" in in_ci.stdout and "E204" in in_ci.stdout
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_build_never_reads_a_verdict_from_a_cache(project: Path):
     """A forged validate cache saying a submitted article is approved publishes nothing of it."""
     draft = "content/articles/septic-shock-first-hour.md"
@@ -204,6 +206,9 @@ def test_the_build_never_reads_a_verdict_from_a_cache(project: Path):
     assert not any(b"septic-shock-first-hour" in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
 
 
+@pytest.mark.git
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_cache_file_tracked_by_git_is_an_error_for_validate_and_the_build(project: Path):
     (project / BROKEN).unlink()
     _forge(project, "content/articles/septic-shock-first-hour.md")

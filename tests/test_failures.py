@@ -45,6 +45,8 @@ def _no_traceback(*texts: str) -> None:
 KILL_ARTICLES = 200  # about 5 s of build on the CI machine: time to be caught in the middle
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Path):
     # Only the killed build is large (to be caught in the middle); the builds before and
     # after it publish the sample and one new article, which is all the test needs of them.
@@ -122,6 +124,8 @@ def _site_in(project: Path, folder: str) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("site_dir: site", f"site_dir: {folder}/site", 1), encoding="utf-8")
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_full_disk_gives_a_clear_error_and_leaves_nothing_behind(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     disk = project / "disk"
@@ -139,6 +143,8 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_nothing_behind(tmp_path: Pat
         _umount(disk)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_read_only_site_folder_gives_a_clear_error_and_keeps_the_previous_site(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     folder = project / "out"
@@ -209,11 +215,13 @@ def _check(repo: Path, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.git
 def test_the_fixture_range_itself_passes(origin: Path):
     code, out, err = _check(origin, "--base", "main")
     assert code == 0, out + err
 
 
+@pytest.mark.git
 def test_shallow_clone_missing_the_base_is_refused(origin: Path, tmp_path: Path):
     base_sha = _git(origin, "rev-parse", "main")
     clone = tmp_path / "shallow"
@@ -228,6 +236,7 @@ def test_shallow_clone_missing_the_base_is_refused(origin: Path, tmp_path: Path)
     assert "shallow" in err, err
 
 
+@pytest.mark.git
 def test_a_merge_commit_that_approves_by_itself_is_caught(origin: Path):
     _git(origin, "checkout", "-q", "main")
     (origin / "content" / "about.md").write_text((origin / "content" / "about.md").read_text() + "\nMore about us.\n", encoding="utf-8")
@@ -244,6 +253,7 @@ def test_a_merge_commit_that_approves_by_itself_is_caught(origin: Path):
     assert "is a merge" in out + err
 
 
+@pytest.mark.git
 def test_a_force_pushed_base_is_never_a_pass(origin: Path):
     """main rewritten after the branch left it: base is not an ancestor of head."""
     _git(origin, "checkout", "-q", "main")
@@ -255,6 +265,7 @@ def test_a_force_pushed_base_is_never_a_pass(origin: Path):
     assert "ancestor" in (out + err), out + err
 
 
+@pytest.mark.git
 def test_a_base_with_no_shared_history_is_refused(origin: Path, tmp_path: Path):
     _git(origin, "checkout", "-q", "--orphan", "unrelated")
     _git(origin, "commit", "-qm", "a new root")

@@ -15,6 +15,8 @@ import pytest
 from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, site_bytes
 from site_html import copy_project, parse
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 SITE_URL = "site_url: https://example.org/\n"
 LENIENT = SITE_URL + "strict: false\nvalidation:\n  links:\n    not_found: info\n  nav:\n    not_found: info\n"
 

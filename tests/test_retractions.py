@@ -428,6 +428,7 @@ def _pr_approving(repo: Repo, **kw) -> None:
     repo.write("pump", approved("pump", refs={"fict-a": REFS["fict-a"]}, **kw))
 
 
+@pytest.mark.git
 def test_a_pull_request_cannot_approve_an_article_citing_a_retracted_paper(tmp_path: Path, capsys, monkeypatch):
     repo = Repo(tmp_path / "repo")
     _pr_approving(repo)
@@ -444,6 +445,7 @@ def test_a_pull_request_cannot_approve_an_article_citing_a_retracted_paper(tmp_p
                      rf"'fict-a' \(doi 10\.5555/fict\.a\) was retracted on 2024-01-15; .* \[commit {sha}\]$", out, re.M), out
 
 
+@pytest.mark.git
 def test_a_pull_request_may_approve_once_the_board_acknowledged_the_retraction(tmp_path: Path, capsys, monkeypatch):
     repo = Repo(tmp_path / "repo")
     _pr_approving(repo, ack={"fict-a": "2024-06-01"})
@@ -489,6 +491,8 @@ def _approve_again_with_fictional_sources(project: Path, monkeypatch, capsys) ->
     assert code == 0 and "-> approved" in out, err
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_page_tells_readers_and_the_build_names_the_snapshot(project: Path, monkeypatch, capsys):
     _approve_again_with_fictional_sources(project, monkeypatch, capsys)
     data = snapshot(row(301, doi="10.5555/RW.RETRACTED", date="4/2/2025 0:00", notice="https://doi.org/10.5555/rw.notice.301"),

@@ -177,6 +177,8 @@ def _script_in(body) -> list[str]:
     return found
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_validator_bypass_still_publishes_no_script(bypass_project: Path, monkeypatch):
     site = _build(bypass_project, monkeypatch, sanitise=True)
     body = _body(site)
@@ -187,6 +189,8 @@ def test_a_validator_bypass_still_publishes_no_script(bypass_project: Path, monk
     assert "one" in body.text() and "six" in body.text()  # the link texts stay, without their scripts
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_without_the_sanitiser_the_same_bypass_would_publish_script(bypass_project: Path, monkeypatch):
     """The control: proves the build test above can fail."""
     site = _build(bypass_project, monkeypatch, sanitise=False)

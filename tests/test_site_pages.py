@@ -13,6 +13,8 @@ from editorial.model import Article, Located
 from editorial.plugin import pages
 from site_html import approved_articles, copy_project, mkdocs_build, page
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

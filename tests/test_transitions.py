@@ -14,6 +14,8 @@ import pytest
 
 from conftest import run_cli, run_editorial
 
+pytestmark = pytest.mark.git
+
 REGISTRY = """\
 people:
   - id: wendy-writer

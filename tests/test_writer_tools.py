@@ -167,6 +167,8 @@ def _fetch(url: str, until: float, wanted: str = "") -> str:
     return last
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project: Path):
     port = _free_port()
     article = project / "content/articles/septic-shock-first-hour.md"  # submitted: pending review
