@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from gate_content import article, leftovers, mkdocs, site_bytes
+from gate_content import article, leftovers, mkdocs, mkdocs_process, site_bytes
 from site_html import copy_project
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -52,7 +52,7 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
     # after it publish the sample and one new article, which is all the test needs of them.
     project = copy_project(tmp_path / "project")
     articles = project / "content" / "articles"
-    first = mkdocs(project, "build", "-q")
+    first = mkdocs_process(project, "build", "-q")  # processes: the gate tells a live build by its process id
     assert first.returncode == 0, first.stderr[-3000:]
     before = snapshot(project / "site")
     assert "articles/itp-refill-sepsis/index.html" in before
@@ -98,7 +98,7 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
     # killed build left (its process is gone), not the folder of a build still running
     for i in range(KILL_ARTICLES):
         (articles / f"kill-{i:04d}.md").unlink()
-    again = mkdocs(project, "build", "-q")
+    again = mkdocs_process(project, "build", "-q")
     assert again.returncode == 0, again.stderr[-3000:]
     assert (project / "site" / "articles" / "kill-new" / "index.html").is_file()
     assert leftovers(project) == [live.name]
