@@ -149,7 +149,10 @@ def test_preview_build_is_refused(builds, editorial):
 @pytest.mark.slow
 def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, tmp_path, monkeypatch):
     """At PARALLEL_FROM files and above the audit forks workers: each leak is still found, in
-    file order, as the single-process audit finds it."""
+    file order, as the single-process audit finds it. The thresholds are lowered (the forked
+    workers inherit them) so that a few dozen pages take the same path as thousands would."""
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 20)
+    monkeypatch.setattr(workers, "CHUNK", 7)
     site = _site_copy(builds, tmp_path)
     page = (site / "index.html").read_text(encoding="utf-8")
     count = workers.PARALLEL_FROM + workers.CHUNK  # spread over several chunks
@@ -161,7 +164,11 @@ def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, t
     last.write_text(page.replace("</article>", f"<p>{leak}</p></article>", 1), encoding="utf-8")
     ws = Workspace(builds)
     content = audit.read_content(ws, ws.corpus())
+    pools = []
+    real_pool = workers.pool
+    monkeypatch.setattr(workers, "pool", lambda *args: pools.append(args) or real_pool(*args))
     two, files = audit.audit_site(audit.Audit(content), site)
+    assert pools, "the audit took the path of a large site"
     monkeypatch.setattr(workers, "count", lambda: 1)
     one, files_one = audit.audit_site(audit.Audit(content), site)
     assert files == files_one > workers.PARALLEL_FROM
