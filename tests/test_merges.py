@@ -7,6 +7,7 @@ message. The people and articles are fictional test data."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 from pathlib import Path
@@ -497,3 +498,33 @@ def test_a_merge_of_an_unrelated_history_carrying_an_approved_article(repo: InPr
     code, out = check(repo, "--approvers", "bram-b")
     assert code == 1, out
     assert f"{ARTICLE}:10:1: E901" in out and f"[commit {root}]" in out
+
+
+def test_a_policy_change_needs_a_board_member(repo: InProcess, tmp_path: Path):
+    """mkdocs.yml is owned by the maintainers, but its editorial policy decides what is
+    published: lowering the quorum needs the board, as content does (E916)."""
+    config = repo.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("review_interval_days: 365", "review_interval_days: 1000"))
+    repo.commit("review less often")
+    code, out = check(repo)
+    assert code == 1 and codes(out) == ["E916"], out
+    assert re.search(r"^mkdocs\.yml:\d+:1: E916 this pull request changes the editorial policy \(review_interval_days\)", out, re.M), out
+    code, out = check(repo, "--approvers", "wendy-w")
+    assert code == 1 and codes(out) == ["E916"]
+    code, out = check(repo, "--approvers", "bram-b")
+    assert code == 0, out
+    reviews = tmp_path / "reviews.json"
+    reviews.write_text(json.dumps([review("bram-b", "APPROVED", repo.sha())]))
+    assert check(repo, "--reviews", str(reviews))[0] == 0
+    config.write_text(config.read_text().replace("review_interval_days: 1000", "review_interval_days: 900"))
+    repo.commit("and again, after the approval")
+    code, out = check(repo, "--reviews", str(reviews))
+    assert code == 1 and "were not given on mkdocs.yml as it is at the head" in out, out
+
+
+def test_a_change_elsewhere_in_mkdocs_yml_is_the_maintainers_alone(repo: InProcess):
+    config = repo.root / "mkdocs.yml"
+    config.write_text("site_description: A calmer description.\n" + config.read_text())
+    repo.commit("describe the site")
+    code, out = check(repo)
+    assert code == 0, out

@@ -180,3 +180,29 @@ def test_workflow_fields_of_an_approved_article(changes):
     if reloaded is not None:  # (a value may be refused by the loader itself, e.g. a pasted U+0085)
         assert reloaded.digest == article.digest
     check_pipeline(data)
+
+
+# The public build withholds, unread, a file whose bytes prove it cannot be approved (corpus.
+# cannot_be_approved): that proof must never be wrong, however `approved` is spelled in YAML.
+STATUS_FORMS = st.sampled_from([
+    "review_status: {v}", "review_status: '{v}'", 'review_status: "{v}"', "review_status: >-\n  {v}",
+    "review_status: |-\n  {v}", "{{review_status: {v}}}", '"review_status": {v}', "? review_status\n: {v}",
+    "review_status: !!str {v}", "review_status:\n  {v}",
+])
+SPELLINGS = st.sampled_from(["approved", "Approved", "APPROVED", "appr\\x6fved", "appr\\u006fved", "approv\\145d",
+                             "submitted", "under_review", "appro ved"])
+
+
+@SETTINGS
+@given(form=STATUS_FORMS, spelling=SPELLINGS, bom=st.booleans(), crlf=st.booleans())
+def test_a_file_the_build_does_not_read_is_never_an_approved_article(form, spelling, bom, crlf):
+    from editorial.corpus import cannot_be_approved
+
+    head, _, rest = SAMPLE.decode().partition("review_status: approved")
+    text = head + form.format(v=spelling) + rest
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+    article, _ = load_article("content/articles/generated.md", data)
+    if cannot_be_approved(data):
+        assert article is None or article.status != "approved", (form, spelling)

@@ -133,7 +133,7 @@ def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, step
                 _git(repo, "add", "-A")
                 _git(repo, "commit", "-qm", kind, "--allow-empty")
                 article, _ = load_article("x.md", path.read_bytes())
-                matching = [r for r in article.reviews if r.get("decision") == "approved" and r.get("digest") == article.digest]
+                matching = [r for r in article.reviews if r.decision == "approved" and r.digest == article.digest]
                 if article.status == "approved" and not matching:
                     stale_at_some_commit = True
         _git(repo, "add", "-A")
@@ -144,7 +144,7 @@ def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, step
             assert errors, f"a commit was approved with no approval of its content, yet check-transitions passed: {steps}"
             assert {p.code for p in errors} & {"E905", "E908", "E702"}, errors
         final, _ = load_article("x.md", path.read_bytes())
-        if final.status == "approved" and not any(r.get("digest") == final.digest for r in final.reviews):
+        if final.status == "approved" and not any(r.digest == final.digest for r in final.reviews):
             assert errors
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -249,5 +249,5 @@ def test_review_keeps_every_byte_it_does_not_own(data, note):
         return  # refusing is allowed (the file is left as it was); changing other bytes is not
     assert_only_owned_lines_changed(data, after)
     again, _ = load_article("content/articles/x.md", after)
-    assert again.status == "approved" and again.reviews[-1] == record and again.digest == article.digest
+    assert again.status == "approved" and again.meta["reviews"][-1] == record and again.digest == article.digest
     assert again.meta.get("next_review") == "2027-01-05"

@@ -3,7 +3,8 @@
 The plugin (plugin/articles.py) hands in the article, the context it was judged in and its
 rendered References entries; overrides/partials/editorial-article.html shows the result.
 Every string here is plain text (the template escapes it), except `references_html` and
-`jsonld`, which are made safe where they are made (sanitised HTML; JSON with `<` escaped).
+`jsonld`, which are made safe here (the References list through the sanitiser, rendered or from
+the cache; JSON with `<` escaped).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from . import citations, disclaimer, jsonld, retractions, workflow
+from . import citations, disclaimer, jsonld, retractions, sanitize, workflow
 from .model import Article, Context, Person
 
 STEPS = (("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved"))
@@ -100,7 +101,7 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
         next_review=Day.of(next_review),
         overdue=bool(next_review) and next_review < ctx.today,
         specialties=[specialty_name(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
-        references_html=citations.references_html(entries),
+        references_html=sanitize.article_html(citations.references_html(entries)),  # cached entries too
         suggest_url=suggest_url(repo_url, article, url),
         jsonld=jsonld.script_text(data),
         retractions=retractions.page_notices(meta.get("references"), ctx.retractions, order or [e.key for e in entries]),

@@ -73,6 +73,9 @@ class Content:
     theme: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of the theme's own file there
     content_files: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of a publishable content file
     site_url: str = ""  # where the site lives (MkDocs' site_url), for absolute links
+    # theme files from the installed theme package, outside the project: content/ cannot be in
+    # them, so when a site file has their bytes its text is not searched (overrides/ is searched)
+    packaged: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,8 @@ class Audit:
         problems: list[Problem] = []
         lower = rel.lower()
         refers_to: set[str] = set()
+        if rel in self.content.packaged and self.content.theme.get(rel) == hashlib.sha256(item.data).digest():
+            return Verdict([])  # the installed theme's own bytes: allowed, and nothing of content/ is in them
         if lower.endswith(site_files.HTML_SUFFIXES):
             if rel not in self.pages:
                 owner = self.withheld_pages.get(rel)
@@ -165,6 +170,8 @@ class Audit:
         return Problem(where, 1, 1, "E958", f"{item.rel} is not a regular file (a device, pipe or socket); rebuild from a clean folder")
 
     def _references(self, rel: str, data: bytes) -> set[str]:
+        if not self.content.content_files:
+            return set()  # nothing in content/ a page could make public: no need to read its links
         text = data.decode("utf-8", errors="replace")
         base, found = links.urls(text)
         page_url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
@@ -441,23 +448,27 @@ def read_site(site_dir: Path) -> Iterator[SiteFile]:
         yield read_entry(site_dir, rel, kind)
 
 
-_RUN: tuple[Audit, Path, set[str]] | None = None  # the prepared audit a forked worker inherits
+_RUN: tuple[Audit, Path, set[str], Mapping[str, tuple[bytes, Verdict]]] | None = None  # what a forked worker inherits
 
 
-def audit_site(run: Audit, site_dir: Path) -> tuple[list[Problem], int]:
+def audit_site(run: Audit, site_dir: Path, proved: Mapping[str, tuple[bytes, Verdict]] | None = None) -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
-    content files may be here), then every other file; on both cores when the site is large."""
+    content files may be here), then every other file; on both cores when the site is large.
+
+    `proved`: pages this same `run` already judged while the build wrote them (site path ->
+    (SHA-256 of the bytes judged, verdict)); a file on disk with exactly those bytes keeps its
+    verdict, any other is judged now. Nothing is remembered beyond one build."""
     global _RUN
     entries = site_entries(site_dir)
     pages = [e for e in entries if e[0].lower().endswith(site_files.HTML_SUFFIXES)]
     others = [e for e in entries if not e[0].lower().endswith(site_files.HTML_SUFFIXES)]
     if len(entries) >= workers.PARALLEL_FROM:
         run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
-    _RUN = (run, site_dir, set())
+    _RUN = (run, site_dir, set(), proved or {})
     try:
         verdicts = list(workers.map_chunks(_check_chunk, pages))
         referenced = set().union(*(v.refers_to for v in verdicts)) if verdicts else set()
-        _RUN = (run, site_dir, referenced)
+        _RUN = (run, site_dir, referenced, {})
         verdicts += list(workers.map_chunks(_check_chunk, others))
     finally:
         _RUN = None
@@ -467,8 +478,16 @@ def audit_site(run: Audit, site_dir: Path) -> tuple[list[Problem], int]:
 def _check_chunk(entries: Sequence[tuple[str, str]]) -> list[Verdict]:
     """In a worker (or here): the verdicts of some entries of the site."""
     assert _RUN is not None, "audit_site sets the audit before the work starts"
-    run, site_dir, referenced = _RUN
-    return [run.check(read_entry(site_dir, rel, kind), referenced) for rel, kind in entries]
+    run, site_dir, referenced, proved = _RUN
+    verdicts = []
+    for rel, kind in entries:
+        item = read_entry(site_dir, rel, kind)
+        known = proved.get(rel)
+        if known is not None and item.data is not None and hashlib.sha256(item.data).digest() == known[0]:
+            verdicts.append(known[1])
+        else:
+            verdicts.append(run.check(item, referenced))
+    return verdicts
 
 
 class _Digests(Mapping[str, bytes]):
@@ -495,9 +514,10 @@ class _Digests(Mapping[str, bytes]):
         return len(self.paths)
 
 
-def theme_files(dirs: Sequence[str]) -> Mapping[str, bytes]:
+def theme_files(dirs: Sequence[str], custom_dir: str | None = None) -> tuple[Mapping[str, bytes], frozenset[str]]:
     """The theme's own files by site path (the first theme folder that has a path wins, as in
-    MkDocs), without dot files and folders (MkDocs never copies them)."""
+    MkDocs), without dot files and folders (MkDocs never copies them); and those of them that
+    come from the installed theme package rather than the project's `custom_dir` (overrides/)."""
     paths: dict[str, Path] = {}
     for folder in dirs:
         root = Path(folder)
@@ -507,7 +527,9 @@ def theme_files(dirs: Sequence[str]) -> Mapping[str, bytes]:
             for name in names:
                 if not name.startswith("."):
                     paths.setdefault((base / name).relative_to(root).as_posix(), base / name)
-    return _Digests(paths)
+    custom = Path(custom_dir) if custom_dir else None
+    packaged = frozenset(rel for rel, path in paths.items() if custom is None or not path.is_relative_to(custom))
+    return _Digests(paths), packaged
 
 
 def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: Any = None) -> Content:
@@ -534,8 +556,11 @@ def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: 
     loaded = {a.path for a in corpus.articles}
     raw = {}
     for path in corpus.paths:
-        if path not in loaded:
+        if path in corpus.unread:
+            raw[path] = corpus.unread[path].decode("utf-8", errors="replace")
+        elif path not in loaded:
             source = ws.source(ws.root / path)  # the safe reader: no symlinks, size-limited
             if source.data is not None:
                 raw[path] = source.data.decode("utf-8", errors="replace")
-    return Content(corpus, ws.rel(docs), site_pages, raw, theme_files(config.theme.dirs), _Digests(files), config.site_url or "")
+    theme, packaged = theme_files(config.theme.dirs, config.theme.custom_dir)
+    return Content(corpus, ws.rel(docs), site_pages, raw, theme, _Digests(files), config.site_url or "", packaged)

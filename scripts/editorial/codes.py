@@ -207,6 +207,7 @@ CODES: dict[str, Code] = {
                   'the board revises the article, or keeps the source with `retraction_acknowledged: YYYY-MM-DD` (see guides/board.md)'),
     'W411': Code('retractions', 'a reference is under an expression of concern: the page of an approved article tells readers',
                   'the board decides whether the answer stands; `retraction_acknowledged` keeps the source'),
+    'E916': Code('transitions', 'a pull request changes the editorial policy (the `editorial` plugin\'s options in `mkdocs.yml`) and no active board member approved it', 'a board member approves the pull request on GitHub after the last change to `mkdocs.yml`'),
     'W701': Code('approval', 'review overdue: `next_review` has passed',
                   'the board reviews the article again'),
     'W801': Code('html_safety', 'an HTML comment in the body (published in the page source)',
@@ -236,7 +237,8 @@ This page is generated from `scripts/editorial/codes.py`.
 def markdown() -> str:
     """The guide's table (guides/error-codes.md)."""
     lines = [INTRO, "| code | family | meaning | what to do |", "| --- | --- | --- | --- |"]
-    lines += [f"| {code} | {c.family} | {c.meaning} | {c.todo} |" for code, c in CODES.items()]
+    order = sorted(CODES, key=lambda code: ("EWI".index(code[0]), code))
+    lines += [f"| {code} | {CODES[code].family} | {CODES[code].meaning} | {CODES[code].todo} |" for code in order]
     return "\n".join(lines) + "\n"
 
 

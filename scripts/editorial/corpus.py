@@ -2,6 +2,7 @@
 that the CLI, the MkDocs plugin and the audit share. Pure: it is handed bytes."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Corpus:
     context: Context
     problems: list[Problem]
     paths: list[str] = field(default_factory=list)  # every article file seen, loaded or not
+    unread: dict[str, bytes] = field(default_factory=dict)  # path -> bytes of a file not analysed (cannot be approved)
 
     def problems_by_path(self) -> dict[str, list[Problem]]:
         grouped: dict[str, list[Problem]] = defaultdict(list)
@@ -45,6 +47,8 @@ class Corpus:
         decision: dict[str, list[Problem]] = {}
         for path in self.paths:
             reasons = [p for p in grouped.get(path, []) if p.is_error]
+            if path in self.unread:
+                reasons.append(Problem(path, 1, 1, "I001", "not approved: the front matter does not say `approved` anywhere"))
             decision[path] = reasons
         for article in self.articles:
             reasons = decision[article.path]
@@ -89,8 +93,26 @@ def analyse_each(sources: Sequence[Source]) -> list[FileResult]:
     return [analyse(source) for source in sources]
 
 
+_APPROVED = re.compile(rb"approved", re.I)
+
+
+def cannot_be_approved(data: bytes) -> bool:
+    """Whether a file's bytes prove it is not an approved article, without reading its YAML:
+    `review_status: approved` needs the word in the front matter, literally, unless a YAML
+    escape (a backslash) spells it otherwise. Conservative: True only when neither is there."""
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as the loader drops it
+    if not data.startswith(b"---"):
+        return True  # no front matter: it cannot be read as an article at all
+    end = data.find(b"\n---", 3)
+    front = data[:end] if end >= 0 else data
+    return b"\\" not in front and _APPROVED.search(front) is None
+
+
 def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str, analyser: Analyser | None = None,
-          retractions: "Index | None" = None) -> Corpus:
+          retractions: "Index | None" = None, *, approvable_only: bool = False) -> Corpus:
+    """Every article judged with the registry and the policy. `approvable_only` (the public
+    build): a file whose bytes prove it cannot be approved is withheld without being analysed
+    (`editorial validate` analyses every file)."""
     problems: list[Problem] = []
     reg, reg_problems = (None, [registry.problem]) if registry.data is None else load_registry(registry.path, registry.data)
     problems.extend(p for p in reg_problems if p)
@@ -100,10 +122,13 @@ def build(sources: Iterable[Source], registry: Source, policy: Policy, today: st
         problems.extend(rules.check_registry(reg))
     paths: list[str] = []
     readable: list[Source] = []
+    unread: dict[str, bytes] = {}
     for source in sources:
         paths.append(source.path)
         if source.data is None:
             problems.append(source.problem)
+        elif approvable_only and cannot_be_approved(source.data):
+            unread[source.path] = source.data
         else:
             readable.append(source)
     articles: list[Article] = []
@@ -113,4 +138,4 @@ def build(sources: Iterable[Source], registry: Source, policy: Policy, today: st
             articles.append(result.article)
     context = Context(reg, policy, today, retractions)
     problems.extend(rules.check_corpus(articles, context))
-    return Corpus(articles, reg, context, problems, paths)
+    return Corpus(articles, reg, context, problems, paths, unread)

@@ -244,10 +244,11 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
         record["note"] = note
     if decision == "changes_requested":
         return ReviewPlan(record, "submitted", None, clear_next_review=True)
-    retracted = retractions.blocking(article.meta.get("references") or [], getattr(ctx, "retractions", None))
+    retracted = retractions.blocking(list(article.references), ctx.retractions)
     if retracted:
         raise EditError(f"{article.path}: cannot record an approval: {retractions.refusal(retracted)}")
-    reviewed = Article(article.path, {**article.meta, "reviews": [*article.reviews, record]},
+    log = article.meta.get("reviews")
+    reviewed = Article(article.path, {**article.meta, "reviews": [*(log if isinstance(log, list) else []), record]},
                        article.body, article.body_line, article.located, article.digest)
     if workflow.quorum_met(reviewed, ctx):
         return ReviewPlan(record, "approved", workflow.review_due(date, ctx))

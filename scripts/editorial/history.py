@@ -384,6 +384,9 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         problems.extend(walked)
         problems.extend(transitions.unreadable_at_head(latest.values(), head[:10]))
         problems.extend(_dedupe(_net_problems(repo, base, head, judges, files), walked + problems))
+        config = repo.prefix + CONFIG
+        problems.extend(transitions.judge_policy_change(base_ctx.policy, head_ctx.policy, CONFIG, repo.blob_id(head, config),
+                                                        _editorial_line(repo.blob(f"{head}:{config}")), judges, head[:10]))
         if not commits:
             notes.append(f"no commits in {base_ref}..{head_ref}: nothing to check")
         if approvers is None and reviews is None:
@@ -437,6 +440,12 @@ def _unrecorded_reviews(repo: Repository, changes: list, judges: transitions.Jud
 
         found.extend(unrecorded(article, judges.contexts(), judges.reviews.latest, digest_at, short))
     return found
+
+
+def _editorial_line(config: bytes | None) -> int:
+    """The line of mkdocs.yml where the editorial plugin's options start (1 if not found)."""
+    text = (config or b"").decode("utf-8", "replace")
+    return next((n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("- editorial")), 1)
 
 
 def _dedupe(net: list[Problem], already: list[Problem]) -> list[Problem]:

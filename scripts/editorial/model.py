@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -60,14 +61,82 @@ class Located:
         return self.start
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entry of an article's `reviews` log, as the workflow reads it."""
+
+    index: int  # its place in the log (for positions in the file)
+    reviewer: str
+    decision: str  # approved | changes_requested
+    date: str
+    digest: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """An article's front matter as typed values, made once from the parsed YAML.
+
+    Lenient by design: a field of the wrong type reads as empty here, and the schema rule
+    (which checks the raw front matter, `Article.meta`) reports it; nothing is published
+    with a schema error, so nothing downstream sees a half-read article. The raw mapping
+    stays the source for the digest, the schema check and the byte-preserving edits."""
+
+    id: str = ""
+    title: str = ""
+    seo_title: str = ""
+    description: str = ""
+    patient_summary: str = ""
+    audience: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    created: str = ""
+    updated: str = ""
+    review_status: str = ""
+    reviews: tuple[Record, ...] = ()  # the entries that are mappings, with their place in the log
+    next_review: str = ""
+    conflicts: str = ""
+    references: tuple[dict[str, Any], ...] = ()  # CSL items (mappings), as citeproc-py reads them
+
+    @classmethod
+    def of(cls, meta: dict[str, Any]) -> ArticleMeta:
+        raw_reviews = meta.get("reviews")
+        records = tuple(
+            Record(i, _text(r.get("reviewer")), _text(r.get("decision")), str(r.get("date") or ""),
+                   _text(r.get("digest")), _text(r.get("note")))
+            for i, r in enumerate(raw_reviews if isinstance(raw_reviews, list) else []) if isinstance(r, dict))
+        refs = meta.get("references")
+        return cls(
+            id=_text(meta.get("id")), title=_text(meta.get("title")), seo_title=_text(meta.get("seo_title")),
+            description=_text(meta.get("description")), patient_summary=_text(meta.get("patient_summary")),
+            audience=_texts(meta.get("audience")), specialties=_texts(meta.get("specialties")), authors=_texts(meta.get("authors")),
+            created=_text(meta.get("created")), updated=_text(meta.get("updated")), review_status=_text(meta.get("review_status")),
+            reviews=records, next_review=_text(meta.get("next_review")), conflicts=_text(meta.get("conflicts")),
+            references=tuple(r for r in refs if isinstance(r, dict)) if isinstance(refs, list) else (),
+        )
+
+
 @dataclass
 class Article:
     path: str  # posix path as shown to the user
-    meta: dict[str, Any]  # front matter, dates as ISO strings
+    meta: dict[str, Any]  # the front matter as parsed (dates as ISO strings): digest, schema, edits
     body: str  # LF line endings
     body_line: int  # line of the file where the body starts
     located: Located
     digest: str
+
+    @cached_property
+    def fields(self) -> ArticleMeta:
+        """The front matter as typed values (made once; see ArticleMeta)."""
+        return ArticleMeta.of(self.meta)
 
     @property
     def slug(self) -> str:
@@ -76,37 +145,27 @@ class Article:
 
     @property
     def id(self) -> str:
-        value = self.meta.get("id")
-        return value if isinstance(value, str) else ""
+        return self.fields.id
 
     @property
     def title(self) -> str:
-        value = self.meta.get("title")
-        return value if isinstance(value, str) else ""
+        return self.fields.title
 
     @property
     def status(self) -> str:
-        value = self.meta.get("review_status")
-        return value if isinstance(value, str) else ""
+        return self.fields.review_status
 
     @property
-    def reviews(self) -> list[dict]:
-        value = self.meta.get("reviews")
-        if not isinstance(value, list):
-            return []
-        return [r for r in value if isinstance(r, dict)]
+    def reviews(self) -> tuple[Record, ...]:
+        return self.fields.reviews
 
     @property
-    def authors(self) -> list[str]:
-        value = self.meta.get("authors")
-        return [a for a in value if isinstance(a, str)] if isinstance(value, list) else []
+    def authors(self) -> tuple[str, ...]:
+        return self.fields.authors
 
     @property
-    def references(self) -> list[dict]:
-        value = self.meta.get("references")
-        if not isinstance(value, list):
-            return []
-        return [r for r in value if isinstance(r, dict)]
+    def references(self) -> tuple[dict[str, Any], ...]:
+        return self.fields.references
 
     def pos(self, *path: Any) -> Position:
         return self.located.pos(*path)

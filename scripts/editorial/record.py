@@ -127,8 +127,8 @@ def unrecorded(article: Article, contexts: Sequence[Context], latest: dict[str, 
 
 
 def _last_decision(article: Article, reviewer: str, digest: str) -> str:
-    decisions = [r.get("decision") for r in article.reviews if r.get("reviewer") == reviewer and r.get("digest") == digest]
-    return str(decisions[-1]) if decisions else ""
+    decisions = [r.decision for r in article.reviews if r.reviewer == reviewer and r.digest == digest]
+    return decisions[-1] if decisions else ""
 
 
 def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[Due]) -> list[Step]:
@@ -168,8 +168,14 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
 
 
 def _with_records(article: Article, records: list[dict]) -> Article:
-    return Article(article.path, {**article.meta, "reviews": [*article.reviews, *records]},
+    return Article(article.path, {**article.meta, "reviews": [*_log(article), *records]},
                    article.body, article.body_line, article.located, article.digest)
+
+
+def _log(article: Article) -> list:
+    """The article's review log as written (records as mappings)."""
+    value = article.meta.get("reviews")
+    return list(value) if isinstance(value, list) else []
 
 
 def _reload(path: str, data: bytes) -> Article:

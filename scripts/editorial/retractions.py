@@ -415,8 +415,7 @@ def changes(articles: Iterable, old: Index | None, new: Index) -> list[str]:
     that updates the snapshot: the board sees which articles the new data touches."""
     lines = []
     for article in articles:
-        refs = article.meta.get("references")
-        refs = refs if isinstance(refs, list) else []
+        refs = list(article.references)
         before = {f.index: f for f in findings(refs, old)}
         after = findings(refs, new)
         for gone in set(before) - {f.index for f in after}:

@@ -81,8 +81,8 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
     what = "new article" if changed.before is None else ("text changed" if changed.before.digest != article.digest else "text unchanged")
     out += [f"`{_code(changed.path)}` · {what} · status **{_inline(article.status or '(none)')}** · "
             f"digest `{article.digest[:19]}…`", ""]
-    description = article.meta.get("description")
-    if isinstance(description, str) and description.strip():
+    description = article.fields.description
+    if description.strip():
         out += ["> " + _inline(" ".join(description.split())), ""]
     refs = [r for r in article.references if r.get("id") is not None]
     numbered = citations.number(article.body, [str(r["id"]) for r in refs])
@@ -113,13 +113,13 @@ def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
     if records:
         out += ["| reviewer | decision | date | text |", "| --- | --- | --- | --- |"]
         for record in records:
-            which = "this text" if record.get("digest") == article.digest else "an earlier text"
-            out.append(f"| {_cell(_name(ctx, str(record.get('reviewer', '?'))))} | {_cell(str(record.get('decision', '?')))} | "
-                       f"{_cell(str(record.get('date', '?')))} | {which} |")
+            which = "this text" if record.digest == article.digest else "an earlier text"
+            out.append(f"| {_cell(_name(ctx, record.reviewer or '?'))} | {_cell(record.decision or '?')} | "
+                       f"{_cell(record.date or '?')} | {which} |")
         out.append("")
     if changed.decisions:
         out += ["On GitHub (each member's standing review):", ""]
-        recorded = {(str(r.get("reviewer")), str(r.get("decision")), str(r.get("digest"))) for r in records}
+        recorded = {(r.reviewer, r.decision, r.digest) for r in records}
         for decision in changed.decisions:
             out.append("- " + _decision_line(decision, article, recorded))
         out.append("")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from . import retractions, workflow
 from .loader import load_article
-from .model import Article, Context, Problem
+from .model import Article, Context, Policy, Problem
 from .reviews import APPROVED, Review
 
 E_NEW = "E901"  # new article not `submitted`, or with reviews
@@ -42,6 +42,7 @@ E_LOGIN = "E907"  # review record added by someone not among the PR's approvers
 E_QUORUM = "E908"  # approved without a valid quorum
 E_REVIEWER = "E909"  # review record added by someone who cannot review this article
 E_OTHER = "E912"  # a file in content/ that is not an article changed without the board
+E_POLICY = "E916"  # the editorial policy changed without the board
 E_SPECIAL = "E913"  # a symbolic link or submodule under content/ in git
 E_RETRACTED = "E915"  # approved while citing a paper the snapshot lists as retracted
 W_UNREADABLE = "W900"  # a version git holds cannot be read; judged across it
@@ -191,6 +192,27 @@ def judge_other_content(changes: Sequence[tuple[str, str | None]], judges_: Judg
         problems.append(Problem(path, 1, 1, E_OTHER,
                                 f"this pull request {change} {path}, which is not an article (a site page, an image, the registry or another file in content/ has no review log of its own) and {why}; a board member must approve the pull request", commit))
     return problems
+
+
+def judge_policy_change(before: Policy, after: Policy, config: str, blob: str | None, line: int, judges_: Judges,
+                        commit: str) -> list[Problem]:
+    """The editorial policy (quorum, review interval, site pages, snapshot...) decides what is
+    published, so changing it needs an active board member's approval of the pull request, as
+    the content itself does; the maintainers who own mkdocs.yml's code settings are not enough.
+    (Within the pull request the stricter of the two policies judges anyway.)"""
+    if before == after:
+        return []
+    changed = sorted(name for name in before.__dataclass_fields__ if getattr(before, name) != getattr(after, name))
+
+    def bound(review: Review) -> bool:
+        held = judges_.reviews.blob_at(review.commit, config) if judges_.reviews and review.commit else None
+        return held is not None and held == (blob or "")
+
+    consent, why = _board_consent(judges_, bound, f"{config} as it is at the head")
+    if consent:
+        return []
+    return [Problem(config, line, 1, E_POLICY, f"this pull request changes the editorial policy ({', '.join(changed)}) and {why}; "
+                                               "the board decides the policy: a board member must approve the pull request", commit)]
 
 
 def _load(version: Version, commit: str, problems: list[Problem], carried: dict[str, Article], side: str,
@@ -461,9 +483,8 @@ def _cannot_review(article: Article, reviewer: str, date: str, judges_: Judges) 
 def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list[Problem]:
     """No article becomes approved citing a paper that the Retraction Watch snapshot of the
     base or of the head lists as retracted, unless the reference acknowledges it."""
-    refs = new.meta.get("references")
     for ctx in judges_.contexts():
-        found = retractions.blocking(refs if isinstance(refs, list) else [], getattr(ctx, "retractions", None))
+        found = retractions.blocking(list(new.references), ctx.retractions)
         if found:
             line, col = new.pos("review_status")
             return [Problem(new.path, line, col, E_RETRACTED, f"`approved` at this commit, but {retractions.refusal(found)}", commit)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .model import Article, Context
+from .model import Article, Context, Record
 
 TRANSITIONS = {
     ("submitted", "under_review"),
@@ -41,30 +41,25 @@ def judge_reviews(article: Article, ctx: Context) -> list[Verdict]:
     A reviewer's latest decision on the current content is the one that stands, so a
     `changes_requested` after an approval of the same digest withdraws it."""
     latest: dict[str, int] = {}
-    for index, review in enumerate(article.reviews):
-        if review.get("digest") == article.digest and isinstance(review.get("reviewer"), str):
-            latest[review["reviewer"]] = index
-    verdicts = []
-    for index, review in enumerate(article.reviews):
-        if review.get("decision") != "approved":
-            continue
-        reviewer = str(review.get("reviewer", ""))
-        verdicts.append(Verdict(index, reviewer, *_judge(article, ctx, index, review, latest)))
-    return verdicts
+    for record in article.reviews:
+        if record.digest == article.digest and record.reviewer:
+            latest[record.reviewer] = record.index
+    return [Verdict(record.index, record.reviewer, *_judge(article, ctx, record, latest))
+            for record in article.reviews if record.decision == "approved"]
 
 
-def _judge(article: Article, ctx: Context, index: int, review: dict, latest: dict[str, int]) -> tuple[bool, str, str]:
-    reviewer, date = str(review.get("reviewer", "")), str(review.get("date", ""))
+def _judge(article: Article, ctx: Context, record: Record, latest: dict[str, int]) -> tuple[bool, str, str]:
+    reviewer, date = record.reviewer, record.date
     person = ctx.registry.get(reviewer)
-    if review.get("digest") != article.digest:
-        return False, "E702", f"the approval by `{reviewer}` on {date} was for different content (digest {str(review.get('digest'))[:15]}…, now {article.digest[:15]}…); the article changed after it was approved and needs a new review"
+    if record.digest != article.digest:
+        return False, "E702", f"the approval by `{reviewer}` on {date} was for different content (digest {record.digest[:15] or '(none)'}…, now {article.digest[:15]}…); the article changed after it was approved and needs a new review"
     if person is None or not person.is_board:
         return False, "E703", f"`{reviewer}` is not a Medical Advisory Board member, so their approval does not count"
     if not person.active_on(date):
         return False, "E703", f"`{reviewer}` was not on the board on {date} (serves {person.since or '?'} to {person.until or 'now'}), so the approval does not count"
     if reviewer in article.authors:
         return False, "E704", f"`{reviewer}` is an author of this article; a self-approval does not count"
-    if latest.get(reviewer) != index:
+    if latest.get(reviewer) != record.index:
         return False, "E702", f"`{reviewer}` later requested changes to this same content, which withdraws this approval"
     if date > ctx.today:
         return False, "E602", f"the approval by `{reviewer}` is dated in the future ({date})"
@@ -88,14 +83,14 @@ def quorum_met(article: Article, ctx: Context) -> bool:
 
 
 def specialty_matched(article: Article, ctx: Context, names: list[str]) -> bool:
-    wanted = set(article.meta.get("specialties") or ())
+    wanted = set(article.fields.specialties)
     return any(wanted & set(ctx.registry.people[n].specialties) for n in names if n in ctx.registry.people)
 
 
 def last_approval_date(article: Article, ctx: Context, verdicts: list[Verdict] | None = None) -> str:
     # `verdicts`: judge_reviews(article, ctx) when the caller has them already (it is the costly part)
-    dates = [str(article.reviews[v.index].get("date")) for v in (judge_reviews(article, ctx) if verdicts is None else verdicts) if v.counts]
-    return max(dates, default="")
+    dates = {record.index: record.date for record in article.reviews}
+    return max((dates[v.index] for v in (judge_reviews(article, ctx) if verdicts is None else verdicts) if v.counts), default="")
 
 
 def review_due(approved_on: str, ctx: Context) -> str:

@@ -119,7 +119,7 @@ class Workspace:
         return found or Policy(), problems
 
     def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None,
-               progress: analysis.Progress | None = None, *, remembered: bool = False) -> Corpus:
+               progress: analysis.Progress | None = None, *, remembered: bool = False, approvable_only: bool = False) -> Corpus:
         """Every article (or those at `paths`) judged with the registry and the policy.
 
         `remembered`: file-local results may come from the validate cache (`editorial
@@ -134,7 +134,8 @@ class Workspace:
             analyser = analysis.ValidateCache(self.root, progress)
         else:
             analyser = lambda found: analysis.analyse_all(found, progress)  # noqa: E731
-        corpus = build(sources, self.registry_source(), policy, day or today(), analyser, retractions=index)
+        corpus = build(sources, self.registry_source(), policy, day or today(), analyser, retractions=index,
+                       approvable_only=approvable_only)
         corpus.problems[:0] = problems
         return corpus
 

@@ -115,14 +115,15 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
     due: list[Waiting] = []
     sources: list[tuple[tuple, Waiting]] = []
     for article in articles:
-        age = _days(article.meta.get("updated") or article.meta.get("created"), ctx.today)
+        fields = article.fields
+        age = _days(fields.updated or fields.created, ctx.today)
         common = dict(path=article.path, id=article.id, title=article.title, status=article.status, age_days=age)
         if article.status in ("submitted", "under_review"):
             needed = max(0, ctx.policy.min_approvals - len(workflow.approvers(article, ctx)))
             if article.status == "submitted":
-                changes = [r for r in article.reviews if r.get("decision") == "changes_requested"]
+                changes = [r for r in article.reviews if r.decision == "changes_requested"]
                 if changes:
-                    who, action = "writer", f"revise: changes requested by {changes[-1].get('reviewer', '?')} on {changes[-1].get('date', '?')}"
+                    who, action = "writer", f"revise: changes requested by {changes[-1].reviewer or '?'} on {changes[-1].date or '?'}"
                 else:
                     who, action = "writer", f"when the draft is ready: editorial start-review {article.path}, commit, push and open the pull request"
             else:
@@ -134,10 +135,10 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
             action = (f"review again: reference '{notices[0].key}' {what} ({first.date}); revise the article, or keep the "
                       f"source with `retraction_acknowledged`" + (f" ({len(notices) - 1} more source(s))" if len(notices) > 1 else ""))
             sources.append(((first.nature != retractions.RETRACTION, first.date, article.path),
-                            Waiting(**common, waiting_for="board", action=action, next_review=str(article.meta.get("next_review") or ""))))
+                            Waiting(**common, waiting_for="board", action=action, next_review=fields.next_review)))
         elif article.status == "approved":
-            next_review = article.meta.get("next_review")
-            if not isinstance(next_review, str):
+            next_review = fields.next_review
+            if not next_review:
                 continue  # validate reports it (E706)
             left = -_days(next_review, ctx.today)
             if left <= DUE_WITHIN_DAYS:
@@ -151,8 +152,7 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
 
 def _notices(article: Article, ctx: Context) -> list[retractions.Finding]:
     """The approved article's sources that were retracted, then those under concern, not acknowledged."""
-    refs = article.meta.get("references")
-    found = [f for f in retractions.findings(refs if isinstance(refs, list) else [], getattr(ctx, "retractions", None))
+    found = [f for f in retractions.findings(list(article.references), ctx.retractions)
              if not f.acknowledged and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)]
     return sorted(found, key=lambda f: f.notice.nature != retractions.RETRACTION)
 

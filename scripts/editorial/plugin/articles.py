@@ -11,13 +11,9 @@ in page.content, so the search index holds the answer and its body only.
 """
 from __future__ import annotations
 
-import signal
-import threading
 from typing import Any
 
 from markupsafe import escape
-from mkdocs.exceptions import MkDocsException
-from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .. import article_view, citations, disclaimer, sanitize, site_files
@@ -25,7 +21,7 @@ from ..model import Article, Problem
 from .build import Build, fail
 from .references import References
 
-RENDER_SECONDS = 30  # far above any real article (milliseconds); a bound for input that makes Markdown crawl
+THEME_META = ("title", "description")  # the front-matter keys mkdocs-material reads from page.meta
 _NO_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs' meta parser finds an empty mapping, and no MultiMarkdown keys
 
 
@@ -53,8 +49,8 @@ class ArticlePages:
         if not site_files.is_article(page.file.src_uri):
             return markdown
         article = self.article(page)
-        if article is not None:
-            page.meta = sanitize.plain_meta(article.meta)
+        if article is not None:  # what the theme reads of an article's front matter, escaped (the rest is in the view)
+            page.meta = sanitize.plain_meta({key: article.meta[key] for key in THEME_META if key in article.meta})
         page.meta["editorial"] = self._gate_state(page)  # also for a file the loader could not read (a preview)
         if article is None:
             return markdown
@@ -99,7 +95,6 @@ class ArticlePages:
             entries = citations.references(article.references, numbered.order, self.references.style, self.references)
         except citations.StyleError as exc:
             fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
-        entries = [citations.Entry(e.key, e.number, sanitize.article_html(e.html)) for e in entries]  # cached HTML too
         context["editorial_article"] = article_view.view(
             article, build.corpus.context, entries, status=status, preview=build.preview,
             url=page.canonical_url or "", repo_url=build.policy.repo_url or build.config.repo_url or "", order=numbered.order)
@@ -119,41 +114,3 @@ class ArticlePages:
             fail("", [Problem(where, 1, 1, "E968", f"the rendered page lacks {', '.join(missing)}; every article page must show the "
                                                    "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
                                                    "(the words come from scripts/editorial/disclaimer.py)")])
-
-
-def guard_render(page: Page, build: Build) -> None:
-    """Make a failure of the Markdown renderer on one page a located error, not a traceback,
-    and bound the time it may take (in the main thread, where a timer signal can be used)."""
-    render = page.render
-    where = build.src_path(page.file.src_uri)
-
-    def guarded(config: Any, files: Files) -> None:
-        timer = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-        previous = signal.signal(signal.SIGALRM, _too_slow) if timer else None
-        if timer:
-            signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
-        try:
-            render(config, files)
-        except _TooSlow:
-            fail("", [Problem(where, 1, 1, "E969", f"Markdown took over {RENDER_SECONDS} s to render this page (a construct "
-                                                   "that slows the renderer down, such as very deep nesting); simplify it, "
-                                                   "`editorial validate` points at the place")])
-        except MkDocsException:
-            raise  # already a located message (ours) or MkDocs' own
-        except Exception as exc:  # noqa: BLE001 - any failure of the renderer, e.g. RecursionError
-            fail("", [Problem(where, 1, 1, "E969", f"the Markdown renderer failed on this page ({type(exc).__name__}: "
-                                                   f"{str(exc)[:200]}); `editorial validate` points at the place to simplify")])
-        finally:
-            if timer:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, previous)
-
-    page.render = guarded  # type: ignore[method-assign]
-
-
-class _TooSlow(Exception):
-    pass
-
-
-def _too_slow(signum: int, frame: Any) -> None:
-    raise _TooSlow()

@@ -49,7 +49,7 @@ class Build:
         if tracked:
             fail("a cache file is committed to git, so it could be forged; nothing is published until it is removed:", tracked)
         try:
-            corpus = workspace.corpus(policy=policy)
+            corpus = workspace.corpus(policy=policy, approvable_only=not preview)  # a preview shows every article
             decision = corpus.publication()
         except SnapshotRefused as exc:  # the policy's retraction snapshot: one located line (E411)
             fail("", [exc.problem])

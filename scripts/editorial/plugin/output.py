@@ -21,7 +21,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 
-from .. import audit
+import hashlib
+from concurrent.futures import Executor, Future
+
+from .. import audit, workers
 from ..model import Problem
 from ..workspace import open_regular
 from .build import Build, fail
@@ -38,6 +41,9 @@ class Output:
         self.build = build
         self.site_dir = ""  # where the site goes once audited
         self.building_dir = ""  # where this build writes it first
+        self.run: audit.Audit | None = None  # the publish audit, prepared once the files are known
+        self.pool: Executor | None = None  # the spare core, auditing pages while MkDocs builds the next ones
+        self.pages: dict[str, tuple[bytes, Future[audit.Verdict]]] = {}  # site path -> (SHA-256, verdict to come)
 
     def prepare(self, config: MkDocsConfig) -> None:
         """Write into a fresh folder beside site_dir; `publish` moves it into place.
@@ -85,17 +91,55 @@ class Output:
         if problems:
             fail("content files that pages refer to cannot be published:", problems)
 
+    def start_audit(self) -> None:
+        """Prepare the publish audit (on_files: what content/ holds is known) and fork a worker
+        that audits each page as it is written; a machine without a spare core audits them all
+        at the end. Never for a preview (it is never published)."""
+        build = self.build
+        if build.preview or not self.building_dir:
+            return
+        global _RUN
+        content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
+        self.run = _RUN = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
+        self.pool = workers.pool(1)
+
+    def page_written(self, rel: str, html: str) -> None:
+        """A page's final HTML (on_post_page), handed to the worker to audit while the build goes on."""
+        if self.pool is None:
+            return
+        data = html.encode("utf-8")
+        self.pages[rel] = (hashlib.sha256(data).digest(), self.pool.submit(_check_page, rel, data))
+
+    def _proved(self) -> dict[str, tuple[bytes, audit.Verdict]]:
+        """The pages the worker judged; a page it could not judge is judged again at the end."""
+        proved = {}
+        for rel, (digest, future) in self.pages.items():
+            try:
+                proved[rel] = (digest, future.result())
+            except Exception:  # noqa: BLE001 - a lost worker costs time, never a verdict
+                continue
+        return proved
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
     def publish(self, strict_warnings: bool) -> None:
         """Audit the finished output, then move it into place: site/ is replaced whole or not at all."""
         if not self.building_dir:
             return
         if strict_warnings:
+            self.stop()
             return  # MkDocs aborts the build right after this hook; abort() cleans up
         build = self.build
         if not build.preview:
-            content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
-            run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
-            problems = [p for p in audit.audit_site(run, Path(self.building_dir))[0] if p.is_error]
+            if self.run is None:
+                self.start_audit()
+            assert self.run is not None
+            proved = self._proved()
+            self.stop()
+            problems = [p for p in audit.audit_site(self.run, Path(self.building_dir), proved)[0] if p.is_error]
             if problems:
                 shown = build.workspace.rel(Path(self.site_dir))
                 fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
@@ -107,12 +151,22 @@ class Output:
     def abort(self, error: Exception | None = None) -> None:
         """The build failed: remove what it wrote; the previous site/ stays as it was.
         A disk that is full or read-only is said in one line instead of MkDocs' traceback."""
+        self.stop()
         if self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.building_dir = ""
             self.build.config.site_dir = self.site_dir
         if isinstance(error, OSError) and self.site_dir:
             _cannot_write(self.site_dir, error)
+
+
+_RUN: audit.Audit | None = None  # the prepared audit the forked worker inherits
+
+
+def _check_page(rel: str, data: bytes) -> audit.Verdict:
+    """In the worker: the verdict on one page, as audit_site would give it."""
+    assert _RUN is not None, "start_audit prepares the audit before the worker starts"
+    return _RUN.check(audit.SiteFile(rel, data))
 
 
 def _remove_abandoned(parent: str, name: str) -> None:

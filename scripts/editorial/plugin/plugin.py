@@ -9,6 +9,7 @@ when. The parts, each in its own module, with no cycle between them:
     pages.py       SitePages: the board and policy pages, the home listing, the about page
     articles.py    ArticlePages: the article page (citations, References, trust block)
     references.py  References: rendered entries, cached by content, rendered ahead
+    rendering.py   Rendering: the renderer's failures located, its time bounded, article pages cached
     output.py      Output: a fresh folder, content files copied safely, audit, swap
 """
 from __future__ import annotations
@@ -28,13 +29,14 @@ from mkdocs.utils import CountHandler
 from .. import progress, sanitize
 from ..citations import DEFAULT_STYLE
 from ..model import Problem
-from .articles import ArticlePages, guard_render
+from .articles import ArticlePages
 from .build import Build, fail
 from .config import EditorialConfig
 from .gate import Gate
 from .output import Output
 from .pages import SitePages
 from .references import References
+from .rendering import Rendering
 
 
 log = logging.getLogger("mkdocs.plugins.editorial")
@@ -49,6 +51,7 @@ class Parts:
     pages: SitePages
     articles: ArticlePages
     references: References
+    rendering: Rendering
     output: Output
 
 
@@ -75,7 +78,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
                                                            "pages of articles that are no longer approved; run `mkdocs build` (clean)")])
         build = Build.start(config, dict(self.config), preview=preview, serve=serve)
         references = References(build.workspace.root, build.policy.citation_style or DEFAULT_STYLE)
-        self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Output(build))
+        self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Rendering(build),
+                           Output(build))
         config.extra["editorial_preview"] = preview
         self.parts.output.prepare(config)
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
@@ -96,6 +100,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         files = parts.pages.add(parts.gate.select(files))
         published = parts.build.published
         parts.references.render_ahead((published[src] for src in sorted(published)), forking_allowed=not parts.build.serve)
+        parts.output.start_audit()  # a worker audits each page as it is written
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -103,7 +108,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     # -- each page --------------------------------------------------------------------------
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        guard_render(page, self._require().build)  # a renderer failure is a located error, and time-bounded
+        self._require().rendering.wrap(page)  # failures located, time bounded, article pages remembered
         return page
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -126,17 +131,20 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         articles.restore(page)  # the citation superscripts, for the page itself
         return articles.context(context, page)
 
+    @event_priority(-100)  # after other plugins' post_page hooks: the HTML judged is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         parts = self._require()
         parts.gate.check_links(output, page)
         parts.articles.check_page(output, page)
+        parts.output.page_written(page.file.dest_uri, output)
         return output
 
     # -- the end -----------------------------------------------------------------------------
     @event_priority(-100)  # after every other plugin has written its output
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         parts = self._require()
-        parts.references.save()  # the rendered references, for the next build
+        parts.references.save()  # the rendered references and pages, for the next build
+        parts.rendering.save()
         self._stop_counting()
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:

@@ -36,9 +36,9 @@ def approval_problems(article: Article, ctx: Context) -> Iterator[Problem]:
 
 
 def _next_review(article: Article, ctx: Context, verdicts=None) -> Iterator[Problem]:
-    next_review = article.meta.get("next_review")
+    next_review = article.fields.next_review
     approved_on = workflow.last_approval_date(article, ctx, verdicts)
-    if not isinstance(next_review, str):
+    if not next_review:
         line, col = article.pos("review_status")
         due = _due(approved_on, ctx) or "a date"
         yield Problem(article.path, line, col, "E706", f"an approved article needs `next_review` (at most {ctx.policy.review_interval_days} days after approval: {due})")

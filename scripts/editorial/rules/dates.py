@@ -13,17 +13,17 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     for article in articles:
-        created, updated = real_date(article.meta.get("created")), real_date(article.meta.get("updated"))
+        created, updated = real_date(article.fields.created), real_date(article.fields.updated)
         if created and updated and updated < created:
             line, col = article.pos("updated")
             yield Problem(article.path, line, col, "E601", f"`updated` ({updated}) is before `created` ({created}); fix whichever is wrong")
         if updated and updated > ctx.today:
             line, col = article.pos("updated")
             yield Problem(article.path, line, col, "E602", f"`updated` ({updated}) is in the future (today is {ctx.today}); use the date of the change")
-        for index, review in enumerate(article.reviews):
-            date = real_date(review.get("date"))
+        for record in article.reviews:
+            date = real_date(record.date)
             if date and date > ctx.today:
-                line, col = article.pos("reviews", index, "date")
+                line, col = article.pos("reviews", record.index, "date")
                 yield Problem(article.path, line, col, "E602", f"review date {date} is in the future (today is {ctx.today})")
 
 

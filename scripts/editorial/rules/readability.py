@@ -18,9 +18,8 @@ def grade(text: str) -> float:
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     for article in articles:
-        summary = article.meta.get("patient_summary")
-        audience = article.meta.get("audience") or ()
-        if not isinstance(summary, str) or not isinstance(audience, list) or "patient" not in audience:
+        summary = article.fields.patient_summary
+        if not summary or "patient" not in article.fields.audience:
             continue
         score = grade(summary)
         if score > MAX_GRADE:
