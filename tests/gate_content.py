@@ -139,7 +139,8 @@ def mkdocs(project: Path, *args: str, env: dict | None = None) -> subprocess.Com
     showwarning, here = warnings.showwarning, os.getcwd()
     os.chdir(project)
     try:
-        result = CliRunner().invoke(cli, list(args), env={"EDITORIAL_PREVIEW": None, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+        environment = {"EDITORIAL_PREVIEW": None, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+        result = CliRunner().invoke(cli, list(args), env=environment)
     finally:
         os.chdir(here)
         warnings.showwarning = showwarning
@@ -153,7 +154,8 @@ def mkdocs(project: Path, *args: str, env: dict | None = None) -> subprocess.Com
     return subprocess.CompletedProcess(["mkdocs", *args], result.exit_code, result.stdout, stderr)
 
 
-def mkdocs_process(project: Path, *args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def mkdocs_process(project: Path, *args: str, env: dict | None = None,
+                   timeout: float = 300) -> subprocess.CompletedProcess:
     """`mkdocs ARGS` in `project` as a process of its own (`python -m mkdocs`), a public build
     unless `env` asks for a preview."""
     base = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}

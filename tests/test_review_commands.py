@@ -228,7 +228,8 @@ def test_review_refuses_an_article_not_under_review(site: Path):
     """As a process (a smoke test; the others run the command in this process)."""
     path = put(site, ODD)
     before = path.read_bytes()
-    code, out, err = run_editorial("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", DATE, cwd=site)
+    code, out, err = run_editorial("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", DATE,
+                                   cwd=site)
     assert code == 1 and "only an `under_review` article can be reviewed" in err and "start-review" in err
     assert out == "" and "Traceback" not in err
     assert path.read_bytes() == before
@@ -245,9 +246,11 @@ def test_start_review_refuses_anything_not_submitted(site: Path):
 def test_review_refuses_a_future_date_and_a_bad_one(site: Path):
     path = put(site, ODD.replace("'submitted'", "'under_review'"))
     before = path.read_bytes()
-    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "2999-01-01", cwd=site)
+    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "2999-01-01",
+                           cwd=site)
     assert code == 1 and "in the future" in err
-    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "June 1", cwd=site)
+    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "June 1",
+                           cwd=site)
     assert code == 2 and "YYYY-MM-DD" in err
     assert path.read_bytes() == before
 

@@ -74,7 +74,8 @@ def test_new_refuses_an_id_taken_by_an_article_in_another_file(project: Path):
 def test_new_makes_a_short_slug_of_whole_words_and_takes_several_authors(project: Path):
     question = ("Can an intrathecal baclofen pump be refilled safely in a patient who has active sepsis "
                 "and a positive blood culture?")
-    code, out, err = run_cli("new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman", cwd=project)
+    code, out, err = run_cli("new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman",
+                             cwd=project)
     assert code == 0, err
     slug = out.strip().removeprefix("content/articles/").removesuffix(".md")
     assert len(slug) <= 60 and slug == "can-an-intrathecal-baclofen-pump-be-refilled-safely"
