@@ -124,8 +124,43 @@ def make_mixed_project(dest: Path, *, extra_config: str = "") -> Path:
     return project
 
 
-def mkdocs(project: Path, *args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`mkdocs ARGS` in `project`, a public build unless `env` asks for a preview."""
+def mkdocs(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs ARGS` in `project`, a public build unless `env` asks for a preview: MkDocs's own
+    command line (its click command, as `python -m mkdocs` runs it) in this process, which saves
+    the second of imports a new process costs. The completed "process" has MkDocs's exit status,
+    its stdout and its log on stderr; an exception nothing handled is written to stderr as a
+    traceback, as a process would print it. `mkdocs_process` runs a real process."""
+    import logging
+    import traceback
+    import warnings
+
+    from click.testing import CliRunner
+    from mkdocs.__main__ import cli
+
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "mkdocs.commands.build")]
+    saved = [(lg, list(lg.handlers), list(lg.filters), lg.level, lg.propagate) for lg in loggers]
+    showwarning, here = warnings.showwarning, os.getcwd()
+    os.chdir(project)
+    try:
+        environment = {"EDITORIAL_PREVIEW": None, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+        result = CliRunner().invoke(cli, list(args), env=environment)
+    finally:
+        os.chdir(here)
+        warnings.showwarning = showwarning
+        # Each run adds a log handler (on its captured stderr) and a duplicate filter that
+        # would outlive it; a process starts without them, and so does the next run here.
+        for lg, handlers, filters, level, propagate in saved:
+            lg.handlers[:], lg.filters[:], lg.level, lg.propagate = handlers, filters, level, propagate
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["mkdocs", *args], result.exit_code, result.stdout, stderr)
+
+
+def mkdocs_process(project: Path, *args: str, env: dict | None = None,
+                   timeout: float = 300) -> subprocess.CompletedProcess:
+    """`mkdocs ARGS` in `project` as a process of its own (`python -m mkdocs`), a public build
+    unless `env` asks for a preview."""
     base = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
     full_env = {**base, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=full_env,

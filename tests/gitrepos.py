@@ -6,14 +6,11 @@ which keeps the merge, link and review tests fast. Review lists are built in the
 shape of GitHub's "list reviews for a pull request" response objects."""
 from __future__ import annotations
 
-import contextlib
-import io
 import itertools
-import os
 import re
 from pathlib import Path
 
-from editorial import cli
+from conftest import run_cli
 from test_transitions import Repo
 
 _ids = itertools.count(80000001)
@@ -21,18 +18,7 @@ _ids = itertools.count(80000001)
 
 def run_in(root: Path, *args) -> tuple[int, str, str]:
     """`editorial ARGS` run in-process in `root`: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    here = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = cli.main([str(a) for a in args])
-            except SystemExit as exc:  # argparse errors
-                code = exc.code if isinstance(exc.code, int) else 2
-    finally:
-        os.chdir(here)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*args, cwd=root)
 
 
 class InProcess(Repo):

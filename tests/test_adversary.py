@@ -73,6 +73,8 @@ def test_validate_refuses_every_link_and_special_file(linked, capsys, monkeypatc
     assert SECRET not in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_build_refuses_them_all_and_writes_nothing(linked):
     done = mkdocs(linked, "build")
     assert done.returncode == 1
@@ -82,6 +84,8 @@ def test_the_build_refuses_them_all_and_writes_nothing(linked):
     no_site(linked)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_preview_refuses_them_too(linked, tmp_path):
     done = mkdocs(linked, "build", "-d", str(tmp_path / "preview"), env={"EDITORIAL_PREVIEW": "1"})
     assert done.returncode == 1 and "content/assets/environ.png:1:1: E115" in done.stderr
@@ -90,6 +94,8 @@ def test_a_preview_refuses_them_too(linked, tmp_path):
 
 # -- Markdown outside articles/ ------------------------------------------------------------------
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_markdown_outside_articles_is_refused_and_says_why(project, capsys, monkeypatch):
     (project / "content" / "drafts").mkdir()
     draft = (project / "content" / "articles" / "septic-shock-first-hour.md").read_text(encoding="utf-8")
@@ -104,6 +110,8 @@ def test_markdown_outside_articles_is_refused_and_says_why(project, capsys, monk
     no_site(project)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_listed_site_page_is_published_and_an_unlisted_one_is_not(project):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("site_pages: [index.md, about.md]",
@@ -157,12 +165,16 @@ def assets(tmp_path_factory) -> tuple[Path, dict[str, bytes], str]:
     return project, site_bytes(project / "site"), done.stderr
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_every_form_of_reference_from_a_published_page_publishes_its_file(assets):
     _, files, _ = assets
     for rel in SHOWN:
         assert files.get(rel) == PNG + rel.encode(), (rel, sorted(f for f in files if "img" in f or "files" in f))
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_no_file_only_a_withheld_article_uses_is_published_in_any_form(assets):
     _, files, log = assets
     for rel in [*DRAFT_ONLY, "assets/orphan.png"]:
@@ -172,6 +184,8 @@ def test_no_file_only_a_withheld_article_uses_is_published_in_any_form(assets):
     assert re.search(r"editorial: [0-9]+ file\(s\) in content/ not published", log)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_audit_agrees_with_the_gate(assets, editorial):
     project, _, _ = assets
     code, out, err = editorial("audit", "site", cwd=project)
@@ -191,6 +205,8 @@ def test_srcset_and_base_are_read_as_a_browser_reads_them():
     assert sorted(found) == sorted(["/docs/", "a.png", "b(2).png", "c,d.png", "x.png", "y%20z.pdf", "s.png"])
 
 
+@pytest.mark.build
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["figure.svg", "page.html", "data.csv", "script.js"])
 def test_a_published_page_linking_a_file_of_a_kind_never_published_stops_the_build(project, kind):
     (project / "content" / "articles" / kind).write_text("<svg onload='alert(1)'/>", encoding="utf-8")
@@ -203,6 +219,8 @@ def test_a_published_page_linking_a_file_of_a_kind_never_published_stops_the_bui
     no_site(project)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_content_file_cannot_replace_a_theme_file(project):
     (project / "content" / "assets" / "javascripts").mkdir(parents=True)
     theme_js = next((Path(__import__("material").__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
@@ -246,6 +264,8 @@ def test_constructs_that_make_markdown_slow_are_refused(project, capsys, monkeyp
     assert code == 1 and re.search(r"infected-baclofen-pump-removal\.md:\d+:\d+: E506 ", out), out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_preview_never_renders_a_body_the_renderer_cannot_take(project):
     _deep(project, "".join("    " * i + "- zqxdeeplist\n" for i in range(300)))
     done = mkdocs(project, "build", env={"EDITORIAL_PREVIEW": "1"})
@@ -254,6 +274,8 @@ def test_a_preview_never_renders_a_body_the_renderer_cannot_take(project):
     assert not [rel for rel, data in site_bytes(project / "site").items() if b"zqxdeeplist" in data]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_renderer_failure_on_a_page_is_a_located_error(project):
     """A site page is not an article, so nothing checked its nesting: the build's own guard answers."""
     about = project / "content" / "about.md"
@@ -295,6 +317,8 @@ def test_markup_in_the_registry_is_refused(project, capsys, monkeypatch):
     assert code == 1 and re.search(r"^content/people\.yml:\d+:\d+: E804 ", out, re.M), out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_site_page_front_matter_reaches_the_page_escaped(project):
     about = project / "content" / "about.md"
     about.write_text('---\ntitle: "</title><script>alert(1)</script>"\ndescription: \'"><script>alert(2)</script>\'\n---\n'

@@ -12,6 +12,8 @@ import pytest
 from editorial import disclaimer, workflow
 from site_html import approved_articles, copy_project, mkdocs_build, page, parse, search_fragments
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

@@ -44,12 +44,16 @@ def _site_copy(project: Path, tmp_path: Path) -> Path:
     return site
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_clean_build_passes(builds, editorial):
     code, out, err = editorial("audit", "site", cwd=builds)
     assert code == 0, out + err
     assert (builds / "site" / "articles" / "itp-refill-sepsis" / "index.html").is_file()  # not an empty site
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     paragraph = _paragraphs(builds / DRAFT)[0]
@@ -60,6 +64,8 @@ def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, ed
     assert re.search(rf"{re.escape(str(site))}/index.html:1:1: E953 text of unpublished article {DRAFT}", out), out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_leak_inside_the_search_index_is_found_through_its_encoding(builds, tmp_path, editorial):
     """Pagefind's chunks are gzip with a signature, then JSON (fragments) or CBOR (indexes):
     the audit reads them as they are decoded, JSON escapes and markup included."""
@@ -83,6 +89,8 @@ def test_a_file_in_the_search_bundle_of_another_kind_fails(builds, tmp_path, edi
     assert "pagefind/playground.html:1:1: E952" in out and "pagefind/notes.txt:1:1: E952" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
     (project / "content/articles/draft-figure.png").write_bytes(b"\x89PNG fake draft figure")
     draft = project / DRAFT
@@ -97,6 +105,8 @@ def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
     assert "rebuild the site" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_file_of_no_kind_the_site_may_hold_fails(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     (site / "articles" / "figure.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
@@ -108,6 +118,8 @@ def test_a_file_of_no_kind_the_site_may_hold_fails(builds, tmp_path, editorial):
     assert f"{theme_css.relative_to(site).as_posix()}:1:1: E952" in out and "theme's files but holds other bytes" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, editorial, monkeypatch):
     site = _site_copy(builds, tmp_path)
     os.symlink("/dev/zero", site / "zero.png")
@@ -124,6 +136,8 @@ def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, edi
     assert [(p.code, "over 1,000 bytes" in p.message) for p in found] == [("E958", True)]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial):
     site = _site_copy(builds, tmp_path)
     stale = site / "articles" / "septic-shock-first-hour"
@@ -134,15 +148,22 @@ def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial)
     assert "articles/septic-shock-first-hour/index.html:1:1: E952 articles/septic-shock-first-hour/index.html is the page of unpublished article" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_preview_build_is_refused(builds, editorial):
     code, out, _ = editorial("audit", "preview", cwd=builds)
     assert code == 1
     assert "preview/index.html" in out and "E951 this is a preview build" in out
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, tmp_path, monkeypatch):
     """At PARALLEL_FROM files and above the audit forks workers: each leak is still found, in
-    file order, as the single-process audit finds it."""
+    file order, as the single-process audit finds it. The thresholds are lowered (the forked
+    workers inherit them) so that a few dozen pages take the same path as thousands would."""
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 20)
+    monkeypatch.setattr(workers, "CHUNK", 7)
     site = _site_copy(builds, tmp_path)
     page = (site / "index.html").read_text(encoding="utf-8")
     count = workers.PARALLEL_FROM + workers.CHUNK  # spread over several chunks
@@ -154,7 +175,11 @@ def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, t
     last.write_text(page.replace("</article>", f"<p>{leak}</p></article>", 1), encoding="utf-8")
     ws = Workspace(builds)
     content = audit.read_content(ws, ws.corpus())
+    pools = []
+    real_pool = workers.pool
+    monkeypatch.setattr(workers, "pool", lambda *args: pools.append(args) or real_pool(*args))
     two, files = audit.audit_site(audit.Audit(content), site)
+    assert pools, "the audit took the path of a large site"
     monkeypatch.setattr(workers, "count", lambda: 1)
     one, files_one = audit.audit_site(audit.Audit(content), site)
     assert files == files_one > workers.PARALLEL_FROM
@@ -163,6 +188,8 @@ def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, t
     assert leaks == [(f"site/copies/{count - 1:04d}/index.html", "E953")]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_missing_site_dir_cannot_run(builds, editorial):
     code, _, err = editorial("audit", "no-such-site", cwd=builds)
     assert code == 2 and "is not a folder" in err

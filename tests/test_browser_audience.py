@@ -11,7 +11,7 @@ import pytest
 from browser import chromium, require_browser, served
 from site_html import REPO, approved_articles, copy_project, mkdocs_build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.build, pytest.mark.slow]
 
 ARTIFACTS = REPO / "test-artifacts"
 

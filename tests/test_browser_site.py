@@ -21,7 +21,7 @@ from browser import chromium, require_browser, served
 from gate_content import article, rebind
 from site_html import approved_articles, copy_project, mkdocs_build
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.build, pytest.mark.slow]
 
 APPROVED = ("browser-approved", "zqbrowserapproved")
 DRAFT = ("browser-draft", "zqbrowserdraft")

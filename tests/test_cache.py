@@ -7,11 +7,11 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from editorial import analysis, cache, progress, workers
 from editorial.corpus import Source, build
 from editorial.corpus import analyse as corpus_analyse
@@ -151,9 +151,9 @@ def test_the_parallel_cold_run_finds_the_same_problems(project: Path, monkeypatc
 
 
 def _validate(project: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("CI", "EDITORIAL_CACHE")}
-    return subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True,
-                          env={**clean, **env})
+    """`editorial validate` (in this process) on a writer's machine, or as `env` says."""
+    code, out, err = run_cli("validate", cwd=project, env={"CI": None, "EDITORIAL_CACHE": None, **env})
+    return subprocess.CompletedProcess(["editorial", "validate"], code, out, err)
 
 
 def test_validate_uses_the_cache_and_can_be_told_not_to(project: Path):
@@ -193,6 +193,8 @@ def test_validate_in_ci_never_reads_the_cache(project: Path):
     assert in_ci.returncode == 1 and "E801" in in_ci.stdout and "E204" in in_ci.stdout
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_build_never_reads_a_verdict_from_a_cache(project: Path):
     """A forged validate cache saying a submitted article is approved publishes nothing of it."""
     draft = "content/articles/septic-shock-first-hour.md"
@@ -204,6 +206,9 @@ def test_the_build_never_reads_a_verdict_from_a_cache(project: Path):
     assert not any(b"septic-shock-first-hour" in p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
 
 
+@pytest.mark.git
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_cache_file_tracked_by_git_is_an_error_for_validate_and_the_build(project: Path):
     (project / BROKEN).unlink()
     _forge(project, "content/articles/septic-shock-first-hour.md")
@@ -217,11 +222,6 @@ def test_a_cache_file_tracked_by_git_is_an_error_for_validate_and_the_build(proj
     done = mkdocs(project, "build")
     assert done.returncode == 1 and f"{CACHE_FILE}:1:1: E117" in done.stderr
     assert not (project / "site").exists()
-
-
-def test_validate_prints_no_progress_into_a_pipe(project: Path):
-    result = subprocess.run([sys.executable, "-m", "editorial", "validate"], cwd=project, capture_output=True, text=True)
-    assert "validated" not in result.stderr
 
 
 class _Terminal(io.StringIO):

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_editorial
-from gate_content import article, leftovers, mkdocs, site_bytes
+from conftest import run_cli
+from gate_content import article, leftovers, mkdocs, mkdocs_process, site_bytes
 from site_html import copy_project
 
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
@@ -45,16 +45,20 @@ def _no_traceback(*texts: str) -> None:
 KILL_ARTICLES = 200  # about 5 s of build on the CI machine: time to be caught in the middle
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Path):
+    # Only the killed build is large (to be caught in the middle); the builds before and
+    # after it publish the sample and one new article, which is all the test needs of them.
     project = copy_project(tmp_path / "project")
     articles = project / "content" / "articles"
-    for i in range(KILL_ARTICLES):
-        (articles / f"kill-{i:04d}.md").write_text(article(f"kill-{i:04d}", f"zqk{i:04d}"), encoding="utf-8")
-    first = mkdocs(project, "build", "-q")
+    first = mkdocs_process(project, "build", "-q")  # processes: the gate tells a live build by its process id
     assert first.returncode == 0, first.stderr[-3000:]
     before = snapshot(project / "site")
-    assert "articles/kill-0000/index.html" in before and len(before) > KILL_ARTICLES
+    assert "articles/itp-refill-sepsis/index.html" in before
 
+    for i in range(KILL_ARTICLES):
+        (articles / f"kill-{i:04d}.md").write_text(article(f"kill-{i:04d}", f"zqk{i:04d}"), encoding="utf-8")
     (articles / "kill-new.md").write_text(article("kill-new", "zqknewarticle"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
@@ -79,7 +83,8 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
 
     assert snapshot(project / "site") == before  # the previous site, byte for byte
     assert not any(b"zqknewarticle" in (project / "site" / rel).read_bytes() for rel in before)
-    code, out, err = run_editorial("audit", "site", cwd=project)
+    assert not any(rel.startswith("articles/kill-") for rel in before)
+    code, out, err = run_cli("audit", "site", cwd=project)
     _no_traceback(out, err)
     assert code == 0, out + err
 
@@ -91,7 +96,9 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
 
     # and the next build replaces it whole, with the new article, and removes what the
     # killed build left (its process is gone), not the folder of a build still running
-    again = mkdocs(project, "build", "-q")
+    for i in range(KILL_ARTICLES):
+        (articles / f"kill-{i:04d}.md").unlink()
+    again = mkdocs_process(project, "build", "-q")
     assert again.returncode == 0, again.stderr[-3000:]
     assert (project / "site" / "articles" / "kill-new" / "index.html").is_file()
     assert leftovers(project) == [live.name]
@@ -117,6 +124,8 @@ def _site_in(project: Path, folder: str) -> None:
     config.write_text(config.read_text(encoding="utf-8").replace("site_dir: site", f"site_dir: {folder}/site", 1), encoding="utf-8")
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_full_disk_gives_a_clear_error_and_leaves_nothing_behind(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     disk = project / "disk"
@@ -134,6 +143,8 @@ def test_a_full_disk_gives_a_clear_error_and_leaves_nothing_behind(tmp_path: Pat
         _umount(disk)
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_read_only_site_folder_gives_a_clear_error_and_keeps_the_previous_site(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     folder = project / "out"
@@ -199,16 +210,18 @@ def origin(tmp_path: Path) -> Path:
 
 
 def _check(repo: Path, *args: str) -> tuple[int, str, str]:
-    code, out, err = run_editorial("check-transitions", *args, cwd=repo)
+    code, out, err = run_cli("check-transitions", *args, cwd=repo)
     _no_traceback(out, err)
     return code, out, err
 
 
+@pytest.mark.git
 def test_the_fixture_range_itself_passes(origin: Path):
     code, out, err = _check(origin, "--base", "main")
     assert code == 0, out + err
 
 
+@pytest.mark.git
 def test_shallow_clone_missing_the_base_is_refused(origin: Path, tmp_path: Path):
     base_sha = _git(origin, "rev-parse", "main")
     clone = tmp_path / "shallow"
@@ -223,6 +236,7 @@ def test_shallow_clone_missing_the_base_is_refused(origin: Path, tmp_path: Path)
     assert "shallow" in err, err
 
 
+@pytest.mark.git
 def test_a_merge_commit_that_approves_by_itself_is_caught(origin: Path):
     _git(origin, "checkout", "-q", "main")
     (origin / "content" / "about.md").write_text((origin / "content" / "about.md").read_text() + "\nMore about us.\n", encoding="utf-8")
@@ -239,6 +253,7 @@ def test_a_merge_commit_that_approves_by_itself_is_caught(origin: Path):
     assert "is a merge" in out + err
 
 
+@pytest.mark.git
 def test_a_force_pushed_base_is_never_a_pass(origin: Path):
     """main rewritten after the branch left it: base is not an ancestor of head."""
     _git(origin, "checkout", "-q", "main")
@@ -250,6 +265,7 @@ def test_a_force_pushed_base_is_never_a_pass(origin: Path):
     assert "ancestor" in (out + err), out + err
 
 
+@pytest.mark.git
 def test_a_base_with_no_shared_history_is_refused(origin: Path, tmp_path: Path):
     _git(origin, "checkout", "-q", "--orphan", "unrelated")
     _git(origin, "commit", "-qm", "a new root")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, run_editorial
+from conftest import REPO, run_cli
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 
@@ -175,7 +175,7 @@ def test_publish_workflow_builds_audits_and_deploys_main():
 
 
 def test_committed_codeowners_matches_the_registry():
-    code, out, err = run_editorial("codeowners", "--check", cwd=REPO)
+    code, out, err = run_cli("codeowners", "--check", cwd=REPO)
     assert code == 0, out + err
     text = (REPO / ".github" / "CODEOWNERS").read_text()
     owners_line = next(line for line in text.splitlines() if line.startswith("/content/ "))
@@ -208,7 +208,7 @@ def test_codeowners_covers_every_path_that_can_change_what_is_published(path: st
 def test_maintainers_own_the_code_and_the_board_the_content(project: Path):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("min_approvals: 1", "min_approvals: 1\n      maintainers: [site-maint, '@example-org/web-team']"))
-    code, out, err = run_editorial("codeowners", cwd=project)
+    code, out, err = run_cli("codeowners", cwd=project)
     assert code == 0, out + err
     text = (project / ".github" / "CODEOWNERS").read_text()
     board = _owner_of(text, "content/index.md")
@@ -219,14 +219,14 @@ def test_maintainers_own_the_code_and_the_board_the_content(project: Path):
     assert _owner_of(text, "content/people.yml") == board
     # a bad handle is a policy error, never an owner
     config.write_text(config.read_text().replace("site-maint,", "'bad handle!',"))
-    code, out, err = run_editorial("codeowners", cwd=project)
+    code, out, err = run_cli("codeowners", cwd=project)
     assert code == 1 and "maintainers" in out + err
 
 
 def test_validate_reports_a_stale_codeowners_and_codeowners_fixes_it(project: Path):
     (project / ".github").mkdir()
     shutil.copy2(REPO / ".github" / "CODEOWNERS", project / ".github" / "CODEOWNERS")
-    code, out, _ = run_editorial("validate", cwd=project)
+    code, out, _ = run_cli("validate", cwd=project)
     assert "E910" not in out
     registry = project / "content" / "people.yml"
     registry.write_text(registry.read_text() + """
@@ -236,12 +236,12 @@ def test_validate_reports_a_stale_codeowners_and_codeowners_fixes_it(project: Pa
     github: nnewboard-test
     since: 2024-01-01
 """)
-    code, out, _ = run_editorial("validate", cwd=project)
+    code, out, _ = run_cli("validate", cwd=project)
     assert code == 1 and re.search(r"^\.github/CODEOWNERS:\d+:1: E910 .*run `editorial codeowners`", out, re.M)
-    code, out, _ = run_editorial("codeowners", cwd=project)
+    code, out, _ = run_cli("codeowners", cwd=project)
     assert code == 0
     assert "@nnewboard-test" in (project / ".github" / "CODEOWNERS").read_text()
-    code, out, _ = run_editorial("validate", cwd=project)
+    code, out, _ = run_cli("validate", cwd=project)
     assert "E910" not in out
 
 
@@ -255,7 +255,7 @@ def test_codeowners_leaves_out_members_who_left(project: Path):
     since: 2020-01-01
     until: 2021-01-01
 """)
-    assert run_editorial("codeowners", cwd=project)[0] == 0
+    assert run_cli("codeowners", cwd=project)[0] == 0
     text = (project / ".github" / "CODEOWNERS").read_text()
     assert "@lars-left-test" not in text and "/content/" in text
 
@@ -269,7 +269,7 @@ def test_pre_commit_hooks_call_real_commands(name: str, project: Path):
         re.compile(hook["files"])
         command = hook["entry"].split()
         assert command[0] == "editorial"
-        code, _, err = run_editorial(*command[1:], "--help", cwd=project)
+        code, _, err = run_cli(*command[1:], "--help", cwd=project)
         assert code == 0, err
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_editorial
+from conftest import run_cli
 from gate_content import GUIDELINES, article, mkdocs, rebind, site_bytes
 from site_html import copy_project
 
@@ -184,7 +184,7 @@ def hostile(tmp_path_factory) -> Path:
 
 
 def _validate(project: Path, *paths: str) -> tuple[int, str, str]:
-    code, out, err = run_editorial("validate", *paths, cwd=project)
+    code, out, err = run_cli("validate", *paths, cwd=project)
     _no_traceback(out, err)
     return code, out, err
 
@@ -284,6 +284,8 @@ def built(built_project: Path) -> dict[str, bytes]:
     return site_bytes(built_project / "site")
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_symlink_stops_the_build(hostile: Path):
     done = mkdocs(hostile, "build")
     _no_traceback(done.stdout, done.stderr)
@@ -292,11 +294,15 @@ def test_a_symlink_stops_the_build(hostile: Path):
     assert not (hostile / "site").exists()
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_control_article_is_published(built: dict[str, bytes]):
     assert f"articles/{CONTROL[0]}/index.html" in built
     assert any(CONTROL[1].encode() in data for data in built.values())
 
 
+@pytest.mark.build
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_build_publishes_no_byte_of_a_hostile_case(built: dict[str, bytes], case: Case):
     holders = [path for path, data in built.items() if case.marker.encode() in data]
@@ -310,11 +316,15 @@ def test_build_publishes_no_byte_of_a_hostile_case(built: dict[str, bytes], case
         assert not holders, f"{case.name} leaked into {holders}"
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_build_publishes_nothing_reached_through_a_link_or_dotdot(built: dict[str, bytes]):
     assert not [p for p, d in built.items() if OUTSIDE[1].encode() in d]
     assert not [p for p in built if "hostile-symlink" in p]
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_built_site_has_no_script_from_any_article_body(built: dict[str, bytes]):
     """Whatever the article pages hold, none carries the hostile HTML of a case."""
     for path, data in built.items():
@@ -323,8 +333,10 @@ def test_built_site_has_no_script_from_any_article_body(built: dict[str, bytes])
             assert "javascript:alert" not in text and "onerror=" not in text and 'onclick="alert' not in text, path
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_audit_passes_on_the_hostile_build(built_project: Path):
-    code, out, err = run_editorial("audit", "site", cwd=built_project)
+    code, out, err = run_cli("audit", "site", cwd=built_project)
     _no_traceback(out, err)
     assert code == 0, out + err
 
@@ -359,17 +371,21 @@ def transitions(tmp_path_factory) -> tuple[int, str, str]:
     os.symlink(f"../../outside/{OUTSIDE[0]}.md", articles / "hostile-symlink.md")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "hostile cases")
-    code, out, err = run_editorial("check-transitions", "--base", "main~1", cwd=repo, timeout=300)
+    code, out, err = run_cli("check-transitions", "--base", "main~1", cwd=repo)
     _no_traceback(out, err)
     assert not (root / PWNED).exists()
     return code, out, err
 
 
+@pytest.mark.git
+@pytest.mark.slow
 def test_check_transitions_fails_the_range(transitions):
     code, out, err = transitions
     assert code == 1, out + err
 
 
+@pytest.mark.git
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_check_transitions_names_each_hostile_file(transitions, case: Case):
     _, out, _ = transitions
@@ -380,6 +396,8 @@ def test_check_transitions_names_each_hostile_file(transitions, case: Case):
         assert errors, f"no error names {case.rel}:\n{out}"
 
 
+@pytest.mark.git
+@pytest.mark.slow
 def test_check_transitions_names_the_symlink(transitions):
     _, out, _ = transitions
     assert [m for m in LINE.finditer(out) if m["path"] == "content/articles/hostile-symlink.md" and m["code"].startswith("E")], out

@@ -17,6 +17,8 @@ import pytest
 from gitrepos import InProcess, codes, errors, review
 from test_transitions import article_text
 
+pytestmark = pytest.mark.git
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> InProcess:

@@ -18,6 +18,8 @@ import pytest
 from gate_content import APPROVED, make_mixed_project, mkdocs, site_bytes
 from site_html import copy_project, parse
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 BANNER = "Educational purpose only - pending human review"
 SHOWN_IN_PREVIEW = ["gate-zqxsubmitted", "gate-zqxstaledigest", "gate-zqxbywriter", "gate-zqxdeparted",
                     "gate-zqxcapitalised", "gate-zqxbrokenyaml", "gate-zqxduplicatekey", "septic-shock-first-hour"]

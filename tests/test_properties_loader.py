@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from editorial.corpus import Source, build
 from editorial.loader import load_article, load_registry
 from editorial.model import Article, Policy, Problem, Registry
+
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = Source("content/people.yml", (REPO / "content/people.yml").read_bytes())

@@ -18,12 +18,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from editorial import edit
 from editorial.history import check_range
 from editorial.loader import load_article
+
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = (REPO / "content/articles/itp-refill-sepsis.md").read_text(encoding="utf-8")
@@ -96,6 +99,7 @@ def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True)
 
 
+@pytest.mark.git
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(STEP, st.booleans()), min_size=1, max_size=4))
 def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, steps):
@@ -146,6 +150,7 @@ def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, step
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.git
 def test_a_fresh_approval_of_the_current_content_passes(tmp_path: Path):
     """The positive case the property above relies on: it is not an always-failing check."""
     repo = tmp_path / "repo"

@@ -3,7 +3,9 @@
 One build of content mixing approved articles with every kind of unpublishable one
 (gate_content.WITHHELD) proves the approved ones are published and that no byte of the
 others is anywhere under site/. Further builds prove each leak path fails the build
-without touching site/: an explicit nav entry, a link, a dirty build, a failed audit."""
+without touching site/: an explicit nav entry, a link, a dirty build, a failed audit.
+The mixed build and the refused dirty build are `mkdocs build` processes, as CI runs them;
+the others run MkDocs's command line in this process (gate_content.mkdocs)."""
 from __future__ import annotations
 
 import gzip
@@ -13,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, site_bytes
+from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, mkdocs_process, site_bytes
 from site_html import copy_project, parse, search_fragments
+
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 SITE_URL = "site_url: https://example.org/\n"
 LENIENT = SITE_URL + "strict: false\nvalidation:\n  links:\n    not_found: info\n  nav:\n    not_found: info\n"
@@ -23,7 +27,7 @@ LENIENT = SITE_URL + "strict: false\nvalidation:\n  links:\n    not_found: info\
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
     project = make_mixed_project(tmp_path_factory.mktemp("gate") / "project", extra_config=SITE_URL)
-    done = mkdocs(project, "build")
+    done = mkdocs_process(project, "build")
     assert done.returncode == 0, done.stderr
     return project, done
 
@@ -146,7 +150,7 @@ def test_a_leak_only_the_audit_sees_fails_the_build_and_keeps_the_old_site(tmp_p
 
 def test_dirty_production_build_is_refused(tmp_path):
     project = _failing_project(tmp_path)
-    done = mkdocs(project, "build", "--dirty")
+    done = mkdocs_process(project, "build", "--dirty")
     assert done.returncode != 0
     assert "E960" in done.stderr and "--dirty" in done.stderr
     _assert_site_untouched(project)

@@ -25,6 +25,8 @@ from editorial.plugin import pages
 from gate_content import APPROVED, SAMPLE, WITHHELD, make_mixed_project, mkdocs, rebind, site_bytes
 from site_html import approved_articles, page, parse, search_fragments
 
+pytestmark = [pytest.mark.build, pytest.mark.git, pytest.mark.slow]
+
 SITE = "https://answers.example.org/"
 SAMPLE_SLUG = "itp-refill-sepsis"
 # Values with every character HTML must escape (tags themselves are refused in front matter and

@@ -13,6 +13,8 @@ import pytest
 from gitrepos import InProcess, codes, errors, review
 from test_transitions import article_text
 
+pytestmark = pytest.mark.git
+
 ARTICLE = "content/articles/pump-question.md"
 
 

@@ -10,9 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from editorial import cli, retractions
 from editorial.loader import load_article
 from editorial.model import Context, Policy, Registry
 from editorial.rules import retractions as rule
+from gate_content import mkdocs
 from site_html import page
 from test_transitions import CONFIG, REGISTRY, Repo
 
@@ -428,6 +427,7 @@ def _pr_approving(repo: Repo, **kw) -> None:
     repo.write("pump", approved("pump", refs={"fict-a": REFS["fict-a"]}, **kw))
 
 
+@pytest.mark.git
 def test_a_pull_request_cannot_approve_an_article_citing_a_retracted_paper(tmp_path: Path, capsys, monkeypatch):
     repo = Repo(tmp_path / "repo")
     _pr_approving(repo)
@@ -444,6 +444,7 @@ def test_a_pull_request_cannot_approve_an_article_citing_a_retracted_paper(tmp_p
                      rf"'fict-a' \(doi 10\.5555/fict\.a\) was retracted on 2024-01-15; .* \[commit {sha}\]$", out, re.M), out
 
 
+@pytest.mark.git
 def test_a_pull_request_may_approve_once_the_board_acknowledged_the_retraction(tmp_path: Path, capsys, monkeypatch):
     repo = Repo(tmp_path / "repo")
     _pr_approving(repo, ack={"fict-a": "2024-06-01"})
@@ -489,6 +490,8 @@ def _approve_again_with_fictional_sources(project: Path, monkeypatch, capsys) ->
     assert code == 0 and "-> approved" in out, err
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_the_page_tells_readers_and_the_build_names_the_snapshot(project: Path, monkeypatch, capsys):
     _approve_again_with_fictional_sources(project, monkeypatch, capsys)
     data = snapshot(row(301, doi="10.5555/RW.RETRACTED", date="4/2/2025 0:00", notice="https://doi.org/10.5555/rw.notice.301"),
@@ -500,9 +503,7 @@ def test_the_page_tells_readers_and_the_build_names_the_snapshot(project: Path, 
     config = project / "mkdocs.yml"
     config.write_text(config.read_text() + "      retractions: data/retraction_watch.csv\n"
                       f"      retractions_sha256: {hashlib.sha256(data).hexdigest()}\n")
-    env = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
-                          env={**env, "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
+    done = mkdocs(project, "build")
     assert done.returncode == 0, done.stderr
     assert "article(s) published, 2 withheld; sources checked against the Retraction Watch snapshot of 2025-04-02" in done.stderr
 
@@ -531,8 +532,7 @@ def test_the_page_tells_readers_and_the_build_names_the_snapshot(project: Path, 
     assert "against the Retraction Watch database published by Crossref, in the snapshot of 2025-04-02" in policy
 
     (project / "data" / "retraction_watch.csv").write_bytes(data + b"302,tampered\r\n")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=project, capture_output=True, text=True,
-                          env={**env, "NO_MKDOCS_2_WARNING": "1"}, timeout=300)
+    done = mkdocs(project, "build")
     assert done.returncode != 0
     errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
     line = config.read_text().splitlines().index("      retractions: data/retraction_watch.csv") + 1

@@ -1,6 +1,6 @@
 """`editorial start-review` and `editorial review` edit a writer's file in place and
 leave every byte they do not have to change exactly as it was. Real files, the real
-command; the people and articles are fictional test data."""
+command (its `main`, in this process); the people and articles are fictional test data."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_editorial
+from conftest import run_cli, run_editorial
 from test_transitions import CONFIG, REGISTRY
 
 DATE = "2024-06-01"
@@ -55,13 +55,13 @@ def put(site: Path, text: str, name: str = "odd-question", newline: str = "\n", 
 
 
 def digest(site: Path, path: Path) -> str:
-    code, out, err = run_editorial("digest", path, cwd=site)
+    code, out, err = run_cli("digest", path, cwd=site)
     assert code == 0, err
     return out.split()[0]
 
 
 def review(site: Path, path: Path, reviewer: str, decision: str = "approved", *extra: str) -> tuple[int, str, str]:
-    return run_editorial("review", path, "--reviewer", reviewer, "--decision", decision, "--date", DATE, *extra, cwd=site)
+    return run_cli("review", path, "--reviewer", reviewer, "--decision", decision, "--date", DATE, *extra, cwd=site)
 
 
 # -- byte for byte ------------------------------------------------------------------
@@ -69,7 +69,7 @@ def review(site: Path, path: Path, reviewer: str, decision: str = "approved", *e
 def test_start_review_changes_only_the_status_value(site: Path, newline: str):
     path = put(site, ODD, newline=newline)
     before = path.read_bytes()
-    code, out, err = run_editorial("start-review", path, cwd=site)
+    code, out, err = run_cli("start-review", path, cwd=site)
     assert code == 0, err
     assert "submitted -> under_review" in out
     expected = before.replace(b"review_status: 'submitted'", b"review_status: 'under_review'")
@@ -174,7 +174,7 @@ def test_start_review_takes_an_approved_article_back_and_removes_next_review(sit
     text = BLOCK.format(old="0" * 64).replace("review_status: under_review", "review_status: approved")
     path = put(site, text, name="block-question", newline=newline)
     before = path.read_bytes()
-    code, out, err = run_editorial("start-review", path, cwd=site)
+    code, out, err = run_cli("start-review", path, cwd=site)
     assert code == 0, err
     assert "approved -> under_review (next_review removed" in out
     expected = (before.replace(b"review_status: approved", b"review_status: under_review")
@@ -199,12 +199,12 @@ def test_the_edited_sample_article_still_validates(project: Path):
     path = next(p for p in sorted((project / "content" / "articles").glob("*.md")) if "review_status: approved" in p.read_text())
     text = path.read_text()
     board = re.search(r"reviewer: ([a-z-]+)", text).group(1)
-    before_code, before_out, _ = run_editorial("validate", path, cwd=project)
+    before_code, before_out, _ = run_cli("validate", path, cwd=project)
     path.write_text(text.replace("review_status: approved", "review_status: under_review"))
-    code, out, err = run_editorial("review", path, "--reviewer", board, "--decision", "approved", cwd=project)
+    code, out, err = run_cli("review", path, "--reviewer", board, "--decision", "approved", cwd=project)
     assert code == 0, err
     assert "review_status: approved" in path.read_text()
-    after_code, after_out, _ = run_editorial("validate", path, cwd=project)
+    after_code, after_out, _ = run_cli("validate", path, cwd=project)
     assert after_code == before_code, after_out
     assert not re.search(r": E7\d\d ", after_out), after_out
 
@@ -225,17 +225,20 @@ def test_review_refuses_who_may_not_review(site: Path, reviewer: str, message: s
 
 
 def test_review_refuses_an_article_not_under_review(site: Path):
+    """As a process (a smoke test; the others run the command in this process)."""
     path = put(site, ODD)
     before = path.read_bytes()
-    code, out, err = review(site, path, "bram-board")
+    code, out, err = run_editorial("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", DATE,
+                                   cwd=site)
     assert code == 1 and "only an `under_review` article can be reviewed" in err and "start-review" in err
+    assert out == "" and "Traceback" not in err
     assert path.read_bytes() == before
 
 
 def test_start_review_refuses_anything_not_submitted(site: Path):
     path = put(site, ODD.replace("'submitted'", "'under_review'"))
     before = path.read_bytes()
-    code, out, err = run_editorial("start-review", path, cwd=site)
+    code, out, err = run_cli("start-review", path, cwd=site)
     assert code == 1 and "only a `submitted` or `approved` article can start review" in err
     assert path.read_bytes() == before
 
@@ -243,9 +246,11 @@ def test_start_review_refuses_anything_not_submitted(site: Path):
 def test_review_refuses_a_future_date_and_a_bad_one(site: Path):
     path = put(site, ODD.replace("'submitted'", "'under_review'"))
     before = path.read_bytes()
-    code, _, err = run_editorial("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "2999-01-01", cwd=site)
+    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "2999-01-01",
+                           cwd=site)
     assert code == 1 and "in the future" in err
-    code, _, err = run_editorial("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "June 1", cwd=site)
+    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "June 1",
+                           cwd=site)
     assert code == 2 and "YYYY-MM-DD" in err
     assert path.read_bytes() == before
 
@@ -270,7 +275,7 @@ def test_review_appends_to_a_log_written_at_the_key_indentation_and_adds_next_re
     added = f"- reviewer: bram-board\n  decision: approved\n  date: {DATE}\n  digest: {sha}\nnext_review: 2025-06-01\n".encode()
     expected = before.replace(b"review_status: under_review", b"review_status: approved").replace(anchor, anchor + added)
     assert path.read_bytes() == expected
-    assert run_editorial("digest", path, cwd=site)[1].split()[0] == sha  # the content did not change
+    assert run_cli("digest", path, cwd=site)[1].split()[0] == sha  # the content did not change
 
 
 def test_review_refuses_a_log_in_flow_form_it_cannot_extend_safely(site: Path):

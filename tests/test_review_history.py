@@ -16,6 +16,8 @@ from editorial.workspace import Workspace
 from gate_content import SAMPLE
 from site_html import copy_project
 
+pytestmark = pytest.mark.git
+
 PATH = "content/articles/itp-refill-sepsis.md"
 
 

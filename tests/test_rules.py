@@ -1,5 +1,7 @@
 """One test per rule: a broken variant of a sample article, checked by the real
 `editorial validate`, must report the exact code at the exact line and column.
+Each variant is written into a private copy of the sample project (tmp_path) and the
+command's `main` runs in this process (the `editorial` fixture): no subprocess.
 
 The three sample articles are used where they fit: the approved one for approval
 rules, the `under_review` one for reviews, the `submitted` one for everything else,

@@ -184,6 +184,8 @@ def _script_in(body) -> list[str]:
     return found
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_a_validator_bypass_still_publishes_no_script(bypass_project: Path, monkeypatch):
     site = _build(bypass_project, monkeypatch, sanitise=True)
     body = _body(site)
@@ -194,6 +196,8 @@ def test_a_validator_bypass_still_publishes_no_script(bypass_project: Path, monk
     assert "one" in body.text() and "six" in body.text()  # the link texts stay, without their scripts
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_without_the_sanitiser_the_same_bypass_would_publish_script(bypass_project: Path, monkeypatch):
     """The control: proves the build test above can fail."""
     site = _build(bypass_project, monkeypatch, sanitise=False)
@@ -203,9 +207,9 @@ def test_without_the_sanitiser_the_same_bypass_would_publish_script(bypass_proje
 
 def test_the_validator_reports_the_same_body(bypass_project: Path):
     """And with the rule on, validate refuses the article at its lines."""
-    from conftest import run_editorial
+    from conftest import run_cli
 
-    code, out, err = run_editorial("validate", "content/articles/sanitise-bypass.md", cwd=bypass_project)
+    code, out, err = run_cli("validate", "content/articles/sanitise-bypass.md", cwd=bypass_project)
     assert code == 1, out + err
     codes = {line.split(": ")[1].split()[0] for line in out.splitlines() if line.startswith("content/articles/sanitise-bypass.md:")}
     assert {"E801", "E802", "E803"} <= codes, out

@@ -178,6 +178,7 @@ def mutate(data, where: tuple, op: str, value, key: str):
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_fast_path_agrees_with_jsonschema_on_mutations(data):
@@ -191,6 +192,7 @@ def test_fast_path_agrees_with_jsonschema_on_mutations(data):
     agree(schema, document)
 
 
+@pytest.mark.slow
 def test_fast_path_agrees_on_a_loop_of_single_mutations():
     """Deterministic companion of the property test: every node of every sample, each tricky value."""
     values = [None, True, 1, 1.5, "", "x", "2025-02-30", "2025-W01-1", [], ["x", "x"], {}, {"x": 1}]

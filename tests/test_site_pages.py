@@ -11,6 +11,8 @@ import pytest
 from editorial import disclaimer
 from site_html import approved_articles, copy_project, mkdocs_build, page
 
+pytestmark = [pytest.mark.build, pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

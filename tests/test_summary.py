@@ -9,6 +9,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from editorial import summary
 from editorial.loader import load_article
 from editorial.model import Context, Policy, Registry
@@ -22,6 +24,7 @@ def git(root: Path, *args: str) -> str:
                           cwd=root, capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.git
 def test_the_summary_shows_the_revised_article_its_references_and_who_approved_what(project: Path, tmp_path: Path):
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")

@@ -1,5 +1,9 @@
 """`editorial validate` and `editorial digest` as users and CI run them: output formats,
-the summary line, exit codes, narrowing to paths, and what the digest does and does not see."""
+the summary line, exit codes, narrowing to paths, and what the digest does and does not see.
+
+The command's `main` runs in this process (the `editorial` fixture); the smoke tests at the
+end start the real process (`python -m editorial` and the installed console script) for
+what only a process shows: its exit status, its two streams, and no traceback."""
 from __future__ import annotations
 
 import hashlib
@@ -116,10 +120,10 @@ def test_json_format_clean(editorial):
 
 
 # -- exit code 2 -----------------------------------------------------------------------------
-def test_outside_a_project_exit_2(tmp_path):
+def test_outside_a_project_exit_2(tmp_path, editorial):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    rc, out, err = run_editorial("validate", cwd=outside)
+    rc, out, err = editorial("validate", cwd=outside)
     assert rc == 2 and "mkdocs.yml" in err
     no_traceback(out, err)
 
@@ -261,15 +265,6 @@ def test_digest_of_a_broken_or_missing_file(project, editorial):
     no_traceback(out, err)
 
 
-def test_installed_console_script(project):
-    exe = shutil.which("editorial")
-    assert exe, "the `editorial` command is installed by pip install -e ."
-    import subprocess
-
-    done = subprocess.run([exe, "validate"], cwd=project, capture_output=True, text=True)
-    assert done.returncode == 0 and SUMMARY.match(done.stdout.strip().splitlines()[-1])
-
-
 def test_readme_front_matter_example_validates(project, editorial):
     guide = (Path(__file__).resolve().parents[1] / "guides" / "writers.md").read_text(encoding="utf-8")
     front = re.search(r"```yaml\n(---\n.*?\n---\n)```", guide, re.S).group(1)
@@ -292,3 +287,33 @@ def test_every_emitted_code_is_in_the_table_and_the_guide_is_generated_from_it()
     assert sorted(set(codes.CODES) - emitted) == []  # no code the pipeline never reports
     assert (repo / "guides" / "error-codes.md").read_text(encoding="utf-8") == codes.markdown(), \
         "regenerate the guide: python -m editorial.codes > guides/error-codes.md"
+
+
+# -- smoke tests of the process itself ------------------------------------------------------------
+def test_installed_console_script(project):
+    exe = shutil.which("editorial")
+    assert exe, "the `editorial` command is installed by pip install -e ."
+    import subprocess
+
+    done = subprocess.run([exe, "validate"], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0 and SUMMARY.match(done.stdout.strip().splitlines()[-1])
+    assert done.stderr == ""
+
+
+def test_process_exit_1_with_problems_on_stdout_and_the_summary_on_stderr_for_json(project):
+    break_two_articles(project)
+    rc, out, err = run_editorial("validate", "--format", "json", cwd=project)
+    no_traceback(out, err)
+    assert rc == 1
+    assert {(i["path"], i["code"]) for i in json.loads(out)} >= {(SUBMITTED, "E304"), (UNDER_REVIEW, "E202")}
+    assert SUMMARY.match(err.strip())
+
+
+@pytest.mark.parametrize("args, where", [
+    (("frobnicate",), "usage: editorial"),  # argparse's refusal
+    (("validate",), "mkdocs.yml"),  # outside a project: the command cannot run
+])
+def test_process_exit_2_with_the_reason_on_stderr_only(tmp_path, args, where):
+    rc, out, err = run_editorial(*args, cwd=tmp_path)
+    no_traceback(out, err)
+    assert rc == 2 and out == "" and where in err

@@ -1,5 +1,6 @@
-"""The writer's tools for real: `editorial new`, `queue` and `preview` as subprocesses
-on a copy of the project in a temporary folder (real files, real mkdocs serve)."""
+"""The writer's tools for real: `editorial new`, `queue` and `preview` on a copy of the
+project in a temporary folder (real files, real mkdocs serve). The commands run in this
+process; the preview server, which runs until it is stopped, is a real process."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,13 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
+
 QUESTION = "Should intrathecal baclofen be stopped before an MRI scan?"
 NEW_PATH = "content/articles/should-intrathecal-baclofen-be-stopped-before-an-mri-scan.md"
 
 
-def editorial(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "editorial", *args], cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+def editorial(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """The command's `main`, run in this process in `root`, as a completed process."""
+    code, out, err = run_cli(*args, cwd=root)
+    return subprocess.CompletedProcess(["editorial", *args], code, out, err)
 
 
 # -- editorial new ------------------------------------------------------------------------
@@ -68,11 +72,10 @@ def test_new_refuses_an_id_taken_by_an_article_in_another_file(project: Path):
 
 
 def test_new_makes_a_short_slug_of_whole_words_and_takes_several_authors(project: Path):
-    from gitrepos import run_in
-
     question = ("Can an intrathecal baclofen pump be refilled safely in a patient who has active sepsis "
                 "and a positive blood culture?")
-    code, out, err = run_in(project, "new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman")
+    code, out, err = run_cli("new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman",
+                             cwd=project)
     assert code == 0, err
     slug = out.strip().removeprefix("content/articles/").removesuffix(".md")
     assert len(slug) <= 60 and slug == "can-an-intrathecal-baclofen-pump-be-refilled-safely"
@@ -83,15 +86,13 @@ def test_new_makes_a_short_slug_of_whole_words_and_takes_several_authors(project
 
 
 def test_new_takes_a_chosen_slug_and_refuses_a_bad_one(project: Path):
-    from gitrepos import run_in
-
-    code, out, err = run_in(project, "new", QUESTION, "--author", "jordan-mills", "--slug", "baclofen-before-mri")
+    code, out, err = run_cli("new", QUESTION, "--author", "jordan-mills", "--slug", "baclofen-before-mri", cwd=project)
     assert code == 0 and out.strip() == "content/articles/baclofen-before-mri.md", err
     assert "id: baclofen-before-mri\n" in (project / out.strip()).read_text(encoding="utf-8")
     for bad in ("Baclofen_MRI", "a" * 61, "x--y", "../escape"):
-        code, out, err = run_in(project, "new", QUESTION, "--author", "jordan-mills", "--slug", bad)
+        code, out, err = run_cli("new", QUESTION, "--author", "jordan-mills", "--slug", bad, cwd=project)
         assert code == 2 and "--slug" in err and len(err.strip().splitlines()) == 1, (bad, err)
-    code, out, err = run_in(project, "new", QUESTION, "--author", "jordan-mills", "--author", "nobody-here")
+    code, out, err = run_cli("new", QUESTION, "--author", "jordan-mills", "--author", "nobody-here", cwd=project)
     assert code == 1 and "nobody-here" in err
 
 
@@ -167,6 +168,8 @@ def _fetch(url: str, until: float, wanted: str = "") -> str:
     return last
 
 
+@pytest.mark.build
+@pytest.mark.slow
 def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project: Path):
     port = _free_port()
     article = project / "content/articles/septic-shock-first-hour.md"  # submitted: pending review
