@@ -205,3 +205,26 @@ def test_fast_path_agrees_on_a_loop_of_single_mutations():
                     rejected += not agree(schema, mutated)
                     checked += 1
     assert checked > 1000 and rejected > checked // 3  # the loop really exercised the rejecting side
+
+
+def test_the_policy_is_declared_once_in_its_schema():
+    """model.Policy and the plugin's options are checked against schemas/policy.schema.json (the
+    plugin's options are made from it): the same names, and the same defaults."""
+    import dataclasses
+
+    from editorial.model import Policy
+    from editorial.plugin.config import EditorialConfig
+    from editorial.schemas import schema
+
+    properties = schema("policy")["properties"]
+    fields = {f.name: f.default for f in dataclasses.fields(Policy)}
+    assert set(fields) == set(properties)
+    for name, spec in properties.items():
+        default = spec["default"]
+        assert fields[name] == (tuple(default) if isinstance(default, list) else default), name
+    options = dict(EditorialConfig._schema)
+    assert set(options) == set(properties)
+    config = EditorialConfig()
+    config.load_dict({})
+    assert config.validate() == ([], [])
+    assert {name: (tuple(v) if isinstance(v, list) else v) for name, v in config.items()} == fields

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from . import citations, disclaimer, jsonld, retractions, review_history, sanitize
@@ -99,7 +98,7 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
     `url` its canonical address ("" when unknown), `history` its approved versions oldest first
     (None: the approval now only), `order` the reference keys in citation order (for the
     numbers retraction notices give)."""
-    meta = article.meta
+    fields = article.fields
     refs_by_key = {str(r.get("id")): r for r in article.references}
     current = review_history.approval(article, ctx)
     if history is None:
@@ -108,16 +107,16 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
     authors = _people(ctx, article.authors)
     last_reviewed = current.date if current else ""
     published = review_history.first_approval(history) or last_reviewed
-    next_review = _text(meta.get("next_review"))
-    audience = [a for a in (meta.get("audience") if isinstance(meta.get("audience"), list) else []) if a in AUDIENCES]
+    next_review = fields.next_review
+    audience = [a for a in fields.audience if a in AUDIENCES]
     data = jsonld.medical_web_page(article, url=url, site=site, authors=authors, reviewers=reviewers,
                                    published=published, last_reviewed=last_reviewed,
                                    ordered_refs=[refs_by_key[e.key] for e in entries if e.key in refs_by_key])
     return ArticleView(
         title=article.title,
         title_tag=title_tag(article, site.name),
-        description=_text(meta.get("description")),
-        patient_summary=_text(meta.get("patient_summary")) if "patient" in audience else "",
+        description=fields.description,
+        patient_summary=fields.patient_summary if "patient" in audience else "",
         for_patients="patient" in audience,
         audience=[AUDIENCES[a] for a in audience],
         steps=stepper(status),
@@ -125,28 +124,28 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
         preview=preview,
         reviewers=reviewers,
         authors=authors,
-        conflicts=_text(meta.get("conflicts")) or "none",
-        updated=Day.of(_text(meta.get("updated"))),
+        conflicts=fields.conflicts or "none",
+        updated=Day.of(fields.updated),
         published=Day.of(published),
         last_reviewed=Day.of(last_reviewed),
         next_review=Day.of(next_review),
         overdue=bool(next_review) and next_review < ctx.today,
-        specialties=[specialty_name(s) for s in meta.get("specialties") or [] if isinstance(s, str)],
+        specialties=[specialty_name(s) for s in fields.specialties],
         history=_history(history, current, ctx, site.repo_url),
         references_html=sanitize.article_html(citations.references_html(entries)),  # cached entries too
         suggest_url=suggest_url(site.repo_url, article, url),
         url=url,
         site_name=site.name,
         jsonld=jsonld.script_text(data),
-        retractions=retractions.page_notices(meta.get("references"), ctx.retractions, order or [e.key for e in entries]),
+        retractions=retractions.page_notices(list(article.references), ctx.retractions, order or [e.key for e in entries]),
     )
 
 
 def title_tag(article: Article, site_name: str) -> str:
     """The page's <title>: the short `seo_title` or the question, with the site's name when it
     fits in TITLE_MAX characters; a question longer than that is cut at a word, with an ellipsis."""
-    seo = article.meta.get("seo_title")
-    title = " ".join((seo if isinstance(seo, str) and seo.strip() else article.title).split())
+    seo = article.fields.seo_title
+    title = " ".join((seo if seo.strip() else article.title).split())
     with_site = f"{title} - {site_name}" if site_name else title
     if len(with_site) <= TITLE_MAX:
         return with_site
@@ -200,10 +199,3 @@ def suggest_url(repo_url: str, article: Article, where: str) -> str:
             "What is wrong or out of date:\n\n\nThe source that shows it (DOI, PubMed id or guideline):\n")
     return f"{repo}/issues/new?" + urlencode({"title": f"Correction: {article.title}", "body": body})
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    return str(value)

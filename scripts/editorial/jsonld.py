@@ -81,14 +81,14 @@ def medical_web_page(article: Article, *, url: str, site: Site, authors: Sequenc
                      ordered_refs: Sequence[dict]) -> dict[str, Any]:
     """The page's data: `published` is the first approval (when the article reached the site),
     `last_reviewed` the approval now; both are dates the board made, not the writer's."""
-    meta = article.meta
-    audience = meta.get("audience") if isinstance(meta.get("audience"), list) else []
+    fields = article.fields
+    audience = fields.audience
     audiences: list[Any] = []
     if "clinician" in audience:
         audiences.append("https://schema.org/Clinician")
     if "patient" in audience:
         audiences.append({"@type": "Patient"})
-    specialties = [s for s in meta.get("specialties") or [] if isinstance(s, str)]
+    specialties = list(fields.specialties)
     publisher: dict[str, Any] = {"@type": "Organization", "name": site.name}
     if site.url:
         publisher["url"] = site.url
@@ -98,7 +98,7 @@ def medical_web_page(article: Article, *, url: str, site: Site, authors: Sequenc
         "url": url,
         "name": article.title,
         "headline": article.title,
-        "description": str(meta.get("description", "")),
+        "description": fields.description,
         "inLanguage": site.language,
         "publisher": publisher,
         "author": [person(p, site) for p in authors],

@@ -92,8 +92,8 @@ def published_specialties(articles: Iterable[Any]) -> list[str]:
     """The specialty slugs of the given (published) articles, that have a page, sorted."""
     found = set()
     for article in articles:
-        for slug in article.meta.get("specialties") or ():
-            if isinstance(slug, str) and _SLUG.fullmatch(slug):
+        for slug in article.fields.specialties:
+            if _SLUG.fullmatch(slug):
                 found.add(slug)
     return sorted(found)
 

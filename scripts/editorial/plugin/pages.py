@@ -112,7 +112,7 @@ class SitePages:
             for src_uri, article in build.published.items():
                 file = self.files.get_file_from_path(src_uri) if self.files is not None else None
                 url = file.url if file is not None else site_files.page_url(src_uri)
-                specialties = tuple(s for s in dict.fromkeys(article.meta.get("specialties") or ()) if isinstance(s, str))
+                specialties = tuple(dict.fromkeys(article.fields.specialties))
                 found.append(Listed(article, url, build.last_reviewed(article), specialties))
             found.sort(key=lambda item: (item.article.title.casefold(), item.url))
             found.sort(key=lambda item: item.reviewed, reverse=True)
@@ -130,9 +130,8 @@ class SitePages:
             history = build.history(item.article)
             kind = feed.NEW if len(history) <= 1 else feed.REVISED if history[-1].content_changed else feed.REREVIEWED
             people = build.corpus.registry
-            description = item.article.meta.get("description")
             entries.append(feed.Entry(
-                item.article.title, build.site.absolute(item.url), " ".join(description.split()) if isinstance(description, str) else "",
+                item.article.title, build.site.absolute(item.url), " ".join(item.article.fields.description.split()),
                 item.reviewed, review_history.first_approval(history) or item.reviewed, kind,
                 tuple(p.display for p in (people.get(i) for i in (history[-1].reviewers if history else ())) if p),
                 tuple(p.display for p in (people.get(i) for i in item.article.authors) if p)))
@@ -147,7 +146,7 @@ class SitePages:
     def _counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.specialties, 0)
         for article in self.build.published.values():
-            for slug in dict.fromkeys(article.meta.get("specialties") or ()):
+            for slug in dict.fromkeys(article.fields.specialties):
                 if slug in counts:
                     counts[slug] += 1
         return counts
@@ -197,15 +196,15 @@ def cards(listed: Iterable[Listed], here: str) -> str:
     out = ['<ul class="editorial-listing__articles">']
     for item in listed:
         article = item.article
-        audience = [AUDIENCES[a] for a in article.meta.get("audience") or () if a in AUDIENCES]
+        audience = [AUDIENCES[a] for a in article.fields.audience if a in AUDIENCES]
         day = Day.of(item.reviewed)
         specialties = ", ".join(f'<a href="{_e(get_relative_url(site_files.specialty_page(s)[0], here))}">{_e(specialty_name(s))}</a>'
                                 for s in item.specialties)
-        description = article.meta.get("description")
+        description = article.fields.description
         out.append(
             '<li class="editorial-listing__item">'
             f'<p class="editorial-listing__title"><a href="{_e(get_relative_url(item.url, here))}">{_e(article.title)}</a></p>'
-            + (f'<p class="editorial-listing__answer">{_e(" ".join(description.split()))}</p>' if isinstance(description, str) else "")
+            + (f'<p class="editorial-listing__answer">{_e(" ".join(description.split()))}</p>' if description else "")
             + '<p class="editorial-listing__meta">'
             + (f'For {_e(" and ".join(audience))}. ' if audience else "")
             + (f'Last reviewed <time datetime="{_e(day.iso)}">{_e(day.text)}</time>. ' if day else "")
