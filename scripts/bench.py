@@ -9,6 +9,7 @@ check-transitions`, `mkdocs build`) on a generated corpus in a temporary git rep
 half of the articles approved with valid digests, reviewers from a generated registry.
 All names and references in the generated corpus are fictional benchmark data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,64 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from editorial.digest import content_digest  # noqa: E402
 
-SPECIALTIES = ["anesthesia", "infectious-disease", "critical-care", "neurology", "cardiology", "pain-medicine", "nephrology", "pediatrics"]
-WORDS = ("the patient dose infusion pump catheter infection culture fever blood review guideline therapy risk benefit trial "
-         "evidence outcome team care monitoring treatment agent response clinical follow plan early late common rare "
-         "adult child source control pressure fluid reservoir needle aseptic technique cover removal salvage case series").split()
+SPECIALTIES = [
+    "anesthesia",
+    "infectious-disease",
+    "critical-care",
+    "neurology",
+    "cardiology",
+    "pain-medicine",
+    "nephrology",
+    "pediatrics",
+]
+WORDS = [
+    "the",
+    "patient",
+    "dose",
+    "infusion",
+    "pump",
+    "catheter",
+    "infection",
+    "culture",
+    "fever",
+    "blood",
+    "review",
+    "guideline",
+    "therapy",
+    "risk",
+    "benefit",
+    "trial",
+    "evidence",
+    "outcome",
+    "team",
+    "care",
+    "monitoring",
+    "treatment",
+    "agent",
+    "response",
+    "clinical",
+    "follow",
+    "plan",
+    "early",
+    "late",
+    "common",
+    "rare",
+    "adult",
+    "child",
+    "source",
+    "control",
+    "pressure",
+    "fluid",
+    "reservoir",
+    "needle",
+    "aseptic",
+    "technique",
+    "cover",
+    "removal",
+    "salvage",
+    "case",
+    "series",
+]
 EXTRA_SECTIONS = ["Background", "Practical points", "What to tell the patient", "When to refer"]
 WRITERS = 20
 BOARD = 10
@@ -67,11 +122,29 @@ def _paragraph(rng: random.Random, cites: list[str]) -> str:
 def registry_yaml() -> str:
     people = []
     for i in range(WRITERS):
-        people.append({"id": f"writer-{i:02d}", "name": f"Writer {i:02d}", "credentials": "PharmD", "roles": ["writer"],
-                       "specialties": [SPECIALTIES[i % len(SPECIALTIES)]], "github": f"bench-writer-{i:02d}", "since": "2020-01-01"})
+        people.append(
+            {
+                "id": f"writer-{i:02d}",
+                "name": f"Writer {i:02d}",
+                "credentials": "PharmD",
+                "roles": ["writer"],
+                "specialties": [SPECIALTIES[i % len(SPECIALTIES)]],
+                "github": f"bench-writer-{i:02d}",
+                "since": "2020-01-01",
+            }
+        )
     for i in range(BOARD):
-        people.append({"id": f"board-{i:02d}", "name": f"Board Member {i:02d}", "credentials": "MD", "roles": ["board"],
-                       "specialties": [SPECIALTIES[i % len(SPECIALTIES)]], "github": f"bench-board-{i:02d}", "since": "2020-01-01"})
+        people.append(
+            {
+                "id": f"board-{i:02d}",
+                "name": f"Board Member {i:02d}",
+                "credentials": "MD",
+                "roles": ["board"],
+                "specialties": [SPECIALTIES[i % len(SPECIALTIES)]],
+                "github": f"bench-board-{i:02d}",
+                "since": "2020-01-01",
+            }
+        )
     return "# Fictional benchmark registry\n" + yaml.safe_dump({"people": people}, sort_keys=False)
 
 
@@ -83,14 +156,20 @@ def article(index: int, rng: random.Random, today: dt.date, approved: bool) -> t
     refs = []
     for r in range(n_refs):
         kind = "guideline" if r < n_guidelines else "research"
-        refs.append({
-            "id": f"ref{index}x{r}", "evidence": kind, "type": "article-journal",
-            "title": f"Fictional benchmark {kind} {r} for question {index}",
-            "author": [{"family": "Example", "given": "A."}, {"family": "Sample", "given": "B."}],
-            "container-title": "Journal of Benchmark Data", "issued": {"date-parts": [[2000 + rng.randint(0, 24), rng.randint(1, 12)]]},
-            "volume": str(rng.randint(1, 90)), "page": f"{rng.randint(1, 500)}-{rng.randint(501, 999)}",
-            "DOI": f"10.5555/bench.{index}.{r}",
-        })
+        refs.append(
+            {
+                "id": f"ref{index}x{r}",
+                "evidence": kind,
+                "type": "article-journal",
+                "title": f"Fictional benchmark {kind} {r} for question {index}",
+                "author": [{"family": "Example", "given": "A."}, {"family": "Sample", "given": "B."}],
+                "container-title": "Journal of Benchmark Data",
+                "issued": {"date-parts": [[2000 + rng.randint(0, 24), rng.randint(1, 12)]]},
+                "volume": str(rng.randint(1, 90)),
+                "page": f"{rng.randint(1, 500)}-{rng.randint(501, 999)}",
+                "DOI": f"10.5555/bench.{index}.{r}",
+            }
+        )
     guideline_ids = [r["id"] for r in refs if r["evidence"] == "guideline"]
     research_ids = [r["id"] for r in refs if r["evidence"] == "research"]
     body = ["", "## From the Guidelines", ""]
@@ -113,20 +192,31 @@ def article(index: int, rng: random.Random, today: dt.date, approved: bool) -> t
     }
     if patient:
         meta["patient_summary"] = "Your care team will wait until the infection is gone. They will keep the pump clean."
-    meta.update({
-        "audience": ["clinician", "patient"] if patient else ["clinician"],
-        "specialties": sorted(set(rng.sample(SPECIALTIES, rng.randint(1, 3)))),
-        "authors": [author],
-        "created": created.isoformat(),
-        "updated": updated.isoformat(),
-        "conflicts": "none",
-        "references": refs,
-    })
+    meta.update(
+        {
+            "audience": ["clinician", "patient"] if patient else ["clinician"],
+            "specialties": sorted(set(rng.sample(SPECIALTIES, rng.randint(1, 3)))),
+            "authors": [author],
+            "created": created.isoformat(),
+            "updated": updated.isoformat(),
+            "conflicts": "none",
+            "references": refs,
+        }
+    )
     digest = content_digest(meta, body_text)
     if approved:
         reviewed = today - dt.timedelta(days=rng.randint(1, 300))
-        review = {"reviewer": f"board-{rng.randrange(BOARD):02d}", "decision": "approved", "date": reviewed.isoformat(), "digest": digest}
-        workflow = {"review_status": "approved", "reviews": [review], "next_review": (reviewed + dt.timedelta(days=365)).isoformat()}
+        review = {
+            "reviewer": f"board-{rng.randrange(BOARD):02d}",
+            "decision": "approved",
+            "date": reviewed.isoformat(),
+            "digest": digest,
+        }
+        workflow = {
+            "review_status": "approved",
+            "reviews": [review],
+            "next_review": (reviewed + dt.timedelta(days=365)).isoformat(),
+        }
     else:
         workflow = {"review_status": rng.choice(["submitted", "under_review"]), "reviews": []}
     # workflow fields sit where writers put them, between the dates and the references
@@ -210,7 +300,9 @@ def make_plain_project(repo: Path, plain: Path, approved: list[str]) -> None:
     from editorial.workspace import _ConfigLoader
 
     config = yaml.load((repo / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    config["plugins"] = [p for p in config.get("plugins", []) if p != "editorial" and not (isinstance(p, dict) and "editorial" in p)]
+    config["plugins"] = [
+        p for p in config.get("plugins", []) if p != "editorial" and not (isinstance(p, dict) and "editorial" in p)
+    ]
     config.get("theme", {}).pop("custom_dir", None)  # the editorial templates need the plugin
     config.pop("extra_css", None)
     config.pop("extra_javascript", None)
@@ -334,7 +426,9 @@ def search_download(site: Path) -> int:
         return 0
     program = ["pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-worker.js", "pagefind-entry.json"]
     total = sum((bundle / name).stat().st_size for name in program if (bundle / name).is_file())
-    total += sum(p.stat().st_size for p in bundle.glob("*.pf_meta")) + max((p.stat().st_size for p in bundle.glob("wasm.*.pagefind")), default=0)
+    total += sum(p.stat().st_size for p in bundle.glob("*.pf_meta")) + max(
+        (p.stat().st_size for p in bundle.glob("wasm.*.pagefind")), default=0
+    )
     total += max((p.stat().st_size for p in (bundle / "index").glob("*.pf_index")), default=0)
     total += sum(sorted((p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")), reverse=True)[:5])
     return total
@@ -403,8 +497,10 @@ def table(results: dict[int, dict[str, Run]]) -> str:
     row("search: download for a one-word query, at most", lambda r: f"{r['search_download'].seconds / 1e6:.2f} MB")
 
     head = ["measure"] + [f"{s:,} articles" for s in sizes]
-    width = [max(len(head[0]), *(len(label) for label, _ in rows))] + [max(len(head[i + 1]), *(len(c[i]) for _, c in rows)) for i in range(len(sizes))]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, width)) + " |"  # noqa: E731
+    width = [max(len(head[0]), *(len(label) for label, _ in rows))] + [
+        max(len(head[i + 1]), *(len(c[i]) for _, c in rows)) for i in range(len(sizes))
+    ]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, width, strict=True)) + " |"  # noqa: E731
     out = [line(head), "|" + "|".join("-" * (w + 2) for w in width) + "|"]
     out += [line([label, *cells]) for label, cells in rows]
     return "\n".join(out)
@@ -425,8 +521,18 @@ def targets(results: dict[int, dict[str, Run]]) -> list[tuple[str, bool | None, 
         r = _ratio(r_["build_cold"], r_["plain_first"])
         target(f"cold build (no cache of any kind) at most 2x the plain build {at}", r, 2.0, f"{r:.2f}x" if r else "")
         r = _ratio(r_["validate_cold"], r_["frontmatter"])
-        target(f"validate without a cache at most 1.0x python-frontmatter's parse alone {at}", r, 1.0, f"{r:.2f}x" if r else "")
-        target(f"check-transitions of the pull request under 1 s {at}", r_["transitions"].seconds, 1.0, _secs(r_["transitions"]))
+        target(
+            f"validate without a cache at most 1.0x python-frontmatter's parse alone {at}",
+            r,
+            1.0,
+            f"{r:.2f}x" if r else "",
+        )
+        target(
+            f"check-transitions of the pull request under 1 s {at}",
+            r_["transitions"].seconds,
+            1.0,
+            _secs(r_["transitions"]),
+        )
     big = results[max(results)]
     peak = max((big[k].peak_mb or 0) for k in ("build_cold", "build_warm"))
     target("build peak memory under 2 GB", peak or None, 2048, f"{peak:,.0f} MB")
@@ -434,9 +540,11 @@ def targets(results: dict[int, dict[str, Run]]) -> list[tuple[str, bool | None, 
 
 
 # -- issue 15: the Retraction Watch snapshot ----------------------------------------------
-RETRACTION_HEADER = ("Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,"
-                     "RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,"
-                     "Reason,Paywalled,Notes")
+RETRACTION_HEADER = (
+    "Record ID,Title,Subject,Institution,Journal,Publisher,Country,Author,URLS,ArticleType,RetractionDate,"
+    "RetractionDOI,RetractionPubMedID,OriginalPaperDate,OriginalPaperDOI,OriginalPaperPubMedID,RetractionNature,"
+    "Reason,Paywalled,Notes"
+)
 NATURE_MIX = ["Retraction"] * 85 + ["Correction"] * 8 + ["Expression of concern"] * 6 + ["Reinstatement"]
 
 
@@ -456,19 +564,37 @@ def retraction_csv(rows: int = 65_000, seed: int = 15) -> bytes:
     for record in range(1, rows + 1):
         paper = record // 2 if record % 10 == 0 else record  # a tenth of the papers have two notices
         day = lambda: f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(1995, 2025)} 0:00"  # noqa: E731
-        writer.writerow([
-            record, words(14).capitalize(), "(HSC) Medicine - General;(BLS) Biology - Cellular;",
-            ";".join(f"Department of {words(2).title()}, Fictional University {rng.randint(1, 999)}, City, Country"
-                     for _ in range(rng.randint(1, 4))) + ";",
-            f"Journal of {words(2).title()}", "Fictional Publisher", "Country;",
-            "Auth0r-broken;" * (record % 1000 == 0) + ";".join(f"Author {words(1).title()} {i}" for i in range(rng.randint(1, 8))),
-            f"https://example.invalid/notice/{record};https://example.invalid/thread/{record}", "Research Article;",
-            day(), f"10.9999/notice.{record}", rng.choice(["0", str(20_000_000 + record)]), day(),
-            rng.choice([f"10.9999/paper.{paper}", f"10.9999/PAPER.{paper}", "unavailable"]) if rng.random() < 0.1 else f"10.9999/paper.{paper}",
-            rng.choice(["0", str(10_000_000 + paper)]), rng.choice(NATURE_MIX),
-            "+Concerns/Issues About Data;+Investigation by Journal/Publisher;+Unreliable Results;", rng.choice(["No", "Yes"]),
-            words(rng.randint(0, 12)),
-        ])
+        writer.writerow(
+            [
+                record,
+                words(14).capitalize(),
+                "(HSC) Medicine - General;(BLS) Biology - Cellular;",
+                ";".join(
+                    f"Department of {words(2).title()}, Fictional University {rng.randint(1, 999)}, City, Country"
+                    for _ in range(rng.randint(1, 4))
+                )
+                + ";",
+                f"Journal of {words(2).title()}",
+                "Fictional Publisher",
+                "Country;",
+                "Auth0r-broken;" * (record % 1000 == 0)
+                + ";".join(f"Author {words(1).title()} {i}" for i in range(rng.randint(1, 8))),
+                f"https://example.invalid/notice/{record};https://example.invalid/thread/{record}",
+                "Research Article;",
+                day(),
+                f"10.9999/notice.{record}",
+                rng.choice(["0", str(20_000_000 + record)]),
+                day(),
+                rng.choice([f"10.9999/paper.{paper}", f"10.9999/PAPER.{paper}", "unavailable"])
+                if rng.random() < 0.1
+                else f"10.9999/paper.{paper}",
+                rng.choice(["0", str(10_000_000 + paper)]),
+                rng.choice(NATURE_MIX),
+                "+Concerns/Issues About Data;+Investigation by Journal/Publisher;+Unreliable Results;",
+                rng.choice(["No", "Yes"]),
+                words(rng.randint(0, 12)),
+            ]
+        )
     data = out.getvalue().encode("utf-8")
     return data.replace(b"Auth0r-broken", b"Auth\xf6r")  # a Latin-1 byte: not UTF-8
 
@@ -491,18 +617,34 @@ def bench_retractions(rows: int = 65_000, rounds: int = 3) -> int:
             times.append(time.perf_counter() - start)
         print(f"Machine: {machine()}; {dt.date.today().isoformat()}")
         print(f"snapshot: {path.stat().st_size / 1e6:.1f} MB, {index.summary()}")
-        print(f"read + SHA-256 + index, best of {rounds}: {min(times):.2f} s (all: {', '.join(f'{t:.2f}' for t in times)})")
+        print(
+            f"read + SHA-256 + index, best of {rounds}: {min(times):.2f} s (all: "
+            f"{', '.join(f'{t:.2f}' for t in times)})"
+        )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=lambda t: [int(x) for x in t.split(",")], default=[1000, 10000], help="comma-separated corpus sizes (default 1000,10000)")
+    parser.add_argument(
+        "--sizes",
+        type=lambda t: [int(x) for x in t.split(",")],
+        default=[1000, 10000],
+        help="comma-separated corpus sizes (default 1000,10000)",
+    )
     parser.add_argument("--quick", action="store_true", help="200 articles only, to check that the benchmark runs")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of the four builds; each figure is the best round (default 2)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of the four builds; each figure is the best round (default 2)"
+    )
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temporary folder)")
-    parser.add_argument("--retractions", type=int, nargs="?", const=65_000, metavar="ROWS",
-                        help="only time loading a Retraction Watch snapshot of ROWS rows (default 65,000)")
+    parser.add_argument(
+        "--retractions",
+        type=int,
+        nargs="?",
+        const=65_000,
+        metavar="ROWS",
+        help="only time loading a Retraction Watch snapshot of ROWS rows (default 65,000)",
+    )
     args = parser.parse_args(argv)
     if args.retractions:
         return bench_retractions(args.retractions)

@@ -1,6 +1,7 @@
 """Shared parts of the browser tests: Debian's Chromium driven by Playwright, and a
 built site served over HTTP. The tests fail (never skip) when CI is set and the browser
 is missing: a skipped browser test must not count as a pass."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,14 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling out of a closed network.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def require_browser() -> None:
@@ -39,8 +46,12 @@ def free_port() -> int:
 def served(site_dir: Path):
     """The base URL of `site_dir` served by `python -m http.server`."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                              cwd=site_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=site_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):

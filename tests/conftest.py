@@ -5,6 +5,7 @@ not change once committed. `run_cli` (and the `editorial` fixture) run the comma
 `main` in this process, which is what the tests use; `run_editorial` starts the installed
 module as a subprocess, for the few smoke tests of the process itself (exit status, no
 traceback, the console script)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -28,12 +29,18 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-def run_editorial(*args: str | os.PathLike, cwd: str | os.PathLike, env: dict | None = None, timeout: float = 120) -> tuple[int, str, str]:
+def run_editorial(
+    *args: str | os.PathLike, cwd: str | os.PathLike, env: dict | None = None, timeout: float = 120
+) -> tuple[int, str, str]:
     """Run `python -m editorial ARGS` in `cwd`; (exit code, stdout, stderr)."""
     full_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "editorial", *map(str, args)],
-        cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout,
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -84,7 +91,9 @@ def editorial(project: Path):
     """`editorial(*args, cwd=project, env=None)`: the CLI run in this process (`run_cli`), in the
     sample project by default."""
 
-    def run(*args: str | os.PathLike, cwd: str | os.PathLike | None = None, env: dict | None = None) -> tuple[int, str, str]:
+    def run(
+        *args: str | os.PathLike, cwd: str | os.PathLike | None = None, env: dict | None = None
+    ) -> tuple[int, str, str]:
         return run_cli(*args, cwd=cwd or project, env=env)
 
     return run

@@ -4,6 +4,7 @@ articles and every kind of unpublishable one, each carrying a unique marker word
 All of it is fictional test data derived from the sample article (same real references);
 the marker words exist so that a test can prove no byte of a withheld article reached
 the site, by walking every file of it."""
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,15 @@ WITHHELD = {
 def article(slug: str, marker: str) -> str:
     """An approved article (valid digest) with `marker` in its title and body."""
     text = SAMPLE.replace("id: itp-refill-sepsis", f"id: {slug}", 1)
-    text = re.sub(r"^title: .*$", f"title: Is the {marker} question answered for a pump refill?", text, count=1, flags=re.M)
-    text = text.replace(GUIDELINES, f"{GUIDELINES}The {marker} paragraph is fictional test text for the publish gate and nothing else [@evans2021].\n\n", 1)
+    text = re.sub(
+        r"^title: .*$", f"title: Is the {marker} question answered for a pump refill?", text, count=1, flags=re.M
+    )
+    text = text.replace(
+        GUIDELINES,
+        f"{GUIDELINES}The {marker} paragraph is fictional test text for the publish gate and nothing else "
+        "[@evans2021].\n\n",
+        1,
+    )
     return rebind(text)
 
 
@@ -157,14 +165,21 @@ def mkdocs(project: Path, *args: str, env: dict | None = None) -> subprocess.Com
     return subprocess.CompletedProcess(["mkdocs", *args], result.exit_code, result.stdout, stderr)
 
 
-def mkdocs_process(project: Path, *args: str, env: dict | None = None,
-                   timeout: float = 300) -> subprocess.CompletedProcess:
+def mkdocs_process(
+    project: Path, *args: str, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """`mkdocs ARGS` in `project` as a process of its own (`python -m mkdocs`), a public build
     unless `env` asks for a preview."""
     base = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
     full_env = {**base, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "mkdocs", *args], cwd=project, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args],
+        cwd=project,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def site_bytes(site: Path) -> dict[str, bytes]:

@@ -4,6 +4,7 @@
 policy; `InProcess` runs `editorial.cli.main` in the repository instead of a subprocess,
 which keeps the merge, link and review tests fast. Review lists are built in the exact
 shape of GitHub's "list reviews for a pull request" response objects."""
+
 from __future__ import annotations
 
 import itertools
@@ -48,8 +49,15 @@ class InProcess(Repo):
         return sha[:10]
 
 
-def review(login: str, state: str, commit: str, when: str = "2024-06-01T10:00:00Z", body: str = "",
-           repo: str = "example/medical-answers", number: int = 7) -> dict:
+def review(
+    login: str,
+    state: str,
+    commit: str,
+    when: str = "2024-06-01T10:00:00Z",
+    body: str = "",
+    repo: str = "example/medical-answers",
+    number: int = 7,
+) -> dict:
     """One review object as GitHub's REST API returns it (the fields it documents)."""
     review_id = next(_ids)
     return {
@@ -69,8 +77,10 @@ def review(login: str, state: str, commit: str, when: str = "2024-06-01T10:00:00
         "html_url": f"https://github.com/{repo}/pull/{number}#pullrequestreview-{review_id}",
         "pull_request_url": f"https://api.github.com/repos/{repo}/pulls/{number}",
         "author_association": "MEMBER",
-        "_links": {"html": {"href": f"https://github.com/{repo}/pull/{number}#pullrequestreview-{review_id}"},
-                   "pull_request": {"href": f"https://api.github.com/repos/{repo}/pulls/{number}"}},
+        "_links": {
+            "html": {"href": f"https://github.com/{repo}/pull/{number}#pullrequestreview-{review_id}"},
+            "pull_request": {"href": f"https://api.github.com/repos/{repo}/pulls/{number}"},
+        },
         "submitted_at": when,
         "commit_id": commit,
     }

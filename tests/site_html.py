@@ -1,5 +1,6 @@
 """Helpers for the site tests: build a copy of the sample project with real `mkdocs build`,
 and read the HTML it writes with a small stdlib parser (no browser, no regexes on HTML)."""
+
 from __future__ import annotations
 
 import os
@@ -27,15 +28,21 @@ def mkdocs_build(project: Path, *, env: dict | None = None) -> subprocess.Comple
     """`mkdocs build` in `project` (into project/site); the completed process."""
     base = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}  # a public build unless asked
     full_env = {**base, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=full_env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=project,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @dataclass
 class Node:
     tag: str
     attrs: dict[str, str]
-    children: list["Node | str"] = field(default_factory=list)
+    children: list[Node | str] = field(default_factory=list)
 
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
@@ -46,7 +53,7 @@ class Node:
             if isinstance(child, Node):
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, **attrs: str) -> list["Node"]:
+    def find_all(self, tag: str | None = None, **attrs: str) -> list[Node]:
         """Elements by tag and attributes; `class_` matches one of the element's classes."""
         found = []
         for node in self.iter():
@@ -64,7 +71,7 @@ class Node:
                 found.append(node)
         return found
 
-    def find(self, tag: str | None = None, **attrs: str) -> "Node | None":
+    def find(self, tag: str | None = None, **attrs: str) -> Node | None:
         found = self.find_all(tag, **attrs)
         return found[0] if found else None
 

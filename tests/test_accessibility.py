@@ -7,6 +7,7 @@ open, and on the home page with the search dialog open: no serious or critical v
 may remain. Then what axe cannot judge: the skip link lands on the question, a focused
 choice never looks chosen. Screenshots of the article page (desktop and phone, light and
 dark) go to test-artifacts/ (git-ignored) for guides/site.md."""
+
 from __future__ import annotations
 
 import pytest
@@ -63,8 +64,11 @@ def _blocking(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=WCAG)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['nodes'][0]['failureSummary'][:300]}"
-            for v in results.response["violations"] if v["impact"] in BLOCKING]
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['nodes'][0]['failureSummary'][:300]}"
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -97,14 +101,19 @@ def test_skip_link_lands_on_the_question(site, browser):
     try:
         page.goto(f"{base}articles/{article.slug}/")
         page.keyboard.press("Tab")
-        skip = page.evaluate("() => [document.activeElement.classList.contains('md-skip'), document.activeElement.textContent.trim()]")
+        skip = page.evaluate(
+            "() => [document.activeElement.classList.contains('md-skip'), document.activeElement.textContent.trim()]"
+        )
         assert skip == [True, "Skip to content"]
         page.keyboard.press("Enter")
         page.wait_for_function("location.hash === '#question'")
         # the question comes to the top of the window, the trust block below it; on a busy machine
         # the scroll lands a moment after the hash changes
-        page.wait_for_function("(() => { const t = document.getElementById('question').getBoundingClientRect().top;"
-                               " return 0 <= t && t < 200; })()", timeout=10_000)
+        page.wait_for_function(
+            "(() => { const t = document.getElementById('question').getBoundingClientRect().top;"
+            " return 0 <= t && t < 200; })()",
+            timeout=10_000,
+        )
         page.keyboard.press("Tab")  # the next stop is inside the trust block, not the answer's sections
         inside = page.evaluate("() => !!document.activeElement.closest('.editorial-trust')")
         assert inside

@@ -3,6 +3,7 @@ attack, tried with real files, real `editorial validate` and real `mkdocs build`
 asserts the exit status, the located message, and that nothing it tried to publish is in site/.
 
 Every person, id and marker word here is fictional test data."""
+
 from __future__ import annotations
 
 import os
@@ -36,6 +37,7 @@ def no_site(project: Path) -> None:
 
 # -- links and special files anywhere in content/ ---------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory) -> Path:
     """Every way of putting a link or a special file in content/ at once."""
@@ -47,7 +49,9 @@ def linked(tmp_path_factory) -> Path:
     (outside / "approved").mkdir()
     (outside / "approved" / "gate-linked.md").write_text(article("gate-linked", SECRET), encoding="utf-8")
     (project / ".git").mkdir()
-    (project / ".git" / "config").write_text(f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8")
+    (project / ".git" / "config").write_text(
+        f"[http]\n\textraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8"
+    )
     (content / "assets").mkdir()
     os.symlink("/proc/self/environ", content / "assets" / "environ.png")
     os.symlink("../../.git/config", content / "assets" / "gitconfig.png")
@@ -61,8 +65,16 @@ def linked(tmp_path_factory) -> Path:
     return project
 
 
-REFUSED = ["content/assets/environ.png", "content/assets/gitconfig.png", "content/zero.pdf", "content/articles/notes.pdf",
-           "content/articles/linked", "content/articles/gate-linked.md", "content/about.md", "content/assets/pipe.png"]
+REFUSED = [
+    "content/assets/environ.png",
+    "content/assets/gitconfig.png",
+    "content/zero.pdf",
+    "content/articles/notes.pdf",
+    "content/articles/linked",
+    "content/articles/gate-linked.md",
+    "content/about.md",
+    "content/assets/pipe.png",
+]
 
 
 def test_validate_refuses_every_link_and_special_file(linked, capsys, monkeypatch):
@@ -89,10 +101,13 @@ def test_the_build_refuses_them_all_and_writes_nothing(linked):
 def test_a_preview_refuses_them_too(linked, tmp_path):
     done = mkdocs(linked, "build", "-d", str(tmp_path / "preview"), env={"EDITORIAL_PREVIEW": "1"})
     assert done.returncode == 1 and "content/assets/environ.png:1:1: E115" in done.stderr
-    assert not (tmp_path / "preview").exists() or SECRET.encode() not in b"".join(site_bytes(tmp_path / "preview").values())
+    assert not (tmp_path / "preview").exists() or SECRET.encode() not in b"".join(
+        site_bytes(tmp_path / "preview").values()
+    )
 
 
 # -- Markdown outside articles/ ------------------------------------------------------------------
+
 
 @pytest.mark.build
 @pytest.mark.slow
@@ -103,7 +118,9 @@ def test_markdown_outside_articles_is_refused_and_says_why(project, capsys, monk
     (project / "content" / "notes.md").write_text("# Notes\n\nInternal notes, zqxnotesword.\n", encoding="utf-8")
     code, out = validate(project, capsys, monkeypatch)
     assert code == 1
-    assert re.search(r"^content/drafts/first-hour\.md:1:1: E114 .*has `review_status`.*content/articles/", out, re.M), out
+    assert re.search(r"^content/drafts/first-hour\.md:1:1: E114 .*has `review_status`.*content/articles/", out, re.M), (
+        out
+    )
     assert re.search(r"^content/notes\.md:1:1: E114 .*`site_pages`", out, re.M), out
     done = mkdocs(project, "build")
     assert done.returncode == 1 and "content/drafts/first-hour.md:1:1: E114" in done.stderr
@@ -114,10 +131,16 @@ def test_markdown_outside_articles_is_refused_and_says_why(project, capsys, monk
 @pytest.mark.slow
 def test_a_listed_site_page_is_published_and_an_unlisted_one_is_not(project):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("site_pages: [index.md, about.md]",
-                                                                 "site_pages: [index.md, about.md, help/contact.md]"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "site_pages: [index.md, about.md]", "site_pages: [index.md, about.md, help/contact.md]"
+        ),
+        encoding="utf-8",
+    )
     (project / "content" / "help").mkdir()
-    (project / "content" / "help" / "contact.md").write_text("# Contact\n\nWrite to zqxcontactword.\n", encoding="utf-8")
+    (project / "content" / "help" / "contact.md").write_text(
+        "# Contact\n\nWrite to zqxcontactword.\n", encoding="utf-8"
+    )
     done = mkdocs(project, "build")
     assert done.returncode == 0, done.stderr
     assert "zqxcontactword" in (project / "site" / "help" / "contact" / "index.html").read_text(encoding="utf-8")
@@ -147,8 +170,10 @@ DRAFT_ONLY = {  # the same forms, from a withheld article only
 def assets(tmp_path_factory) -> tuple[Path, dict[str, bytes], str]:
     project = copy_project(tmp_path_factory.mktemp("assets") / "project")
     config = project / "mkdocs.yml"
-    config.write_text(re.sub(r"^site_url: .*$", "site_url: https://example.org/", config.read_text(encoding="utf-8"), flags=re.M),
-                      encoding="utf-8")
+    config.write_text(
+        re.sub(r"^site_url: .*$", "site_url: https://example.org/", config.read_text(encoding="utf-8"), flags=re.M),
+        encoding="utf-8",
+    )
     content = project / "content"
     for rel in [*SHOWN, *DRAFT_ONLY, "assets/orphan.png"]:
         (content / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +182,9 @@ def assets(tmp_path_factory) -> tuple[Path, dict[str, bytes], str]:
     shown = article("gate-assets-shown", "zqxassetsshown")
     shown = rebind(shown.replace(guidelines, guidelines + "\n\n".join(SHOWN.values()) + "\n\n", 1))
     (content / "articles" / "gate-assets-shown.md").write_text(shown, encoding="utf-8")
-    draft = article("gate-assets-draft", "zqxassetsdraft").replace("review_status: approved", "review_status: submitted")
+    draft = article("gate-assets-draft", "zqxassetsdraft").replace(
+        "review_status: approved", "review_status: submitted"
+    )
     draft = draft.replace(guidelines, guidelines + "\n\n".join(DRAFT_ONLY.values()) + "\n\n", 1)
     (content / "articles" / "gate-assets-draft.md").write_text(draft, encoding="utf-8")
     done = mkdocs(project, "build")
@@ -199,8 +226,10 @@ def test_the_audit_agrees_with_the_gate(assets, editorial):
 
 
 def test_srcset_and_base_are_read_as_a_browser_reads_them():
-    base, found = links.urls('<base href="/docs/"><img srcset="a.png 1x, b(2).png 2x,c,d.png 3x" src="x&#46;png">'
-                             '<a href="y%20z.pdf">y</a><svg><a xlink:href="s.png"/></svg>')
+    base, found = links.urls(
+        '<base href="/docs/"><img srcset="a.png 1x, b(2).png 2x,c,d.png 3x" src="x&#46;png">'
+        '<a href="y%20z.pdf">y</a><svg><a xlink:href="s.png"/></svg>'
+    )
     assert base == "/docs/"
     assert sorted(found) == sorted(["/docs/", "a.png", "b(2).png", "c,d.png", "x.png", "y%20z.pdf", "s.png"])
 
@@ -211,7 +240,9 @@ def test_srcset_and_base_are_read_as_a_browser_reads_them():
 def test_a_published_page_linking_a_file_of_a_kind_never_published_stops_the_build(project, kind):
     (project / "content" / "articles" / kind).write_text("<svg onload='alert(1)'/>", encoding="utf-8")
     path = project / "content" / "articles" / "itp-refill-sepsis.md"
-    text = path.read_text(encoding="utf-8").replace("## From the Research\n", f"## From the Research\n\nSee [the file]({kind}).\n", 1)
+    text = path.read_text(encoding="utf-8").replace(
+        "## From the Research\n", f"## From the Research\n\nSee [the file]({kind}).\n", 1
+    )
     path.write_text(rebind(text), encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode == 1
@@ -223,7 +254,9 @@ def test_a_published_page_linking_a_file_of_a_kind_never_published_stops_the_bui
 @pytest.mark.slow
 def test_a_content_file_cannot_replace_a_theme_file(project):
     (project / "content" / "assets" / "javascripts").mkdir(parents=True)
-    theme_js = next((Path(__import__("material").__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js"))
+    theme_js = next(
+        (Path(__import__("material").__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js")
+    )
     (project / "content" / "assets" / "javascripts" / theme_js.name).write_text("alert(1)", encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode == 1 and f"content/assets/javascripts/{theme_js.name}:1:1: E116" in done.stderr
@@ -232,19 +265,25 @@ def test_a_content_file_cannot_replace_a_theme_file(project):
 
 # -- nested and slow Markdown ----------------------------------------------------------------------
 
+
 def _deep(project: Path, body_extra: str, status: str = "under_review") -> Path:
     path = project / "content" / "articles" / "infected-baclofen-pump-removal.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f"review_status: {status}", f"review_status: {status}", 1) + "\n" + body_extra, encoding="utf-8")
+    path.write_text(
+        text.replace(f"review_status: {status}", f"review_status: {status}", 1) + "\n" + body_extra, encoding="utf-8"
+    )
     return path
 
 
-@pytest.mark.parametrize("name,extra,needle", [
-    ("list", "".join("    " * i + "- level\n" for i in range(300)), "    " * 17 + "- level"),
-    ("quote", ">" * 60 + " deep\n", ">" * 60),
-    ("html", "<div>" * 40 + "deep" + "</div>" * 40 + "\n", "<div>" * 17),
-    ("brackets", "[" * 40 + "deep" + "]" * 40 + "\n", "[" * 17),
-])
+@pytest.mark.parametrize(
+    "name,extra,needle",
+    [
+        ("list", "".join("    " * i + "- level\n" for i in range(300)), "    " * 17 + "- level"),
+        ("quote", ">" * 60 + " deep\n", ">" * 60),
+        ("html", "<div>" * 40 + "deep" + "</div>" * 40 + "\n", "<div>" * 17),
+        ("brackets", "[" * 40 + "deep" + "]" * 40 + "\n", "[" * 17),
+    ],
+)
 def test_nesting_deeper_than_the_limit_is_a_located_error(project, capsys, monkeypatch, name, extra, needle):
     path = _deep(project, extra)
     text = path.read_text(encoding="utf-8")
@@ -256,8 +295,15 @@ def test_nesting_deeper_than_the_limit_is_a_located_error(project, capsys, monke
     assert int(found.group(1)) == text.count("\n", 0, start) + 1
 
 
-@pytest.mark.parametrize("extra", ["[" * 2000 + "\n", "<a " * 2000 + "\n", "|a" * 400 + "\n",
-                                   "".join(f"*[AB{i}]: abbreviation {i}\n" for i in range(150))])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "[" * 2000 + "\n",
+        "<a " * 2000 + "\n",
+        "|a" * 400 + "\n",
+        "".join(f"*[AB{i}]: abbreviation {i}\n" for i in range(150)),
+    ],
+)
 def test_constructs_that_make_markdown_slow_are_refused(project, capsys, monkeypatch, extra):
     _deep(project, extra)
     code, out = validate(project, capsys, monkeypatch, "content/articles/infected-baclofen-pump-removal.md")
@@ -283,20 +329,30 @@ def test_a_renderer_failure_on_a_page_is_a_located_error(project):
     about.write_text(about.read_text(encoding="utf-8") + "\n" + nested, encoding="utf-8")
     done = mkdocs(project, "build")
     assert done.returncode == 1
-    assert re.search(r"content/about\.md:1:1: E969 (the Markdown renderer failed on this page \(RecursionError|Markdown took over)",
-                     done.stderr), done.stderr[-2000:]
+    assert re.search(
+        r"content/about\.md:1:1: E969 (the Markdown renderer failed on this page \(RecursionError|Markdown took over)",
+        done.stderr,
+    ), done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     no_site(project)
 
 
 # -- markup in every front-matter string -------------------------------------------------------
 
-@pytest.mark.parametrize("field,old,new", [
-    ("title", "title: What should be done", "title: What <b>should</b> be done"),
-    ("description", "description: >-\n  Treat it", "description: >-\n  <script>alert(1)</script> Treat it"),
-    ("conflicts", "conflicts: none", "conflicts: \"none &amp; nothing\""),
-    ("references.0.title", 'title: "Surviving sepsis campaign', 'title: "<img src=x onerror=alert(1)> Surviving sepsis campaign'),
-])
+
+@pytest.mark.parametrize(
+    "field,old,new",
+    [
+        ("title", "title: What should be done", "title: What <b>should</b> be done"),
+        ("description", "description: >-\n  Treat it", "description: >-\n  <script>alert(1)</script> Treat it"),
+        ("conflicts", "conflicts: none", 'conflicts: "none &amp; nothing"'),
+        (
+            "references.0.title",
+            'title: "Surviving sepsis campaign',
+            'title: "<img src=x onerror=alert(1)> Surviving sepsis campaign',
+        ),
+    ],
+)
 def test_markup_in_any_front_matter_text_is_refused_at_its_line(project, capsys, monkeypatch, field, old, new):
     rel = "content/articles/septic-shock-first-hour.md"
     path = project / rel
@@ -321,8 +377,11 @@ def test_markup_in_the_registry_is_refused(project, capsys, monkeypatch):
 @pytest.mark.slow
 def test_site_page_front_matter_reaches_the_page_escaped(project):
     about = project / "content" / "about.md"
-    about.write_text('---\ntitle: "</title><script>alert(1)</script>"\ndescription: \'"><script>alert(2)</script>\'\n---\n'
-                     + about.read_text(encoding="utf-8"), encoding="utf-8")
+    about.write_text(
+        '---\ntitle: "</title><script>alert(1)</script>"\ndescription: \'"><script>alert(2)</script>\'\n---\n'
+        + about.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     done = mkdocs(project, "build")
     assert done.returncode == 0, done.stderr
     page = (project / "site" / "about" / "index.html").read_text(encoding="utf-8")

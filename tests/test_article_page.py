@@ -2,6 +2,7 @@
 
 One real `mkdocs build` of a copy of the sample project per module; every approved article's
 HTML is checked. A second build proves the build fails when a template loses the disclaimer."""
+
 from __future__ import annotations
 
 import json
@@ -51,14 +52,22 @@ def test_trust_block_sits_under_the_question_with_reviewers_status_and_dates(bui
         doc = parse(html)
         trust = doc.find("section", class_="editorial-trust")
         assert trust is not None, article.path
-        order = [html.index(marker) for marker in ('id="question"', 'class="editorial-trust"', "data-editorial-picker",
-                                                   'class="editorial-answer"', 'class="editorial-body"')]
+        order = [
+            html.index(marker)
+            for marker in (
+                'id="question"',
+                'class="editorial-trust"',
+                "data-editorial-picker",
+                'class="editorial-answer"',
+                'class="editorial-body"',
+            )
+        ]
         assert order == sorted(order), "the trust block must come right under the question"
         assert "Medical Advisory Board" in trust.find("p", class_="editorial-trust__board").text()
         links = trust.find_all("a", class_="editorial-reviewer")
         expected = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
         assert expected and [" ".join(a.text().split()) for a in links] == [p.display for p in expected]
-        for link, person in zip(links, expected):
+        for link, person in zip(links, expected, strict=True):
             assert link.attrs["href"] == f"../../board/#member-{person.id}"
             assert board.find(id=f"member-{person.id}") is not None, "the link lands on the member's board entry"
         stepper = trust.find("div", class_="editorial-stepper")
@@ -72,7 +81,9 @@ def test_trust_block_sits_under_the_question_with_reviewers_status_and_dates(bui
         assert [dt.text() for dt in trust.find_all("dt")] == ["Last updated", "Last reviewed", "Next review due"]
         assert trust.find("a", href="../../editorial-policy/") is not None
         info = doc.find("aside", class_="editorial-info")
-        assert "Disclosures:" in info.text() and html.index('class="editorial-info"') > html.index('class="editorial-references"')
+        assert "Disclosures:" in info.text() and html.index('class="editorial-info"') > html.index(
+            'class="editorial-references"'
+        )
         for login in logins:  # GitHub logins confirm reviews; they are never published
             assert login not in html
 
@@ -107,7 +118,11 @@ def test_citations_are_numbered_by_first_appearance_and_link_to_references(built
         entries = doc.find("section", class_="editorial-references").find_all("li")
         by_id = {li.attrs["id"]: int(li.attrs["value"]) for li in entries}
         assert sorted(by_id.values()) == list(range(1, len(entries) + 1))
-        links = [a for sup in doc.find("div", class_="editorial-body").find_all("sup", class_="citation") for a in sup.find_all("a")]
+        links = [
+            a
+            for sup in doc.find("div", class_="editorial-body").find_all("sup", class_="citation")
+            for a in sup.find_all("a")
+        ]
         assert links, article.path
         first_seen: list[int] = []
         for a in links:
@@ -118,7 +133,9 @@ def test_citations_are_numbered_by_first_appearance_and_link_to_references(built
                 first_seen.append(by_id[target])
         assert first_seen == list(range(1, len(first_seen) + 1))
         # the order of first citation in the source is the order of the list
-        keys = list(dict.fromkeys(re.findall(r"@([A-Za-z0-9_]+)", " ".join(re.findall(r"\[[^\]]*@[^\]]*\]", article.body)))))
+        keys = list(
+            dict.fromkeys(re.findall(r"@([A-Za-z0-9_]+)", " ".join(re.findall(r"\[[^\]]*@[^\]]*\]", article.body))))
+        )
         assert [f"ref-{k}" for k in keys] == [li.attrs["id"] for li in entries][: len(keys)]
 
 
@@ -166,7 +183,12 @@ def test_doi_and_pubmed_links(built):
                 checked += 1
             if "PMID" in ref:
                 assert f"https://pubmed.ncbi.nlm.nih.gov/{ref['PMID']}/" in hrefs
-        assert all(h.startswith("https://") for li in doc.find_all("li") for h in [a.attrs.get("href", "") for a in li.find_all("a")] if "doi" in h)
+        assert all(
+            h.startswith("https://")
+            for li in doc.find_all("li")
+            for h in [a.attrs.get("href", "") for a in li.find_all("a")]
+            if "doi" in h
+        )
     assert checked
 
 
@@ -180,8 +202,15 @@ def test_json_ld_parses_with_review_data(built):
         assert data["name"] == article.title
         assert data["lastReviewed"] == workflow.last_approval_date(article, corpus.context)
         reviewers = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
-        assert data["reviewedBy"] == [{"@type": "Person", "name": p.name, "honorificSuffix": p.credentials,
-                                       "url": f"https://answers.example.org/board/#member-{p.id}"} for p in reviewers]
+        assert data["reviewedBy"] == [
+            {
+                "@type": "Person",
+                "name": p.name,
+                "honorificSuffix": p.credentials,
+                "url": f"https://answers.example.org/board/#member-{p.id}",
+            }
+            for p in reviewers
+        ]
         assert data["dateModified"] == data["lastReviewed"]
         assert len(data["citation"]) == len(article.references)
 
@@ -213,7 +242,9 @@ def test_correction_link_goes_to_the_configured_example_repository(built):
     for article in articles:
         doc = page(site, _url(article))
         link = next(a for a in doc.find_all("a") if a.text().strip() == "Suggest a correction")
-        assert link.attrs["href"].startswith("https://github.com/example-org/reviewed-answers-example/issues/new?title=")
+        assert link.attrs["href"].startswith(
+            "https://github.com/example-org/reviewed-answers-example/issues/new?title="
+        )
 
 
 def test_references_cache_lives_outside_content_and_site(built):
@@ -229,14 +260,18 @@ def variant(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("article-variant") / "project")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    text = re.sub(r"^      repo_url: .*\n", "", text, flags=re.M)  # the plugin's example repository: mkdocs.yml's applies
+    text = re.sub(
+        r"^      repo_url: .*\n", "", text, flags=re.M
+    )  # the plugin's example repository: mkdocs.yml's applies
     config.write_text("repo_url: https://github.com/example-org/answers\n" + text, encoding="utf-8")
     articles, corpus = approved_articles(project)
     article = articles[0]
     approved_on = workflow.last_approval_date(article, corpus.context)
     path = project / article.path
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(f"next_review: {article.meta['next_review']}", f"next_review: {approved_on}"), encoding="utf-8")
+    path.write_text(
+        text.replace(f"next_review: {article.meta['next_review']}", f"next_review: {approved_on}"), encoding="utf-8"
+    )
     done = mkdocs_build(project)
     assert done.returncode == 0, done.stderr
     return project / "site", article
@@ -259,7 +294,8 @@ def test_overdue_review_is_announced(variant):
 def test_build_fails_when_a_template_drops_the_disclaimer(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "overrides" / "partials" / "editorial-disclaimer.html").write_text(
-        "<aside class=\"editorial-disclaimer\">See our about page.</aside>\n", encoding="utf-8")
+        '<aside class="editorial-disclaimer">See our about page.</aside>\n', encoding="utf-8"
+    )
     done = mkdocs_build(project)
     assert done.returncode != 0
     assert "disclaimer" in done.stderr and "articles/" in done.stderr
@@ -275,7 +311,11 @@ def test_preview_build_marks_each_articles_real_step(tmp_path):
     seen = set()
     for article in corpus.articles:
         steps = page(project / "site", _url(article)).find("div", class_="editorial-stepper").find_all("li")
-        current = [s.find("span", class_="editorial-stepper__label").text() for s in steps if s.attrs.get("aria-current") == "step"]
+        current = [
+            s.find("span", class_="editorial-stepper__label").text()
+            for s in steps
+            if s.attrs.get("aria-current") == "step"
+        ]
         assert current == [labels[article.status]], article.path
         seen.add(article.status)
         notice = page(project / "site", _url(article)).find("div", class_="editorial-not-for-patients")

@@ -3,6 +3,7 @@
 Real builds of the sample project (one public, one preview) show the audit passes a
 clean site and refuses a planted leak, a stale page and a preview build. The pure
 function is then handed small hand-made sites to pin down each kind of finding."""
+
 from __future__ import annotations
 
 import gzip
@@ -58,7 +59,9 @@ def test_planted_leak_fails_naming_the_file_and_the_article(builds, tmp_path, ed
     site = _site_copy(builds, tmp_path)
     paragraph = _paragraphs(builds / DRAFT)[0]
     index = site / "index.html"
-    index.write_text(index.read_text(encoding="utf-8").replace("</article>", f"<p>{paragraph}</p></article>", 1), encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("</article>", f"<p>{paragraph}</p></article>", 1), encoding="utf-8"
+    )
     code, out, _ = editorial("audit", site, cwd=builds)
     assert code == 1
     assert re.search(rf"{re.escape(str(site))}/index.html:1:1: E953 text of unpublished article {DRAFT}", out), out
@@ -101,7 +104,10 @@ def test_a_content_file_no_published_page_refers_to_fails(project, editorial):
     shutil.copy2(project / "content/articles/draft-figure.png", project / "site/articles/draft-figure.png")
     code, out, _ = editorial("audit", "site", cwd=project)
     assert code == 1
-    assert "site/articles/draft-figure.png:1:1: E957 articles/draft-figure.png is a file of content/ that no published page refers to" in out, out
+    assert (
+        "site/articles/draft-figure.png:1:1: E957 articles/draft-figure.png is a file of content/ that no published "
+        "page refers to" in out
+    ), out
     assert "rebuild the site" in out
 
 
@@ -132,7 +138,10 @@ def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, edi
         assert f"{name}:1:1: E958 {name} is a symbolic link" in out
     assert "pipe.txt:1:1: E958 pipe.txt is not a regular file" in out
     monkeypatch.setattr(audit, "MAX_READ", 1000)
-    found = audit.audit([audit.read_entry(site, "index.html", "file")], audit.read_content(Workspace(builds), Workspace(builds).corpus()))
+    found = audit.audit(
+        [audit.read_entry(site, "index.html", "file")],
+        audit.read_content(Workspace(builds), Workspace(builds).corpus()),
+    )
     assert [(p.code, "over 1,000 bytes" in p.message) for p in found] == [("E958", True)]
 
 
@@ -145,7 +154,10 @@ def test_stale_page_of_an_unpublished_article_fails(builds, tmp_path, editorial)
     shutil.copy2(builds / "preview" / "articles" / "septic-shock-first-hour" / "index.html", stale / "index.html")
     code, out, _ = editorial("audit", site, cwd=builds)
     assert code == 1
-    assert "articles/septic-shock-first-hour/index.html:1:1: E952 articles/septic-shock-first-hour/index.html is the page of unpublished article" in out
+    assert (
+        "articles/septic-shock-first-hour/index.html:1:1: E952 articles/septic-shock-first-hour/index.html is the "
+        "page of unpublished article" in out
+    )
 
 
 @pytest.mark.build
@@ -197,6 +209,7 @@ def test_missing_site_dir_cannot_run(builds, editorial):
 
 # -- the pure function over hand-made sites ---------------------------------------------
 
+
 @pytest.fixture
 def content(project):
     ws = Workspace(project)
@@ -204,7 +217,9 @@ def content(project):
 
 
 def _codes(site: dict[str, bytes], content) -> list[tuple[str, str]]:
-    return sorted({(p.path, p.code) for p in audit.audit([audit.SiteFile(rel, data) for rel, data in site.items()], content)})
+    return sorted(
+        {(p.path, p.code) for p in audit.audit([audit.SiteFile(rel, data) for rel, data in site.items()], content)}
+    )
 
 
 def test_every_kind_of_finding_names_its_file(content, project):
@@ -251,12 +266,17 @@ def test_published_text_quoted_by_a_draft_is_not_a_leak(content, project):
 
 def test_short_title_of_a_file_the_loader_cannot_read_is_found(project):
     (project / "content" / "articles" / "quiet.md").write_text(
-        "---\nid: quiet-pocket\ntitle: Quiet pocket infection\naudience: [clinician\n---\n\nA body.\n", encoding="utf-8")
+        "---\nid: quiet-pocket\ntitle: Quiet pocket infection\naudience: [clinician\n---\n\nA body.\n", encoding="utf-8"
+    )
     ws = Workspace(project)
     content = audit.read_content(ws, ws.corpus())
-    assert _codes({"index.html": b"<a href='x'>Quiet <b>pocket</b> infection</a>"}, content) == [("site/index.html", "E953")]
+    assert _codes({"index.html": b"<a href='x'>Quiet <b>pocket</b> infection</a>"}, content) == [
+        ("site/index.html", "E953")
+    ]
     assert _codes({"index.html": b"<p>a quiet pocket</p>"}, content) == []
-    assert _codes({"index.html": b"<a href='articles/quiet-pocket/'>x</a>"}, content) == [("site/index.html", "E954")]  # the id
+    assert _codes({"index.html": b"<a href='articles/quiet-pocket/'>x</a>"}, content) == [
+        ("site/index.html", "E954")
+    ]  # the id
 
 
 def test_preview_marker_is_found_anywhere(content):

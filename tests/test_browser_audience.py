@@ -3,8 +3,8 @@
 Serves a real build of the sample site with `python -m http.server`, picks "Patient or
 caregiver", reloads, and checks the patient summary and disclaimer are what a reader sees.
 Screenshots of the home page and an article go to test-artifacts/ (gitignored)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
@@ -23,7 +23,9 @@ def site(tmp_path_factory):
     done = mkdocs_build(project)
     assert done.returncode == 0, done.stderr
     articles, _ = approved_articles(project)
-    patient_articles = [a for a in articles if "patient" in a.meta.get("audience", []) and a.meta.get("patient_summary")]
+    patient_articles = [
+        a for a in articles if "patient" in a.meta.get("audience", []) and a.meta.get("patient_summary")
+    ]
     assert patient_articles, "the sample needs an approved article with a patient summary"
     with served(project / "site") as base:
         yield base, patient_articles[0]

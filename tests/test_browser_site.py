@@ -13,6 +13,7 @@ http.server`. Checked as a reader meets it:
 
 If /usr/bin/chromium is missing the tests fail when CI is set, and skip only outside CI.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -44,7 +45,9 @@ def site(tmp_path_factory):
     (articles / f"{APPROVED[0]}.md").write_text(article(*APPROVED), encoding="utf-8")
     (articles / f"{DRAFT[0]}.md").write_text(_draft_text(), encoding="utf-8")
     # markup itself is refused in front matter (E804); the characters HTML must escape are not
-    marked = article(*HOSTILE).replace(f"title: Is the {HOSTILE[1]} question", f"title: Is the {HOSTILE[1]} question when 1 < 2 & 3 > 2", 1)
+    marked = article(*HOSTILE).replace(
+        f"title: Is the {HOSTILE[1]} question", f"title: Is the {HOSTILE[1]} question when 1 < 2 & 3 > 2", 1
+    )
     (articles / f"{HOSTILE[0]}.md").write_text(rebind(marked), encoding="utf-8")
     done = mkdocs_build(project)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -69,7 +72,10 @@ class Reader:
         self.context = browser.new_context(viewport=viewport)
         self.page = self.context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+        self.page.on(
+            "console",
+            lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None,
+        )
         self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
 
     def close(self):
@@ -86,7 +92,9 @@ def reader(browser):
 def test_home_lists_only_approved_articles(site, reader):
     base, published = site
     reader.page.goto(base)
-    hrefs = reader.page.eval_on_selector_all("article a[href*='articles/']", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = reader.page.eval_on_selector_all(
+        "article a[href*='articles/']", "els => els.map(e => e.getAttribute('href'))"
+    )
     listed = {h.strip("./").split("articles/", 1)[1].strip("/") for h in hrefs}
     assert listed == {a.slug for a in published}, listed
     text = reader.page.inner_text("body")
@@ -110,8 +118,11 @@ def _search(page, word: str) -> tuple[str, list[str]]:
             break
         except Exception:  # noqa: BLE001
             continue
-    page.wait_for_function("() => { const m = document.querySelector('.pagefind-ui__message'); return m && /result|no answer/i.test(m.textContent); }",
-                           timeout=5000)
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.pagefind-ui__message'); return m && /result|no "
+        "answer/i.test(m.textContent); }",
+        timeout=5000,
+    )
     links = page.eval_on_selector_all(".pagefind-ui__result-title > a", "els => els.map(e => e.getAttribute('href'))")
     return message.inner_text(), links
 
@@ -135,7 +146,12 @@ def test_search_downloads_only_part_of_the_index_and_shows_text_as_text(site, br
     base, _ = site
     r = Reader(browser, {"width": 1200, "height": 900})
     fetched: list[str] = []
-    r.page.on("response", lambda response: fetched.append(response.url.split("/pagefind/", 1)[1]) if "/pagefind/" in response.url else None)
+    r.page.on(
+        "response",
+        lambda response: (
+            fetched.append(response.url.split("/pagefind/", 1)[1]) if "/pagefind/" in response.url else None
+        ),
+    )
     try:
         r.page.goto(base)
         assert not fetched, "nothing of the search is downloaded before a reader searches"
@@ -175,11 +191,13 @@ def test_disclaimer_is_seen_before_the_answer_is_scrolled_past(site, browser):
             for art in published:
                 r.page.goto(f"{base}articles/{art.slug}/")
                 geometry = r.page.evaluate("""() => {
-                    const box = el => { const b = el.getBoundingClientRect(); return {top: b.top + scrollY, bottom: b.bottom + scrollY}; };
+                    const box = el => { const b = el.getBoundingClientRect();
+                                        return {top: b.top + scrollY, bottom: b.bottom + scrollY}; };
                     const answer = document.querySelector('.editorial-answer');
                     const aside = document.querySelector('[data-editorial-disclaimer-block]');
                     const heading = aside.querySelector('h2');
-                    const text = [...aside.querySelectorAll('p')].find(p => p.offsetParent !== null && getComputedStyle(p).display !== 'none');
+                    const text = [...aside.querySelectorAll('p')]
+                        .find(p => p.offsetParent !== null && getComputedStyle(p).display !== 'none');
                     const line = parseFloat(getComputedStyle(text).lineHeight) || 24;
                     return {answer: box(answer), heading: box(heading), text: box(text), line,
                             vh: innerHeight, maxScroll: document.documentElement.scrollHeight - innerHeight};
@@ -196,12 +214,16 @@ def test_disclaimer_is_seen_before_the_answer_is_scrolled_past(site, browser):
                     const rect = el => el.getBoundingClientRect();
                     const aside = document.querySelector('[data-editorial-disclaimer-block]');
                     const text = [...aside.querySelectorAll('p')].find(p => p.offsetParent !== null);
-                    return {answer: rect(document.querySelector('.editorial-answer')), heading: rect(aside.querySelector('h2')),
-                            text: rect(text), vh: innerHeight, line: parseFloat(getComputedStyle(text).lineHeight) || 24};
+                    return {answer: rect(document.querySelector('.editorial-answer')),
+                            heading: rect(aside.querySelector('h2')), text: rect(text), vh: innerHeight,
+                            line: parseFloat(getComputedStyle(text).lineHeight) || 24};
                 }""")
                 assert seen["answer"]["bottom"] > 0, (art.slug, "the answer was scrolled past", seen)
-                assert 0 <= seen["heading"]["top"] and seen["heading"]["bottom"] <= seen["vh"], (art.slug, seen)
-                assert seen["text"]["top"] >= 0 and seen["text"]["top"] + min(seen["line"], seen["text"]["height"]) <= seen["vh"] + 1, (art.slug, seen)
+                assert seen["heading"]["top"] >= 0 and seen["heading"]["bottom"] <= seen["vh"], (art.slug, seen)
+                assert (
+                    seen["text"]["top"] >= 0
+                    and seen["text"]["top"] + min(seen["line"], seen["text"]["height"]) <= seen["vh"] + 1
+                ), (art.slug, seen)
                 assert r.page.locator("[data-editorial-disclaimer-block] h2").is_visible()
             assert r.errors == [], r.errors
         finally:

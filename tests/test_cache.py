@@ -1,6 +1,7 @@
 """The validate cache of the file-local checks: a warm run says exactly what a cold run
 says, no failure of the cache (corrupt, foreign, read-only) turns a problem into a pass, and
 no verdict comes from a cache in CI, from a tracked file, or in the build."""
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,9 @@ def project(tmp_path: Path) -> Path:
     """The sample project plus one article with a schema error, a citation error and unsafe HTML."""
     root = copy_project(tmp_path / "project")
     text = (root / "content/articles/septic-shock-first-hour.md").read_text(encoding="utf-8")
-    text = text.replace("id: septic-shock-first-hour", "id: broken").replace("audience: [clinician]", "audience: [doctors]")
+    text = text.replace("id: septic-shock-first-hour", "id: broken").replace(
+        "audience: [clinician]", "audience: [doctors]"
+    )
     text += "\nSee also [@nowhere2020].\n\n<script>alert(1)</script>\n"
     (root / BROKEN).write_text(text, encoding="utf-8")
     return root
@@ -57,7 +60,9 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_reports(project: Path):
     assert sorted(cold.problems) == sorted(warm.problems)
     assert {"E204", "E401", "E801"} <= {code for _, _, code in codes(warm)}
     # what the corpus-wide rules and the plugin use is the same article
-    for a, b in zip(sorted(cold.articles, key=lambda a: a.path), sorted(warm.articles, key=lambda a: a.path)):
+    for a, b in zip(
+        sorted(cold.articles, key=lambda a: a.path), sorted(warm.articles, key=lambda a: a.path), strict=True
+    ):
         assert (a.meta, a.body, a.body_line, a.digest) == (b.meta, b.body, b.body_line, b.digest)
         for key in a.located.positions:  # even the positions the cache file leaves out
             assert a.pos(*key) == b.pos(*key)
@@ -67,7 +72,12 @@ def test_a_warm_run_reports_exactly_what_a_cold_run_reports(project: Path):
 def test_a_changed_file_is_checked_again(project: Path):
     run(project)
     path = project / "content/articles/septic-shock-first-hour.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("review_status: submitted", "review_status: submitted\nreview_status: approved"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "review_status: submitted", "review_status: submitted\nreview_status: approved"
+        ),
+        encoding="utf-8",
+    )
     corpus, analyser = run(project)
     assert analyser.misses == 1
     assert "E107" in {p.code for p in corpus.problems if p.path.endswith("septic-shock-first-hour.md")}
@@ -84,7 +94,9 @@ def test_a_renamed_file_keeps_its_findings_under_its_new_name(project: Path):
 def test_corpus_wide_rules_always_run_on_cached_files(project: Path):
     run(project)
     registry = project / "content/people.yml"
-    registry.write_text(registry.read_text(encoding="utf-8").replace("id: jordan-mills", "id: jordan-mills-gone"), encoding="utf-8")
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("id: jordan-mills", "id: jordan-mills-gone"), encoding="utf-8"
+    )
     corpus, analyser = run(project)
     assert analyser.misses == 0
     e304 = [p for p in corpus.problems if p.code == "E304"]
@@ -121,7 +133,9 @@ def test_a_marshal_valid_but_wrong_entry_is_checked_again(project: Path):
     version = analysis.code_version()
     entries = {hashlib.sha256((project / BROKEN).read_bytes()).digest(): ("not", "an", "entry")}
     payload = marshal.dumps(entries)
-    (project / CACHE_FILE).write_bytes(cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload)
+    (project / CACHE_FILE).write_bytes(
+        cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    )
     again, analyser = run(project)
     assert analyser.misses == 4
     assert codes(again) == codes(cold)
@@ -182,7 +196,9 @@ def _forge(project: Path, path: str) -> None:
     payload = marshal.dumps({hashlib.sha256(data).digest(): (forged, [])})
     version = analysis.code_version()
     (project / CACHE_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (project / CACHE_FILE).write_bytes(cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload)
+    (project / CACHE_FILE).write_bytes(
+        cache.MAGIC + version.encode() + b"\n" + hashlib.sha256(payload).digest() + payload
+    )
 
 
 def test_validate_in_ci_never_reads_the_cache(project: Path):
@@ -243,22 +259,19 @@ def test_progress_counts_every_thousand_files_in_a_terminal_only(monkeypatch):
 
 
 def test_a_large_build_logs_how_far_it_is(caplog):
-    from mkdocs.structure.files import File, Files
-
-    files = Files([File(f"articles/q-{n:04d}.md", "content", "site", True) for n in range(1200)])
-
-    class Plugin:  # where the counter lives: the plugin instance of one build
-        pass
-
-    plugin = Plugin()
+    counter = progress.BuildProgress()
+    counter.start(1200)
     with caplog.at_level("INFO", logger="mkdocs.plugins.editorial.progress"):
         for _ in range(1200):
-            progress.page_built(plugin, files)
-    assert [r.getMessage() for r in caplog.records] == ["editorial: 500/1200 pages rendered", "editorial: 1000/1200 pages rendered"]
+            counter.page_built()
+    assert [r.getMessage() for r in caplog.records] == [
+        "editorial: 500/1200 pages rendered",
+        "editorial: 1000/1200 pages rendered",
+    ]
 
     caplog.clear()
-    small = Files([File(f"articles/q-{n}.md", "content", "site", True) for n in range(30)])
+    counter.start(30)  # a new build: the count starts again, and stays quiet
     with caplog.at_level("INFO", logger="mkdocs.plugins.editorial.progress"):
         for _ in range(30):
-            progress.page_built(plugin, small)  # a new build: the count starts again, and stays quiet
+            counter.page_built()
     assert caplog.records == []

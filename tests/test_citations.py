@@ -1,6 +1,7 @@
 """Numbered citations and the References list (citations.py), and the plugin's references cache.
 
 The references are fictional test data, except where the sample article's own are read."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,13 +12,37 @@ from editorial.plugin import references
 from editorial.plugin.references import References
 
 REFS = [
-    {"id": "alpha2020", "evidence": "research", "type": "article-journal", "title": "A fictional trial of <b>bold</b> & brave claims",
-     "author": [{"family": "Alpha", "given": "Ann"}], "container-title": "Journal of Made-up Medicine",
-     "issued": {"date-parts": [[2020, 3]]}, "volume": "1", "page": "1-9", "DOI": "10.9999/fict.0001", "PMID": "12345678"},
-    {"id": "beta2019", "evidence": "guideline", "type": "article-journal", "title": "An invented guideline",
-     "author": [{"family": "Beta", "given": "Bo"}], "container-title": "Imaginary Guidelines", "issued": {"date-parts": [[2019]]}},
-    {"id": "gamma2018", "evidence": "research", "type": "article-journal", "title": "A pretend cohort",
-     "author": [{"family": "Gamma", "given": "Gil"}], "container-title": "Notional Reports", "issued": {"date-parts": [[2018]]}},
+    {
+        "id": "alpha2020",
+        "evidence": "research",
+        "type": "article-journal",
+        "title": "A fictional trial of <b>bold</b> & brave claims",
+        "author": [{"family": "Alpha", "given": "Ann"}],
+        "container-title": "Journal of Made-up Medicine",
+        "issued": {"date-parts": [[2020, 3]]},
+        "volume": "1",
+        "page": "1-9",
+        "DOI": "10.9999/fict.0001",
+        "PMID": "12345678",
+    },
+    {
+        "id": "beta2019",
+        "evidence": "guideline",
+        "type": "article-journal",
+        "title": "An invented guideline",
+        "author": [{"family": "Beta", "given": "Bo"}],
+        "container-title": "Imaginary Guidelines",
+        "issued": {"date-parts": [[2019]]},
+    },
+    {
+        "id": "gamma2018",
+        "evidence": "research",
+        "type": "article-journal",
+        "title": "A pretend cohort",
+        "author": [{"family": "Gamma", "given": "Gil"}],
+        "container-title": "Notional Reports",
+        "issued": {"date-parts": [[2018]]},
+    },
 ]
 KEYS = [r["id"] for r in REFS]
 
@@ -48,10 +73,12 @@ def test_placeholders_give_the_same_page_as_inline_superscripts():
     the page must be what the inline HTML gives, and headings and attributes stay sound."""
     import markdown
 
-    body = ("First [@gamma2018] and *also [@alpha2020; @gamma2018]*.\n\n"
-            "- a list item [@beta2019]\n\n| a | b |\n|---|---|\n| cell [@alpha2020] | x |\n\n"
-            "## A heading [@beta2019]\n\nSetext [@alpha2020]\n---\n\n"
-            '![a chart [@gamma2018]](chart.png "title [@beta2019]")\n\nCode `[@alpha2020]` stays.\n')
+    body = (
+        "First [@gamma2018] and *also [@alpha2020; @gamma2018]*.\n\n"
+        "- a list item [@beta2019]\n\n| a | b |\n|---|---|\n| cell [@alpha2020] | x |\n\n"
+        "## A heading [@beta2019]\n\nSetext [@alpha2020]\n---\n\n"
+        '![a chart [@gamma2018]](chart.png "title [@beta2019]")\n\nCode `[@alpha2020]` stays.\n'
+    )
     convert = lambda text: markdown.markdown(text, extensions=["tables", "toc"])  # noqa: E731
     inline = citations.number(body, KEYS)
     marked = citations.number(body, KEYS, placeholders=True)
@@ -111,8 +138,14 @@ def test_the_same_reference_in_another_article_is_rendered_once():
     citations.references(REFS, KEYS, cache=cache)
     elsewhere = [dict(REFS[1], id="other-key", evidence="research")]  # same CSL content, another article's key
     cache[citations.cache_key(elsewhere, citations.DEFAULT_STYLE)[0]] = "from the cache"
-    assert citations.cache_key(elsewhere, citations.DEFAULT_STYLE)[0] == citations.cache_key(REFS, citations.DEFAULT_STYLE)[1]
-    assert citations.references(elsewhere, ["other-key"], cache=cache)[0].html == '<li id="ref-other-key" value="1">from the cache</li>'
+    assert (
+        citations.cache_key(elsewhere, citations.DEFAULT_STYLE)[0]
+        == citations.cache_key(REFS, citations.DEFAULT_STYLE)[1]
+    )
+    assert (
+        citations.references(elsewhere, ["other-key"], cache=cache)[0].html
+        == '<li id="ref-other-key" value="1">from the cache</li>'
+    )
 
 
 def test_references_cache_survives_a_new_process_memory(tmp_path):

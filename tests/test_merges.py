@@ -4,11 +4,12 @@ Each test builds a real repository, crafts a history as an attacker would (merge
 with `git commit-tree`, so any tree with any parents), and runs the real
 `editorial check-transitions` in-process. Each asserts the exit status and the located
 message. The people and articles are fictional test data."""
+
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -29,7 +30,12 @@ ARTICLE = "content/articles/pump-question.md"
 
 
 def approve(repo: InProcess, name: str = "pump-question", reviewer: str = "bram-board") -> None:
-    assert repo.editorial("review", repo.path(name), "--reviewer", reviewer, "--decision", "approved", "--date", "2024-06-01")[0] == 0
+    assert (
+        repo.editorial(
+            "review", repo.path(name), "--reviewer", reviewer, "--decision", "approved", "--date", "2024-06-01"
+        )[0]
+        == 0
+    )
 
 
 def approved_then_withdrawn_on_main(repo: InProcess) -> tuple[str, str]:
@@ -45,8 +51,18 @@ def approved_then_withdrawn_on_main(repo: InProcess) -> tuple[str, str]:
     repo.on_main()
     assert repo.editorial("start-review", repo.path("pump-question"))[0] == 0
     repo.commit("back to review")
-    code, _, err = repo.editorial("review", repo.path("pump-question"), "--reviewer", "bram-board",
-                                  "--decision", "changes_requested", "--date", "2024-06-02", "--note", "Withdrawn: a new guideline.")
+    code, _, err = repo.editorial(
+        "review",
+        repo.path("pump-question"),
+        "--reviewer",
+        "bram-board",
+        "--decision",
+        "changes_requested",
+        "--date",
+        "2024-06-02",
+        "--note",
+        "Withdrawn: a new guideline.",
+    )
     assert code == 0, err
     repo.commit("bram withdraws his approval")
     repo.on_main()
@@ -70,7 +86,10 @@ def test_a_merge_with_an_old_main_commit_cannot_bring_back_a_withdrawn_approval(
     code, out = check(repo, "--approvers", "bram-b")
     assert code == 1, out
     assert "E903" in codes(out)
-    assert f"{ARTICLE}:11:1: E903 review record 2 (by `bram-board`) was removed (compared with the base branch's version)" in out
+    assert (
+        f"{ARTICLE}:11:1: E903 review record 2 (by `bram-board`) was removed (compared with the base branch's version)"
+        in out
+    )
     assert f"[commit {sha}]" in out
 
 
@@ -118,8 +137,24 @@ def test_an_octopus_merge_cannot_launder_either(repo: InProcess):
     (repo.root / "content" / "articles" / "third-question.md").write_text(article_text(slug="third-question"))
     side_b = repo.commit("side b: a third article")
     repo.git("checkout", "-q", "-b", "octopus", base)
-    clean = subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "merge", "-q", "--no-ff", "--no-edit", "side-a", "side-b"],
-                           cwd=repo.root, capture_output=True, text=True)
+    clean = subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.invalid",
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-edit",
+            "side-a",
+            "side-b",
+        ],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+    )
     assert clean.returncode == 0, clean.stderr
     assert len(repo.git("log", "-1", "--format=%P").split()) == 3  # a real octopus
     code, out = check(repo)
@@ -138,15 +173,22 @@ def test_a_merge_that_resolves_a_conflict_is_judged(repo: InProcess):
     repo.commit("add")
     repo.on_main()
     repo.editorial("start-review", repo.path("pump-question"))
-    repo.write("pump-question", repo.path("pump-question").read_text().replace("The answer, in our own words.", "The branch's answer."))
+    repo.write(
+        "pump-question",
+        repo.path("pump-question").read_text().replace("The answer, in our own words.", "The branch's answer."),
+    )
     repo.commit("branch: revise and start review")
     branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
     repo.git("checkout", "-q", "main")
     repo.write("pump-question", article_text(body="Main's answer."))
     repo.commit("main: another wording")
     repo.git("checkout", "-q", branch)
-    conflict = subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "merge", "-q", "main"],
-                              cwd=repo.root, capture_output=True, text=True)
+    conflict = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "merge", "-q", "main"],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+    )
     assert conflict.returncode != 0 and "CONFLICT" in conflict.stdout + conflict.stderr
     # the resolution: an honest text, under review
     repo.write("pump-question", article_text(status="under_review", body="The answer both sides agreed on."))
@@ -156,11 +198,22 @@ def test_a_merge_that_resolves_a_conflict_is_judged(repo: InProcess):
     assert code == 0, out
     # ...and a resolution that slips in an approval nobody gave
     repo.git("reset", "-q", "--hard", "HEAD^1")
-    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "merge", "-q", "main"], cwd=repo.root, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "merge", "-q", "main"],
+        cwd=repo.root,
+        capture_output=True,
+    )
     repo.write("pump-question", article_text(status="under_review", body="The answer both sides agreed on."))
     record = repo.record("pump-question", "bram-board")
-    repo.write("pump-question", article_text(status="approved", body="The answer both sides agreed on.", reviews=record,
-                                             extra="next_review: 2025-01-01\n"))
+    repo.write(
+        "pump-question",
+        article_text(
+            status="approved",
+            body="The answer both sides agreed on.",
+            reviews=record,
+            extra="next_review: 2025-01-01\n",
+        ),
+    )
     repo.git("add", "-A")
     repo.git("-c", "core.editor=true", "commit", "-q", "--no-edit")
     sha = repo.sha()[:10]
@@ -190,14 +243,33 @@ def test_a_criss_cross_merge_is_judged_in_every_commit(repo: InProcess):
     repo.git("-c", "core.editor=true", "commit", "-q", "--no-edit")
     evil = repo.sha()[:10]
     repo.git("checkout", "-q", branch)
-    done = subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "merge", "-q", "--no-edit", "-X", "theirs", "side"],
-                          cwd=repo.root, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.invalid",
+            "merge",
+            "-q",
+            "--no-edit",
+            "-X",
+            "theirs",
+            "side",
+        ],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(repo.git("merge-base", "--all", repo.sha("HEAD^1"), repo.sha("HEAD^2")).split()) == 2  # criss-cross
     assert "review_status: approved" in repo.path("pump-question").read_text()
     code, out = check(repo, "--approvers", "bram-b")
     assert code == 1, out
-    assert f"{ARTICLE}:10:1: E902 `review_status` jumped from `submitted` to `approved`" in out and f"[commit {evil}]" in out
+    assert (
+        f"{ARTICLE}:10:1: E902 `review_status` jumped from `submitted` to `approved`" in out
+        and f"[commit {evil}]" in out
+    )
     assert s1
 
 
@@ -261,7 +333,10 @@ def test_a_revision_of_an_approved_article_reapproved_in_the_pull_request_passes
     repo.commit("approve")
     repo.on_main()
     assert repo.editorial("start-review", repo.path("pump-question"))[0] == 0
-    repo.write("pump-question", repo.path("pump-question").read_text().replace("The answer, in our own words.", "A revised answer."))
+    repo.write(
+        "pump-question",
+        repo.path("pump-question").read_text().replace("The answer, in our own words.", "A revised answer."),
+    )
     repo.commit("revise")
     approve(repo, reviewer="cora-board")
     repo.commit("re-approve")
@@ -378,12 +453,15 @@ def test_a_site_page_change_needs_a_board_member(repo: InProcess):
     assert code == 0, out
 
 
-@pytest.mark.parametrize("path, data", [
-    ("content/assets/figure.png", b"\x89PNG\r\n\x1a\n fictional"),
-    ("content/people.yml", None),
-    ("content/drafts/notes.md", b"# Notes\n"),
-    ("content/articles/figure.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("content/assets/figure.png", b"\x89PNG\r\n\x1a\n fictional"),
+        ("content/people.yml", None),
+        ("content/drafts/notes.md", b"# Notes\n"),
+        ("content/articles/figure.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+    ],
+)
 def test_any_other_file_in_content_needs_a_board_member(repo: InProcess, path: str, data: bytes | None):
     target = repo.root / path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -451,8 +529,14 @@ def test_a_deletion_is_confirmed_only_by_an_approval_given_after_it(repo: InProc
     code, out = check(repo, "--reviews", str(reviews))
     assert code == 1 and errors(out) == ["E906"], out
     assert "were not given on a commit without this article" in out
-    reviews.write_text(json.dumps([review("cora-b", "APPROVED", approved_earlier),
-                                   review("cora-b", "APPROVED", repo.sha(), when="2024-06-02T10:00:00Z")]))
+    reviews.write_text(
+        json.dumps(
+            [
+                review("cora-b", "APPROVED", approved_earlier),
+                review("cora-b", "APPROVED", repo.sha(), when="2024-06-02T10:00:00Z"),
+            ]
+        )
+    )
     code, out = check(repo, "--reviews", str(reviews))
     assert code == 0, out
     reviews.write_text(json.dumps([review("wendy-w", "APPROVED", repo.sha())]))  # not the board
@@ -489,8 +573,14 @@ def test_a_merge_of_an_unrelated_history_carrying_an_approved_article(repo: InPr
     repo.git("rm", "-q", "-r", "--cached", ".")
     for path in list((repo.root / "content" / "articles").glob("*.md")):
         path.unlink()
-    repo.write("pump-question", article_text(status="approved", reviews="[{reviewer: bram-board, decision: approved, date: 2024-06-01, "
-                                                                  "digest: 'sha256:" + "0" * 64 + "'}]", extra="next_review: 2025-01-01\n"))
+    repo.write(
+        "pump-question",
+        article_text(
+            status="approved",
+            reviews="[{reviewer: bram-board, decision: approved, date: 2024-06-01, digest: 'sha256:" + "0" * 64 + "'}]",
+            extra="next_review: 2025-01-01\n",
+        ),
+    )
     repo.git("add", "content/articles/pump-question.md")
     root = repo.commit("an unrelated history")
     repo.git("checkout", "-q", "-f", "pr")
@@ -508,7 +598,9 @@ def test_a_policy_change_needs_a_board_member(repo: InProcess, tmp_path: Path):
     repo.commit("review less often")
     code, out = check(repo)
     assert code == 1 and codes(out) == ["E916"], out
-    assert re.search(r"^mkdocs\.yml:\d+:1: E916 this pull request changes the editorial policy \(review_interval_days\)", out, re.M), out
+    assert re.search(
+        r"^mkdocs\.yml:\d+:1: E916 this pull request changes the editorial policy \(review_interval_days\)", out, re.M
+    ), out
     code, out = check(repo, "--approvers", "wendy-w")
     assert code == 1 and codes(out) == ["E916"]
     code, out = check(repo, "--approvers", "bram-b")

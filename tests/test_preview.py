@@ -3,6 +3,7 @@
 Every article is shown, each one not approved under the "pending human review" banner;
 every page says it is a preview, is `noindex`, and carries the marker that makes
 `editorial audit` refuse the build. Data files stay out even of a preview."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,16 @@ from site_html import copy_project, parse
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 BANNER = "Educational purpose only - pending human review"
-SHOWN_IN_PREVIEW = ["gate-zqxsubmitted", "gate-zqxstaledigest", "gate-zqxbywriter", "gate-zqxdeparted",
-                    "gate-zqxcapitalised", "gate-zqxbrokenyaml", "gate-zqxduplicatekey", "septic-shock-first-hour"]
+SHOWN_IN_PREVIEW = [
+    "gate-zqxsubmitted",
+    "gate-zqxstaledigest",
+    "gate-zqxbywriter",
+    "gate-zqxdeparted",
+    "gate-zqxcapitalised",
+    "gate-zqxbrokenyaml",
+    "gate-zqxduplicatekey",
+    "septic-shock-first-hour",
+]
 
 
 @pytest.fixture(scope="module")
@@ -88,16 +97,23 @@ def test_mkdocs_serve_shows_the_same_preview(tmp_path):
     project = copy_project(tmp_path / "project")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, env={**env, "NO_MKDOCS_2_WARNING": "1"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         html = _fetch(f"http://127.0.0.1:{port}/articles/septic-shock-first-hour/", server)
         doc = parse(html)
         assert BANNER in doc.find(class_="editorial-pending").text()
         assert {m.attrs.get("name"): m.attrs.get("content") for m in doc.find_all("meta")}.get("robots") == "noindex"
         approved = parse(_fetch(f"http://127.0.0.1:{port}/articles/itp-refill-sepsis/", server))
-        assert approved.find(class_="editorial-pending") is None and approved.find(class_="editorial-preview") is not None
+        assert (
+            approved.find(class_="editorial-pending") is None and approved.find(class_="editorial-preview") is not None
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -1,6 +1,7 @@
 """Property tests: whatever bytes or YAML a file holds, the loader (and the rules after
 it) answer with an article or with problems, never with an exception; and the digest
 does not see line endings or a byte-order mark."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,24 +25,85 @@ SAMPLE = (REPO / "content/articles/itp-refill-sepsis.md").read_bytes()
 CODE = re.compile(r"[EWI]\d{3}")
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-FIELDS = ["id", "title", "description", "patient_summary", "audience", "specialties", "authors", "created", "updated",
-          "review_status", "reviews", "next_review", "conflicts", "references", "reviewer", "decision", "date",
-          "digest", "evidence", "DOI", "PMID", "PMCID", "URL", "people", "roles", "since", "until", "github", "type"]
+FIELDS = [
+    "id",
+    "title",
+    "description",
+    "patient_summary",
+    "audience",
+    "specialties",
+    "authors",
+    "created",
+    "updated",
+    "review_status",
+    "reviews",
+    "next_review",
+    "conflicts",
+    "references",
+    "reviewer",
+    "decision",
+    "date",
+    "digest",
+    "evidence",
+    "DOI",
+    "PMID",
+    "PMCID",
+    "URL",
+    "people",
+    "roles",
+    "since",
+    "until",
+    "github",
+    "type",
+]
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
-    st.dates(min_value=dt.date(1, 1, 1)), st.sampled_from(["approved", "guideline", "research", "amara-okafor", "jordan-mills",
-                                                           "[@evans2021]", "2025-02-30", "sha256:" + "0" * 64]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.dates(min_value=dt.date(1, 1, 1)),
+    st.sampled_from(
+        [
+            "approved",
+            "guideline",
+            "research",
+            "amara-okafor",
+            "jordan-mills",
+            "[@evans2021]",
+            "2025-02-30",
+            "sha256:" + "0" * 64,
+        ]
+    ),
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=8)), inner, max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=8)), inner, max_size=5),
+    ),
     max_leaves=25,
 )
 BODIES = st.one_of(
     st.text(max_size=200),
-    st.lists(st.sampled_from(["## From the Guidelines", "## From the Research", "Text [@evans2021].", "[@a; @b]", "<script>",
-                              "`code [@x]`", "```", "<!-- c -->", "[x](javascript:y)", "", "# Title"]), max_size=8).map("\n".join),
+    st.lists(
+        st.sampled_from(
+            [
+                "## From the Guidelines",
+                "## From the Research",
+                "Text [@evans2021].",
+                "[@a; @b]",
+                "<script>",
+                "`code [@x]`",
+                "```",
+                "<!-- c -->",
+                "[x](javascript:y)",
+                "",
+                "# Title",
+            ]
+        ),
+        max_size=8,
+    ).map("\n".join),
 )
 
 
@@ -118,7 +180,10 @@ def test_field_shaped_front_matter_through_every_rule(meta, body):
 
 
 @SETTINGS
-@given(st.integers(0, 12), st.text(alphabet=st.characters(blacklist_characters="\r\x00", blacklist_categories=("Cs",)), max_size=60))
+@given(
+    st.integers(0, 12),
+    st.text(alphabet=st.characters(blacklist_characters="\r\x00", blacklist_categories=("Cs",)), max_size=60),
+)
 def test_sample_with_random_field_replaced(index, value):
     lines = SAMPLE.decode().split("\n")
     key = lines[1 + index].split(":", 1)[0]
@@ -134,8 +199,10 @@ def with_endings(data: bytes, bom: bool, crlf: bool) -> bytes:
 
 
 @SETTINGS
-@given(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=6),
-       st.text(alphabet=st.characters(blacklist_characters="\r\ufeff", blacklist_categories=("Cs",)), max_size=200))
+@given(
+    st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=6),
+    st.text(alphabet=st.characters(blacklist_characters="\r\ufeff", blacklist_categories=("Cs",)), max_size=200),
+)
 def test_digest_ignores_line_endings_and_bom(meta, body):
     data = f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{body}".encode()
     base, problems = load_article("a.md", data)
@@ -157,8 +224,13 @@ REVIEW_FIELDS = ["reviewer", "decision", "date", "digest", "note"]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(REVIEW_FIELDS + ["next_review", "review_status", "reviews", "extra review"]), VALUES),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(REVIEW_FIELDS + ["next_review", "review_status", "reviews", "extra review"]), VALUES),
+        min_size=1,
+        max_size=4,
+    )
+)
 @example([("date", "2026-02-30")])
 @example([("date", dt.date(2026, 6, 9)), ("next_review", "2027-02-30")])
 @example([("extra review", {"reviewer": "amara-okafor", "decision": "changes_requested", "date": "x"})])
@@ -175,7 +247,9 @@ def test_workflow_fields_of_an_approved_article(changes):
             reviews.append(value)
         elif field not in REVIEW_FIELDS and field != "extra review":
             meta[field] = value
-    data = f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{article.body}".encode("utf-8", "surrogatepass")
+    data = f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)}---\n{article.body}".encode(
+        "utf-8", "surrogatepass"
+    )
     reloaded, problems = load_article("a.md", data)
     if reloaded is not None:  # (a value may be refused by the loader itself, e.g. a pasted U+0085)
         assert reloaded.digest == article.digest
@@ -184,13 +258,33 @@ def test_workflow_fields_of_an_approved_article(changes):
 
 # The public build withholds, unread, a file whose bytes prove it cannot be approved (corpus.
 # cannot_be_approved): that proof must never be wrong, however `approved` is spelled in YAML.
-STATUS_FORMS = st.sampled_from([
-    "review_status: {v}", "review_status: '{v}'", 'review_status: "{v}"', "review_status: >-\n  {v}",
-    "review_status: |-\n  {v}", "{{review_status: {v}}}", '"review_status": {v}', "? review_status\n: {v}",
-    "review_status: !!str {v}", "review_status:\n  {v}",
-])
-SPELLINGS = st.sampled_from(["approved", "Approved", "APPROVED", "appr\\x6fved", "appr\\u006fved", "approv\\145d",
-                             "submitted", "under_review", "appro ved"])
+STATUS_FORMS = st.sampled_from(
+    [
+        "review_status: {v}",
+        "review_status: '{v}'",
+        'review_status: "{v}"',
+        "review_status: >-\n  {v}",
+        "review_status: |-\n  {v}",
+        "{{review_status: {v}}}",
+        '"review_status": {v}',
+        "? review_status\n: {v}",
+        "review_status: !!str {v}",
+        "review_status:\n  {v}",
+    ]
+)
+SPELLINGS = st.sampled_from(
+    [
+        "approved",
+        "Approved",
+        "APPROVED",
+        "appr\\x6fved",
+        "appr\\u006fved",
+        "approv\\145d",
+        "submitted",
+        "under_review",
+        "appro ved",
+    ]
+)
 
 
 @SETTINGS

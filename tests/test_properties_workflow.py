@@ -8,6 +8,7 @@
   they own (review_status, the reviews list, next_review).
 
 Articles are fictional test data built from the sample article (same real references)."""
+
 from __future__ import annotations
 
 import difflib
@@ -32,8 +33,13 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = (REPO / "content/articles/itp-refill-sepsis.md").read_text(encoding="utf-8")
 FRONT, BODY = SAMPLE.split("\n---\n", 1)[0] + "\n---\n", SAMPLE.split("\n---\n", 1)[1]
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "T",
+    "GIT_AUTHOR_EMAIL": "t@example.org",
+    "GIT_COMMITTER_NAME": "T",
+    "GIT_COMMITTER_EMAIL": "t@example.org",
+}
 
 
 def digest_of(data: bytes) -> str:
@@ -44,10 +50,11 @@ def digest_of(data: bytes) -> str:
 
 # -- the digest ---------------------------------------------------------------------------
 
+
 @settings(max_examples=60, deadline=None)
 @given(words=st.lists(WORD, min_size=3, max_size=40), width=st.integers(2, 8))
 def test_digest_ignores_line_endings_and_bom(words, width):
-    body = "\n".join(" ".join(words[i:i + width]) for i in range(0, len(words), width))
+    body = "\n".join(" ".join(words[i : i + width]) for i in range(0, len(words), width))
     text = FRONT + "\n" + body + "\n"
     lf = text.encode()
     crlf = text.replace("\n", "\r\n").encode()
@@ -62,36 +69,45 @@ def test_digest_changes_with_any_word(words, data):
     body = " ".join(words)
     index = data.draw(st.integers(0, len(words) - 1))
     other = data.draw(WORD.filter(lambda w: w != words[index]))
-    changed = words[:index] + [other] + words[index + 1:]
+    changed = words[:index] + [other] + words[index + 1 :]
     before = digest_of((FRONT + "\n" + body + "\n").encode())
     after = digest_of((FRONT + "\n" + " ".join(changed) + "\n").encode())
     assert before != after
     # ...and a changed word of the title, too
     title_words = re.search(r"^title: (.*)$", FRONT, re.M).group(1).split()
     t = data.draw(st.integers(0, len(title_words) - 1))
-    new_title = " ".join(title_words[:t] + [other + "x"] + title_words[t + 1:])
+    new_title = " ".join(title_words[:t] + [other + "x"] + title_words[t + 1 :])
     retitled = re.sub(r"^title: .*$", f"title: {new_title}", FRONT, count=1, flags=re.M)
     assert digest_of((retitled + "\n" + body + "\n").encode()) != before
 
 
 # -- check-transitions over generated histories ---------------------------------------------
 
+
 def _article(status: str, sentence: str, reviews: list[dict]) -> str:
     """The sample article with its own id, `sentence` in its body, and these reviews."""
     text = SAMPLE.replace("id: itp-refill-sepsis", "id: property-question", 1)
     text = re.sub(r"review_status: \w+\nreviews:\n(  - .*\n|    .*\n)+", "", text)
     text = text.replace("next_review: 2027-06-09\n", "")
-    block = "reviews: []\n" if not reviews else "reviews:\n" + "".join(
-        f"  - reviewer: {r['reviewer']}\n    decision: {r['decision']}\n    date: {r['date']}\n    digest: {r['digest']}\n" for r in reviews)
+    block = (
+        "reviews: []\n"
+        if not reviews
+        else "reviews:\n"
+        + "".join(
+            f"  - reviewer: {r['reviewer']}\n    decision: {r['decision']}\n    date: {r['date']}\n    digest: "
+            f"{r['digest']}\n"
+            for r in reviews
+        )
+    )
     extra = "next_review: 2027-01-05\n" if status == "approved" else ""
     text = text.replace("conflicts: none\n", f"review_status: {status}\n{block}{extra}conflicts: none\n", 1)
     return text.replace("## From the Guidelines\n\n", f"## From the Guidelines\n\n{sentence}\n\n", 1)
 
 
 STEP = st.one_of(
-    st.tuples(st.just("edit"), WORD),                                # change a word of the body
+    st.tuples(st.just("edit"), WORD),  # change a word of the body
     st.tuples(st.just("approve"), st.sampled_from(["current", "previous", "random"])),  # record + approved
-    st.tuples(st.just("reopen"), st.just("")),                       # back to under_review
+    st.tuples(st.just("reopen"), st.just("")),  # back to under_review
 )
 
 
@@ -100,7 +116,9 @@ def _git(repo: Path, *args: str) -> None:
 
 
 @pytest.mark.git
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(steps=st.lists(st.tuples(STEP, st.booleans()), min_size=1, max_size=4))
 def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, steps):
     root = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
@@ -123,7 +141,9 @@ def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, step
                 sentence = f"The {value} wording."
             elif kind == "approve":
                 chosen = {"current": current, "previous": digests[0], "random": "sha256:" + "ab" * 32}[value]
-                reviews = reviews + [{"reviewer": "amara-okafor", "decision": "approved", "date": "2025-06-01", "digest": chosen}]
+                reviews = reviews + [
+                    {"reviewer": "amara-okafor", "decision": "approved", "date": "2025-06-01", "digest": chosen}
+                ]
                 status = "approved"
             else:
                 status = "under_review"
@@ -138,10 +158,13 @@ def test_check_transitions_never_accepts_a_stale_approval(tmp_path_factory, step
                     stale_at_some_commit = True
         _git(repo, "add", "-A")
         _git(repo, "commit", "-qm", "last", "--allow-empty")
-        result = check_range(repo, "main~%d" % (int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True).stdout) - 1), "HEAD", None, day="2026-01-01")
+        commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True)
+        result = check_range(repo, f"main~{int(commits.stdout) - 1}", "HEAD", None, day="2026-01-01")
         errors = [p for p in result.problems if p.is_error]
         if stale_at_some_commit:
-            assert errors, f"a commit was approved with no approval of its content, yet check-transitions passed: {steps}"
+            assert errors, (
+                f"a commit was approved with no approval of its content, yet check-transitions passed: {steps}"
+            )
             assert {p.code for p in errors} & {"E905", "E908", "E702"}, errors
         final, _ = load_article("x.md", path.read_bytes())
         if final.status == "approved" and not any(r.digest == final.digest for r in final.reviews):
@@ -193,11 +216,20 @@ def writer_files(draw, status: str):
         comment = draw(COMMENT)
         if comment and draw(st.booleans()):
             laid.append(comment)
-        trailing = draw(st.sampled_from(["", "   ", "  # same line"])) if "\n" not in block and not block.endswith(">-") else ""
+        trailing = (
+            draw(st.sampled_from(["", "   ", "  # same line"]))
+            if "\n" not in block and not block.endswith(">-")
+            else ""
+        )
         laid.append(block + trailing)
         if draw(st.integers(0, 5)) == 0:
             laid.append("")
-    body = draw(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\x00") | st.just("\n"), max_size=200))
+    body = draw(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\x00") | st.just("\n"),
+            max_size=200,
+        )
+    )
     text = "---\n" + "\n".join(laid) + "\n---\n" + body
     eol = draw(st.sampled_from(["\n", "\r\n"]))
     data = text.replace("\n", eol).encode("utf-8")
@@ -209,7 +241,9 @@ def writer_files(draw, status: str):
 def owned_lines(data: bytes) -> set[int]:
     """Indices of the lines the edit may change: review_status, reviews, next_review."""
     lines = data.split(b"\n")
-    return {i for i, line in enumerate(lines) if re.match(rb"^(\xef\xbb\xbf)?(review_status|reviews|next_review)\s*:", line)}
+    return {
+        i for i, line in enumerate(lines) if re.match(rb"^(\xef\xbb\xbf)?(review_status|reviews|next_review)\s*:", line)
+    }
 
 
 def assert_only_owned_lines_changed(before: bytes, after: bytes) -> None:

@@ -6,6 +6,7 @@ others is anywhere under site/. Further builds prove each leak path fails the bu
 without touching site/: an explicit nav entry, a link, a dirty build, a failed audit.
 The mixed build and the refused dirty build are `mkdocs build` processes, as CI runs them;
 the others run MkDocs's command line in this process (gate_content.mkdocs)."""
+
 from __future__ import annotations
 
 import gzip
@@ -114,19 +115,25 @@ def _assert_site_untouched(project: Path) -> None:
 
 
 def test_nav_entry_to_an_unpublished_article_fails_the_build(tmp_path):
-    project = _failing_project(tmp_path, LENIENT + "nav:\n  - Home: index.md\n  - Draft: articles/gate-zqxsubmitted.md\n")
+    project = _failing_project(
+        tmp_path, LENIENT + "nav:\n  - Home: index.md\n  - Draft: articles/gate-zqxsubmitted.md\n"
+    )
     done = mkdocs(project, "build")
     assert done.returncode != 0
-    assert "E962" in done.stderr and "mkdocs.yml" in done.stderr and "content/articles/gate-zqxsubmitted.md" in done.stderr
+    assert (
+        "E962" in done.stderr and "mkdocs.yml" in done.stderr and "content/articles/gate-zqxsubmitted.md" in done.stderr
+    )
     _assert_site_untouched(project)
 
 
 def test_link_to_an_unpublished_article_fails_the_build_naming_both_files(tmp_path):
     project = _failing_project(tmp_path)
     about = project / "content" / "about.md"
-    about.write_text(about.read_text(encoding="utf-8") +
-                     "\nSee [the draft](articles/gate-zqxunderreview.md) and [its URL](../articles/gate-zqxnoreviews/).\n",
-                     encoding="utf-8")
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + "\nSee [the draft](articles/gate-zqxunderreview.md) and [its URL](../articles/gate-zqxnoreviews/).\n",
+        encoding="utf-8",
+    )
     done = mkdocs(project, "build")
     assert done.returncode != 0
     assert "content/about.md:1:1: E963 links to content/articles/gate-zqxunderreview.md" in done.stderr
@@ -144,7 +151,10 @@ def test_a_leak_only_the_audit_sees_fails_the_build_and_keeps_the_old_site(tmp_p
     done = mkdocs(project, "build")
     assert done.returncode != 0
     assert "E964" in done.stderr
-    assert "site/about/index.html:1:1: E953 text of unpublished article content/articles/gate-zqxbywriter.md" in done.stderr
+    assert (
+        "site/about/index.html:1:1: E953 text of unpublished article content/articles/gate-zqxbywriter.md"
+        in done.stderr
+    )
     _assert_site_untouched(project)
 
 
@@ -181,7 +191,9 @@ def test_the_previous_site_is_replaced_whole(mixed, tmp_path):
 def test_invalid_policy_options_stop_the_build(tmp_path):
     project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("min_approvals: 1", "min_approvals: 0"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("min_approvals: 1", "min_approvals: 0"), encoding="utf-8"
+    )
     done = mkdocs(project, "build")
     assert done.returncode != 0
     assert "editorial policy" in done.stderr and "min_approvals" in done.stderr
@@ -205,7 +217,9 @@ def test_a_search_index_that_cannot_be_built_stops_the_build_and_keeps_the_old_s
     fake = tmp_path / "fake"
     (fake / "pagefind").mkdir(parents=True)
     (fake / "pagefind" / "__init__.py").write_text("", encoding="utf-8")
-    (fake / "pagefind" / "__main__.py").write_text("import sys\nsys.exit('Error: simulated indexing failure')\n", encoding="utf-8")
+    (fake / "pagefind" / "__main__.py").write_text(
+        "import sys\nsys.exit('Error: simulated indexing failure')\n", encoding="utf-8"
+    )
     done = mkdocs(project, "build", env={"PYTHONPATH": str(fake)})
     assert done.returncode != 0
     assert "E970" in done.stderr and "simulated indexing failure" in done.stderr

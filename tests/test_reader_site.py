@@ -8,6 +8,7 @@ approved once, revised, and approved again. Checked here: the listings (home pag
 pages), the sitemap, canonical links, meta tags, `<title>`, JSON-LD (read with extruct), the
 Atom feed, the search index, the review history, escaping everywhere, and that no withheld
 article reaches any file of it."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ SAMPLE_SLUG = "itp-refill-sepsis"
 # Values with every character HTML must escape (tags themselves are refused in front matter and
 # the registry, E804: tests/test_adversary.py); each must reach every file as the same text.
 HOSTILE = {
-    "title": 'Is 1 < 2 > 0 & "quoted" \'single\' text shown as text on a pump page (zqh1)?',
+    "title": "Is 1 < 2 > 0 & \"quoted\" 'single' text shown as text on a pump page (zqh1)?",
     "seo_title": 'Dose < 5 mg & "short" (zqh3)',
     "description": 'An answer with a < b > c & "quotes" & x <= y signs, shown as text (zqh2).',
     "patient_summary": 'In plain words: 3 < 4 & "this" is text, never code, on the page (zqh5).',
@@ -53,17 +54,37 @@ def _yaml_str(value: str) -> str:
 
 def _hostile_article() -> str:
     text = SAMPLE.replace("id: itp-refill-sepsis", "id: hostile-values", 1)
-    text = re.sub(r"^title: .*$", "title: " + _yaml_str(HOSTILE["title"]).replace("\\", "\\\\"), text, count=1, flags=re.M)
-    text = re.sub(r"^description: >-\n(?:  .*\n)+", "description: " + _yaml_str(HOSTILE["description"]).replace("\\", "\\\\") + "\n"
-                  + "seo_title: " + _yaml_str(HOSTILE["seo_title"]).replace("\\", "\\\\") + "\n", text, count=1, flags=re.M)
-    text = re.sub(r"^patient_summary: >-\n(?:  .*\n)+", "patient_summary: " + _yaml_str(HOSTILE["patient_summary"]).replace("\\", "\\\\") + "\n",
-                  text, count=1, flags=re.M)
+    text = re.sub(
+        r"^title: .*$", "title: " + _yaml_str(HOSTILE["title"]).replace("\\", "\\\\"), text, count=1, flags=re.M
+    )
+    text = re.sub(
+        r"^description: >-\n(?:  .*\n)+",
+        "description: "
+        + _yaml_str(HOSTILE["description"]).replace("\\", "\\\\")
+        + "\n"
+        + "seo_title: "
+        + _yaml_str(HOSTILE["seo_title"]).replace("\\", "\\\\")
+        + "\n",
+        text,
+        count=1,
+        flags=re.M,
+    )
+    text = re.sub(
+        r"^patient_summary: >-\n(?:  .*\n)+",
+        "patient_summary: " + _yaml_str(HOSTILE["patient_summary"]).replace("\\", "\\\\") + "\n",
+        text,
+        count=1,
+        flags=re.M,
+    )
     return rebind(text, reviewer="zed-hostile")
 
 
 def _version(text: str, reviews: list[tuple[str, str, str]]) -> str:
     """The sample article with `reviews` (reviewer, date, digest) as its whole log."""
-    log = "".join(f"  - reviewer: {who}\n    decision: approved\n    date: {day}\n    digest: {digest}\n" for who, day, digest in reviews)
+    log = "".join(
+        f"  - reviewer: {who}\n    decision: approved\n    date: {day}\n    digest: {digest}\n"
+        for who, day, digest in reviews
+    )
     return re.sub(r"^reviews:\n(?:  .*\n|    .*\n)+", "reviews:\n" + log, text, count=1, flags=re.M)
 
 
@@ -76,20 +97,29 @@ def built(tmp_path_factory):
     project = make_mixed_project(tmp_path_factory.mktemp("reader") / "project")
     content = project / "content"
     people = content / "people.yml"
-    people.write_text(people.read_text(encoding="utf-8") + (
-        "\n  - id: zed-hostile\n"
-        f"    name: {_yaml_str(HOSTILE['name'])}\n"
-        f"    credentials: {_yaml_str(HOSTILE['credentials'])}\n"
-        "    roles: [board]\n    specialties: [anesthesia]\n    github: zed-hostile-login\n    since: 2024-01-01\n"), encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8")
+        + (
+            "\n  - id: zed-hostile\n"
+            f"    name: {_yaml_str(HOSTILE['name'])}\n"
+            f"    credentials: {_yaml_str(HOSTILE['credentials'])}\n"
+            "    roles: [board]\n    specialties: [anesthesia]\n    github: zed-hostile-login\n    since: 2024-01-01\n"
+        ),
+        encoding="utf-8",
+    )
     (content / "articles" / "hostile-values.md").write_text(_hostile_article(), encoding="utf-8")
-    lonely = SAMPLE.replace("id: itp-refill-sepsis", f"id: gate-{ONLY_SPECIALTY}", 1).replace("review_status: approved", "review_status: submitted", 1)
+    lonely = SAMPLE.replace("id: itp-refill-sepsis", f"id: gate-{ONLY_SPECIALTY}", 1).replace(
+        "review_status: approved", "review_status: submitted", 1
+    )
     lonely = re.sub(r"^specialties: .*$", f"specialties: [{ONLY_SPECIALTY}]", lonely, count=1, flags=re.M)
     (content / "articles" / f"gate-{ONLY_SPECIALTY}.md").write_text(lonely, encoding="utf-8")
 
     # git: the sample article approved once (an earlier wording), then revised and approved again
     sample = content / "articles" / f"{SAMPLE_SLUG}.md"
     current = sample.read_text(encoding="utf-8")
-    now_record = re.search(r"reviewer: (\S+)\n    decision: approved\n    date: (\S+)\n    digest: (\S+)", current).groups()
+    now_record = re.search(
+        r"reviewer: (\S+)\n    decision: approved\n    date: (\S+)\n    digest: (\S+)", current
+    ).groups()
     earlier = current.replace("## From the Guidelines\n\n", f"## From the Guidelines\n\n{EARLIER_WORDS}\n\n", 1)
     earlier_digest = load_article("x.md", earlier.encode())[0].digest
     first = (*FIRST_APPROVAL, earlier_digest)
@@ -100,13 +130,24 @@ def built(tmp_path_factory):
     _git(project, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "commit", "-qm", "first approval")
     first_commit = _git(project, "rev-parse", "HEAD").strip()
     sample.write_text(_version(current, [first, now_record]), encoding="utf-8")
-    _git(project, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "commit", "-qam", "revised and approved again")
+    _git(
+        project,
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.invalid",
+        "commit",
+        "-qam",
+        "revised and approved again",
+    )
 
     done = mkdocs(project, "build")
     assert done.returncode == 0, done.stderr[-3000:]
     articles, corpus = approved_articles(project)
     slugs = {a.slug for a in articles}
-    assert {SAMPLE_SLUG, "hostile-values", *APPROVED} <= slugs and not any(s.startswith("gate-zqx") for s in slugs - set(APPROVED))
+    assert {SAMPLE_SLUG, "hostile-values", *APPROVED} <= slugs and not any(
+        s.startswith("gate-zqx") for s in slugs - set(APPROVED)
+    )
     return project, project / "site", articles, corpus, first_commit
 
 
@@ -132,6 +173,7 @@ def _meta(html: str, url: str) -> dict[str, str]:
 
 # -- nothing withheld anywhere ------------------------------------------------------------
 
+
 def test_no_withheld_article_reaches_any_file_of_the_site(built):
     _, site, _, _, _ = built
     files = site_bytes(site)
@@ -153,10 +195,21 @@ def test_the_audit_covers_the_feed_and_the_specialty_pages(built, tmp_path):
     content = audit.read_content(ws, ws.corpus())
     draft = (project / "content" / "articles" / "gate-zqxsubmitted.md").read_text(encoding="utf-8")
     sentence = next(p for p in draft.split("\n\n") if "zqxsubmitted paragraph" in p)
-    feed = (site / "feed.xml").read_bytes().replace(b"</feed>", f"<entry><summary>{sentence}</summary></entry></feed>".encode())
-    found = audit.audit([audit.SiteFile("feed.xml", feed),
-                         audit.SiteFile(f"specialties/{ONLY_SPECIALTY}/index.html", b"<p>a page</p>"),
-                         audit.SiteFile("specialties/anesthesia/index.html", (site / "specialties/anesthesia/index.html").read_bytes())], content)
+    feed = (
+        (site / "feed.xml")
+        .read_bytes()
+        .replace(b"</feed>", f"<entry><summary>{sentence}</summary></entry></feed>".encode())
+    )
+    found = audit.audit(
+        [
+            audit.SiteFile("feed.xml", feed),
+            audit.SiteFile(f"specialties/{ONLY_SPECIALTY}/index.html", b"<p>a page</p>"),
+            audit.SiteFile(
+                "specialties/anesthesia/index.html", (site / "specialties/anesthesia/index.html").read_bytes()
+            ),
+        ],
+        content,
+    )
     codes = sorted({(p.path, p.code) for p in found})
     assert codes == [("site/feed.xml", "E953"), (f"site/specialties/{ONLY_SPECIALTY}/index.html", "E952")], codes
 
@@ -171,6 +224,7 @@ def test_no_page_of_the_public_site_draws_the_empty_banner_strip(built):
 
 # -- the home page and the specialty pages ------------------------------------------------
 
+
 def test_home_lists_each_article_once_most_recently_reviewed_first(built):
     _, site, articles, corpus, _ = built
     doc = page(site, "")
@@ -180,22 +234,25 @@ def test_home_lists_each_article_once_most_recently_reviewed_first(built):
     by_url = {f"articles/{a.slug}/": a for a in articles}
     dates = [li.find("time").attrs["datetime"] for li in items]
     assert dates == sorted(dates, reverse=True)
-    for li, link in zip(items, links):
+    for li, link in zip(items, links, strict=True):
         article = by_url[link]
         assert li.find("p", class_="editorial-listing__answer").text() == " ".join(article.meta["description"].split())
         meta = li.find("p", class_="editorial-listing__meta")
         assert meta.find("time").attrs["datetime"] == workflow.last_approval_date(article, corpus.context)
         expected_for = " and ".join(pages.AUDIENCES[a] for a in article.meta["audience"])
         assert f"For {expected_for}." in meta.text()
-        assert [a.attrs["href"] for a in meta.find_all("a")] == [f"specialties/{s}/" for s in article.meta["specialties"]]
+        assert [a.attrs["href"] for a in meta.find_all("a")] == [
+            f"specialties/{s}/" for s in article.meta["specialties"]
+        ]
 
 
 def test_every_specialty_of_a_published_article_has_its_page_listing_exactly_its_articles(built):
     _, site, articles, _, _ = built
     specialties = sorted({s for a in articles for s in a.meta["specialties"]})
     index = page(site, "specialties")
-    assert [a.attrs["href"] for a in index.find("ul", class_="editorial-specialties").find_all("a")] == \
-        [f"{s}/" for s in sorted(specialties, key=pages.specialty_name)]
+    assert [a.attrs["href"] for a in index.find("ul", class_="editorial-specialties").find_all("a")] == [
+        f"{s}/" for s in sorted(specialties, key=pages.specialty_name)
+    ]
     for slug in specialties:
         doc = page(site, f"specialties/{slug}")
         assert doc.find("h1").text().strip().rstrip("¶") == pages.specialty_name(slug)
@@ -208,10 +265,27 @@ def test_every_specialty_of_a_published_article_has_its_page_listing_exactly_its
 def test_cards_list_many_articles_each_once():
     from editorial.model import Article, Located
 
-    fake = [pages.Listed(Article(f"content/articles/a{i}.md", {"title": f"Question {i:04d}?", "description": "An answer.",
-                                                               "audience": ["clinician"], "specialties": ["cardiology"]},
-                                 "", 1, Located(None), ""), f"articles/a{i}/", f"2026-01-{1 + i % 28:02d}", ("cardiology",))
-            for i in range(2000)]
+    fake = [
+        pages.Listed(
+            Article(
+                f"content/articles/a{i}.md",
+                {
+                    "title": f"Question {i:04d}?",
+                    "description": "An answer.",
+                    "audience": ["clinician"],
+                    "specialties": ["cardiology"],
+                },
+                "",
+                1,
+                Located(None),
+                "",
+            ),
+            f"articles/a{i}/",
+            f"2026-01-{1 + i % 28:02d}",
+            ("cardiology",),
+        )
+        for i in range(2000)
+    ]
     html = pages.cards(fake, "")
     assert html.count('class="editorial-listing__item"') == 2000
     assert html.count('href="articles/a1999/"') == 1
@@ -219,13 +293,18 @@ def test_cards_list_many_articles_each_once():
 
 # -- findable ------------------------------------------------------------------------------
 
+
 def test_sitemap_lists_every_published_page_with_review_dates(built):
     _, site, articles, corpus, _ = built
     root = ET.fromstring((site / "sitemap.xml").read_bytes())
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    entries = {u.find("s:loc", ns).text: (u.find("s:lastmod", ns).text if u.find("s:lastmod", ns) is not None else None)
-               for u in root.findall("s:url", ns)}
-    pages_on_disk = {SITE + p.relative_to(site).parent.as_posix().removeprefix(".") + "/" for p in site.rglob("index.html")}
+    entries = {
+        u.find("s:loc", ns).text: (u.find("s:lastmod", ns).text if u.find("s:lastmod", ns) is not None else None)
+        for u in root.findall("s:url", ns)
+    }
+    pages_on_disk = {
+        SITE + p.relative_to(site).parent.as_posix().removeprefix(".") + "/" for p in site.rglob("index.html")
+    }
     assert set(entries) == {u.replace(SITE + "/", SITE) for u in pages_on_disk}
     for article in articles:
         assert entries[f"{SITE}articles/{article.slug}/"] == workflow.last_approval_date(article, corpus.context)
@@ -267,7 +346,9 @@ def test_json_ld_is_complete_and_dated_by_the_board(built):
         assert data["publisher"] == {"@type": "Organization", "name": "Reviewed Medical Answers", "url": SITE}
         assert [t["name"] for t in data["about"]] == [pages.specialty_name(s) for s in article.meta["specialties"]]
         reviewers = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
-        assert [(r["name"], r["url"]) for r in data["reviewedBy"]] == [(p.name, f"{SITE}board/#member-{p.id}") for p in reviewers]
+        assert [(r["name"], r["url"]) for r in data["reviewedBy"]] == [
+            (p.name, f"{SITE}board/#member-{p.id}") for p in reviewers
+        ]
         assert all(a["url"].startswith(f"{SITE}board/#member-") for a in data["author"])
         last = workflow.last_approval_date(article, corpus.context)
         assert data["dateModified"] == data["lastReviewed"] == last
@@ -285,6 +366,7 @@ def test_every_person_url_lands_on_an_entry_of_the_board_page(built):
 
 
 # -- the feed -----------------------------------------------------------------------------
+
 
 def test_feed_announces_each_approval_with_its_review_date(built):
     _, site, articles, corpus, _ = built
@@ -306,6 +388,7 @@ def test_feed_announces_each_approval_with_its_review_date(built):
 
 # -- search ---------------------------------------------------------------------------------
 
+
 def test_search_index_holds_the_short_answers_and_the_reference_titles(built):
     _, site, articles, _, _ = built
     docs = search_fragments(site)
@@ -316,11 +399,15 @@ def test_search_index_holds_the_short_answers_and_the_reference_titles(built):
             assert " ".join(article.meta["patient_summary"].split()) in text
         for ref in article.references:
             assert " ".join(ref["title"].split()) in text, ref["title"]
-    assert {d["url"] for d in docs} == {f"/articles/{a.slug}/" for a in articles} | {"/about/", "/board/", "/editorial-policy/"}, \
-        "the listings are not indexed: each answer is found on its own page"
+    assert {d["url"] for d in docs} == {f"/articles/{a.slug}/" for a in articles} | {
+        "/about/",
+        "/board/",
+        "/editorial-policy/",
+    }, "the listings are not indexed: each answer is found on its own page"
 
 
 # -- review history ---------------------------------------------------------------------------
+
 
 def test_review_history_shows_every_approved_version_from_git(built):
     project, site, _, corpus, first_commit = built
@@ -334,13 +421,17 @@ def test_review_history_shows_every_approved_version_from_git(built):
     tomas = corpus.registry.get(FIRST_APPROVAL[0])
     assert tomas.display in " ".join(oldest.text().split())
     source = next(a for a in oldest.find_all("a") if a.text() == "the text approved then")
-    assert source.attrs["href"] == f"https://github.com/example-org/reviewed-answers-example/blob/{first_commit}/content/articles/{SAMPLE_SLUG}.md"
+    assert (
+        source.attrs["href"]
+        == f"https://github.com/example-org/reviewed-answers-example/blob/{first_commit}/content/articles/{SAMPLE_SLUG}.md"
+    )
     shown = _git(project, "show", f"{first_commit}:content/articles/{SAMPLE_SLUG}.md")
     assert EARLIER_WORDS in shown  # the link names the commit that holds the earlier approved text
     assert EARLIER_WORDS not in _html(site, f"articles/{SAMPLE_SLUG}")
 
 
 # -- escaping -------------------------------------------------------------------------------
+
 
 def test_front_matter_and_registry_values_reach_every_file_escaped(built):
     _, site, _, _, _ = built
@@ -359,7 +450,10 @@ def test_front_matter_and_registry_values_reach_every_file_escaped(built):
     assert meta["og:title"] == meta["twitter:title"] == HOSTILE["title"]
     data = _jsonld(html, url)
     assert data["name"] == HOSTILE["title"] and data["description"] == HOSTILE["description"]
-    assert data["reviewedBy"][0]["name"] == HOSTILE["name"] and data["reviewedBy"][0]["honorificSuffix"] == HOSTILE["credentials"]
+    assert (
+        data["reviewedBy"][0]["name"] == HOSTILE["name"]
+        and data["reviewedBy"][0]["honorificSuffix"] == HOSTILE["credentials"]
+    )
     reviewer = doc.find("a", class_="editorial-reviewer")
     assert " ".join(reviewer.text().split()) == f"{HOSTILE['name']}, {HOSTILE['credentials']}"
     assert doc.find("div", data_editorial_summary="patient").find_all("p")[1].text() == HOSTILE["patient_summary"]

@@ -3,6 +3,7 @@
 Real git repositories; review lists shaped exactly like GitHub's "list reviews for a pull
 request" response; the real commands, run in-process. The people and articles are
 fictional test data."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,9 @@ class PullRequest:
     def head(self) -> str:
         return self.repo.sha()
 
-    def add(self, login: str, state: str, commit: str | None = None, when: str = "2024-06-01T10:00:00Z", body: str = "") -> dict:
+    def add(
+        self, login: str, state: str, commit: str | None = None, when: str = "2024-06-01T10:00:00Z", body: str = ""
+    ) -> dict:
         item = review(login, state, commit or self.head, when, body)
         self.reviews.append(item)
         self.file.write_text(json.dumps(self.reviews, indent=2))
@@ -66,16 +69,23 @@ def pr(tmp_path: Path) -> PullRequest:
 
 
 def test_an_approval_at_the_head_is_recorded_and_confirmed(pr: PullRequest):
-    item = pr.add("bram-b", "APPROVED", when="2024-06-01T23:30:00-02:00", body="Reads well; the dose matches the guideline.")
+    item = pr.add(
+        "bram-b", "APPROVED", when="2024-06-01T23:30:00-02:00", body="Reads well; the dose matches the guideline."
+    )
     before = pr.commits()
     code, out, err = pr.record()
     assert code == 0, err
-    assert out.splitlines() == [f"{ARTICLE}: approved by bram-board (bram-b, {item['html_url']}) recorded; review_status under_review -> approved"]
+    assert out.splitlines() == [
+        f"{ARTICLE}: approved by bram-board (bram-b, {item['html_url']}) recorded; review_status under_review -> "
+        "approved"
+    ]
     text = pr.text()
     digest = pr.repo.digest("pump-question")
     # the review's UTC date (23:30 at UTC-2 is the next day in UTC), and next_review a policy interval later
-    assert ("reviews:\n  - reviewer: bram-board\n    decision: approved\n    date: 2024-06-02\n"
-            f"    digest: {digest}\n    note: \"Reads well; the dose matches the guideline.\"\nnext_review: 2025-06-02\n") in text
+    assert (
+        "reviews:\n  - reviewer: bram-board\n    decision: approved\n    date: 2024-06-02\n"
+        f'    digest: {digest}\n    note: "Reads well; the dose matches the guideline."\nnext_review: 2025-06-02\n'
+    ) in text
     assert "review_status: approved" in text
     assert pr.commits() == before + 1
     message = pr.repo.git("log", "-1", "--format=%B")
@@ -89,7 +99,10 @@ def test_the_check_warns_while_a_board_approval_is_not_recorded(pr: PullRequest)
     item = pr.add("bram-b", "APPROVED")
     code, out = pr.check()
     assert code == 0, out
-    assert f"{ARTICLE}:10:1: W910 warning: `bram-b` (bram-board) approved this text on GitHub ({item['html_url']}), but the article has no record of it yet" in out
+    assert (
+        f"{ARTICLE}:10:1: W910 warning: `bram-b` (bram-board) approved this text on GitHub ({item['html_url']}), but "
+        "the article has no record of it yet" in out
+    )
     assert pr.record()[0] == 0
     code, out = pr.check()
     assert code == 0 and "W910" not in out, out
@@ -102,7 +115,10 @@ def test_a_submitted_article_first_moves_to_under_review_in_a_commit_of_its_own(
     code, out, err = pr.record()
     assert code == 0, err
     assert pr.commits() == before + 2
-    assert pr.repo.git("log", "-1", "--format=%s", "HEAD^") .strip() == f"Start the review of {ARTICLE}: submitted -> under_review"
+    assert (
+        pr.repo.git("log", "-1", "--format=%s", "HEAD^").strip()
+        == f"Start the review of {ARTICLE}: submitted -> under_review"
+    )
     assert "review_status submitted -> approved" in out
     code, out = pr.check()
     assert code == 0, out
@@ -119,12 +135,27 @@ def test_an_approval_of_an_older_text_writes_nothing_and_a_hand_made_record_fail
     assert "where the text differs from the head: no record written" in err
     assert pr.text() == before
     # a record made by hand for the current text is not confirmed by that approval
-    assert pr.repo.editorial("review", pr.repo.path("pump-question"), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")[0] == 0
+    assert (
+        pr.repo.editorial(
+            "review",
+            pr.repo.path("pump-question"),
+            "--reviewer",
+            "bram-board",
+            "--decision",
+            "approved",
+            "--date",
+            "2024-06-01",
+        )[0]
+        == 0
+    )
     sha = pr.repo.commit("a record by hand")
     code, out = pr.check()
     assert code == 1, out
     assert codes(out) == ["E907"]
-    assert f"{ARTICLE}:12:5: E907 review record by `bram-board` is not confirmed: `bram-b` approved commit {older[:10]}" in out
+    assert (
+        f"{ARTICLE}:12:5: E907 review record by `bram-board` is not confirmed: `bram-b` approved commit {older[:10]}"
+        in out
+    )
     assert f"[commit {sha}]" in out
 
 
@@ -275,26 +306,40 @@ def test_a_second_run_writes_nothing(pr: PullRequest):
 
 def test_the_records_are_byte_preserving_edits(tmp_path: Path):
     pr = PullRequest(tmp_path, start=False)
-    odd = pr.text().replace("review_status: submitted", "review_status: 'submitted'   # kept as written").replace(
-        "reviews: []", "reviews: []  # append-only").replace("\n", "\r\n")
+    odd = (
+        pr.text()
+        .replace("review_status: submitted", "review_status: 'submitted'   # kept as written")
+        .replace("reviews: []", "reviews: []  # append-only")
+        .replace("\n", "\r\n")
+    )
     pr.repo.path("pump-question").write_bytes(odd.encode())
     pr.repo.commit("CRLF and comments")
     pr.add("bram-b", "APPROVED")
     assert pr.record()[0] == 0
     data = pr.repo.path("pump-question").read_bytes()
-    assert b"review_status: 'approved'   # kept as written\r\n" in data and b"reviews:  # append-only\r\n  - reviewer: bram-board\r\n" in data
+    assert (
+        b"review_status: 'approved'   # kept as written\r\n" in data
+        and b"reviews:  # append-only\r\n  - reviewer: bram-board\r\n" in data
+    )
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert pr.check()[0] == 0
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"{not json", "is not valid JSON"),
-    (b'{"message": "Not Found"}', "not an array of reviews"),
-    (b'[{"state": "APPROVED"}]', "item 1 has no `user`"),
-    (b'[{"user": {"login": "bram-b"}, "state": "APPROVED", "commit_id": "HEAD~1", "submitted_at": "2024-06-01T10:00:00Z"}]', "not a 40-digit commit id"),
-    (b"", "is empty"),
-    (b"\xff\xfe[", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"{not json", "is not valid JSON"),
+        (b'{"message": "Not Found"}', "not an array of reviews"),
+        (b'[{"state": "APPROVED"}]', "item 1 has no `user`"),
+        (
+            b'[{"user": {"login": "bram-b"}, "state": "APPROVED", "commit_id": "HEAD~1", "submitted_at": '
+            b'"2024-06-01T10:00:00Z"}]',
+            "not a 40-digit commit id",
+        ),
+        (b"", "is empty"),
+        (b"\xff\xfe[", "not UTF-8"),
+    ],
+)
 def test_a_malformed_reviews_file_is_exit_2_in_one_line(pr: PullRequest, content: bytes, message: str):
     pr.file.write_bytes(content)
     before = pr.text()
@@ -320,7 +365,19 @@ def test_pages_back_to_back_as_gh_paginate_prints_them(pr: PullRequest):
 
 def test_a_record_by_hand_is_confirmed_only_by_that_members_approval(pr: PullRequest):
     pr.add("cora-b", "APPROVED")  # cora approved on GitHub, but the record says bram
-    assert pr.repo.editorial("review", pr.repo.path("pump-question"), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")[0] == 0
+    assert (
+        pr.repo.editorial(
+            "review",
+            pr.repo.path("pump-question"),
+            "--reviewer",
+            "bram-board",
+            "--decision",
+            "approved",
+            "--date",
+            "2024-06-01",
+        )[0]
+        == 0
+    )
     pr.repo.commit("bram's record, written by someone else")
     code, out = pr.check()
     assert code == 1 and errors(out) == ["E907"] and "`bram-b` has not approved the pull request on GitHub" in out

@@ -1,6 +1,7 @@
 """`editorial start-review` and `editorial review` edit a writer's file in place and
 leave every byte they do not have to change exactly as it was. Real files, the real
 command (its `main`, in this process); the people and articles are fictional test data."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ references: []
 ## From the Guidelines
 
 Body text stays   exactly as written.   
-"""
+"""  # noqa: W291 (the trailing spaces are the point)
 
 
 @pytest.fixture
@@ -94,9 +95,9 @@ def test_review_turns_an_empty_flow_list_into_a_block_and_keeps_everything_else(
         '    note: "Checked: the \\"guideline\\" too"',
         "next_review: 2025-06-01",
     ]
-    expected = (before
-                .replace(b"review_status: 'under_review'", b"review_status: 'approved'")
-                .replace(b"reviews: []   # append-only" + newline.encode(), newline.join(new_lines).encode() + newline.encode()))
+    expected = before.replace(b"review_status: 'under_review'", b"review_status: 'approved'").replace(
+        b"reviews: []   # append-only" + newline.encode(), newline.join(new_lines).encode() + newline.encode()
+    )
     assert path.read_bytes() == expected
     assert path.read_bytes().startswith(b"\xef\xbb\xbf---")
 
@@ -133,17 +134,23 @@ def test_review_appends_to_an_existing_block_list_in_its_own_indentation(site: P
     sha = digest(site, path)
     code, out, err = review(site, path, "bram-board")
     assert code == 0, err
-    record = newline.join([
-        "    -   reviewer: bram-board",
-        "        decision: approved",
-        f"        date: {DATE}",
-        f"        digest: {sha}",
-    ]).encode() + newline.encode()
+    record = (
+        newline.join(
+            [
+                "    -   reviewer: bram-board",
+                "        decision: approved",
+                f"        date: {DATE}",
+                f"        digest: {sha}",
+            ]
+        ).encode()
+        + newline.encode()
+    )
     anchor = b"        note: Please cite the guideline." + newline.encode()
-    expected = (before
-                .replace(b"review_status: under_review", b"review_status: approved")
-                .replace(anchor, anchor + record)
-                .replace(b'next_review: "2024-12-01"', b'next_review: "2025-06-01"'))
+    expected = (
+        before.replace(b"review_status: under_review", b"review_status: approved")
+        .replace(anchor, anchor + record)
+        .replace(b'next_review: "2024-12-01"', b'next_review: "2025-06-01"')
+    )
     assert path.read_bytes() == expected
 
 
@@ -177,8 +184,9 @@ def test_start_review_takes_an_approved_article_back_and_removes_next_review(sit
     code, out, err = run_cli("start-review", path, cwd=site)
     assert code == 0, err
     assert "approved -> under_review (next_review removed" in out
-    expected = (before.replace(b"review_status: approved", b"review_status: under_review")
-                .replace(b'next_review: "2024-12-01"   # will move' + newline.encode(), b""))
+    expected = before.replace(b"review_status: approved", b"review_status: under_review").replace(
+        b'next_review: "2024-12-01"   # will move' + newline.encode(), b""
+    )
     assert path.read_bytes() == expected
 
 
@@ -189,14 +197,18 @@ def test_changes_requested_removes_next_review(site: Path):
     assert code == 0, err
     after = path.read_bytes()
     assert b"next_review" not in after and b"review_status: submitted" in after
-    assert after.replace(b"review_status: submitted", b"review_status: under_review").startswith(before.split(b"    # a comment")[0])
+    assert after.replace(b"review_status: submitted", b"review_status: under_review").startswith(
+        before.split(b"    # a comment")[0]
+    )
     assert after.endswith(b"conflicts: none\nreferences: []\n---\nBody.\n")
 
 
 def test_the_edited_sample_article_still_validates(project: Path):
     """On a real sample article: an approved one goes back to review, is approved
     again with the command, and validate judges the result exactly as before."""
-    path = next(p for p in sorted((project / "content" / "articles").glob("*.md")) if "review_status: approved" in p.read_text())
+    path = next(
+        p for p in sorted((project / "content" / "articles").glob("*.md")) if "review_status: approved" in p.read_text()
+    )
     text = path.read_text()
     board = re.search(r"reviewer: ([a-z-]+)", text).group(1)
     before_code, before_out, _ = run_cli("validate", path, cwd=project)
@@ -210,12 +222,15 @@ def test_the_edited_sample_article_still_validates(project: Path):
 
 
 # -- refusals: exit 1, a clear message, the file untouched ---------------------------
-@pytest.mark.parametrize("reviewer, message", [
-    ("wendy-writer", "is not a Medical Advisory Board member"),
-    ("no-such-person", "is not in content/people.yml"),
-    ("olga-former", "is not on the board on 2024-06-01"),
-    ("ada-both", "is an author of"),
-])
+@pytest.mark.parametrize(
+    "reviewer, message",
+    [
+        ("wendy-writer", "is not a Medical Advisory Board member"),
+        ("no-such-person", "is not in content/people.yml"),
+        ("olga-former", "is not on the board on 2024-06-01"),
+        ("ada-both", "is an author of"),
+    ],
+)
 def test_review_refuses_who_may_not_review(site: Path, reviewer: str, message: str):
     path = put(site, ODD.replace("'submitted'", "'under_review'").replace("[wendy-writer]", "[ada-both]"))
     before = path.read_bytes()
@@ -228,8 +243,9 @@ def test_review_refuses_an_article_not_under_review(site: Path):
     """As a process (a smoke test; the others run the command in this process)."""
     path = put(site, ODD)
     before = path.read_bytes()
-    code, out, err = run_editorial("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", DATE,
-                                   cwd=site)
+    code, out, err = run_editorial(
+        "review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", DATE, cwd=site
+    )
     assert code == 1 and "only an `under_review` article can be reviewed" in err and "start-review" in err
     assert out == "" and "Traceback" not in err
     assert path.read_bytes() == before
@@ -246,11 +262,13 @@ def test_start_review_refuses_anything_not_submitted(site: Path):
 def test_review_refuses_a_future_date_and_a_bad_one(site: Path):
     path = put(site, ODD.replace("'submitted'", "'under_review'"))
     before = path.read_bytes()
-    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "2999-01-01",
-                           cwd=site)
+    code, _, err = run_cli(
+        "review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "2999-01-01", cwd=site
+    )
     assert code == 1 and "in the future" in err
-    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "June 1",
-                           cwd=site)
+    code, _, err = run_cli(
+        "review", path, "--reviewer", "bram-board", "--decision", "approved", "--date", "June 1", cwd=site
+    )
     assert code == 2 and "YYYY-MM-DD" in err
     assert path.read_bytes() == before
 
@@ -272,15 +290,26 @@ def test_review_appends_to_a_log_written_at_the_key_indentation_and_adds_next_re
     code, out, err = review(site, path, "bram-board")
     assert code == 0, err
     anchor = b"  note: Please cite the guideline.\n"
-    added = f"- reviewer: bram-board\n  decision: approved\n  date: {DATE}\n  digest: {sha}\nnext_review: 2025-06-01\n".encode()
-    expected = before.replace(b"review_status: under_review", b"review_status: approved").replace(anchor, anchor + added)
+    added = (
+        f"- reviewer: bram-board\n  decision: approved\n  date: {DATE}\n  digest: {sha}\nnext_review: 2025-06-01\n"
+    ).encode()
+    expected = before.replace(b"review_status: under_review", b"review_status: approved").replace(
+        anchor, anchor + added
+    )
     assert path.read_bytes() == expected
     assert run_cli("digest", path, cwd=site)[1].split()[0] == sha  # the content did not change
 
 
 def test_review_refuses_a_log_in_flow_form_it_cannot_extend_safely(site: Path):
-    path = put(site, ODD.replace("'submitted'", "'under_review'").replace(
-        "reviews: []", "reviews: [{reviewer: cora-board, decision: changes_requested, date: 2024-05-01, digest: 'sha256:" + "0" * 64 + "'}]"))
+    path = put(
+        site,
+        ODD.replace("'submitted'", "'under_review'").replace(
+            "reviews: []",
+            "reviews: [{reviewer: cora-board, decision: changes_requested, date: 2024-05-01, digest: 'sha256:"
+            + "0" * 64
+            + "'}]",
+        ),
+    )
     before = path.read_bytes()
     code, _, err = review(site, path, "bram-board")
     assert code == 1 and "block list" in err

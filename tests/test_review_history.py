@@ -2,6 +2,7 @@
 
 Real git repositories in tmp_path, the real loader and workflow; no build (the page that
 shows the history is checked in test_reader_site.py)."""
+
 from __future__ import annotations
 
 import re
@@ -22,15 +23,22 @@ PATH = "content/articles/itp-refill-sepsis.md"
 
 
 def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args], cwd=root,
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def _approved(text: str, records: list[tuple[str, str]], extra: str = "") -> str:
     """The sample with `extra` added to its body, approved by `records` (reviewer, date) of that text."""
     body = text.replace("## From the Guidelines\n\n", f"## From the Guidelines\n\n{extra}\n\n", 1) if extra else text
     digest = load_article("x.md", body.encode())[0].digest
-    log = "".join(f"  - reviewer: {who}\n    decision: approved\n    date: {day}\n    digest: {digest}\n" for who, day in records)
+    log = "".join(
+        f"  - reviewer: {who}\n    decision: approved\n    date: {day}\n    digest: {digest}\n" for who, day in records
+    )
     return re.sub(r"^reviews:\n(?:  .*\n|    .*\n)+", "reviews:\n" + log, body, count=1, flags=re.M), digest
 
 
@@ -46,8 +54,11 @@ def _versions(root: Path) -> list[review_history.ApprovedVersion]:
     found = history.main_history(root)
     article = next(a for a in corpus.articles if a.id == "itp-refill-sepsis")
     by_path = {a.path: a for a in corpus.articles}
-    mine = [review_history.Committed(v.commit, v.path, v.article) for v in found
-            if (v.article.id if v.article is not None else by_path[v.current].id) == article.id]
+    mine = [
+        review_history.Committed(v.commit, v.path, v.article)
+        for v in found
+        if (v.article.id if v.article is not None else by_path[v.current].id) == article.id
+    ]
     return review_history.versions(article, corpus.context, mine)
 
 
@@ -60,8 +71,12 @@ def test_each_approval_on_the_branch_is_a_version_renames_and_re_reviews_include
 
     # revised, renamed (the id stays) and approved again; then re-reviewed without a change
     second, digest = _approved(SAMPLE, [("amara-okafor", "2026-06-09")])
-    second = second.replace("reviews:\n", f"reviews:\n  - reviewer: tomas-lindqvist\n    decision: approved\n    date: 2025-06-02\n"
-                                          f"    digest: {first_digest}\n", 1)
+    second = second.replace(
+        "reviews:\n",
+        f"reviews:\n  - reviewer: tomas-lindqvist\n    decision: approved\n    date: 2025-06-02\n"
+        f"    digest: {first_digest}\n",
+        1,
+    )
     _git(repo, "mv", PATH, "content/articles/pump-refill-in-sepsis.md")
     (repo / "content/articles/pump-refill-in-sepsis.md").write_text(second, encoding="utf-8")
     _git(repo, "commit", "-qam", "revised")

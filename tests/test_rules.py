@@ -7,6 +7,7 @@ The three sample articles are used where they fit: the approved one for approval
 rules, the `under_review` one for reviews, the `submitted` one for everything else,
 so each variant breaks one thing only. Every name, id and study added here is
 fictional test data."""
+
 from __future__ import annotations
 
 import re
@@ -67,7 +68,9 @@ def aging() -> set[str]:
     return {"W701"} if sample_warnings() else set()
 
 
-def expect(editorial, rel: str, code: str, pos: tuple[int, int], *, status: int = 1, only: set[str] | None = None) -> str:
+def expect(
+    editorial, rel: str, code: str, pos: tuple[int, int], *, status: int = 1, only: set[str] | None = None
+) -> str:
     rc, out, err = editorial("validate")
     assert "Traceback" not in out + err
     assert f"{rel}:{pos[0]}:{pos[1]}: {code}" in out, out
@@ -77,11 +80,16 @@ def expect(editorial, rel: str, code: str, pos: tuple[int, int], *, status: int 
     return out
 
 
-def review(reviewer: str, decision: str = "changes_requested", date: str = "2025-07-11", digest: str = FAKE_DIGEST) -> str:
+def review(
+    reviewer: str, decision: str = "changes_requested", date: str = "2025-07-11", digest: str = FAKE_DIGEST
+) -> str:
     return f"reviews:\n  - reviewer: {reviewer}\n    decision: {decision}\n    date: {date}\n    digest: {digest}\n"
 
 
-FICTIONAL_REF = "\n  - id: {key}\n    evidence: research\n    type: article-journal\n    title: A fictional study that exists only in this test\n"
+FICTIONAL_REF = (
+    "\n  - id: {key}\n    evidence: research\n    type: article-journal\n    title: A fictional study that exists only "
+    "in this test\n"
+)
 
 
 def test_sample_content_passes(editorial):
@@ -133,7 +141,7 @@ def test_pattern_in_list_item_points_at_the_item(project, editorial):
 
 
 def test_unknown_field_in_reference(project, editorial):
-    text = edit(project, SUBMITTED, "    volume: \"47\"", "    volume: \"47\"\n    impact: high")
+    text = edit(project, SUBMITTED, '    volume: "47"', '    volume: "47"\n    impact: high')
     expect(editorial, SUBMITTED, "E202", where(text, "impact:"), only={"E202"})
 
 
@@ -196,20 +204,33 @@ def test_citation_inside_code_is_not_a_citation(project, editorial):
 
 
 def test_reference_never_cited(project, editorial):
-    text = edit(project, SUBMITTED, "DOI: 10.1007/s00134-021-06506-y\n", "DOI: 10.1007/s00134-021-06506-y" + FICTIONAL_REF.format(key="unused2020"))
+    text = edit(
+        project,
+        SUBMITTED,
+        "DOI: 10.1007/s00134-021-06506-y\n",
+        "DOI: 10.1007/s00134-021-06506-y" + FICTIONAL_REF.format(key="unused2020"),
+    )
     expect(editorial, SUBMITTED, "E402", where(text, "id: unused2020"), only={"E402"})
 
 
 def test_duplicate_reference_id(project, editorial):
-    text = edit(project, SUBMITTED, "DOI: 10.1007/s00134-021-06506-y\n", "DOI: 10.1007/s00134-021-06506-y" + FICTIONAL_REF.format(key="evans2021"))
+    text = edit(
+        project,
+        SUBMITTED,
+        "DOI: 10.1007/s00134-021-06506-y\n",
+        "DOI: 10.1007/s00134-021-06506-y" + FICTIONAL_REF.format(key="evans2021"),
+    )
     expect(editorial, SUBMITTED, "E403", where(text, "id: evans2021", nth=1), only={"E403"})
 
 
-@pytest.mark.parametrize("old, new, field", [
-    ("DOI: 10.1007/s00134-021-06506-y", "DOI: https://doi.org/10.1007/s00134-021-06506-y", "DOI"),
-    ("DOI: 10.1007/s00134-021-06506-y", "DOI: 10.1007/s00134-021-06506-y\n    PMID: \"PMID 33538029\"", "PMID"),
-    ("DOI: 10.1007/s00134-021-06506-y", "DOI: 10.1007/s00134-021-06506-y\n    PMCID: \"1234567\"", "PMCID"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("DOI: 10.1007/s00134-021-06506-y", "DOI: https://doi.org/10.1007/s00134-021-06506-y", "DOI"),
+        ("DOI: 10.1007/s00134-021-06506-y", 'DOI: 10.1007/s00134-021-06506-y\n    PMID: "PMID 33538029"', "PMID"),
+        ("DOI: 10.1007/s00134-021-06506-y", 'DOI: 10.1007/s00134-021-06506-y\n    PMCID: "1234567"', "PMCID"),
+    ],
+)
 def test_malformed_identifier(project, editorial, old, new, field):
     text = edit(project, SUBMITTED, old, new)
     out = expect(editorial, SUBMITTED, "E404", where(text, f"{field}:"), only={"E404"})
@@ -229,12 +250,22 @@ def test_answer_heading_in_wrong_case_is_pointed_at(project, editorial):
 
 
 def test_section_citing_nothing(project, editorial):
-    text = edit(project, UNDER_REVIEW, "## From the Research", "## From the Guidelines\n\nA claim with no source.\n\n## From the Research")
+    text = edit(
+        project,
+        UNDER_REVIEW,
+        "## From the Research",
+        "## From the Guidelines\n\nA claim with no source.\n\n## From the Research",
+    )
     expect(editorial, UNDER_REVIEW, "E502", where(text, "## From the Guidelines"), only={"E502"})
 
 
 def test_guidelines_section_citing_research(project, editorial):
-    text = edit(project, UNDER_REVIEW, "## From the Research", "## From the Guidelines\n\nA claim [@koljonen2021].\n\n## From the Research")
+    text = edit(
+        project,
+        UNDER_REVIEW,
+        "## From the Research",
+        "## From the Guidelines\n\nA claim [@koljonen2021].\n\n## From the Research",
+    )
     expect(editorial, UNDER_REVIEW, "E503", where(text, "[@koljonen2021].", shift=2), only={"E503"})
 
 
@@ -283,7 +314,10 @@ def test_stale_digest_approval(project, editorial):
 def test_approval_withdrawn_by_later_changes_requested(project, editorial):
     text = (project / APPROVED).read_text(encoding="utf-8")
     digest = re.search(r"sha256:[0-9a-f]{64}", text).group(0)
-    extra = f"  - reviewer: amara-okafor\n    decision: changes_requested\n    date: 2026-06-10\n    digest: {digest}\nnext_review:"
+    extra = (
+        "  - reviewer: amara-okafor\n    decision: changes_requested\n    date: 2026-06-10\n    digest: "
+        f"{digest}\nnext_review:"
+    )
     text = edit(project, APPROVED, "next_review:", extra)
     expect(editorial, APPROVED, "E702", where(text, "reviewer: amara-okafor"), only={"E701", "E702"})
 
@@ -329,39 +363,62 @@ def test_overdue_next_review_is_a_warning(project, editorial):
 
 
 # -- dangerous HTML -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("snippet, code, needle", [
-    ("<script>alert(1)</script>", "E801", "<script>"),
-    ('<iframe src="https://example.org/x"></iframe>', "E801", "<iframe"),
-    ('<img src="pump.png" onerror="alert(1)">', "E802", "onerror"),
-    ('<a href="javascript:alert(1)">pump</a>', "E803", "javascript:"),
-    ("[the pump](javascript:alert(1))", "E803", "javascript:"),
-    ("[the pump](JaVaScRiPt&#58;alert(1))", "E803", "JaVaScRiPt"),
-])
+@pytest.mark.parametrize(
+    "snippet, code, needle",
+    [
+        ("<script>alert(1)</script>", "E801", "<script>"),
+        ('<iframe src="https://example.org/x"></iframe>', "E801", "<iframe"),
+        ('<img src="pump.png" onerror="alert(1)">', "E802", "onerror"),
+        ('<a href="javascript:alert(1)">pump</a>', "E803", "javascript:"),
+        ("[the pump](javascript:alert(1))", "E803", "javascript:"),
+        ("[the pump](JaVaScRiPt&#58;alert(1))", "E803", "JaVaScRiPt"),
+    ],
+)
 def test_dangerous_html(project, editorial, snippet, code, needle):
-    text = edit(project, SUBMITTED, "quickly as is practical [@evans2021].", f"quickly as is practical [@evans2021]. {snippet}")
+    text = edit(
+        project, SUBMITTED, "quickly as is practical [@evans2021].", f"quickly as is practical [@evans2021]. {snippet}"
+    )
     out = expect(editorial, SUBMITTED, code, where(text, needle))
     assert codes(out) <= {"E801", "E802", "E803"}
 
 
 def test_html_in_code_is_only_shown(project, editorial):
-    edit(project, SUBMITTED, "quickly as is practical [@evans2021].", "quickly as is practical [@evans2021]. Never write `<script>` here.\n\n```html\n<iframe src=x onload=y></iframe>\n```")
+    edit(
+        project,
+        SUBMITTED,
+        "quickly as is practical [@evans2021].",
+        "quickly as is practical [@evans2021]. Never write `<script>` here.\n\n```html\n<iframe src=x "
+        "onload=y></iframe>\n```",
+    )
     rc, out, _ = editorial("validate")
     assert rc == 0, out
 
 
 def test_html_comment_is_a_warning(project, editorial):
-    text = edit(project, SUBMITTED, "quickly as is practical [@evans2021].", "quickly as is practical [@evans2021]. <!-- note to self -->")
+    text = edit(
+        project,
+        SUBMITTED,
+        "quickly as is practical [@evans2021].",
+        "quickly as is practical [@evans2021]. <!-- note to self -->",
+    )
     expect(editorial, SUBMITTED, "W801", where(text, "<!--"), status=0, only={"W801"})
 
 
 def test_script_url_in_a_reference(project, editorial):
-    text = edit(project, SUBMITTED, "DOI: 10.1007/s00134-021-06506-y", "DOI: 10.1007/s00134-021-06506-y\n    URL: javascript:alert(1)")
+    text = edit(
+        project,
+        SUBMITTED,
+        "DOI: 10.1007/s00134-021-06506-y",
+        "DOI: 10.1007/s00134-021-06506-y\n    URL: javascript:alert(1)",
+    )
     expect(editorial, SUBMITTED, "E803", where(text, "URL:"), only={"E206", "E803"})
 
 
 # -- the registry ----------------------------------------------------------------------------------------
 def test_registry_schema_error(project, editorial):
-    text = edit(project, "content/people.yml", "    credentials: MPH\n", "    credentials: MPH\n    email: pr@example.org\n")
+    text = edit(
+        project, "content/people.yml", "    credentials: MPH\n", "    credentials: MPH\n    email: pr@example.org\n"
+    )
     expect(editorial, "content/people.yml", "E202", where(text, "email:"), only={"E202"})
 
 
@@ -397,7 +454,12 @@ def test_a_date_that_is_not_a_date_is_reported_once(project, editorial):
 
 # -- the remaining schema kinds, readability and the policy -------------------------------------------
 def test_too_short(project, editorial):
-    text = edit(project, SUBMITTED, "title: What should be done in the first hour for an adult with suspected septic shock?", "title: Sepsis?")
+    text = edit(
+        project,
+        SUBMITTED,
+        "title: What should be done in the first hour for an adult with suspected septic shock?",
+        "title: Sepsis?",
+    )
     expect(editorial, SUBMITTED, "E207", where(text, "title:"), only={"E207"})
 
 
@@ -414,8 +476,10 @@ def test_name_without_family_or_literal(project, editorial):
 
 def test_patient_summary_hard_to_read_is_a_warning(project, editorial):
     edit(project, SUBMITTED, "audience: [clinician]", "audience: [clinician, patient]")
-    summary = ("patient_summary: Notwithstanding considerable heterogeneity in institutional protocols, contemporaneous "
-               "multidisciplinary deliberation regarding antimicrobial stewardship necessitates individualised optimisation.\n")
+    summary = (
+        "patient_summary: Notwithstanding considerable heterogeneity in institutional protocols, contemporaneous "
+        "multidisciplinary deliberation regarding antimicrobial stewardship necessitates individualised optimisation.\n"
+    )
     text = edit(project, SUBMITTED, "conflicts: none\n", "conflicts: none\n" + summary)
     expect(editorial, SUBMITTED, "W901", where(text, "patient_summary:"), status=0, only={"W901"})
 

@@ -4,6 +4,7 @@ Unit tests feed it HTML directly; the build tests put an article whose body is f
 script through a real `mkdocs build` with the html_safety rule switched off (a bypass of
 the validator) and prove that the published page carries none of it, and that the same
 build without the sanitiser would have published it (so the test can fail)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,33 +28,38 @@ HOSTILE_BODY = """\
 <style>body { display: none }</style>
 <form action="https://example.org/steal"><input name="q"></form>
 
-[four](javascript:alert(1)) and ![five](javascript:alert(1)) and [six](https://example.org){: onclick="alert('zqsattr')" }
+[four](javascript:alert(1)) and ![five](javascript:alert(1)) and
+[six](https://example.org){: onclick="alert('zqsattr')" }
 """
 
 
 # -- unit tests -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("dirty, gone", [
-    ("<p>a<script>alert(1)</script>b</p>", "<script"),
-    ("<p>a<script>alert(1)</script>b</p>", "alert"),
-    ('<img src="x.png" onerror="alert(1)">', "onerror"),
-    ('<a href="javascript:alert(1)">x</a>', "javascript"),
-    ('<a href="JaVaScRiPt&colon;alert(1)">x</a>', "alert"),
-    ('<a href="&#106;avascript:alert(1)">x</a>', "alert"),
-    ('<a href=" java\tscript:alert(1)">x</a>', "alert"),
-    ('<a href="data:text/html,<script>1</script>">x</a>', "data:"),
-    ('<img src="data:image/svg+xml;base64,AAAA">', "data:"),
-    ('<iframe src="https://example.org"></iframe>', "iframe"),
-    ('<svg onload="alert(1)"></svg>', "svg"),
-    ("<style>p{}</style>", "style"),
-    ('<form action="/x"><input name="a"></form>', "form"),
-    ('<object data="x.swf"></object><embed src="x">', "object"),
-    ('<p style="background:url(javascript:alert(1))">x</p>', "style"),
-    ('<a href="https://example.org" target="_blank">x</a>', "target"),
-    ("<!-- review_status: approved -->", "review_status"),
-    ('<base href="https://evil.example/">', "base"),
-    ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', "refresh"),
-])
+
+@pytest.mark.parametrize(
+    "dirty, gone",
+    [
+        ("<p>a<script>alert(1)</script>b</p>", "<script"),
+        ("<p>a<script>alert(1)</script>b</p>", "alert"),
+        ('<img src="x.png" onerror="alert(1)">', "onerror"),
+        ('<a href="javascript:alert(1)">x</a>', "javascript"),
+        ('<a href="JaVaScRiPt&colon;alert(1)">x</a>', "alert"),
+        ('<a href="&#106;avascript:alert(1)">x</a>', "alert"),
+        ('<a href=" java\tscript:alert(1)">x</a>', "alert"),
+        ('<a href="data:text/html,<script>1</script>">x</a>', "data:"),
+        ('<img src="data:image/svg+xml;base64,AAAA">', "data:"),
+        ('<iframe src="https://example.org"></iframe>', "iframe"),
+        ('<svg onload="alert(1)"></svg>', "svg"),
+        ("<style>p{}</style>", "style"),
+        ('<form action="/x"><input name="a"></form>', "form"),
+        ('<object data="x.swf"></object><embed src="x">', "object"),
+        ('<p style="background:url(javascript:alert(1))">x</p>', "style"),
+        ('<a href="https://example.org" target="_blank">x</a>', "target"),
+        ("<!-- review_status: approved -->", "review_status"),
+        ('<base href="https://evil.example/">', "base"),
+        ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', "refresh"),
+    ],
+)
 def test_dangerous_html_is_removed(dirty, gone):
     assert gone.lower() not in sanitize.article_html(dirty).lower()
 
@@ -74,7 +80,7 @@ def _render(text: str) -> str:
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TagsIgnored)
     extensions, configs = [], {}
     for entry in config["markdown_extensions"]:
-        name, options = (next(iter(entry.items())) if isinstance(entry, dict) else (entry, {}))
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
         extensions.append(name)
         configs[name] = options or {}
     return markdown.markdown(text, extensions=extensions, extension_configs=configs)
@@ -123,12 +129,23 @@ def test_what_our_markdown_produces_survives_unchanged():
     clean = sanitize.article_html(rendered)
 
     def shape(text):
-        return [(n.tag, {k: v for k, v in n.attrs.items() if k != "style"}) for n in parse(htmlmod.unescape(text)).iter()]
+        return [
+            (n.tag, {k: v for k, v in n.attrs.items() if k != "style"}) for n in parse(htmlmod.unescape(text)).iter()
+        ]
 
     assert shape(clean) == shape(rendered)
-    for needle in ('class="admonition warning"', "<details", '<sup id="fnref:1">', 'class="footnote-backref"',
-                   '<abbr title="HyperText Markup Language">', 'class="headerlink"', '<span class="k">def</span>',
-                   '<sup class="citation"><a href="#ref-evans2021">1</a></sup>', 'width="300"', 'style="text-align:right"'):
+    for needle in (
+        'class="admonition warning"',
+        "<details",
+        '<sup id="fnref:1">',
+        'class="footnote-backref"',
+        '<abbr title="HyperText Markup Language">',
+        'class="headerlink"',
+        '<span class="k">def</span>',
+        '<sup class="citation"><a href="#ref-evans2021">1</a></sup>',
+        'width="300"',
+        'style="text-align:right"',
+    ):
         assert needle in clean, needle
 
 
@@ -138,6 +155,7 @@ def test_sanitising_twice_changes_nothing():
 
 
 # -- through a real build, with the validator bypassed ----------------------------------------
+
 
 def _build(project: Path, monkeypatch, *, sanitise: bool) -> Path:
     """An in-process `mkdocs build` with the html_safety rule's findings ignored."""
@@ -167,7 +185,9 @@ def bypass_project(tmp_path: Path) -> Path:
 def _body(site: Path):
     page = parse((site / "articles" / "sanitise-bypass" / "index.html").read_text(encoding="utf-8"))
     body = page.find("div", class_="editorial-body")
-    assert body is not None and "zqsbypass" in body.text(), "the bypassing article must be published for the test to mean anything"
+    assert body is not None and "zqsbypass" in body.text(), (
+        "the bypassing article must be published for the test to mean anything"
+    )
     return body
 
 
@@ -179,7 +199,9 @@ def _script_in(body) -> list[str]:
         for name, value in node.attrs.items():
             if name.startswith("on"):
                 found.append(f"{node.tag}[{name}]")
-            if name in ("href", "src", "action") and value.replace(" ", "").lower().startswith(("javascript:", "data:")):
+            if name in ("href", "src", "action") and value.replace(" ", "").lower().startswith(
+                ("javascript:", "data:")
+            ):
                 found.append(f"{node.tag}[{name}={value[:20]}]")
     return found
 
@@ -211,5 +233,9 @@ def test_the_validator_reports_the_same_body(bypass_project: Path):
 
     code, out, err = run_cli("validate", "content/articles/sanitise-bypass.md", cwd=bypass_project)
     assert code == 1, out + err
-    codes = {line.split(": ")[1].split()[0] for line in out.splitlines() if line.startswith("content/articles/sanitise-bypass.md:")}
+    codes = {
+        line.split(": ")[1].split()[0]
+        for line in out.splitlines()
+        if line.startswith("content/articles/sanitise-bypass.md:")
+    }
     assert {"E801", "E802", "E803"} <= codes, out

@@ -1,6 +1,7 @@
 """The JSON Schemas: written so writers' editors can help them (descriptions, closed
 enums, no unknown keys), dates really checked, and the fast pre-check
 (fastjsonschema) never accepting what jsonschema rejects."""
+
 from __future__ import annotations
 
 import copy
@@ -34,7 +35,9 @@ def walk(node, where="#"):
             if key in ("properties", "$defs", "definitions", "patternProperties"):
                 for name, sub in value.items():
                     yield from walk(sub, f"{where}/{key}/{name}")
-            elif key in ("items", "additionalProperties", "not", "if", "then", "else", "contains") and isinstance(value, dict):
+            elif key in ("items", "additionalProperties", "not", "if", "then", "else", "contains") and isinstance(
+                value, dict
+            ):
                 yield from walk(value, f"{where}/{key}")
             elif key in ("anyOf", "allOf", "oneOf", "prefixItems") and isinstance(value, list):
                 for index, sub in enumerate(value):
@@ -51,9 +54,12 @@ def test_schema_is_valid_draft_2020_12(path):
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
 def test_every_property_has_a_description(path):
     schema = json.loads(path.read_text(encoding="utf-8"))
-    missing = [f"{where}/properties/{name}" for where, node in walk(schema)
-               for name, sub in node.get("properties", {}).items()
-               if not (isinstance(sub.get("description"), str) and sub["description"].strip())]
+    missing = [
+        f"{where}/properties/{name}"
+        for where, node in walk(schema)
+        for name, sub in node.get("properties", {}).items()
+        if not (isinstance(sub.get("description"), str) and sub["description"].strip())
+    ]
     assert missing == []
 
 
@@ -88,11 +94,21 @@ def test_date_fields_use_format_date(path):
             assert node.get("format") == "date" and node.get("type") == "string", where
 
 
-@pytest.mark.parametrize("value, ok", [
-    ("2025-06-09", True), ("2024-02-29", True),
-    ("2025-02-30", False), ("2025-02-29", False), ("2025-13-01", False), ("2025-6-9", False),
-    ("2025-W01-1", False), ("20250609", False), ("2025-06-09T10:00:00", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("2025-06-09", True),
+        ("2024-02-29", True),
+        ("2025-02-30", False),
+        ("2025-02-29", False),
+        ("2025-13-01", False),
+        ("2025-6-9", False),
+        ("2025-W01-1", False),
+        ("20250609", False),
+        ("2025-06-09T10:00:00", False),
+        ("", False),
+    ],
+)
 def test_date_format_is_actually_checked(value, ok):
     meta = sample_metas()[0]
     meta["created"] = value
@@ -122,7 +138,9 @@ DOCUMENTS = sample_documents()
 def agree(schema: str, data) -> bool:
     slow = validator(schema).is_valid(data)
     fast = quick_check(schema)(data)
-    assert fast == slow, f"fastjsonschema says {fast}, jsonschema says {slow} for {json.dumps(data, default=str)[:2000]}"
+    assert fast == slow, (
+        f"fastjsonschema says {fast}, jsonschema says {slow} for {json.dumps(data, default=str)[:2000]}"
+    )
     return slow
 
 
@@ -133,18 +151,74 @@ def test_samples_are_valid_on_both_paths(schema):
 
 
 # values YAML can give: what writers get wrong, and the edge cases of each keyword
-TRICKY = st.sampled_from([
-    None, True, False, 0, 1, -1, 2, 11, 1.0, 1.5, float("inf"), "", " ", "x", "none", "nan",
-    "2025-06-09", "2025-02-30", "2025-W01-1", "20250609", "2025-6-9",
-    "clinician", "patient", "Clinician", "submitted", "under_review", "approved", "Approved",
-    "guideline", "research", "article-journal", "board", "writer",
-    "sha256:" + "a" * 64, "sha256:" + "A" * 64, "sha256:" + "a" * 63,
-    "jordan-mills", "Jordan Mills", "a--b", "-a", "a" * 121, "é" * 30, "https://example.org", "javascript:x",
-    [], [None], ["clinician"], ["clinician", "clinician"], [1, True], ["a", "b"], [[2021, 11]], [[2021, 1, 1, 1]],
-    {}, {"family": "Doe"}, {"literal": "A Society"}, {"given": "Only"}, {"date-parts": [[2021]]},
-])
-VALUES = st.one_of(TRICKY, st.integers(), st.text(max_size=30),
-                   st.lists(TRICKY, max_size=3), st.dictionaries(st.sampled_from(["id", "family", "x", "date-parts", "reviewer"]), TRICKY, max_size=3))
+TRICKY = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        0,
+        1,
+        -1,
+        2,
+        11,
+        1.0,
+        1.5,
+        float("inf"),
+        "",
+        " ",
+        "x",
+        "none",
+        "nan",
+        "2025-06-09",
+        "2025-02-30",
+        "2025-W01-1",
+        "20250609",
+        "2025-6-9",
+        "clinician",
+        "patient",
+        "Clinician",
+        "submitted",
+        "under_review",
+        "approved",
+        "Approved",
+        "guideline",
+        "research",
+        "article-journal",
+        "board",
+        "writer",
+        "sha256:" + "a" * 64,
+        "sha256:" + "A" * 64,
+        "sha256:" + "a" * 63,
+        "jordan-mills",
+        "Jordan Mills",
+        "a--b",
+        "-a",
+        "a" * 121,
+        "é" * 30,
+        "https://example.org",
+        "javascript:x",
+        [],
+        [None],
+        ["clinician"],
+        ["clinician", "clinician"],
+        [1, True],
+        ["a", "b"],
+        [[2021, 11]],
+        [[2021, 1, 1, 1]],
+        {},
+        {"family": "Doe"},
+        {"literal": "A Society"},
+        {"given": "Only"},
+        {"date-parts": [[2021]]},
+    ]
+)
+VALUES = st.one_of(
+    TRICKY,
+    st.integers(),
+    st.text(max_size=30),
+    st.lists(TRICKY, max_size=3),
+    st.dictionaries(st.sampled_from(["id", "family", "x", "date-parts", "reviewer"]), TRICKY, max_size=3),
+)
 
 
 def paths(data, prefix=()):

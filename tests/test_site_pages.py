@@ -2,6 +2,7 @@
 
 Real `mkdocs build`s of copies of the sample project; the people are the sample's
 fictional board."""
+
 from __future__ import annotations
 
 import re
@@ -80,7 +81,7 @@ def test_site_uses_materials_features(built):
     site, _, _ = built
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "navigation.instant" in html
-    assert 'data-editorial-search-open' in html and 'data-bundle="pagefind/"' in html  # the header's search
+    assert "data-editorial-search-open" in html and 'data-bundle="pagefind/"' in html  # the header's search
     assert 'data-md-color-scheme="slate"' in html or "slate" in html  # the dark palette toggle
     assert (site / "assets" / "editorial" / "editorial.css").is_file()
     assert "@media print" in (site / "assets" / "editorial" / "editorial.css").read_text(encoding="utf-8")

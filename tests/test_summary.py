@@ -2,6 +2,7 @@
 
 On a git repository of the sample project: a revision of the approved sample article,
 summarised by the real `editorial summary` (in-process), with GitHub's reviews."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,13 @@ ARTICLE = "content/articles/itp-refill-sepsis.md"
 
 
 def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
-                          cwd=root, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @pytest.mark.git
@@ -32,7 +38,9 @@ def test_the_summary_shows_the_revised_article_its_references_and_who_approved_w
     git(project, "checkout", "-q", "-b", "revise")
     assert run_in(project, "start-review", ARTICLE)[0] == 0
     path = project / ARTICLE
-    path.write_text(path.read_text().replace("## From the Research", "## From the Research\n\nA sentence the writer added.\n"))
+    path.write_text(
+        path.read_text().replace("## From the Research", "## From the Research\n\nA sentence the writer added.\n")
+    )
     git(project, "commit", "-q", "-am", "revise the answer")
     head = git(project, "rev-parse", "HEAD").strip()
     registry = (project / "content" / "people.yml").read_text()
@@ -48,7 +56,11 @@ def test_the_summary_shows_the_revised_article_its_references_and_who_approved_w
     assert "### From the Guidelines" in out and "### From the Research" in out and "A sentence the writer added." in out
     assert re.search(r'<sup class="citation"><a href="#ref-evans2021">1</a></sup>', out)  # numbered by first citation
     assert "[@evans2021]" not in out
-    assert "### References" in out and '<li id="ref-evans2021" value="1">' in out and "https://doi.org/10.1007/s00134-021-06506-y" in out
+    assert (
+        "### References" in out
+        and '<li id="ref-evans2021" value="1">' in out
+        and "https://doi.org/10.1007/s00134-021-06506-y" in out
+    )
     assert "status **under_review**" in out and "text changed" in out
     digest = run_in(project, "digest", ARTICLE)[1].split()[0]
     assert f"`{digest}`" in out
@@ -80,8 +92,13 @@ references: []
 """
     article, _ = load_article("content/articles/x-question.md", text.encode())
     ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
-    changes = summary.Summary([summary.Changed("content/articles/x-question.md", article, None),
-                               summary.Changed("content/articles/gone.md", None, article)], ["content/index.md"])
+    changes = summary.Summary(
+        [
+            summary.Changed("content/articles/x-question.md", article, None),
+            summary.Changed("content/articles/gone.md", None, article),
+        ],
+        ["content/index.md"],
+    )
     out = summary.render(changes, ctx)
     assert "<script>" not in out and "&lt;script&gt;" in out and "\\| with a pipe" in out
     assert "\n## A level-one heading\n" in out and "\n# not a heading: code\n" in out

@@ -3,6 +3,7 @@
 Every test builds a real repository in tmp_path, commits a pull request's history
 on a branch, and runs the real command (its `main`, in this process) against `--base main`. The people and
 articles are fictional test data."""
+
 from __future__ import annotations
 
 import atexit
@@ -61,8 +62,14 @@ plugins:
 """
 
 
-def article_text(slug: str = "pump-question", status: str = "submitted", reviews: str = "[]", authors: str = "[wendy-writer]",
-                 body: str = "The answer, in our own words.", extra: str = "") -> str:
+def article_text(
+    slug: str = "pump-question",
+    status: str = "submitted",
+    reviews: str = "[]",
+    authors: str = "[wendy-writer]",
+    body: str = "The answer, in our own words.",
+    extra: str = "",
+) -> str:
     return f"""---
 id: {slug}
 title: A fictional test question?
@@ -114,8 +121,22 @@ class Repo:
         return _STARTS[min_approvals]
 
     def git(self, *args: str) -> str:
-        done = subprocess.run(["git", "-c", "user.name=Test Writer", "-c", "user.email=writer@example.invalid",
-                               "-c", "commit.gpgsign=false", *args], cwd=self.root, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [
+                "git",
+                "-c",
+                "user.name=Test Writer",
+                "-c",
+                "user.email=writer@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+                *args,
+            ],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return done.stdout
 
     def path(self, name: str) -> Path:
@@ -149,8 +170,9 @@ class Repo:
 
     def record(self, name: str, reviewer: str, decision: str = "approved", date: str = "2024-06-01") -> str:
         """A review record in block form, with the file's real current digest."""
-        return (f"\n  - reviewer: {reviewer}\n    decision: {decision}\n    date: {date}\n"
-                f"    digest: {self.digest(name)}")
+        return (
+            f"\n  - reviewer: {reviewer}\n    decision: {decision}\n    date: {date}\n    digest: {self.digest(name)}"
+        )
 
 
 def codes(output: str) -> list[str]:
@@ -168,7 +190,12 @@ def approved_on_main(repo: Repo, name: str = "pump-question") -> None:
     repo.commit("add")
     assert repo.editorial("start-review", repo.path(name))[0] == 0
     repo.commit("start review")
-    assert repo.editorial("review", repo.path(name), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")[0] == 0
+    assert (
+        repo.editorial(
+            "review", repo.path(name), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01"
+        )[0]
+        == 0
+    )
     repo.commit("approve")
     repo.on_main()
 
@@ -179,7 +206,16 @@ def test_full_single_pr_flow_passes_and_approvers_confirm(repo: Repo):
     repo.commit("add article")
     assert repo.editorial("start-review", repo.path("pump-question"))[0] == 0
     repo.commit("start review")
-    code, out, err = repo.editorial("review", repo.path("pump-question"), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")
+    code, out, err = repo.editorial(
+        "review",
+        repo.path("pump-question"),
+        "--reviewer",
+        "bram-board",
+        "--decision",
+        "approved",
+        "--date",
+        "2024-06-01",
+    )
     assert code == 0, err
     assert "review_status: approved" in repo.path("pump-question").read_text()
     repo.commit("approve")
@@ -228,7 +264,12 @@ def test_edit_after_approval_that_stays_approved_fails(repo: Repo):
 def test_same_edit_moving_to_under_review_passes(repo: Repo):
     approved_on_main(repo)
     text = repo.path("pump-question").read_text()
-    repo.write("pump-question", text.replace("The answer, in our own words.", "A changed answer.").replace("review_status: approved", "review_status: under_review"))
+    repo.write(
+        "pump-question",
+        text.replace("The answer, in our own words.", "A changed answer.").replace(
+            "review_status: approved", "review_status: under_review"
+        ),
+    )
     repo.commit("edit wording, back to review")
     code, out, err = repo.check()
     assert code == 0, out + err
@@ -262,7 +303,10 @@ def _approve_by_hand(repo: Repo, reviewer: str, authors: str = "[wendy-writer]")
     repo.write("pump-question", article_text(authors=authors, status="under_review"))
     repo.commit("start review")
     record = repo.record("pump-question", reviewer)
-    repo.write("pump-question", article_text(authors=authors, status="approved", reviews=record, extra="next_review: 2025-01-01\n"))
+    repo.write(
+        "pump-question",
+        article_text(authors=authors, status="approved", reviews=record, extra="next_review: 2025-01-01\n"),
+    )
     repo.commit("approve by hand")
     code, out, _ = repo.check()
     return code, out
@@ -294,7 +338,16 @@ def test_approver_missing_from_approvers_fails(repo: Repo):
     repo.commit("add")
     repo.editorial("start-review", repo.path("pump-question"))
     repo.commit("start")
-    repo.editorial("review", repo.path("pump-question"), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")
+    repo.editorial(
+        "review",
+        repo.path("pump-question"),
+        "--reviewer",
+        "bram-board",
+        "--decision",
+        "approved",
+        "--date",
+        "2024-06-01",
+    )
     sha = repo.commit("approve")
     code, out, _ = repo.check("--approvers", "cora-b,wendy-w")
     assert code == 1
@@ -328,7 +381,18 @@ def test_changes_requested_passes(repo: Repo):
     repo.commit("add")
     repo.editorial("start-review", repo.path("pump-question"))
     repo.commit("start")
-    code, out, err = repo.editorial("review", repo.path("pump-question"), "--reviewer", "cora-board", "--decision", "changes_requested", "--date", "2024-06-01", "--note", "Cite the guideline.")
+    code, out, err = repo.editorial(
+        "review",
+        repo.path("pump-question"),
+        "--reviewer",
+        "cora-board",
+        "--decision",
+        "changes_requested",
+        "--date",
+        "2024-06-01",
+        "--note",
+        "Cite the guideline.",
+    )
     assert code == 0, err
     text = repo.path("pump-question").read_text()
     assert "review_status: submitted" in text and "decision: changes_requested" in text
@@ -350,9 +414,27 @@ def test_two_approvals_needed_one_cannot_approve(tmp_path: Path):
     assert code == 1 and codes(out) == ["E908"] and "the policy needs 2" in out
     # ...and the review command itself keeps it under review until the second approval
     repo.write("pump-question", article_text(status="under_review"))
-    repo.editorial("review", repo.path("pump-question"), "--reviewer", "bram-board", "--decision", "approved", "--date", "2024-06-01")
+    repo.editorial(
+        "review",
+        repo.path("pump-question"),
+        "--reviewer",
+        "bram-board",
+        "--decision",
+        "approved",
+        "--date",
+        "2024-06-01",
+    )
     assert "review_status: under_review" in repo.path("pump-question").read_text()
-    repo.editorial("review", repo.path("pump-question"), "--reviewer", "cora-board", "--decision", "approved", "--date", "2024-06-02")
+    repo.editorial(
+        "review",
+        repo.path("pump-question"),
+        "--reviewer",
+        "cora-board",
+        "--decision",
+        "approved",
+        "--date",
+        "2024-06-02",
+    )
     text = repo.path("pump-question").read_text()
     assert "review_status: approved" in text and "next_review: 2025-06-02" in text
 
@@ -372,7 +454,9 @@ def test_deleting_an_approved_article_needs_a_board_approver(repo: Repo):
 
 def test_registry_change_in_the_same_pr_cannot_make_a_writer_an_approver(repo: Repo):
     registry = repo.root / "content" / "people.yml"
-    registry.write_text(REGISTRY.replace("roles: [writer]\n    github: wendy-w", "roles: [writer, board]\n    github: wendy-w"))
+    registry.write_text(
+        REGISTRY.replace("roles: [writer]\n    github: wendy-w", "roles: [writer, board]\n    github: wendy-w")
+    )
     code, out = _approve_by_hand(repo, "wendy-writer", authors="[ada-both]")
     assert code == 1
     assert "E908" in codes(out) and "base branch" in out
@@ -398,7 +482,16 @@ def test_merge_of_main_into_the_branch_is_judged_and_says_so(repo: Repo):
     repo.commit("another article on main")
     repo.editorial("start-review", repo.path("other-question"))
     repo.commit("start")
-    repo.editorial("review", repo.path("other-question"), "--reviewer", "cora-board", "--decision", "approved", "--date", "2024-06-01")
+    repo.editorial(
+        "review",
+        repo.path("other-question"),
+        "--reviewer",
+        "cora-board",
+        "--decision",
+        "approved",
+        "--date",
+        "2024-06-01",
+    )
     repo.commit("approve on main")
     repo.git("checkout", "-q", "pr")
     repo.git("merge", "-q", "--no-edit", "main")
@@ -450,7 +543,10 @@ def test_json_and_github_formats_name_the_commit(repo: Repo):
     items = json.loads(out)
     assert [(i["code"], i["commit"], i["line"]) for i in items] == [("E901", sha, 10)]
     code, out, _ = repo.check("--format", "github")
-    assert code == 1 and out.startswith(f"::error file=content/articles/pump-question.md,line=10,col=1,title=E901 a new article is not `submitted`%2C or already has reviews (commit {sha})::")
+    assert code == 1 and out.startswith(
+        "::error file=content/articles/pump-question.md,line=10,col=1,title=E901 a new article is not `submitted`%2C "
+        f"or already has reviews (commit {sha})::"
+    )
 
 
 # -- the command cannot run: exit 2, never a pass -----------------------------------
@@ -467,7 +563,9 @@ def test_shallow_clone_missing_the_base_is_exit_2(repo: Repo, tmp_path: Path):
     base = repo.git("rev-parse", "main").strip()
     branch = repo.git("rev-parse", "--abbrev-ref", "HEAD").strip()
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "2", "--branch", branch, f"file://{repo.root}", str(clone)], check=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", "--branch", branch, f"file://{repo.root}", str(clone)], check=True
+    )
     code, out, err = run_cli("check-transitions", "--base", base, cwd=clone)
     assert code == 2 and "shallow" in err and "fetch-depth: 0" in err
 
@@ -491,7 +589,9 @@ def test_project_in_a_folder_of_a_larger_repository(tmp_path: Path):
     repo.git("init", "-q", "-b", "main")
     repo.commit("base")
     repo.git("checkout", "-q", "-b", "pr")
-    (site / "content" / "articles" / "pump-question.md").write_text(article_text(status="approved", extra="next_review: 2025-01-01\n"))
+    (site / "content" / "articles" / "pump-question.md").write_text(
+        article_text(status="approved", extra="next_review: 2025-01-01\n")
+    )
     sha = repo.commit("add approved")
     code, out, _ = run_cli("check-transitions", "--base", "main", cwd=site)
     assert code == 1 and codes(out) == ["E901"]

@@ -4,6 +4,7 @@ the summary line, exit codes, narrowing to paths, and what the digest does and d
 The command's `main` runs in this process (the `editorial` fixture); the smoke tests at the
 end start the real process (`python -m editorial` and the installed console script) for
 what only a process shows: its exit status, its two streams, and no traceback."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,7 +61,7 @@ def test_text_lines_and_summary(project, editorial):
     assert len(problems) == 3 + sample_warnings()
     assert all(re.match(r"^content/\S+\.md:\d+:\d+: [EW]\d{3} \S", line) for line in problems)
     assert any(" W801 warning: " in line for line in problems)
-    assert problems == sorted(problems, key=lambda l: (l.split(":")[0], int(l.split(":")[1])))
+    assert problems == sorted(problems, key=lambda line: (line.split(":")[0], int(line.split(":")[1])))
 
 
 def test_warnings_alone_exit_0(project, editorial):
@@ -110,7 +111,11 @@ def test_json_format(project, editorial):
         assert set(item) >= {"path", "line", "column", "code", "severity", "message"}
         assert isinstance(item["line"], int) and isinstance(item["column"], int)
         assert item["severity"] == {"W": "warning", "I": "info"}.get(item["code"][0], "error")
-    assert {(i["path"], i["code"]) for i in items} == {(SUBMITTED, "E304"), (UNDER_REVIEW, "E202"), (UNDER_REVIEW, "W801")}
+    assert {(i["path"], i["code"]) for i in items} == {
+        (SUBMITTED, "E304"),
+        (UNDER_REVIEW, "E202"),
+        (UNDER_REVIEW, "W801"),
+    }
     assert SUMMARY.match(err.strip())  # the summary goes to stderr, so stdout stays pure JSON
 
 
@@ -128,14 +133,17 @@ def test_outside_a_project_exit_2(tmp_path, editorial):
     no_traceback(out, err)
 
 
-@pytest.mark.parametrize("args", [
-    (),
-    ("frobnicate",),
-    ("validate", "--format", "xml"),
-    ("validate", "--no-such-flag"),
-    ("validate", "content/articles/does-not-exist.md"),
-    ("digest",),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("frobnicate",),
+        ("validate", "--format", "xml"),
+        ("validate", "--no-such-flag"),
+        ("validate", "content/articles/does-not-exist.md"),
+        ("digest",),
+    ],
+)
 def test_bad_arguments_exit_2(editorial, args):
     rc, out, err = editorial(*args)
     assert rc == 2, (out, err)
@@ -221,14 +229,17 @@ def test_digest_is_sha256_of_the_canonical_form(project, editorial):
     assert digest_of(editorial, APPROVED) == "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
 
 
-@pytest.mark.parametrize("old, new", [
-    ("review_status: submitted", "review_status: approved"),  # workflow fields
-    ("reviews: []", "reviews: [{reviewer: amara-okafor, decision: approved, date: 2025-08-20, digest: x}]"),
-    ("conflicts: none", "conflicts: none\nnext_review: 2026-08-20"),
-    ("audience: [clinician]\n", "audience:\n  - clinician  # who reads it\n"),  # layout and comments
-    ("conflicts: none\n", "# disclosures follow\nconflicts: 'none'\n"),
-    ("id: septic-shock-first-hour\n", ""),  # key order: the id moves to the end
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("review_status: submitted", "review_status: approved"),  # workflow fields
+        ("reviews: []", "reviews: [{reviewer: amara-okafor, decision: approved, date: 2025-08-20, digest: x}]"),
+        ("conflicts: none", "conflicts: none\nnext_review: 2026-08-20"),
+        ("audience: [clinician]\n", "audience:\n  - clinician  # who reads it\n"),  # layout and comments
+        ("conflicts: none\n", "# disclosures follow\nconflicts: 'none'\n"),
+        ("id: septic-shock-first-hour\n", ""),  # key order: the id moves to the end
+    ],
+)
 def test_digest_ignores(project, editorial, old, new):
     before = digest_of(editorial, SUBMITTED)
     edit(project, SUBMITTED, old, new)
@@ -237,12 +248,15 @@ def test_digest_ignores(project, editorial, old, new):
     assert digest_of(editorial, SUBMITTED) == before
 
 
-@pytest.mark.parametrize("old, new", [
-    ("a medical emergency", "a medical urgency"),  # one word of the body
-    ("What should be done in the first hour", "What should be done in the first hours"),  # the title
-    ("page: 1181-1247", "page: 1181-1248"),  # a reference
-    ("evidence: guideline", "evidence: research"),
-])
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("a medical emergency", "a medical urgency"),  # one word of the body
+        ("What should be done in the first hour", "What should be done in the first hours"),  # the title
+        ("page: 1181-1247", "page: 1181-1248"),  # a reference
+        ("evidence: guideline", "evidence: research"),
+    ],
+)
 def test_digest_changes(project, editorial, old, new):
     before = digest_of(editorial, SUBMITTED)
     edit(project, SUBMITTED, old, new)
@@ -268,7 +282,9 @@ def test_digest_of_a_broken_or_missing_file(project, editorial):
 def test_readme_front_matter_example_validates(project, editorial):
     guide = (Path(__file__).resolve().parents[1] / "guides" / "writers.md").read_text(encoding="utf-8")
     front = re.search(r"```yaml\n(---\n.*?\n---\n)```", guide, re.S).group(1)
-    (project / SUBMITTED).write_text(front + "\n## From the Guidelines\n\nTreat it as an emergency [@evans2021].\n", encoding="utf-8")
+    (project / SUBMITTED).write_text(
+        front + "\n## From the Guidelines\n\nTreat it as an emergency [@evans2021].\n", encoding="utf-8"
+    )
     rc, out, err = editorial("validate", SUBMITTED)
     assert rc == 0, out + err
 
@@ -279,14 +295,18 @@ def test_every_emitted_code_is_in_the_table_and_the_guide_is_generated_from_it()
     from editorial import codes
 
     repo = Path(__file__).resolve().parents[1]
-    source = "\n".join(p.read_text(encoding="utf-8") for p in sorted((repo / "scripts/editorial").rglob("*.py"))
-                       if p.name != "codes.py")
+    source = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in sorted((repo / "scripts/editorial").rglob("*.py"))
+        if p.name != "codes.py"
+    )
     emitted = set(re.findall(r"[\"']([EWI]\d{3})[\"']", source))
     assert len(emitted) > 50
     assert sorted(emitted - set(codes.CODES)) == []
     assert sorted(set(codes.CODES) - emitted) == []  # no code the pipeline never reports
-    assert (repo / "guides" / "error-codes.md").read_text(encoding="utf-8") == codes.markdown(), \
+    assert (repo / "guides" / "error-codes.md").read_text(encoding="utf-8") == codes.markdown(), (
         "regenerate the guide: python -m editorial.codes > guides/error-codes.md"
+    )
 
 
 # -- smoke tests of the process itself ------------------------------------------------------------
@@ -309,10 +329,13 @@ def test_process_exit_1_with_problems_on_stdout_and_the_summary_on_stderr_for_js
     assert SUMMARY.match(err.strip())
 
 
-@pytest.mark.parametrize("args, where", [
-    (("frobnicate",), "usage: editorial"),  # argparse's refusal
-    (("validate",), "mkdocs.yml"),  # outside a project: the command cannot run
-])
+@pytest.mark.parametrize(
+    "args, where",
+    [
+        (("frobnicate",), "usage: editorial"),  # argparse's refusal
+        (("validate",), "mkdocs.yml"),  # outside a project: the command cannot run
+    ],
+)
 def test_process_exit_2_with_the_reason_on_stderr_only(tmp_path, args, where):
     rc, out, err = run_editorial(*args, cwd=tmp_path)
     no_traceback(out, err)

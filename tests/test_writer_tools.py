@@ -1,6 +1,7 @@
 """The writer's tools for real: `editorial new`, `queue` and `preview` on a copy of the
 project in a temporary folder (real files, real mkdocs serve). The commands run in this
 process; the preview server, which runs until it is stopped, is a real process."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,16 @@ def test_new_writes_a_submitted_article_whose_only_problems_are_the_writers_to_d
     assert result.stdout.strip() == NEW_PATH
     text = (project / NEW_PATH).read_text(encoding="utf-8")
     today = dt.date.today().isoformat()
-    for line in ("id: should-intrathecal-baclofen-be-stopped-before-an-mri-scan", f"created: {today}", f"updated: {today}",
-                 "review_status: submitted", "reviews: []", "references: []", "## From the Guidelines", "## From the Research"):
+    for line in (
+        "id: should-intrathecal-baclofen-be-stopped-before-an-mri-scan",
+        f"created: {today}",
+        f"updated: {today}",
+        "review_status: submitted",
+        "reviews: []",
+        "references: []",
+        "## From the Guidelines",
+        "## From the Research",
+    ):
         assert line in text
     assert f'title: "{QUESTION}"' in text
     # the command says what is left to do: both sections cite nothing yet
@@ -72,10 +81,13 @@ def test_new_refuses_an_id_taken_by_an_article_in_another_file(project: Path):
 
 
 def test_new_makes_a_short_slug_of_whole_words_and_takes_several_authors(project: Path):
-    question = ("Can an intrathecal baclofen pump be refilled safely in a patient who has active sepsis "
-                "and a positive blood culture?")
-    code, out, err = run_cli("new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman",
-                             cwd=project)
+    question = (
+        "Can an intrathecal baclofen pump be refilled safely in a patient who has active sepsis "
+        "and a positive blood culture?"
+    )
+    code, out, err = run_cli(
+        "new", question, "--author", "jordan-mills", "--author", "jordan-mills", "--author", "priya-raman", cwd=project
+    )
     assert code == 0, err
     slug = out.strip().removeprefix("content/articles/").removesuffix(".md")
     assert len(slug) <= 60 and slug == "can-an-intrathecal-baclofen-pump-be-refilled-safely"
@@ -109,14 +121,22 @@ def test_queue_lists_what_waits_for_whom(project: Path):
     articles = project / "content/articles"
     _set_next_review(articles / "itp-refill-sepsis.md", (today + dt.timedelta(days=10)).isoformat())
     far = articles / "itp-refill-sepsis-far.md"  # approved, next review far away: not listed
-    far.write_text((articles / "itp-refill-sepsis.md").read_text(encoding="utf-8").replace("id: itp-refill-sepsis", "id: itp-refill-sepsis-far"), encoding="utf-8")
+    far.write_text(
+        (articles / "itp-refill-sepsis.md")
+        .read_text(encoding="utf-8")
+        .replace("id: itp-refill-sepsis", "id: itp-refill-sepsis-far"),
+        encoding="utf-8",
+    )
     _set_next_review(far, (today + dt.timedelta(days=200)).isoformat())
 
     result = editorial(project, "queue", "--format", "json")
     assert result.returncode == 0, result.stderr
     items = {item["path"]: item for item in json.loads(result.stdout)}
-    assert set(items) == {"content/articles/septic-shock-first-hour.md", "content/articles/infected-baclofen-pump-removal.md",
-                          "content/articles/itp-refill-sepsis.md"}
+    assert set(items) == {
+        "content/articles/septic-shock-first-hour.md",
+        "content/articles/infected-baclofen-pump-removal.md",
+        "content/articles/itp-refill-sepsis.md",
+    }
 
     submitted = items["content/articles/septic-shock-first-hour.md"]
     assert submitted["status"] == "submitted" and submitted["waiting_for"] == "writer"
@@ -132,7 +152,10 @@ def test_queue_lists_what_waits_for_whom(project: Path):
 
     text = editorial(project, "queue")
     assert text.returncode == 0
-    assert "septic-shock-first-hour.md: submitted -> writer: when the draft is ready: editorial start-review" in text.stdout
+    assert (
+        "septic-shock-first-hour.md: submitted -> writer: when the draft is ready: editorial start-review"
+        in text.stdout
+    )
     assert "itp-refill-sepsis.md: approved -> writer: review again, due within 10 day(s)" in text.stdout
     assert "3 article(s) waiting" in text.stdout
 
@@ -174,8 +197,22 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
     port = _free_port()
     article = project / "content/articles/septic-shock-first-hour.md"  # submitted: pending review
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "editorial", "preview", "content/articles/septic-shock-first-hour.md", "--port", str(port)],
-                              cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "editorial",
+            "preview",
+            "content/articles/septic-shock-first-hour.md",
+            "--port",
+            str(port),
+        ],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         url = f"http://127.0.0.1:{port}/articles/septic-shock-first-hour/"
         page = _fetch(url, time.monotonic() + 60, "first hour")
@@ -198,6 +235,8 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
 
 
 def test_preview_refuses_a_file_outside_the_articles(project: Path):
-    result = editorial(project, "preview", "content/index.md", "--port", str(_free_port()))  # a site page, not an article
+    result = editorial(
+        project, "preview", "content/index.md", "--port", str(_free_port())
+    )  # a site page, not an article
     assert result.returncode == 1
     assert "E112" in result.stderr

@@ -8,6 +8,7 @@ file's result by the SHA-256 of its bytes, in the cache store `validate`, for
 `editorial validate` only: the rules that need other files, the registry, the policy or
 the date always run (corpus.build), and a miss always runs the real checks.
 """
+
 from __future__ import annotations
 
 import gc
@@ -34,8 +35,10 @@ def analyse_all(sources: Sequence[Source], progress: Progress | None = None) -> 
     report = (lambda done: progress(done, total)) if progress else None
     with _collector_paused():
         # the generator first: zip then runs it to its end, so the last progress report is made
-        return [from_entry(entry, source.path, _text(source))
-                for entry, source in zip(workers.map_chunks(_analyse_chunk, sources, report), sources)]
+        return [
+            from_entry(entry, source.path, _text(source))
+            for entry, source in zip(workers.map_chunks(_analyse_chunk, sources, report), sources, strict=True)
+        ]
 
 
 def _analyse_chunk(sources: Sequence[Source]) -> list[Any]:
@@ -82,13 +85,14 @@ def from_entry(entry: Any, path: str, text: str) -> FileResult:
     return FileResult(Article(path, meta, body, body_line, located, digest), found)
 
 
-class _Positions(dict):  # type: ignore[type-arg]
+class _Positions(dict):
     """The positions kept in an entry; the first question about any other key parses the
     front matter again, so every answer is what a full load gives."""
 
-    def __init__(self, kept: dict, path: str, text: str):  # type: ignore[type-arg]
+    def __init__(self, kept: dict, path: str, text: str):
         super().__init__(kept)
-        self._path, self._text = path, text
+        self._path = path
+        self._text: str | None = text
 
     def _complete(self) -> bool:
         if self._text is None:
@@ -109,9 +113,9 @@ class _Positions(dict):  # type: ignore[type-arg]
         return dict.__getitem__(self, key)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 (self.get would call itself)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         self._complete()
         return dict.__iter__(self)
 
@@ -119,15 +123,15 @@ class _Positions(dict):  # type: ignore[type-arg]
         self._complete()
         return dict.__len__(self)
 
-    def keys(self):  # type: ignore[no-untyped-def]
+    def keys(self):
         self._complete()
         return dict.keys(self)
 
-    def items(self):  # type: ignore[no-untyped-def]
+    def items(self):
         self._complete()
         return dict.items(self)
 
-    def values(self):  # type: ignore[no-untyped-def]
+    def values(self):
         self._complete()
         return dict.values(self)
 
@@ -164,7 +168,7 @@ class ValidateCache:
             keys = [hashlib.sha256(s.data or b"").digest() for s in sources]
             results: list[FileResult | None] = [None] * len(sources)
             missing: list[int] = []
-            for index, (source, key) in enumerate(zip(sources, keys)):
+            for index, (source, key) in enumerate(zip(sources, keys, strict=True)):
                 entry = known.get(key)
                 try:
                     if entry is not None:
@@ -177,9 +181,10 @@ class ValidateCache:
             if self.progress:
                 self.progress(self.hits, len(sources))
             todo = [sources[i] for i in missing]
-            report = (lambda done: self.progress(self.hits + done, len(sources))) if self.progress else None
+            progress = self.progress
+            report = (lambda done: progress(self.hits + done, len(sources))) if progress else None
             fresh = {}
-            for entry, index in zip(workers.map_chunks(_analyse_chunk, todo, report), missing):
+            for entry, index in zip(workers.map_chunks(_analyse_chunk, todo, report), missing, strict=True):
                 results[index] = from_entry(entry, sources[index].path, _text(sources[index]))
                 if not any(code == "E199" for _, _, code, _ in entry[1]):  # internal errors are retried next time
                     fresh[keys[index]] = entry

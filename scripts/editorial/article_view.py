@@ -6,6 +6,7 @@ Every string here is plain text (the template escapes it), except `references_ht
 `jsonld`, which are made safe here (the References list through the sanitiser, rendered or from
 the cache; JSON with `<` escaped).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,7 @@ class Day:
     text: str  # what a reader sees: 9 June 2026
 
     @classmethod
-    def of(cls, iso: str) -> "Day":
+    def of(cls, iso: str) -> Day:
         try:
             d = dt.date.fromisoformat(iso)
         except ValueError:
@@ -92,8 +93,18 @@ TITLE_MAX = 70  # characters of <title> that search engines show
 AUDIENCES = {"clinician": "Healthcare professionals", "patient": "Patients and caregivers"}
 
 
-def view(article: Article, ctx: Context, entries: list[citations.Entry], *, status: str, preview: bool,
-         url: str, site: Site, history: list[ApprovedVersion] | None = None, order: list[str] | None = None) -> ArticleView:
+def view(
+    article: Article,
+    ctx: Context,
+    entries: list[citations.Entry],
+    *,
+    status: str,
+    preview: bool,
+    url: str,
+    site: Site,
+    history: list[ApprovedVersion] | None = None,
+    order: list[str] | None = None,
+) -> ArticleView:
     """The page of `article`: `status` is the step the stepper shows, `entries` its References,
     `url` its canonical address ("" when unknown), `history` its approved versions oldest first
     (None: the approval now only), `order` the reference keys in citation order (for the
@@ -109,9 +120,16 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
     published = review_history.first_approval(history) or last_reviewed
     next_review = fields.next_review
     audience = [a for a in fields.audience if a in AUDIENCES]
-    data = jsonld.medical_web_page(article, url=url, site=site, authors=authors, reviewers=reviewers,
-                                   published=published, last_reviewed=last_reviewed,
-                                   ordered_refs=[refs_by_key[e.key] for e in entries if e.key in refs_by_key])
+    data = jsonld.medical_web_page(
+        article,
+        url=url,
+        site=site,
+        authors=authors,
+        reviewers=reviewers,
+        published=published,
+        last_reviewed=last_reviewed,
+        ordered_refs=[refs_by_key[e.key] for e in entries if e.key in refs_by_key],
+    )
     return ArticleView(
         title=article.title,
         title_tag=title_tag(article, site.name),
@@ -137,7 +155,9 @@ def view(article: Article, ctx: Context, entries: list[citations.Entry], *, stat
         url=url,
         site_name=site.name,
         jsonld=jsonld.script_text(data),
-        retractions=retractions.page_notices(list(article.references), ctx.retractions, order or [e.key for e in entries]),
+        retractions=retractions.page_notices(
+            list(article.references), ctx.retractions, order or [e.key for e in entries]
+        ),
     )
 
 
@@ -159,14 +179,25 @@ def _people(ctx: Context, ids: Iterable[str]) -> list[Person]:
     return [p for p in (ctx.registry.get(i) for i in ids) if p is not None]
 
 
-def _history(history: list[ApprovedVersion], current: ApprovedVersion | None, ctx: Context, repo_url: str) -> list[Version]:
+def _history(
+    history: list[ApprovedVersion], current: ApprovedVersion | None, ctx: Context, repo_url: str
+) -> list[Version]:
     repo = repo_url.strip().rstrip("/")
     shown = []
     for i, version in enumerate(history):
-        is_current = i == len(history) - 1 and current is not None and (version.digest, version.date) == (current.digest, current.date)
-        source = (f"{repo}/blob/{quote(version.commit)}/{quote(version.path)}"
-                  if repo.startswith("https://") and version.commit and version.path and not is_current else "")
-        shown.append(Version(Day.of(version.date), _people(ctx, version.reviewers), is_current, version.content_changed, source))
+        is_current = (
+            i == len(history) - 1
+            and current is not None
+            and (version.digest, version.date) == (current.digest, current.date)
+        )
+        source = (
+            f"{repo}/blob/{quote(version.commit)}/{quote(version.path)}"
+            if repo.startswith("https://") and version.commit and version.path and not is_current
+            else ""
+        )
+        shown.append(
+            Version(Day.of(version.date), _people(ctx, version.reviewers), is_current, version.content_changed, source)
+        )
     return shown[::-1]
 
 
@@ -187,7 +218,10 @@ def review_step(article: Article, gate_status: str | None, approved: bool) -> st
 def stepper(status: str) -> list[Step]:
     keys = [k for k, _ in STEPS]
     current = keys.index(status) if status in keys else 0
-    return [Step(label, "done" if i < current else "current" if i == current else "todo") for i, (_, label) in enumerate(STEPS)]
+    return [
+        Step(label, "done" if i < current else "current" if i == current else "todo")
+        for i, (_, label) in enumerate(STEPS)
+    ]
 
 
 def suggest_url(repo_url: str, article: Article, where: str) -> str:
@@ -195,7 +229,8 @@ def suggest_url(repo_url: str, article: Article, where: str) -> str:
     repo = repo_url.strip().rstrip("/")
     if not repo.startswith(("https://", "http://")):
         return ""
-    body = (f"Article: {article.title}\nPage: {where or article.path}\nArticle id: {article.id}\n\n"
-            "What is wrong or out of date:\n\n\nThe source that shows it (DOI, PubMed id or guideline):\n")
+    body = (
+        f"Article: {article.title}\nPage: {where or article.path}\nArticle id: {article.id}\n\n"
+        "What is wrong or out of date:\n\n\nThe source that shows it (DOI, PubMed id or guideline):\n"
+    )
     return f"{repo}/issues/new?" + urlencode({"title": f"Correction: {article.title}", "body": body})
-

@@ -22,6 +22,7 @@ Two questions for every file:
 The site is never trusted to be well-formed: a symbolic link is reported, never followed;
 a device or pipe is never read; no file is read past MAX_READ bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,7 +72,9 @@ class Content:
     site_pages: dict[str, str] = field(default_factory=dict)  # src_uri -> text, the policy's site pages
     raw: dict[str, str] = field(default_factory=dict)  # article path -> text, for files the loader could not read
     theme: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of the theme's own file there
-    content_files: Mapping[str, bytes] = field(default_factory=dict)  # site path -> SHA-256 of a publishable content file
+    content_files: Mapping[str, bytes] = field(
+        default_factory=dict
+    )  # site path -> SHA-256 of a publishable content file
     site_url: str = ""  # where the site lives (MkDocs' site_url), for absolute links
     # theme files from the installed theme package, outside the project: content/ cannot be in
     # them, so when a site file has their bytes its text is not searched (overrides/ is searched)
@@ -116,8 +119,11 @@ class Audit:
         by_path = {a.path: a for a in content.corpus.articles}
         prefix = content.docs.rstrip("/") + "/"
         published = [by_path[p] for p, reasons in decision.items() if not reasons and p in by_path]
-        self.withheld = [_withheld(p, by_path.get(p), content.raw.get(p, ""), prefix) for p, reasons in decision.items()
-                         if reasons or p not in by_path]
+        self.withheld = [
+            _withheld(p, by_path.get(p), content.raw.get(p, ""), prefix)
+            for p, reasons in decision.items()
+            if reasons or p not in by_path
+        ]
         self.pages = {"404.html"} | site_files.generated_outputs(site_files.published_specialties(published))
         for article in published:
             self.pages |= site_files.page_outputs(_src_uri(article.path, prefix))
@@ -128,7 +134,7 @@ class Audit:
         self._needles: _Needles | None = None
 
     @property
-    def needles(self) -> "_Needles":
+    def needles(self) -> _Needles:
         """Built once, when the first file is searched (before a fork, by audit_site)."""
         if self._needles is None:
             self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
@@ -148,9 +154,16 @@ class Audit:
         if lower.endswith(site_files.HTML_SUFFIXES):
             if rel not in self.pages:
                 owner = self.withheld_pages.get(rel)
-                why = (f"is the page of unpublished article {owner.path} (a stale page from an earlier build?)" if owner
-                       else "is no page of an approved article, of a site page the policy lists, or of a generated page")
-                problems.append(Problem(where, 1, 1, "E952", f"{rel} {why}; rebuild the site from a clean folder with `mkdocs build`"))
+                why = (
+                    f"is the page of unpublished article {owner.path} (a stale page from an earlier build?)"
+                    if owner
+                    else "is no page of an approved article, of a site page the policy lists, or of a generated page"
+                )
+                problems.append(
+                    Problem(
+                        where, 1, 1, "E952", f"{rel} {why}; rebuild the site from a clean folder with `mkdocs build`"
+                    )
+                )
             else:
                 refers_to = self._references(rel, item.data)
         else:
@@ -162,12 +175,30 @@ class Audit:
 
     def _unreadable(self, item: SiteFile, where: str) -> Problem:
         if item.kind == "link":
-            return Problem(where, 1, 1, "E958", f"{item.rel} is a symbolic link; a site holds files only (a link can publish any file "
-                                                "of the machine that serves it): rebuild from a clean folder")
+            return Problem(
+                where,
+                1,
+                1,
+                "E958",
+                f"{item.rel} is a symbolic link; a site holds files only (a link can publish any file "
+                "of the machine that serves it): rebuild from a clean folder",
+            )
         if item.kind == "large":
-            return Problem(where, 1, 1, "E958", f"{item.rel} is over {MAX_READ:,} bytes, more than the audit reads; nothing "
-                                                "unread is published: make it smaller or leave it out")
-        return Problem(where, 1, 1, "E958", f"{item.rel} is not a regular file (a device, pipe or socket); rebuild from a clean folder")
+            return Problem(
+                where,
+                1,
+                1,
+                "E958",
+                f"{item.rel} is over {MAX_READ:,} bytes, more than the audit reads; nothing "
+                "unread is published: make it smaller or leave it out",
+            )
+        return Problem(
+            where,
+            1,
+            1,
+            "E958",
+            f"{item.rel} is not a regular file (a device, pipe or socket); rebuild from a clean folder",
+        )
 
     def _references(self, rel: str, data: bytes) -> set[str]:
         if not self.content.content_files:
@@ -177,7 +208,9 @@ class Audit:
         page_url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
         if base:
             page_url = site_files.site_path(page_url, base, self.content.site_url) or page_url
-        targets = (site_files.site_path(page_url, link, self.content.site_url) for link in found if link and link[0] != "#")
+        targets = (
+            site_files.site_path(page_url, link, self.content.site_url) for link in found if link and link[0] != "#"
+        )
         return {t for t in targets if t and t in self.content.content_files}
 
     def _judge_file(self, rel: str, where: str, data: bytes, referenced: set[str]) -> Problem | None:
@@ -185,25 +218,52 @@ class Audit:
         content file an allowed page refers to; data never."""
         name = rel.rsplit("/", 1)[-1].lower()
         if name.endswith(DATA_SUFFIXES) or rel == self.content.corpus.registry.path.split("/", 1)[-1]:
-            return Problem(where, 1, 1, "E956", f"data file {rel} was copied into the site; it must never be published (check the "
-                                                "`editorial` plugin is enabled)")
+            return Problem(
+                where,
+                1,
+                1,
+                "E956",
+                f"data file {rel} was copied into the site; it must never be published (check the "
+                "`editorial` plugin is enabled)",
+            )
         if rel in site_files.GENERATED_FILES or site_files.is_search_bundle_file(rel):
             return None  # what the build wrote from the audited pages; its text is searched like every file
         digest = hashlib.sha256(data).digest()
         theme = self.content.theme.get(rel)
         if theme is not None:
-            return None if theme == digest else Problem(
-                where, 1, 1, "E952", f"{rel} is at the path of one of the theme's files but holds other bytes; rebuild the site "
-                                     "from a clean folder with `mkdocs build`")
+            return (
+                None
+                if theme == digest
+                else Problem(
+                    where,
+                    1,
+                    1,
+                    "E952",
+                    f"{rel} is at the path of one of the theme's files but holds other bytes; rebuild the site "
+                    "from a clean folder with `mkdocs build`",
+                )
+            )
         known = self.content.content_files.get(rel)
         if known is not None and known == digest:
             if rel in referenced:
                 return None
-            return Problem(where, 1, 1, "E957", f"{rel} is a file of {self.content.docs}/ that no published page refers to, so it "
-                                                "must not be published; rebuild the site from a clean folder with `mkdocs build`")
-        return Problem(where, 1, 1, "E952", f"{rel} is none of the files a site may hold (an approved page, the theme's own files, "
-                                            "a file the build generates, or an image or PDF a published page refers to); rebuild "
-                                            "the site from a clean folder with `mkdocs build`")
+            return Problem(
+                where,
+                1,
+                1,
+                "E957",
+                f"{rel} is a file of {self.content.docs}/ that no published page refers to, so it "
+                "must not be published; rebuild the site from a clean folder with `mkdocs build`",
+            )
+        return Problem(
+            where,
+            1,
+            1,
+            "E952",
+            f"{rel} is none of the files a site may hold (an approved page, the theme's own files, "
+            "a file the build generates, or an image or PDF a published page refers to); rebuild "
+            "the site from a clean folder with `mkdocs build`",
+        )
 
 
 def audit(site: Iterable[SiteFile], content: Content, *, shown: str = "site") -> list[Problem]:
@@ -222,7 +282,7 @@ def _is_page(item: SiteFile) -> bool:
 
 
 def _src_uri(path: str, prefix: str) -> str:
-    return path[len(prefix):] if path.startswith(prefix) else path
+    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Withheld:
@@ -231,8 +291,14 @@ def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Wit
     if article is not None:
         return _Withheld(path, src_uri, slug, article.id, article.title, _texts(article))
     id_match, title_match = _RAW_ID.search(raw), _RAW_TITLE.search(raw)
-    return _Withheld(path, src_uri, slug, id_match.group(1) if id_match else "",
-                     title_match.group(1) if title_match else "", _raw_texts(raw))
+    return _Withheld(
+        path,
+        src_uri,
+        slug,
+        id_match.group(1) if id_match else "",
+        title_match.group(1) if title_match else "",
+        _raw_texts(raw),
+    )
 
 
 def _raw_texts(raw: str) -> list[str]:
@@ -244,7 +310,7 @@ def _raw_texts(raw: str) -> list[str]:
     if not end:  # no front matter found (never closed, hidden in a comment): every line on its own, keys dropped
         return [v for v in (_YAML_KEY.sub("", line) for line in lines) if v.strip()]
     values = [_YAML_KEY.sub("", line) for line in lines[1:end]]
-    return ["\n".join(lines[end + 1:] if end else lines)] + [v for v in values if v.strip()]
+    return ["\n".join(lines[end + 1 :] if end else lines)] + [v for v in values if v.strip()]
 
 
 def _texts(article: Article) -> list[str]:
@@ -279,7 +345,7 @@ def _words_of(tokens: list[str]) -> list[str]:
 
 def _windows(words: list[str], size: int) -> Iterator[int]:
     """Hashes of every `size`-word window, computed at C speed (zip of shifted slices)."""
-    return map(hash, zip(*(words[i:] for i in range(size))))
+    return map(hash, zip(*(words[i:] for i in range(size)), strict=False))
 
 
 def _text_of(lower_name: str, data: bytes) -> str:
@@ -335,8 +401,10 @@ class _Needles:
     withheld: list[_Withheld]
 
     @classmethod
-    def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> "_Needles":
-        shingles: dict[int, set[int]] = {SHINGLE: set(_windows(_joined_words(t for w in withheld for t in w.texts), SHINGLE))}
+    def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> _Needles:
+        shingles: dict[int, set[int]] = {
+            SHINGLE: set(_windows(_joined_words(t for w in withheld for t in w.texts), SHINGLE))
+        }
         for item in withheld:
             size = len(_words(item.title))
             if SHORT_TITLE <= size < SHINGLE:
@@ -366,7 +434,16 @@ class _Needles:
         problems = []
         if PREVIEW_MARKER in text:
             line, col = _position(text, text.index(PREVIEW_MARKER))
-            problems.append(Problem(where, line, col, "E951", "this is a preview build (it carries the preview marker); previews are never deployed: build without EDITORIAL_PREVIEW and outside `mkdocs serve`"))
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    col,
+                    "E951",
+                    "this is a preview build (it carries the preview marker); previews are never deployed: build "
+                    "without EDITORIAL_PREVIEW and outside `mkdocs serve`",
+                )
+            )
         lower = text.lower()
         tokens = _TOKEN.findall(lower)
         for token in sorted(self.tokens.keys() & set(tokens)):
@@ -380,7 +457,16 @@ class _Needles:
             hits |= hashes.intersection(_windows(words, size))
         if hits:
             for item, count in self._owners(hits):
-                problems.append(Problem(where, 1, 1, "E953", f"text of unpublished article {item.path} (\"{item.title or item.slug}\") appears here ({count} passage(s)); it must not be published"))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        "E953",
+                        f'text of unpublished article {item.path} ("{item.title or item.slug}") appears here ({count} '
+                        "passage(s)); it must not be published",
+                    )
+                )
         return problems
 
     def _owners(self, hits: set[int]) -> Iterator[tuple[_Withheld, int]]:
@@ -407,6 +493,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 # -- thin readers -------------------------------------------------------------------
+
 
 def site_entries(site_dir: Path) -> list[tuple[str, str]]:
     """Every entry under the built site as (path relative to it, kind), in a stable order,
@@ -454,8 +541,9 @@ def read_site(site_dir: Path) -> Iterator[SiteFile]:
 _RUN: tuple[Audit, Path, set[str], Mapping[str, tuple[bytes, Verdict]]] | None = None  # what a forked worker inherits
 
 
-def audit_site(run: Audit, site_dir: Path, proved: Mapping[str, tuple[bytes, Verdict]] | None = None,
-               folder: str = "") -> tuple[list[Problem], int]:
+def audit_site(
+    run: Audit, site_dir: Path, proved: Mapping[str, tuple[bytes, Verdict]] | None = None, folder: str = ""
+) -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
     content files may be here), then every other file; on both cores when the site is large.
 

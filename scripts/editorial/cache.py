@@ -10,6 +10,7 @@ One format for every cache: a header (magic, the code version it was written by,
 SHA-256 of the payload), then a marshal payload (plain values only: marshal cannot build
 objects). Written atomically. A missing, damaged or foreign file is an empty cache.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -72,7 +73,7 @@ class Store:
         head = self._head()
         if not blob.startswith(head):
             return {}  # another format or another version of the code: start again
-        checksum, payload = blob[len(head):len(head) + 32], blob[len(head) + 32:]
+        checksum, payload = blob[len(head) : len(head) + 32], blob[len(head) + 32 :]
         if hashlib.sha256(payload).digest() != checksum:
             self.note = f"{self.path.name} is damaged; the work is done again"
             return {}
@@ -101,13 +102,22 @@ def tracked(root: Path) -> list[Problem]:
     """A cache file that git tracks came with a commit, not from this machine's own runs:
     a pull request could forge it. E117 for each; none when this is not a git checkout."""
     try:
-        done = subprocess.run(["git", "ls-files", "-z", "--", FOLDER.split("/", 1)[0]], cwd=root,
-                              capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "ls-files", "-z", "--", FOLDER.split("/", 1)[0]], cwd=root, capture_output=True, check=False
+        )
     except OSError:
         return []
     if done.returncode != 0:
         return []  # not a git repository: nothing is tracked
     names = [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    return [Problem(name, 1, 1, "E117", f"{name} is a cache file committed to git; caches are never shared through the "
-                    "repository (a pull request could forge one): `git rm --cached` it (`.cache/` is in .gitignore)")
-            for name in names]
+    return [
+        Problem(
+            name,
+            1,
+            1,
+            "E117",
+            f"{name} is a cache file committed to git; caches are never shared through the "
+            "repository (a pull request could forge one): `git rm --cached` it (`.cache/` is in .gitignore)",
+        )
+        for name in names
+    ]

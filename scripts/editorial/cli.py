@@ -1,10 +1,12 @@
 """The `editorial` command: argument parsing and wiring only; the work is in the core."""
+
 from __future__ import annotations
 
 import argparse
 import hashlib
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import report
 from .workspace import Workspace, WorkspaceError
@@ -13,14 +15,19 @@ OK, PROBLEMS, CANNOT_RUN = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with usage, as the contract says
+    def error(self, message: str) -> NoReturn:  # exit 2 with usage, as the contract says
         self.print_usage(sys.stderr)
         print(f"editorial: error: {message}", file=sys.stderr)
         raise SystemExit(CANNOT_RUN)
 
 
 def _formats(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=report.FORMATS, default="text", help="text lines (default), GitHub Actions annotations, or JSON")
+    parser.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="text",
+        help="text lines (default), GitHub Actions annotations, or JSON",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check schema, registry, citations, structure and approvals")
-    p.add_argument("paths", nargs="*", type=Path, help="articles or folders to check (default: all of content/articles)")
+    p.add_argument(
+        "paths", nargs="*", type=Path, help="articles or folders to check (default: all of content/articles)"
+    )
     _formats(p)
     p.set_defaults(run=cmd_validate)
 
@@ -36,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path)
     p.set_defaults(run=cmd_digest)
 
-    p = sub.add_parser("start-review", help="move a `submitted` (or, for a revision, `approved`) article to `under_review`")
+    p = sub.add_parser(
+        "start-review", help="move a `submitted` (or, for a revision, `approved`) article to `under_review`"
+    )
     p.add_argument("file", type=Path)
     p.set_defaults(run=cmd_start_review)
 
@@ -48,30 +59,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="optional free text kept with the record")
     p.set_defaults(run=cmd_review)
 
-    p = sub.add_parser("check-transitions", help="check that every commit in base..head, and the net change, obeys the review workflow")
+    p = sub.add_parser(
+        "check-transitions", help="check that every commit in base..head, and the net change, obeys the review workflow"
+    )
     p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
     p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
     confirm = p.add_mutually_exclusive_group()
-    confirm.add_argument("--approvers", help="comma-separated GitHub logins that approved the pull request (for hand use)")
-    confirm.add_argument("--reviews", type=Path, metavar="FILE",
-                         help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)")
+    confirm.add_argument(
+        "--approvers", help="comma-separated GitHub logins that approved the pull request (for hand use)"
+    )
+    confirm.add_argument(
+        "--reviews",
+        type=Path,
+        metavar="FILE",
+        help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)",
+    )
     _formats(p)
     p.set_defaults(run=cmd_check_transitions)
 
-    p = sub.add_parser("record-reviews", help="write the review records that the pull request's GitHub reviews prove, and commit them")
+    p = sub.add_parser(
+        "record-reviews", help="write the review records that the pull request's GitHub reviews prove, and commit them"
+    )
     p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
-    p.add_argument("--reviews", required=True, type=Path, metavar="FILE",
-                   help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)")
+    p.add_argument(
+        "--reviews",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="GitHub's review list of the pull request (JSON of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews`)",
+    )
     p.add_argument("--head", default="HEAD", help="the checked-out branch's last commit (default: HEAD)")
     p.set_defaults(run=cmd_record_reviews)
 
-    p = sub.add_parser("summary", help="each article changed in base..head as readers will read it, as Markdown (the pull request's job summary)")
+    p = sub.add_parser(
+        "summary",
+        help="each article changed in base..head as readers will read it, as Markdown (the pull request's job summary)",
+    )
     p.add_argument("--base", required=True, help="where the pull request branches off, e.g. origin/main")
     p.add_argument("--head", default="HEAD", help="the pull request's last commit (default: HEAD)")
-    p.add_argument("--reviews", type=Path, metavar="FILE", help="GitHub's review list of the pull request, to show who approved which text")
+    p.add_argument(
+        "--reviews",
+        type=Path,
+        metavar="FILE",
+        help="GitHub's review list of the pull request, to show who approved which text",
+    )
     p.set_defaults(run=cmd_summary)
 
-    p = sub.add_parser("codeowners", help="write .github/CODEOWNERS from the registry and the policy (the board owns content/, the maintainers the code)")
+    p = sub.add_parser(
+        "codeowners",
+        help="write .github/CODEOWNERS from the registry and the policy (the board owns content/, the maintainers the "
+        "code)",
+    )
     p.add_argument("--check", action="store_true", help="only report whether the file is up to date (exit 1 if not)")
     p.set_defaults(run=cmd_codeowners)
 
@@ -82,9 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="start a new article from its question (writer tool)")
     p.add_argument("question", help='the question the article answers, e.g. "Can a pump be refilled during sepsis?"')
-    p.add_argument("--author", required=True, action="append", metavar="ID",
-                   help="an author's id in content/people.yml; repeat for each author")
-    p.add_argument("--slug", help="the file name and id to use (default: made from the question: whole words, at most 60 characters)")
+    p.add_argument(
+        "--author",
+        required=True,
+        action="append",
+        metavar="ID",
+        help="an author's id in content/people.yml; repeat for each author",
+    )
+    p.add_argument(
+        "--slug",
+        help="the file name and id to use (default: made from the question: whole words, at most 60 characters)",
+    )
     p.set_defaults(run=cmd_new)
 
     p = sub.add_parser("queue", help="what waits for whom: articles in review, and approved ones due for review")
@@ -93,8 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("retractions", help="the pinned Retraction Watch snapshot (the policy's `retractions` options)")
     actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
-    q = actions.add_parser("update", help="check that FILE parses as Crossref's retraction_watch.csv, write it where the "
-                                          "policy says and pin its hash in mkdocs.yml; lists the articles it affects")
+    q = actions.add_parser(
+        "update",
+        help="check that FILE parses as Crossref's retraction_watch.csv, write it where the "
+        "policy says and pin its hash in mkdocs.yml; lists the articles it affects",
+    )
     q.add_argument("file", type=Path, metavar="FILE", help="the downloaded retraction_watch.csv")
     q.set_defaults(run=cmd_retractions_update)
 
@@ -130,8 +179,11 @@ def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
     known = {ws.rel(p) for p in everything}
     from .progress import terminal_counter
 
-    corpus = ws.corpus(everything + [p for p in named if ws.rel(p) not in known], progress=terminal_counter(len(everything)),
-                       remembered=True)
+    corpus = ws.corpus(
+        everything + [p for p in named if ws.rel(p) not in known],
+        progress=terminal_counter(len(everything)),
+        remembered=True,
+    )
     problems = corpus.problems + ws.content_problems(corpus.context.policy)
     if args.paths:
         wanted = {ws.rel(p) for p in named} | {"mkdocs.yml", corpus.registry.path}
@@ -167,8 +219,12 @@ def _codeowners_problems(ws: Workspace, corpus) -> list:
     path = ws.root / codeowners.PATH
     if not path.is_file():
         return []
-    return codeowners.check(path.read_text(encoding="utf-8", errors="replace"), corpus.registry, corpus.context.today,
-                            corpus.context.policy.maintainers)
+    return codeowners.check(
+        path.read_text(encoding="utf-8", errors="replace"),
+        corpus.registry,
+        corpus.context.today,
+        corpus.context.policy.maintainers,
+    )
 
 
 def _read_article(path: Path, ws: Workspace):
@@ -177,6 +233,7 @@ def _read_article(path: Path, ws: Workspace):
 
     source = ws.source(path if path.is_absolute() else Path.cwd() / path)
     if source.data is None:
+        assert source.problem is not None  # the workspace always says why it could not read a file
         print(report.text_line(source.problem), file=sys.stderr)
         return None, None
     article, problems = load_article(source.path, source.data)
@@ -217,7 +274,9 @@ def cmd_start_review(args: argparse.Namespace, ws: Workspace) -> int:
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS
-    cleared = " (next_review removed: the new text needs a new approval)" if clear and "next_review" in article.meta else ""
+    cleared = (
+        " (next_review removed: the new text needs a new approval)" if clear and "next_review" in article.meta else ""
+    )
     print(f"{article.path}: review_status {article.status} -> under_review{cleared}")
     return OK
 
@@ -236,12 +295,18 @@ def cmd_review(args: argparse.Namespace, ws: Workspace) -> int:
         return PROBLEMS
     try:
         plan = edit.plan_review(article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note)
-        _write(args.file, edit.add_review(data, article, plan.record, plan.status, plan.next_review, plan.clear_next_review))
+        _write(
+            args.file,
+            edit.add_review(data, article, plan.record, plan.status, plan.next_review, plan.clear_next_review),
+        )
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS
     moved = f", next_review {plan.next_review}" if plan.next_review else ""
-    print(f"{article.path}: {args.decision} by {args.reviewer} recorded; review_status {article.status} -> {plan.status}{moved}")
+    print(
+        f"{article.path}: {args.decision} by {args.reviewer} recorded; review_status {article.status} -> "
+        f"{plan.status}{moved}"
+    )
     return OK
 
 
@@ -259,7 +324,11 @@ def _read_reviews(path: Path):
     from . import reviews
 
     try:
-        data = sys.stdin.buffer.read(reviews.MAX_BYTES + 1) if str(path) == "-" else _read_capped(path, reviews.MAX_BYTES + 1)
+        data = (
+            sys.stdin.buffer.read(reviews.MAX_BYTES + 1)
+            if str(path) == "-"
+            else _read_capped(path, reviews.MAX_BYTES + 1)
+        )
     except OSError as exc:
         raise WorkspaceError(f"cannot read --reviews {path}: {exc.strerror or exc}") from None
     try:
@@ -345,36 +414,60 @@ def cmd_new(args: argparse.Namespace, ws: Workspace) -> int:
     from .model import today
 
     if len(args.question.strip()) < 10:
-        raise WorkspaceError("the question is too short to name an article; write it out in full, e.g. \"Can a pump be refilled during sepsis?\"")
+        raise WorkspaceError(
+            'the question is too short to name an article; write it out in full, e.g. "Can a pump be refilled during '
+            'sepsis?"'
+        )
     slug = args.slug if args.slug is not None else writer.slugify(args.question)
     if args.slug is not None and writer.slug_problem(args.slug):
         raise WorkspaceError(f"--slug {writer.slug_problem(args.slug)}")
     if not slug:
-        raise WorkspaceError("no slug can be made from the question (it has no letters or digits); choose one with --slug")
+        raise WorkspaceError(
+            "no slug can be made from the question (it has no letters or digits); choose one with --slug"
+        )
     corpus = ws.corpus()
     authors = []
     for author_id in dict.fromkeys(args.author):
         author = corpus.registry.get(author_id)
         if author is None:
-            print(f"editorial: author `{author_id}` is not in {corpus.registry.path}; add them there or use your id from it", file=sys.stderr)
+            print(
+                f"editorial: author `{author_id}` is not in {corpus.registry.path}; add them there or use your id "
+                "from it",
+                file=sys.stderr,
+            )
             return PROBLEMS
         authors.append(author)
     path = ws.root / "content" / "articles" / f"{slug}.md"
     taken = next((a for a in corpus.articles if a.id == slug), None)
     if taken is not None or path.exists() or path.is_symlink():
         where = taken.path if taken is not None else ws.rel(path)
-        print(f"editorial: an article with id `{slug}` already exists ({where}); edit it, or ask the question differently", file=sys.stderr)
+        print(
+            f"editorial: an article with id `{slug}` already exists ({where}); edit it, or ask the question "
+            "differently",
+            file=sys.stderr,
+        )
         return PROBLEMS
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # never overwrite
         handle.write(writer.new_article(args.question, authors, today(), slug))
     print(ws.rel(path))
     todo = [p for p in ws.corpus().problems if p.path == ws.rel(path)]
-    print(f"written: {ws.rel(path)} (review_status: submitted). Your to-do list, from `editorial validate {ws.rel(path)}`:", file=sys.stderr)
+    print(
+        f"written: {ws.rel(path)} (review_status: submitted). Your to-do list, from `editorial validate "
+        f"{ws.rel(path)}`:",
+        file=sys.stderr,
+    )
     for problem in todo:
         print(f"  {report.text_line(problem)}", file=sys.stderr)
-    print("add the references you cite to `references` and cite them in both sections; then validate passes", file=sys.stderr)
-    print(f"next: commit it on a branch; when the draft is ready, `editorial start-review {ws.rel(path)}`, commit, push and open a pull request", file=sys.stderr)
+    print(
+        "add the references you cite to `references` and cite them in both sections; then validate passes",
+        file=sys.stderr,
+    )
+    print(
+        f"next: commit it on a branch; when the draft is ready, `editorial start-review {ws.rel(path)}`, commit, push "
+        "and open a pull request",
+        file=sys.stderr,
+    )
     return OK
 
 
@@ -394,14 +487,19 @@ def cmd_retractions_update(args: argparse.Namespace, ws: Workspace) -> int:
     if problems:
         raise WorkspaceError(f"the editorial policy in {CONFIG} is invalid: {report.text_line(problems[0])}")
     if not policy.retractions:
-        raise WorkspaceError(f"{CONFIG} names no snapshot: add `retractions: data/retraction_watch.csv` to the editorial "
-                             "plugin's options, then run this command again to write the file and its hash")
+        raise WorkspaceError(
+            f"{CONFIG} names no snapshot: add `retractions: data/retraction_watch.csv` to the editorial "
+            "plugin's options, then run this command again to write the file and its hash"
+        )
     why = retractions.pin_problem(policy.retractions, "0" * 64)
     if why:
         raise WorkspaceError(f"{CONFIG}: `retractions`: {why}")
     try:
         if args.file.stat().st_size > retractions.MAX_SNAPSHOT_BYTES:
-            raise WorkspaceError(f"{args.file} is over {retractions.MAX_SNAPSHOT_BYTES:,} bytes; it is not Crossref's retraction_watch.csv")
+            raise WorkspaceError(
+                f"{args.file} is over {retractions.MAX_SNAPSHOT_BYTES:,} bytes; it is not Crossref's "
+                "retraction_watch.csv"
+            )
         data = args.file.read_bytes()
         new = retractions.load(data)
     except OSError as exc:
@@ -416,15 +514,19 @@ def cmd_retractions_update(args: argparse.Namespace, ws: Workspace) -> int:
         print(f"note: the pinned snapshot cannot be used ({exc}); comparing with no snapshot", file=sys.stderr)
         old = None
     if old is not None and new.rows < old.rows * 0.95:
-        raise WorkspaceError(f"{args.file} has {new.rows:,} rows, the pinned snapshot {old.rows:,}: the database only grows, so "
-                             "this looks like a cut-off download or another file; nothing was changed")
+        raise WorkspaceError(
+            f"{args.file} has {new.rows:,} rows, the pinned snapshot {old.rows:,}: the database only grows, so "
+            "this looks like a cut-off download or another file; nothing was changed"
+        )
     digest = hashlib.sha256(data).hexdigest()
     config = ws.root / CONFIG
     text = config.read_text(encoding="utf-8")
     pinned = pin_snapshot(text, digest)
     target = ws.root / policy.retractions
     if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise WorkspaceError(f"{policy.retractions} is a link or not a regular file; remove it, then run this command again")
+        raise WorkspaceError(
+            f"{policy.retractions} is a link or not a regular file; remove it, then run this command again"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     _write(target, data)
     _write(config, pinned.encode("utf-8"))
@@ -435,7 +537,10 @@ def cmd_retractions_update(args: argparse.Namespace, ws: Workspace) -> int:
     affected = retractions.changes(corpus.articles, old, new)
     for line in affected:
         print(line)
-    print(f"{len(affected)} reference(s) of {len({line.split(':', 1)[0] for line in affected})} article(s) meet a new or changed notice")
+    print(
+        f"{len(affected)} reference(s) of {len({line.split(':', 1)[0] for line in affected})} article(s) meet a new "
+        "or changed notice"
+    )
     return OK
 
 
@@ -445,6 +550,7 @@ def cmd_preview(args: argparse.Namespace, ws: Workspace) -> int:
     path = args.file if args.file.is_absolute() else Path.cwd() / args.file
     source = ws.source(path)
     if source.data is None:
+        assert source.problem is not None  # the workspace always says why it could not read a file
         print(report.text_line(source.problem), file=sys.stderr)
         return PROBLEMS
     return preview.serve(ws, path, f"127.0.0.1:{args.port}")
@@ -472,7 +578,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return CANNOT_RUN
     except Exception as exc:  # never a traceback for a writer; the message says where to report
-        print(f"editorial: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran", file=sys.stderr)
+        print(
+            f"editorial: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
+            file=sys.stderr,
+        )
         return CANNOT_RUN
 
 

@@ -1,5 +1,6 @@
 """All articles, the registry and the policy judged together: the one entry point
 that the CLI, the MkDocs plugin and the audit share. Pure: it is handed bytes."""
+
 from __future__ import annotations
 
 import re
@@ -48,13 +49,17 @@ class Corpus:
         for path in self.paths:
             reasons = [p for p in grouped.get(path, []) if p.is_error]
             if path in self.unread:
-                reasons.append(Problem(path, 1, 1, "I001", "not approved: the front matter does not say `approved` anywhere"))
+                reasons.append(
+                    Problem(path, 1, 1, "I001", "not approved: the front matter does not say `approved` anywhere")
+                )
             decision[path] = reasons
         for article in self.articles:
             reasons = decision[article.path]
             if article.status != "approved" and not reasons:
                 line, col = article.pos("review_status")
-                reasons.append(Problem(article.path, line, col, "I001", f"not approved: review_status is `{article.status}`"))
+                reasons.append(
+                    Problem(article.path, line, col, "I001", f"not approved: review_status is `{article.status}`")
+                )
             if registry_errors:
                 reasons.extend(registry_errors[:1])
         return decision
@@ -75,10 +80,22 @@ class FileResult:
 
 def analyse(source: Source) -> FileResult:
     """Load one file and run the rules that need nothing but the file."""
+    assert source.data is not None  # only files that were read are analysed
     try:
         article, problems = load_article(source.path, source.data)
     except Exception as exc:  # a loader bug must not hide the file: report it, fail closed
-        return FileResult(None, [Problem(source.path, 1, 1, "E199", f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it")])
+        return FileResult(
+            None,
+            [
+                Problem(
+                    source.path,
+                    1,
+                    1,
+                    "E199",
+                    f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it",
+                )
+            ],
+        )
     if article is not None:
         problems = problems + rules.check_file(article)
     return FileResult(article, problems)
@@ -108,13 +125,23 @@ def cannot_be_approved(data: bytes) -> bool:
     return b"\\" not in front and _APPROVED.search(front) is None
 
 
-def build(sources: Iterable[Source], registry: Source, policy: Policy, today: str, analyser: Analyser | None = None,
-          retractions: "Index | None" = None, *, approvable_only: bool = False) -> Corpus:
+def build(
+    sources: Iterable[Source],
+    registry: Source,
+    policy: Policy,
+    today: str,
+    analyser: Analyser | None = None,
+    retractions: Index | None = None,
+    *,
+    approvable_only: bool = False,
+) -> Corpus:
     """Every article judged with the registry and the policy. `approvable_only` (the public
     build): a file whose bytes prove it cannot be approved is withheld without being analysed
     (`editorial validate` analyses every file)."""
     problems: list[Problem] = []
-    reg, reg_problems = (None, [registry.problem]) if registry.data is None else load_registry(registry.path, registry.data)
+    reg, reg_problems = (
+        (None, [registry.problem]) if registry.data is None else load_registry(registry.path, registry.data)
+    )
     problems.extend(p for p in reg_problems if p)
     if reg is None:
         reg = Registry(registry.path, {})
@@ -126,6 +153,7 @@ def build(sources: Iterable[Source], registry: Source, policy: Policy, today: st
     for source in sources:
         paths.append(source.path)
         if source.data is None:
+            assert source.problem is not None  # the workspace always says why it could not read a file
             problems.append(source.problem)
         elif approvable_only and cannot_be_approved(source.data):
             unread[source.path] = source.data

@@ -4,6 +4,7 @@ SHA-256 over the front matter without its workflow fields (canonical JSON: keys
 sorted, so key order, quoting and comments do not count) and the body with LF
 line endings (leading blank lines and trailing white space do not count either).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ Article pages, the about page and the build's check that every article page carr
 all read these constants, so the text cannot drift between them. Two versions, one
 meaning: the clinician one is precise, the patient one is plain language.
 """
+
 from __future__ import annotations
 
 TITLE = "Medical disclaimer"
@@ -25,4 +26,4 @@ PATIENT = (
 
 # What the build looks for in every rendered article page (see render.check_page): the
 # element and the words, so a template that drops either fails the build.
-MARKER = 'data-editorial-disclaimer-block'
+MARKER = "data-editorial-disclaimer-block"

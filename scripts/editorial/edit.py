@@ -7,6 +7,7 @@ re-dumping the YAML, these functions change only the lines they must: the value 
 `next_review`. The result is read back with the loader to prove it says exactly
 what was intended; if not, nothing is written.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ class _Lines:
     ends: list[str]
 
     @classmethod
-    def of(cls, data: bytes) -> "_Lines":
+    def of(cls, data: bytes) -> _Lines:
         text = data.decode("utf-8")
         if re.search(r"\r(?!\n)", text):
             raise EditError("the file has old Mac line endings (a lone CR); save it with LF or CRLF line endings first")
@@ -52,7 +53,7 @@ class _Lines:
         return cls(lines, eol, ends)
 
     def text(self) -> bytes:
-        return "".join(line + end for line, end in zip(self.lines, self.ends)).encode("utf-8")
+        return "".join(line + end for line, end in zip(self.lines, self.ends, strict=True)).encode("utf-8")
 
 
 def set_status(data: bytes, article: Article, status: str, clear_next_review: bool = False) -> bytes:
@@ -63,23 +64,38 @@ def set_status(data: bytes, article: Article, status: str, clear_next_review: bo
     if clear_next_review:
         _remove_next_review(doc, article)
     result = doc.text()
-    _verify(article, result, status, article.meta.get("reviews"), None if clear_next_review else article.meta.get("next_review"))
+    _verify(
+        article,
+        result,
+        status,
+        article.meta.get("reviews"),
+        None if clear_next_review else article.meta.get("next_review"),
+    )
     return result
 
 
-def _remove_next_review(doc: "_Lines", article: Article) -> None:
+def _remove_next_review(doc: _Lines, article: Article) -> None:
     """Delete the `next_review: DATE` line (a date set by an approval that no longer stands)."""
     if "next_review" not in article.meta:
         return
     index = _top_level_lines(article)["next_review"] - 1
     if not _NEXT_LINE.match(doc.lines[index]):
-        raise EditError(f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; delete that line by hand and run the command again")
+        raise EditError(
+            f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; delete that line by hand "
+            "and run the command again"
+        )
     del doc.lines[index]
     del doc.ends[index]
 
 
-def add_review(data: bytes, article: Article, record: dict, status: str, next_review: str | None = None,
-               clear_next_review: bool = False) -> bytes:
+def add_review(
+    data: bytes,
+    article: Article,
+    record: dict,
+    status: str,
+    next_review: str | None = None,
+    clear_next_review: bool = False,
+) -> bytes:
     """The file with `record` appended to `reviews`, `review_status` set to `status`
     and, if given, `next_review` set (or, with `clear_next_review`, removed); nothing
     else changed."""
@@ -100,7 +116,10 @@ def add_review(data: bytes, article: Article, record: dict, status: str, next_re
             after = _last_value_line(doc, index, _next_key_index(keys, index, end_of_front_matter))
             indent = _item_indent(doc, article) if article.meta["reviews"] else "  - "
         else:
-            raise EditError(f"line {index + 1}: `reviews` is written in a form this command does not edit; write it as a block list (`reviews:` then one `- reviewer: ...` item per record) or `reviews: []`")
+            raise EditError(
+                f"line {index + 1}: `reviews` is written in a form this command does not edit; write it as a block "
+                "list (`reviews:` then one `- reviewer: ...` item per record) or `reviews: []`"
+            )
         inserts.setdefault(after, []).extend(_record_lines(record, indent))
     else:
         after = keys["review_status"] - 1
@@ -111,15 +130,23 @@ def add_review(data: bytes, article: Article, record: dict, status: str, next_re
             index = keys["next_review"] - 1
             match = _NEXT_LINE.match(doc.lines[index])
             if not match:
-                raise EditError(f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; fix that line by hand and run the command again")
+                raise EditError(
+                    f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; fix that line by "
+                    "hand and run the command again"
+                )
             doc.lines[index] = f"{match.group(1)}{match.group(2)}{next_review}{match.group(2)}{match.group(4)}"
         else:
             inserts[max(inserts)].append(f"next_review: {next_review}")
 
     _replace_status(doc, article, status)
-    removed = keys["next_review"] - 1 if clear_next_review and next_review is None and "next_review" in article.meta else None
+    removed = (
+        keys["next_review"] - 1 if clear_next_review and next_review is None and "next_review" in article.meta else None
+    )
     if removed is not None and not _NEXT_LINE.match(doc.lines[removed]):
-        raise EditError(f"line {removed + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; delete that line by hand and run the command again")
+        raise EditError(
+            f"line {removed + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; delete that line by hand "
+            "and run the command again"
+        )
     # from the bottom up, so that each edit leaves the line numbers above it as they were
     for index in sorted([*inserts, *([removed] if removed is not None else [])], reverse=True):
         if index == removed:
@@ -127,9 +154,9 @@ def add_review(data: bytes, article: Article, record: dict, status: str, next_re
             del doc.ends[index]
             continue
         new = inserts[index]
-        doc.lines[index + 1:index + 1] = new
+        doc.lines[index + 1 : index + 1] = new
         # the inserted lines end as the file's lines do; the line they follow keeps its own ending
-        doc.ends[index + 1:index + 1] = [doc.eol] * len(new)
+        doc.ends[index + 1 : index + 1] = [doc.eol] * len(new)
         if doc.ends[index] == "":  # cannot happen inside front matter, but never glue lines together
             doc.ends[index] = doc.eol
     result = doc.text()
@@ -144,7 +171,10 @@ def _replace_status(doc: _Lines, article: Article, status: str) -> None:
     index = _top_level_lines(article)["review_status"] - 1
     match = _STATUS_LINE.match(doc.lines[index])
     if not match:
-        raise EditError(f"line {index + 1}: `review_status` is not written as `review_status: VALUE`; fix that line by hand and run the command again")
+        raise EditError(
+            f"line {index + 1}: `review_status` is not written as `review_status: VALUE`; fix that line by hand and "
+            "run the command again"
+        )
     doc.lines[index] = f"{match.group(1)}{match.group(2)}{status}{match.group(2)}{match.group(4)}"
 
 
@@ -169,7 +199,9 @@ def _item_indent(doc: _Lines, article: Article) -> str:
     line, _ = article.pos("reviews", 0)
     match = _ITEM.match(doc.lines[line - 1])
     if not match:
-        raise EditError(f"line {line}: the first review record does not start with `- `; write `reviews` as a block list")
+        raise EditError(
+            f"line {line}: the first review record does not start with `- `; write `reviews` as a block list"
+        )
     return match.group(0)  # the writer's own indentation and gap after the dash
 
 
@@ -190,18 +222,23 @@ def _scalar(value: object) -> str:
     return _UNSAFE_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
-def _verify(before: Article, data: bytes, status: str, reviews: list, next_review) -> None:
+def _verify(before: Article, data: bytes, status: str, reviews: object, next_review: object) -> None:
     after, problems = load_article(before.path, data)
     expected = {k: v for k, v in before.meta.items() if k not in WORKFLOW_FIELDS}
-    if (after is None
-            or {k: v for k, v in after.meta.items() if k not in WORKFLOW_FIELDS} != expected
-            or after.body != before.body
-            or after.digest != before.digest
-            or after.status != status
-            or after.meta.get("reviews") != reviews
-            or after.meta.get("next_review") != next_review):
+    if (
+        after is None
+        or {k: v for k, v in after.meta.items() if k not in WORKFLOW_FIELDS} != expected
+        or after.body != before.body
+        or after.digest != before.digest
+        or after.status != status
+        or after.meta.get("reviews") != reviews
+        or after.meta.get("next_review") != next_review
+    ):
         detail = f" ({problems[0].message})" if problems else ""
-        raise EditError(f"the edit would not read back as intended{detail}; the file was left unchanged, please edit the front matter by hand and report this")
+        raise EditError(
+            f"the edit would not read back as intended{detail}; the file was left unchanged, please edit the front "
+            "matter by hand and report this"
+        )
 
 
 # -- what `start-review` and `review` write (the workflow's rules, applied) -----------
@@ -217,7 +254,11 @@ def plan_start_review(article: Article) -> bool:
     """Whether starting the review also clears `next_review`: an approved article going
     back for a revision has no approval left that the date could follow from."""
     if article.status not in ("submitted", "approved"):
-        raise EditError(f"{article.path}: review_status is `{article.status or '(none)'}`; only a `submitted` or `approved` article can start review (a draft that is ready, or an approved article about to be revised); an `under_review` one is already waiting for the board")
+        raise EditError(
+            f"{article.path}: review_status is `{article.status or '(none)'}`; only a `submitted` or `approved` "
+            "article can start review (a draft that is ready, or an approved article about to be revised); an "
+            "`under_review` one is already waiting for the board"
+        )
     return article.status == "approved"
 
 
@@ -227,14 +268,25 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
 
     if article.status != "under_review":
         hint = " (run `editorial start-review` first)" if article.status == "submitted" else ""
-        raise EditError(f"{article.path}: review_status is `{article.status or '(none)'}`; only an `under_review` article can be reviewed{hint}")
+        raise EditError(
+            f"{article.path}: review_status is `{article.status or '(none)'}`; only an `under_review` article can be "
+            f"reviewed{hint}"
+        )
     person = ctx.registry.get(reviewer)
     if person is None:
-        raise EditError(f"`{reviewer}` is not in {ctx.registry.path}; use the id of a Medical Advisory Board member listed there")
+        raise EditError(
+            f"`{reviewer}` is not in {ctx.registry.path}; use the id of a Medical Advisory Board member listed there"
+        )
     if not person.is_board:
-        raise EditError(f"`{reviewer}` ({person.name}) is not a Medical Advisory Board member; only people with role `board` can review")
+        raise EditError(
+            f"`{reviewer}` ({person.name}) is not a Medical Advisory Board member; only people with role `board` can "
+            "review"
+        )
     if not person.active_on(date):
-        raise EditError(f"`{reviewer}` is not on the board on {date} (serves {person.since or '?'} to {person.until or 'now'}); only active board members can review")
+        raise EditError(
+            f"`{reviewer}` is not on the board on {date} (serves {person.since or '?'} to {person.until or 'now'}); "
+            "only active board members can review"
+        )
     if reviewer in article.authors:
         raise EditError(f"`{reviewer}` is an author of {article.path} and cannot review it; ask another board member")
     if date > ctx.today:
@@ -248,8 +300,14 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
     if retracted:
         raise EditError(f"{article.path}: cannot record an approval: {retractions.refusal(retracted)}")
     log = article.meta.get("reviews")
-    reviewed = Article(article.path, {**article.meta, "reviews": [*(log if isinstance(log, list) else []), record]},
-                       article.body, article.body_line, article.located, article.digest)
+    reviewed = Article(
+        article.path,
+        {**article.meta, "reviews": [*(log if isinstance(log, list) else []), record]},
+        article.body,
+        article.body_line,
+        article.located,
+        article.digest,
+    )
     if workflow.quorum_met(reviewed, ctx):
         return ReviewPlan(record, "approved", workflow.review_due(date, ctx))
     return ReviewPlan(record, "under_review", None)

@@ -4,6 +4,7 @@ values in, the document's bytes out (feedgen writes it with lxml, which escapes 
 An entry is one approval: its id names the article's address and the review's date, so a
 feed reader shows a re-review as news rather than as an edit of the old entry.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,7 @@ def atom(site: Site, entries: Sequence[Entry], *, feed_url: str) -> bytes:
     fg.link(href=feed_url, rel="self")
     fg.author({"name": site.name})
     fg.language(site.language)
-    fg.updated(_day(max((e.reviewed for e in entries), default="")) or dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
+    fg.updated(_day(max((e.reviewed for e in entries), default="")) or dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     fg.generator("editorial")
     for item in entries:
         fe = fg.add_entry(order="append")
@@ -66,4 +67,4 @@ def _day(iso: str) -> dt.datetime | None:
         day = dt.date.fromisoformat(iso)
     except ValueError:
         return None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

@@ -8,6 +8,7 @@ contents. The cost grows with the commits and files changed, not with the corpus
 Anything git cannot answer is a `GitError` (exit 2): a wrong "pass" is never an
 option, so an unknown ref or a shallow clone missing the base stops the check.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +20,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from . import retractions, transitions
 from .loader import MAX_FILE_BYTES, load_article, load_registry
@@ -33,9 +35,9 @@ _NULL_SHA = "0" * 40
 _REGULAR = ("100644", "100755")
 
 
-def is_article(path: str | None, mode: str = "100644") -> bool:
+def is_article(path: str | None, mode: str = "100644") -> TypeGuard[str]:
     """An article as the workflow knows it: a regular `.md` file under content/articles/."""
-    return bool(path) and path.startswith(ARTICLES) and path.endswith(".md") and mode in _REGULAR
+    return path is not None and path.startswith(ARTICLES) and path.endswith(".md") and mode in _REGULAR
 
 
 class GitError(WorkspaceError):
@@ -101,11 +103,22 @@ class Repository:
         """The commit `ref` names, or a GitError that says how to get it."""
         if not ref or ref.startswith("-"):
             raise GitError(f"--{role} needs a commit, branch or tag, got `{ref}`")
-        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-                              cwd=self.root, capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
         if done.returncode != 0:
-            hint = " (a shallow clone: fetch the whole history, e.g. `actions/checkout` with `fetch-depth: 0`)" if self.is_shallow() else ""
-            raise GitError(f"--{role} `{ref}` is not a commit in this repository{hint}; check the name, or `git fetch` the branch first")
+            hint = (
+                " (a shallow clone: fetch the whole history, e.g. `actions/checkout` with `fetch-depth: 0`)"
+                if self.is_shallow()
+                else ""
+            )
+            raise GitError(
+                f"--{role} `{ref}` is not a commit in this repository{hint}; check the name, or `git fetch` the "
+                "branch first"
+            )
         return done.stdout.decode().strip()
 
     def is_shallow(self) -> bool:
@@ -114,8 +127,13 @@ class Repository:
     def blob(self, spec: str) -> bytes | None:
         """Contents of a blob id or `rev:path`; None when it does not exist."""
         if self._batch is None:
-            self._batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root,
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self._batch = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
         assert self._batch.stdin and self._batch.stdout
         if "\n" in spec:
             return None
@@ -141,13 +159,19 @@ class Repository:
         return data if parts[1] == b"blob" else None
 
     def blob_id(self, rev: str, path: str) -> str | None:
-        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"],
-                              cwd=self.root, capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
         return done.stdout.decode().strip() if done.returncode == 0 else None
 
     def has_commit(self, sha: str) -> bool:
         if sha not in self._known_commits:
-            done = subprocess.run(["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=self.root, capture_output=True, check=False)
+            done = subprocess.run(
+                ["git", "cat-file", "-e", f"{sha}^{{commit}}"], cwd=self.root, capture_output=True, check=False
+            )
             self._known_commits[sha] = done.returncode == 0
         return self._known_commits[sha]
 
@@ -177,7 +201,7 @@ class Repository:
             self._batch.wait(timeout=10)
             self._batch = None
 
-    def __enter__(self) -> "Repository":
+    def __enter__(self) -> Repository:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -187,7 +211,14 @@ class Repository:
     def commits(self, base: str, head: str) -> list[CommitChanges]:
         """Every commit in base..head, parents first, with what it changed in content/."""
         self._require_merge_base(base, head)
-        listing = self._git("rev-list", "--reverse", "--topo-order", "--parents", f"{base}..{head}", what=f"list the commits in {base[:10]}..{head[:10]}")
+        listing = self._git(
+            "rev-list",
+            "--reverse",
+            "--topo-order",
+            "--parents",
+            f"{base}..{head}",
+            what=f"list the commits in {base[:10]}..{head[:10]}",
+        )
         commits = []
         for line in listing.splitlines():
             sha, *parents = line.split()
@@ -199,16 +230,35 @@ class Repository:
         # One diff-tree for the whole range: "<commit> <first parent>" lines make it
         # diff a merge against its first parent; a root commit diffs against nothing.
         request = "".join(f"{c.sha} {c.parents[0]}\n" if c.parents else f"{c.sha}\n" for c in commits)
-        raw = self._git("diff-tree", "--stdin", "-r", "-M", "-z", "--root",
-                        "--", self.prefix + CONTENT, what="list the changed content", stdin=request.encode())
+        raw = self._git(
+            "diff-tree",
+            "--stdin",
+            "-r",
+            "-M",
+            "-z",
+            "--root",
+            "--",
+            self.prefix + CONTENT,
+            what="list the changed content",
+            stdin=request.encode(),
+        )
         for sha, change in _parse_diff_tree(raw, self.prefix):
             by_sha[sha].changes.append(change)
         return commits
 
     def net_changes(self, base: str, head: str) -> list[FileChange]:
         """What the whole range changes in content/, from base to head, as one diff."""
-        raw = self._git("diff-tree", "-r", "-M", "-z", base, head, "--", self.prefix + CONTENT,
-                        what=f"compare {base[:10]} with {head[:10]}")
+        raw = self._git(
+            "diff-tree",
+            "-r",
+            "-M",
+            "-z",
+            base,
+            head,
+            "--",
+            self.prefix + CONTENT,
+            what=f"compare {base[:10]} with {head[:10]}",
+        )
         return [change for _, change in _parse_diff_tree(raw, self.prefix)]
 
     def net_changes_checked(self, base: str, head: str) -> list[FileChange]:
@@ -229,15 +279,27 @@ class Repository:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".editorial-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(temporary, os.stat(target, follow_symlinks=False).st_mode & 0o7777)  # the file keeps its mode (and git its x bit)
+        os.chmod(
+            temporary, os.stat(target, follow_symlinks=False).st_mode & 0o7777
+        )  # the file keeps its mode (and git its x bit)
         os.replace(temporary, target)  # atomic: never a half-written article
-        self._git("commit", "-q", "--no-verify", "-m", message, "--", self.prefix + path,
-                  what=f"commit {path} (is git's user.name and user.email set?)")
+        self._git(
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            message,
+            "--",
+            self.prefix + path,
+            what=f"commit {path} (is git's user.name and user.email set?)",
+        )
         return self._git("rev-parse", "HEAD", what="read the new commit").strip()
 
     def special_entries(self, rev: str) -> list[tuple[str, str]]:
         """(path, mode) of every symbolic link and submodule under content/ at `rev`."""
-        raw = self._git("ls-tree", "-r", "-z", "--full-tree", rev, "--", self.prefix + CONTENT, what=f"list content/ at {rev[:10]}")
+        raw = self._git(
+            "ls-tree", "-r", "-z", "--full-tree", rev, "--", self.prefix + CONTENT, what=f"list content/ at {rev[:10]}"
+        )
         found = []
         for entry in raw.split("\0"):
             if not entry:
@@ -251,13 +313,23 @@ class Repository:
     def _require_merge_base(self, base: str, head: str) -> None:
         done = subprocess.run(["git", "merge-base", base, head], cwd=self.root, capture_output=True, check=False)
         if done.returncode != 0:
-            shallow = " and the clone is shallow: fetch the whole history (`fetch-depth: 0`)" if self.is_shallow() else ""
-            raise GitError(f"{base[:10]} and {head[:10]} share no history{shallow}; --base must be an ancestor of the branch, e.g. origin/main")
-        ancestor = subprocess.run(["git", "merge-base", "--is-ancestor", base, head], cwd=self.root, capture_output=True, check=False)
+            shallow = (
+                " and the clone is shallow: fetch the whole history (`fetch-depth: 0`)" if self.is_shallow() else ""
+            )
+            raise GitError(
+                f"{base[:10]} and {head[:10]} share no history{shallow}; --base must be an ancestor of the branch, "
+                "e.g. origin/main"
+            )
+        ancestor = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", base, head], cwd=self.root, capture_output=True, check=False
+        )
         if ancestor.returncode != 0:  # base..head would then hold commits that are not the branch's: no honest answer
-            raise GitError(f"--base {base[:10]} is not an ancestor of --head {head[:10]}: the base branch was rewritten (force-pushed) "
-                           "or has moved on since the branch left it; merge or rebase the branch onto the base "
-                           "(GitHub's pull-request merge ref already is), then check again")
+            raise GitError(
+                f"--base {base[:10]} is not an ancestor of --head {head[:10]}: the base branch was rewritten "
+                "(force-pushed) "
+                "or has moved on since the branch left it; merge or rebase the branch onto the base "
+                "(GitHub's pull-request merge ref already is), then check again"
+            )
 
     def _refuse_shallow(self, commits: list[CommitChanges]) -> None:
         if not self.is_shallow():
@@ -270,7 +342,10 @@ class Repository:
             grafts = set()
         cut = [c.sha[:10] for c in commits if c.sha in grafts]
         if cut:
-            raise GitError(f"the clone is shallow and the history stops at {cut[0]} inside the range; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)")
+            raise GitError(
+                f"the clone is shallow and the history stops at {cut[0]} inside the range; fetch the whole history "
+                "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)"
+            )
 
     def articles_judged_in_merge(self, commit: CommitChanges) -> list[FileChange]:
         """A merge is diffed against its first parent. An article the merge takes unchanged
@@ -287,9 +362,11 @@ class Repository:
                 continue
             kept.append(change)
         taken = len(articles) - len(kept)
-        commit.note = (f"commit {commit.short} is a merge: judged against its first parent {commit.parents[0][:10]}; "
-                       f"{taken} article file(s) taken unchanged from another parent were judged in that parent's history "
-                       "and by the net change from the base")
+        commit.note = (
+            f"commit {commit.short} is a merge: judged against its first parent {commit.parents[0][:10]}; "
+            f"{taken} article file(s) taken unchanged from another parent were judged in that parent's history "
+            "and by the net change from the base"
+        )
         return kept
 
 
@@ -308,6 +385,8 @@ def _parse_diff_tree(raw: str, prefix: str):
             continue
         old_mode, new_mode, old_blob, new_blob, status = token[1:].split()
         letter = status[0]
+        old_path: str | None
+        new_path: str | None
         if letter in "RC":
             old_path, new_path = tokens[i], tokens[i + 1]
             i += 2
@@ -324,10 +403,18 @@ def _parse_diff_tree(raw: str, prefix: str):
             letter = "M"
         old_path = old_path.removeprefix(prefix) if old_path else None
         new_path = new_path.removeprefix(prefix) if new_path else None
-        yield sha, FileChange(letter, old_path, new_path,
-                              None if old_blob == _NULL_SHA else old_blob,
-                              None if new_blob == _NULL_SHA else new_blob,
-                              old_mode, new_mode)
+        yield (
+            sha,
+            FileChange(
+                letter,
+                old_path,
+                new_path,
+                None if old_blob == _NULL_SHA else old_blob,
+                None if new_blob == _NULL_SHA else new_blob,
+                old_mode,
+                new_mode,
+            ),
+        )
 
 
 @dataclass
@@ -338,8 +425,14 @@ class RangeResult:
     files: int
 
 
-def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[str] | None,
-                day: str | None = None, reviews: Sequence[Review] | None = None) -> RangeResult:
+def check_range(
+    root: Path,
+    base_ref: str,
+    head_ref: str,
+    approvers: Sequence[str] | None,
+    day: str | None = None,
+    reviews: Sequence[Review] | None = None,
+) -> RangeResult:
     """Judge every article change of every commit in base..head, then each article's net
     change from base to head, the other files of content/, and links and submodules
     (see transitions). `reviews`: GitHub's reviews of the pull request, which confirm
@@ -353,7 +446,9 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         base_ctx, head_ctx = context_pair(repo, base, head, day, notes, problems)
         github = None
         if reviews is not None:
-            github = transitions.GitHubReviews(latest_decisions(reviews), by_login(reviews), repo.article_at, repo.blob_at)
+            github = transitions.GitHubReviews(
+                latest_decisions(reviews), by_login(reviews), repo.article_at, repo.blob_at
+            )
         judges = transitions.judges(base_ctx, head_ctx, approvers, github)
         commits = repo.commits(base, head)
         carried: dict = {}
@@ -362,8 +457,11 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         walked: list[Problem] = []
         links_seen: set[tuple[str, str]] = set()  # a link a merge brings along was reported where it was made
         for commit in commits:
-            added = [(c.new_path, c.new_mode) for c in commit.changes
-                     if c.new_path and c.new_blob and (c.new_path, c.new_blob) not in links_seen]
+            added = [
+                (c.new_path, c.new_mode)
+                for c in commit.changes
+                if c.new_path and c.new_blob and (c.new_path, c.new_blob) not in links_seen
+            ]
             links_seen.update((c.new_path, c.new_blob) for c in commit.changes if c.new_path and c.new_blob)
             walked.extend(transitions.special_entries(added, commit.short, "in this commit"))
             judged = repo.articles_judged_in_merge(commit) if len(commit.parents) > 1 else commit.changes
@@ -372,8 +470,16 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
                 old_side, new_side = change.article_sides()
                 if old_side is None and new_side is None:
                     continue
-                old = transitions.Version(old_side[0], repo.blob(old_side[1])) if old_side else transitions.Version(None, None)
-                new = transitions.Version(new_side[0], repo.blob(new_side[1])) if new_side else transitions.Version(None, None)
+                old = (
+                    transitions.Version(old_side[0], repo.blob(old_side[1]))
+                    if old_side
+                    else transitions.Version(None, None)
+                )
+                new = (
+                    transitions.Version(new_side[0], repo.blob(new_side[1]))
+                    if new_side
+                    else transitions.Version(None, None)
+                )
                 changes.append((old, new))
                 if old.path and old.path != new.path:
                     latest.pop(old.path, None)
@@ -387,27 +493,54 @@ def check_range(root: Path, base_ref: str, head_ref: str, approvers: Sequence[st
         problems.extend(transitions.unreadable_at_head(latest.values(), head[:10]))
         problems.extend(_dedupe(_net_problems(repo, base, head, judges, files), walked + problems))
         config = repo.prefix + CONFIG
-        problems.extend(transitions.judge_policy_change(base_ctx.policy, head_ctx.policy, CONFIG, repo.blob_id(head, config),
-                                                        _editorial_line(repo.blob(f"{head}:{config}")), judges, head[:10]))
+        problems.extend(
+            transitions.judge_policy_change(
+                base_ctx.policy,
+                head_ctx.policy,
+                CONFIG,
+                repo.blob_id(head, config),
+                _editorial_line(repo.blob(f"{head}:{config}")),
+                judges,
+                head[:10],
+            )
+        )
         if not commits:
             notes.append(f"no commits in {base_ref}..{head_ref}: nothing to check")
         if approvers is None and reviews is None:
-            notes.append("approver check skipped: neither --reviews nor --approvers was given, so review records were not matched to the board's reviews of the pull request on GitHub")
+            notes.append(
+                "approver check skipped: neither --reviews nor --approvers was given, so review records were not "
+                "matched to the board's reviews of the pull request on GitHub"
+            )
         return RangeResult(problems, notes, len(commits), len(files))
 
 
 def _net_problems(repo: Repository, base: str, head: str, judges: transitions.Judges, files: set[str]) -> list[Problem]:
     """The range as one change from base to head: articles, other content, links."""
     short = head[:10]
-    article_changes, other = [], []
+    article_changes: list[tuple[transitions.Version, transitions.Version]] = []
+    other: list[tuple[str, str | None]] = []
     for change in repo.net_changes(base, head):
         old_side, new_side = change.article_sides()
         if old_side or new_side:
-            old = transitions.Version(old_side[0], repo.blob(old_side[1])) if old_side else transitions.Version(None, None)
-            new = transitions.Version(new_side[0], repo.blob(new_side[1])) if new_side else transitions.Version(None, None)
+            old = (
+                transitions.Version(old_side[0], repo.blob(old_side[1]))
+                if old_side
+                else transitions.Version(None, None)
+            )
+            new = (
+                transitions.Version(new_side[0], repo.blob(new_side[1]))
+                if new_side
+                else transitions.Version(None, None)
+            )
             article_changes.append((old, new))
         # every side that is not an article, a link or a submodule: a site page, an image, the registry...
-        if change.old_path and change.old_blob and not old_side and change.old_mode in _REGULAR and change.old_path != change.new_path:
+        if (
+            change.old_path
+            and change.old_blob
+            and not old_side
+            and change.old_mode in _REGULAR
+            and change.old_path != change.new_path
+        ):
             other.append((change.old_path, None))
         if change.new_path and change.new_blob and not new_side and change.new_mode in _REGULAR:
             other.append((change.new_path, change.new_blob))
@@ -440,6 +573,7 @@ def _unrecorded_reviews(repo: Repository, changes: list, judges: transitions.Jud
                     return held[1]
             return None
 
+        assert judges.reviews is not None  # called only when GitHub's reviews were given
         found.extend(unrecorded(article, judges.contexts(), judges.reviews.latest, digest_at, short))
     return found
 
@@ -464,8 +598,9 @@ def _dedupe(net: list[Problem], already: list[Problem]) -> list[Problem]:
     return kept
 
 
-def context_pair(repo: Repository, base: str, head: str, day: str, notes: list[str],
-                 problems: list[Problem]) -> tuple[Context, Context]:
+def context_pair(
+    repo: Repository, base: str, head: str, day: str, notes: list[str], problems: list[Problem]
+) -> tuple[Context, Context]:
     """The registry and policy at the base and at the head, as committed. A side that
     cannot be read judges nobody: an empty registry, so no reviewer passes."""
     base_ctx = _context_at(repo, base, "base", day, notes, problems)
@@ -477,7 +612,9 @@ def context_pair(repo: Repository, base: str, head: str, day: str, notes: list[s
     return base_ctx, head_ctx
 
 
-def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str], problems: list[Problem]) -> Context | None:
+def _context_at(
+    repo: Repository, rev: str, role: str, day: str, notes: list[str], problems: list[Problem]
+) -> Context | None:
     """Registry and policy as committed at `rev` (never the working tree)."""
     config = repo.blob(f"{rev}:{repo.prefix}{CONFIG}")
     registry_data = repo.blob(f"{rev}:{repo.prefix}{REGISTRY}")
@@ -496,7 +633,9 @@ def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str
         return None
     registry, reg_problems = load_registry(REGISTRY, registry_data)
     if registry is None:
-        notes.append(f"{REGISTRY} cannot be read at the {role} commit {rev[:10]}: no reviewer can be confirmed against it")
+        notes.append(
+            f"{REGISTRY} cannot be read at the {role} commit {rev[:10]}: no reviewer can be confirmed against it"
+        )
         registry = Registry(REGISTRY, {})
     return Context(registry, policy, day, _retractions_at(repo, rev, role, policy, problems))
 
@@ -504,7 +643,9 @@ def _context_at(repo: Repository, rev: str, role: str, day: str, notes: list[str
 _SNAPSHOTS: dict[str, retractions.Index] = {}  # by verified SHA-256: base and head usually pin the same file
 
 
-def _retractions_at(repo: Repository, rev: str, role: str, policy: Policy, problems: list[Problem]) -> retractions.Index | None:
+def _retractions_at(
+    repo: Repository, rev: str, role: str, policy: Policy, problems: list[Problem]
+) -> retractions.Index | None:
     """The policy's Retraction Watch snapshot as committed at `rev`, checked against the hash
     pinned there; E411 (and None) when it cannot be used."""
     if not (policy.retractions or policy.retractions_sha256):
@@ -524,7 +665,15 @@ def _retractions_at(repo: Repository, rev: str, role: str, policy: Policy, probl
         _SNAPSHOTS[found] = index
         return index
     except retractions.SnapshotError as exc:
-        problems.append(Problem(CONFIG, 1, 1, "E411", f"retraction snapshot `{policy.retractions}` at the {role} commit {rev[:10]}: {exc}"))
+        problems.append(
+            Problem(
+                CONFIG,
+                1,
+                1,
+                "E411",
+                f"retraction snapshot `{policy.retractions}` at the {role} commit {rev[:10]}: {exc}",
+            )
+        )
         return None
 
 
@@ -557,8 +706,20 @@ def main_history(root: Path) -> list[VersionOnMain]:
     repo = Repository(root)
     try:
         where = repo.prefix + ARTICLES
-        raw = repo._git("log", "--first-parent", "-m", "--reverse", "--raw", "-z", "--no-abbrev", "--no-renames",
-                        "--format=%x00commit %H", "--", where, what="read the history of the articles")
+        raw = repo._git(
+            "log",
+            "--first-parent",
+            "-m",
+            "--reverse",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--no-renames",
+            "--format=%x00commit %H",
+            "--",
+            where,
+            what="read the history of the articles",
+        )
         written: list[tuple[str, str, str]] = []  # (commit, path in the repository, blob)
         for sha, change in _parse_log_raw(raw):
             if change.new_path and change.new_blob and change.new_path.endswith(".md"):
@@ -593,13 +754,13 @@ def _raw_records(tokens: list[str]):
         token = tokens[i].strip("\n")
         i += 1
         if token.startswith("commit "):
-            yield token[len("commit "):].strip(), None
+            yield token[len("commit ") :].strip(), None
         elif token.startswith(":"):
             fields = token[1:].split()
             if len(fields) < 5:
                 continue
             letter = fields[4][0]
-            paths = tokens[i: i + (2 if letter in "RC" else 1)]
+            paths = tokens[i : i + (2 if letter in "RC" else 1)]
             i += len(paths)
             path = paths[-1] if paths else ""
             new_blob = None if fields[3] == _NULL_SHA or letter == "D" else fields[3]
@@ -609,7 +770,9 @@ def _raw_records(tokens: list[str]):
 def _current_blobs(repo: Repository, where: str) -> dict[str, str]:
     """Blob id -> project path of each article file whose working-tree bytes git has indexed."""
     listing = repo._git("ls-files", "-s", "-z", "--", where, what="list the articles git tracks")
-    changed = set(repo._git("diff-files", "--name-only", "-z", "--", where, what="compare the articles with git").split("\0"))
+    changed = set(
+        repo._git("diff-files", "--name-only", "-z", "--", where, what="compare the articles with git").split("\0")
+    )
     found = {}
     for entry in listing.split("\0"):
         if "\t" not in entry:
@@ -626,15 +789,21 @@ def _load_approved(repo: Repository, blobs: list[str], paths: dict[str, str]):
     thread so that git never waits for the reader."""
     if not blobs:
         return
-    proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo.root, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["git", "cat-file", "--batch"],
+        cwd=repo.root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     assert proc.stdin and proc.stdout
+    stdin = proc.stdin
 
     def feed() -> None:
         try:
-            proc.stdin.write("".join(f"{b}\n" for b in blobs).encode())
+            stdin.write("".join(f"{b}\n" for b in blobs).encode())
         finally:
-            proc.stdin.close()
+            stdin.close()
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()

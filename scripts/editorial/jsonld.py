@@ -3,6 +3,7 @@
 Search engines and health-information checkers read it to learn who reviewed the page
 and when. People come from the registry (names and credentials, never GitHub logins).
 """
+
 from __future__ import annotations
 
 import json
@@ -63,7 +64,9 @@ def citation(ref: dict) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "ScholarlyArticle", "name": str(ref.get("title", ""))}
     if ref.get("container-title"):
         data["isPartOf"] = {"@type": "Periodical", "name": str(ref["container-title"])}
-    parts = ((ref.get("issued") or {}).get("date-parts") or [[None]]) if isinstance(ref.get("issued"), dict) else [[None]]
+    parts = (
+        ((ref.get("issued") or {}).get("date-parts") or [[None]]) if isinstance(ref.get("issued"), dict) else [[None]]
+    )
     if parts and parts[0] and parts[0][0]:
         data["datePublished"] = str(parts[0][0])
     same = []
@@ -76,9 +79,17 @@ def citation(ref: dict) -> dict[str, Any]:
     return data
 
 
-def medical_web_page(article: Article, *, url: str, site: Site, authors: Sequence[Person | None],
-                     reviewers: Sequence[Person | None], published: str, last_reviewed: str,
-                     ordered_refs: Sequence[dict]) -> dict[str, Any]:
+def medical_web_page(
+    article: Article,
+    *,
+    url: str,
+    site: Site,
+    authors: Sequence[Person | None],
+    reviewers: Sequence[Person | None],
+    published: str,
+    last_reviewed: str,
+    ordered_refs: Sequence[dict],
+) -> dict[str, Any]:
     """The page's data: `published` is the first approval (when the article reached the site),
     `last_reviewed` the approval now; both are dates the board made, not the writer's."""
     fields = article.fields

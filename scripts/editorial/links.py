@@ -4,6 +4,7 @@ The publish gate copies a content file into the site only when a published page'
 refers to it, and the audit checks the same, so both must read links as a browser does:
 every URL attribute, every `srcset` candidate, character references decoded, the page's
 `<base href>` honoured."""
+
 from __future__ import annotations
 
 import html
@@ -12,8 +13,23 @@ import re
 import lxml.html
 
 # Every attribute whose value a browser may fetch or follow as a URL.
-_URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "formaction", "background", "cite", "longdesc",
-                   "icon", "manifest", "codebase", "archive", "usemap", "ping")
+_URL_ATTRIBUTES = (
+    "href",
+    "src",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "cite",
+    "longdesc",
+    "icon",
+    "manifest",
+    "codebase",
+    "archive",
+    "usemap",
+    "ping",
+)
 _SRCSET_ATTRIBUTES = ("srcset", "imagesrcset")
 _XPATH = "|".join(f"//@{name}" for name in _URL_ATTRIBUTES + _SRCSET_ATTRIBUTES)
 _XLINK = "//@*[name()='xlink:href']"  # SVG's link: an HTML parser keeps the prefix in the name
@@ -69,7 +85,6 @@ def srcset_urls(value: str) -> list[str]:
         if url:
             found.append(url)
     return found
-
 
 
 # href=/src= values anywhere in the page, quoted or bare, any case (letter classes instead of re.I:

@@ -3,6 +3,7 @@
 Everything the pipeline knows about an article, a person or the policy is one of
 these dataclasses. Problems are values too: rules return them, never raise them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,16 +111,33 @@ class ArticleMeta:
     def of(cls, meta: dict[str, Any]) -> ArticleMeta:
         raw_reviews = meta.get("reviews")
         records = tuple(
-            Record(i, _text(r.get("reviewer")), _text(r.get("decision")), str(r.get("date") or ""),
-                   _text(r.get("digest")), _text(r.get("note")))
-            for i, r in enumerate(raw_reviews if isinstance(raw_reviews, list) else []) if isinstance(r, dict))
+            Record(
+                i,
+                _text(r.get("reviewer")),
+                _text(r.get("decision")),
+                str(r.get("date") or ""),
+                _text(r.get("digest")),
+                _text(r.get("note")),
+            )
+            for i, r in enumerate(raw_reviews if isinstance(raw_reviews, list) else [])
+            if isinstance(r, dict)
+        )
         refs = meta.get("references")
         return cls(
-            id=_text(meta.get("id")), title=_text(meta.get("title")), seo_title=_text(meta.get("seo_title")),
-            description=_text(meta.get("description")), patient_summary=_text(meta.get("patient_summary")),
-            audience=_texts(meta.get("audience")), specialties=_texts(meta.get("specialties")), authors=_texts(meta.get("authors")),
-            created=_text(meta.get("created")), updated=_text(meta.get("updated")), review_status=_text(meta.get("review_status")),
-            reviews=records, next_review=_text(meta.get("next_review")), conflicts=_text(meta.get("conflicts")),
+            id=_text(meta.get("id")),
+            title=_text(meta.get("title")),
+            seo_title=_text(meta.get("seo_title")),
+            description=_text(meta.get("description")),
+            patient_summary=_text(meta.get("patient_summary")),
+            audience=_texts(meta.get("audience")),
+            specialties=_texts(meta.get("specialties")),
+            authors=_texts(meta.get("authors")),
+            created=_text(meta.get("created")),
+            updated=_text(meta.get("updated")),
+            review_status=_text(meta.get("review_status")),
+            reviews=records,
+            next_review=_text(meta.get("next_review")),
+            conflicts=_text(meta.get("conflicts")),
             references=tuple(r for r in refs if isinstance(r, dict)) if isinstance(refs, list) else (),
         )
 
@@ -229,8 +247,10 @@ class Policy:
     retractions_sha256: str = ""  # its SHA-256; a file with another hash is refused
 
     @classmethod
-    def from_options(cls, options: dict[str, Any]) -> "Policy":
-        known = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if k in cls.__dataclass_fields__}
+    def from_options(cls, options: dict[str, Any]) -> Policy:
+        known: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if k in cls.__dataclass_fields__
+        }
         return cls(**known)
 
 
@@ -245,7 +265,7 @@ class Context:
     registry: Registry
     policy: Policy
     today: str  # ISO date; passed in so the rules stay pure and testable
-    retractions: "Index | None" = None  # the policy's Retraction Watch snapshot, when it names one
+    retractions: Index | None = None  # the policy's Retraction Watch snapshot, when it names one
 
 
 @dataclass(frozen=True)

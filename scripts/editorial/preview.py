@@ -4,6 +4,7 @@ An adapter: it builds a throw-away project holding only that article, the regist
 the site's own pages and the theme overrides, and runs `mkdocs serve` on it as a
 preview build (EDITORIAL_PREVIEW=1: the preview banner, noindex). A small loop copies
 the article into that project whenever it is saved, and MkDocs reloads the page."""
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,9 @@ def make_project(ws: Workspace, article: Path, folder: Path) -> Path:
     # Inherit the real config (theme, extensions, policy); only the folders and the
     # strictness change: links to articles left out must not fail the preview.
     (folder / CONFIG).write_text(
-        f"INHERIT: {(ws.root / CONFIG).as_posix()}\ndocs_dir: {CONTENT}\nsite_dir: site\nstrict: false\n", encoding="utf-8")
+        f"INHERIT: {(ws.root / CONFIG).as_posix()}\ndocs_dir: {CONTENT}\nsite_dir: site\nstrict: false\n",
+        encoding="utf-8",
+    )
     _place_snapshot(ws, folder)
     copy = folder / ws.rel(article)
     copy.parent.mkdir(parents=True, exist_ok=True)
@@ -68,8 +71,18 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
         copy = make_project(ws, article, folder)
         env = {**os.environ, "EDITORIAL_PREVIEW": "1", "NO_MKDOCS_2_WARNING": "1"}
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / CONFIG), "-a", address, "--no-strict"]
-        print(f"previewing {ws.rel(article)} at http://{address}/ (Ctrl-C to stop); saving the file reloads the page", file=sys.stderr, flush=True)
-        server = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
+        print(
+            f"previewing {ws.rel(article)} at http://{address}/ (Ctrl-C to stop); saving the file reloads the page",
+            file=sys.stderr,
+            flush=True,
+        )
+        server = subprocess.Popen(
+            cmd,
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL if quiet else None,
+            stderr=subprocess.DEVNULL if quiet else None,
+        )
         seen = _stamp(article)
         previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops the server too, and cleans up
         try:
@@ -103,4 +116,3 @@ def _stamp(path: Path):
         return stat.st_mtime_ns, stat.st_size
     except OSError:
         return None
-

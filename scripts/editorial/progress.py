@@ -2,6 +2,7 @@
 
 Only for large runs, and never in CI logs or pipes (a terminal is required for the
 validate counter; the build's lines are ordinary INFO log lines)."""
+
 from __future__ import annotations
 
 import logging
@@ -33,14 +34,17 @@ def terminal_counter(total: int, stream: TextIO | None = None):
     return report
 
 
-def page_built(owner: object, files) -> None:
-    """Called once per rendered page by the plugin: an INFO line every BUILD_EVERY pages."""
-    state = getattr(owner, "_editorial_progress", None)
-    if state is None or state[0] is not files:  # a new build (serve rebuilds too)
-        total = sum(1 for f in files if f.is_documentation_page())
-        state = [files, 0, total]
-        setattr(owner, "_editorial_progress", state)
-    state[1] += 1
-    done, total = state[1], state[2]
-    if total >= BUILD_FROM and done % BUILD_EVERY == 0:
-        log.info("editorial: %d/%d pages rendered", done, total)
+class BuildProgress:
+    """Pages rendered in one build: an INFO line every BUILD_EVERY pages of a large build."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+
+    def start(self, pages: int) -> None:
+        self.done, self.total = 0, pages
+
+    def page_built(self) -> None:
+        self.done += 1
+        if self.total >= BUILD_FROM and self.done % BUILD_EVERY == 0:
+            log.info("editorial: %d/%d pages rendered", self.done, self.total)

@@ -19,6 +19,7 @@ its current text. The edits are edit.py's: only the lines that must change.
 
 `plan` is pure; `record_reviews` is the adapter that reads git, writes and commits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -65,14 +66,20 @@ def eligible(article: Article, contexts: Sequence[Context]) -> list[Person]:
     for person in sorted(base.registry.people.values(), key=lambda p: p.id):
         if not person.github or person.id in article.authors:
             continue
-        if all((other := ctx.registry.get(person.id)) is not None and other.is_board and other.active_on(ctx.today)
-               and other.github.lower() == person.github.lower() for ctx in contexts):
+        if all(
+            (other := ctx.registry.get(person.id)) is not None
+            and other.is_board
+            and other.active_on(ctx.today)
+            and other.github.lower() == person.github.lower()
+            for ctx in contexts
+        ):
             people.append(person)
     return people
 
 
-def due_records(article: Article, contexts: Sequence[Context], latest: dict[str, Review],
-                digest_at: Callable[[str], str | None]) -> tuple[list[Due], list[str]]:
+def due_records(
+    article: Article, contexts: Sequence[Context], latest: dict[str, Review], digest_at: Callable[[str], str | None]
+) -> tuple[list[Due], list[str]]:
     """The records GitHub's standing reviews prove for `article` (as at the head), oldest
     review first, and notes on reviews that prove nothing. `digest_at(commit)`: the
     article's digest at that commit, or None when it cannot be known there."""
@@ -84,17 +91,28 @@ def due_records(article: Article, contexts: Sequence[Context], latest: dict[str,
             continue
         seen = digest_at(review.commit) if review.commit else None
         if seen is None:
-            notes.append(f"{article.path}: the {review.state.lower()} review by {person.github} ({review.where}) was given on a commit "
-                          f"{'this clone does not have' if review.commit else 'GitHub did not name'} or without this article: no record written")
+            notes.append(
+                f"{article.path}: the {review.state.lower()} review by {person.github} ({review.where}) was given on "
+                "a commit "
+                f"{'this clone does not have' if review.commit else 'GitHub did not name'} or without this article: "
+                "no record written"
+            )
             continue
         date = review.date
         if not all(ctx.registry.people[person.id].active_on(date) for ctx in contexts) or date > contexts[0].today:
-            notes.append(f"{article.path}: the review by {person.github} ({review.where}) is dated {date}, outside {person.id}'s term on the board or in the future: no record written")
+            notes.append(
+                f"{article.path}: the review by {person.github} ({review.where}) is dated {date}, outside "
+                f"{person.id}'s term on the board or in the future: no record written"
+            )
             continue
         if review.state == APPROVED:
             if seen != article.digest:
-                notes.append(f"{article.path}: {person.github} approved commit {review.commit[:10]} ({review.where}), where the text differs from the head: "
-                              "no record written (an approval counts only for the text its reviewer saw; they approve the current commit)")
+                notes.append(
+                    f"{article.path}: {person.github} approved commit {review.commit[:10]} ({review.where}), where "
+                    "the text differs from the head: "
+                    "no record written (an approval counts only for the text its reviewer saw; they approve the "
+                    "current commit)"
+                )
                 continue
             decision = "approved"
         else:
@@ -113,17 +131,33 @@ def due_records(article: Article, contexts: Sequence[Context], latest: dict[str,
 W_UNRECORDED = "W910"  # a board review on GitHub that the article does not hold yet
 
 
-def unrecorded(article: Article, contexts: Sequence[Context], latest: dict[str, Review],
-               digest_at: Callable[[str], str | None], commit: str = "") -> list[Problem]:
+def unrecorded(
+    article: Article,
+    contexts: Sequence[Context],
+    latest: dict[str, Review],
+    digest_at: Callable[[str], str | None],
+    commit: str = "",
+) -> list[Problem]:
     """A warning for each board review on GitHub that `record-reviews` would write: the
     board has decided, but the article does not say so yet (a pull request merged now
     would leave it unapproved)."""
     due, _ = due_records(article, contexts, latest, digest_at)
     line, col = article.pos("review_status")
-    return [Problem(article.path, line, col, W_UNRECORDED,
-                    f"`{d.person.github}` ({d.person.id}) {'approved' if d.record['decision'] == 'approved' else 'requested changes to'} this text on GitHub "
-                    f"({d.review.where}), but the article has no record of it yet; the record-reviews workflow writes it, or run "
-                    "`editorial record-reviews --base BASE --reviews FILE` on the branch", commit) for d in due]
+    return [
+        Problem(
+            article.path,
+            line,
+            col,
+            W_UNRECORDED,
+            f"`{d.person.github}` ({d.person.id}) "
+            f"{'approved' if d.record['decision'] == 'approved' else 'requested changes to'} this text on GitHub "
+            f"({d.review.where}), but the article has no record of it yet; the record-reviews workflow writes it, or "
+            "run "
+            "`editorial record-reviews --base BASE --reviews FILE` on the branch",
+            commit,
+        )
+        for d in due
+    ]
 
 
 def _last_decision(article: Article, reviewer: str, digest: str) -> str:
@@ -148,7 +182,9 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
         article = _reload(article.path, data)
         status = "under_review"
     if status not in ("under_review", "approved"):
-        raise edit.EditError(f"{article.path}: review_status is `{status or '(none)'}`; records are written only to an article in review")
+        raise edit.EditError(
+            f"{article.path}: review_status is `{status or '(none)'}`; records are written only to an article in review"
+        )
     final, next_review, clear = status, None, False
     if status == "under_review":
         if sends_back:
@@ -157,19 +193,33 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
             reviewed = _with_records(article, [d.record for d in due])
             if all(workflow.quorum_met(reviewed, ctx) for ctx in contexts):
                 final = "approved"
-                next_review = min(workflow.review_due(workflow.last_approval_date(reviewed, ctx), ctx) for ctx in contexts)
+                next_review = min(
+                    workflow.review_due(workflow.last_approval_date(reviewed, ctx), ctx) for ctx in contexts
+                )
     for number, item in enumerate(due):
         last = number == len(due) - 1
-        data = edit.add_review(data, article, item.record, final if last else status,
-                               next_review if last else None, clear_next_review=clear and last)
+        data = edit.add_review(
+            data,
+            article,
+            item.record,
+            final if last else status,
+            next_review if last else None,
+            clear_next_review=clear and last,
+        )
         article = _reload(article.path, data)
     steps.append(Step(data, status, final, tuple(due)))
     return steps
 
 
 def _with_records(article: Article, records: list[dict]) -> Article:
-    return Article(article.path, {**article.meta, "reviews": [*_log(article), *records]},
-                   article.body, article.body_line, article.located, article.digest)
+    return Article(
+        article.path,
+        {**article.meta, "reviews": [*_log(article), *records]},
+        article.body,
+        article.body_line,
+        article.located,
+        article.digest,
+    )
 
 
 def _log(article: Article) -> list:
@@ -181,7 +231,9 @@ def _log(article: Article) -> list:
 def _reload(path: str, data: bytes) -> Article:
     article, problems = load_article(path, data)
     if article is None:  # edit.py proved it reads back; this is a second, cheap guard
-        raise edit.EditError(f"{path}: the edited file cannot be read back ({problems[0].message if problems else 'unknown'})")
+        raise edit.EditError(
+            f"{path}: the edited file cannot be read back ({problems[0].message if problems else 'unknown'})"
+        )
     return article
 
 
@@ -190,10 +242,21 @@ def commit_message(path: str, step: Step) -> str:
         title = f"Start the review of {path}: {step.before} -> {step.after}"
         body = "A board member reviewed it on GitHub; its records follow in the next commit."
         return f"{title}\n\n{body}\n"
-    title = f"Record board reviews of {path}: {step.before} -> {step.after}" if step.before != step.after else f"Record board reviews of {path}"
-    lines = [f"- {d.record['decision']} by {d.person.id} ({d.person.github}) on {d.record['date']}, "
-             f"digest {d.record['digest'][:19]}…: {d.review.url or 'review ' + str(d.review.id)}" for d in step.records]
-    return f"{title}\n\nWritten by `editorial record-reviews` from the pull request's reviews on GitHub:\n" + "\n".join(lines) + "\n"
+    title = (
+        f"Record board reviews of {path}: {step.before} -> {step.after}"
+        if step.before != step.after
+        else f"Record board reviews of {path}"
+    )
+    lines = [
+        f"- {d.record['decision']} by {d.person.id} ({d.person.github}) on {d.record['date']}, "
+        f"digest {d.record['digest'][:19]}…: {d.review.url or 'review ' + str(d.review.id)}"
+        for d in step.records
+    ]
+    return (
+        f"{title}\n\nWritten by `editorial record-reviews` from the pull request's reviews on GitHub:\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 # -- the adapter: git in, files and commits out ---------------------------------------------
@@ -208,7 +271,9 @@ class Result:
     commits: list[str]
 
 
-def record_reviews(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review], day: str | None = None) -> Result:
+def record_reviews(
+    root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review], day: str | None = None
+) -> Result:
     from .history import GitError, Repository, context_pair
 
     day = day or today()
@@ -221,7 +286,10 @@ def record_reviews(root: Path, base_ref: str, head_ref: str, reviews: Sequence[R
         head = repo.resolve(head_ref, "head")
         checked_out = repo.resolve("HEAD", "head")
         if head != checked_out:
-            raise GitError(f"--head {head_ref} is not the checked-out commit; record-reviews commits on the checked-out branch: check out {head_ref} first")
+            raise GitError(
+                f"--head {head_ref} is not the checked-out commit; record-reviews commits on the checked-out branch: "
+                f"check out {head_ref} first"
+            )
         contexts = context_pair(repo, base, head, day, notes, problems)
         if any(p.is_error for p in problems):
             return Result(lines, notes, problems, commits)
@@ -233,12 +301,12 @@ def record_reviews(root: Path, base_ref: str, head_ref: str, reviews: Sequence[R
             path, blob = new_side
             data = repo.blob(blob)
             article, load_problems = load_article(path, data) if data is not None else (None, [])
-            if article is None:
+            if article is None or data is None:
                 problems.extend(p for p in load_problems[:1])
                 continue
             repo.require_clean(path)
 
-            def digest_at(commit: str, article=article) -> str | None:
+            def digest_at(commit: str, article=article, change=change) -> str | None:
                 for candidate in dict.fromkeys((article.path, change.old_path)):
                     found = repo.article_at(commit, candidate) if candidate else None
                     if found is not None and found[0] == article.id:
@@ -251,22 +319,37 @@ def record_reviews(root: Path, base_ref: str, head_ref: str, reviews: Sequence[R
                 steps = plan(article, data, contexts, due)
             except edit.EditError as exc:
                 line, col = article.pos("reviews")
-                problems.append(Problem(path, line, col, E_UNWRITABLE, f"the review records GitHub's reviews prove cannot be written: {exc}"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        col,
+                        E_UNWRITABLE,
+                        f"the review records GitHub's reviews prove cannot be written: {exc}",
+                    )
+                )
                 continue
             previous = article
             for step in steps:
                 written = _reload(path, step.data)
-                illegal = [p for p in transitions.judge_change(previous, written, transitions.judges(*contexts, None), "")
-                           if p.is_error]
+                illegal = [
+                    p
+                    for p in transitions.judge_change(previous, written, transitions.judges(*contexts, None), "")
+                    if p.is_error
+                ]
                 if illegal:  # never commit what check-transitions would refuse
                     problems.extend(illegal)
                     break
                 commits.append(repo.commit_file(path, step.data, commit_message(path, step)))
                 previous = written
                 for item in step.records:
-                    moved = (f"; review_status {steps[0].before} -> {step.after}"
-                             if steps[0].before != step.after and item is step.records[-1] else "")
-                    lines.append(f"{path}: {item.record['decision']} by {item.person.id} ({item.person.github}, "
-                                 f"{item.review.url or 'review ' + str(item.review.id)}) recorded{moved}")
+                    moved = (
+                        f"; review_status {steps[0].before} -> {step.after}"
+                        if steps[0].before != step.after and item is step.records[-1]
+                        else ""
+                    )
+                    lines.append(
+                        f"{path}: {item.record['decision']} by {item.person.id} ({item.person.github}, "
+                        f"{item.review.url or 'review ' + str(item.review.id)}) recorded{moved}"
+                    )
     return Result(lines, notes, problems, commits)
-

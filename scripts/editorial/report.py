@@ -1,4 +1,5 @@
 """Problems as text lines, GitHub Actions annotations or JSON. No decisions here."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,9 @@ def render(problems: Sequence[Problem], fmt: str, files: int, notes: Sequence[st
     errors = sum(p.is_error for p in problems)
     infos = sum(p.severity == "info" for p in problems)
     warnings = len(problems) - errors - infos
-    summary = f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)" + (f", {infos} info" if infos else "")
+    summary = f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)" + (
+        f", {infos} info" if infos else ""
+    )
     if fmt == "json":
         return json.dumps([as_dict(p) for p in problems], indent=2, ensure_ascii=False)
     lines = [github_line(p) if fmt == "github" else text_line(p) for p in problems]
@@ -38,7 +41,14 @@ def github_line(p: Problem) -> str:
 
 
 def as_dict(p: Problem) -> dict:
-    item = {"path": p.path, "line": p.line, "column": p.column, "code": p.code, "severity": p.severity, "message": p.message}
+    item = {
+        "path": p.path,
+        "line": p.line,
+        "column": p.column,
+        "code": p.code,
+        "severity": p.severity,
+        "message": p.message,
+    }
     if p.code in CODES:
         item["help"] = CODES[p.code].todo
     if p.commit:

@@ -16,6 +16,7 @@ skipped and counted, never fatal; invalid bytes in text we do not read (a title,
 an author) do not cost the row its retraction. A file that is not this CSV at all
 (no header, a required column missing) is a `SnapshotError`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -103,8 +104,10 @@ class Index:
         """One line for logs and pull requests: how many rows, how many left out, the date."""
         left_out = f", {self.skipped:,} row(s) skipped" if self.skipped else ""
         damaged = f", {self.damaged:,} with invalid UTF-8" if self.damaged else ""
-        return (f"{self.rows:,} row(s), {len(self.by_doi):,} DOI(s) and {len(self.by_pmid):,} PMID(s) indexed"
-                f"{left_out}{damaged}; latest notice {self.latest or 'none'}")
+        return (
+            f"{self.rows:,} row(s), {len(self.by_doi):,} DOI(s) and {len(self.by_pmid):,} PMID(s) indexed"
+            f"{left_out}{damaged}; latest notice {self.latest or 'none'}"
+        )
 
 
 def normalise_doi(value: object) -> str:
@@ -172,7 +175,9 @@ def load(data: bytes | Iterable[bytes]) -> Index:
 
     The loop is written for speed (csv's own parsing is half of the ~1 s at 65,000 rows):
     one C call picks the fields read, and the usual forms take inline fast paths."""
-    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else _Chunks(data)
+    stream: io.BytesIO | io.BufferedReader = (
+        io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else io.BufferedReader(_Chunks(data))
+    )
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
     limit = csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide: put back when done
     try:
@@ -207,9 +212,20 @@ def _index(reader) -> Index:
         record_id, when, paper_doi, paper_pmid, kind = fields[0], fields[1], fields[4], fields[5], fields[6]
         when = dates.get(when) or parse_date(when)
         kind = natures.get(kind) or natures.get(kind.strip().lower())
-        doi = (paper_doi.lower() if paper_doi[:3] == "10." and "/" in paper_doi and paper_doi.isascii() and paper_doi.isprintable()
-               and " " not in paper_doi else normalise_doi(paper_doi))
-        pmid = paper_pmid if paper_pmid.isdigit() and paper_pmid.isascii() and paper_pmid[0] != "0" else normalise_pmid(paper_pmid)
+        doi = (
+            paper_doi.lower()
+            if paper_doi[:3] == "10."
+            and "/" in paper_doi
+            and paper_doi.isascii()
+            and paper_doi.isprintable()
+            and " " not in paper_doi
+            else normalise_doi(paper_doi)
+        )
+        pmid = (
+            paper_pmid
+            if paper_pmid.isdigit() and paper_pmid.isascii() and paper_pmid[0] != "0"
+            else normalise_pmid(paper_pmid)
+        )
         if not (kind and when and (doi or pmid) and record_id.isdigit() and record_id.isascii()):
             _skip(index, reader.line_num)
             continue
@@ -245,8 +261,10 @@ def pin_problem(path: str, sha256: str) -> str:
     if parts[0] == "content":
         return "keep the snapshot outside content/ (e.g. data/retraction_watch.csv): what is there may be published"
     if path and not sha256:
-        return ("`retractions` is set but `retractions_sha256` is not: a snapshot is used only with its hash; "
-                "run `editorial retractions update FILE` to write it")
+        return (
+            "`retractions` is set but `retractions_sha256` is not: a snapshot is used only with its hash; "
+            "run `editorial retractions update FILE` to write it"
+        )
     if sha256 and not path:
         return "`retractions_sha256` is set but `retractions` (the snapshot's path) is not; set both, or neither"
     return ""
@@ -255,11 +273,16 @@ def pin_problem(path: str, sha256: str) -> str:
 def verified(data: bytes, sha256: str) -> Index:
     """The index of `data`, if its SHA-256 is the pinned one; else a SnapshotError."""
     if len(data) > MAX_SNAPSHOT_BYTES:
-        raise SnapshotError(f"the file is {len(data):,} bytes, over the limit of {MAX_SNAPSHOT_BYTES:,}; it is not Crossref's retraction_watch.csv")
+        raise SnapshotError(
+            f"the file is {len(data):,} bytes, over the limit of {MAX_SNAPSHOT_BYTES:,}; it is not Crossref's "
+            "retraction_watch.csv"
+        )
     found = hashlib.sha256(data).hexdigest()
     if found != sha256:
-        raise SnapshotError(f"its SHA-256 is {found[:12]}..., but mkdocs.yml pins {sha256[:12]}...; a snapshot changed by hand is "
-                            "refused: restore the pinned file, or take a new one with `editorial retractions update FILE`")
+        raise SnapshotError(
+            f"its SHA-256 is {found[:12]}..., but mkdocs.yml pins {sha256[:12]}...; a snapshot changed by hand is "
+            "refused: restore the pinned file, or take a new one with `editorial retractions update FILE`"
+        )
     return load(data)
 
 
@@ -270,8 +293,10 @@ def _columns(header: list[str] | None) -> dict[str, int]:
     columns = {name: i for i, name in enumerate(names) if name}
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        raise SnapshotError(f"the header lacks the column(s) {', '.join(missing)}; expected Crossref's retraction_watch.csv "
-                            f"(Record ID, ..., RetractionDate, RetractionDOI, ..., RetractionNature, Reason, ...)")
+        raise SnapshotError(
+            f"the header lacks the column(s) {', '.join(missing)}; expected Crossref's retraction_watch.csv "
+            f"(Record ID, ..., RetractionDate, RetractionDOI, ..., RetractionNature, Reason, ...)"
+        )
     return columns
 
 
@@ -303,6 +328,7 @@ class _Chunks(io.RawIOBase):
 
 
 # -- what an article's references meet in the index -----------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -344,8 +370,16 @@ def findings(references: Iterable[object], index: Index | None) -> list[Finding]
         identifier = f"doi {doi}" if doi and index.by_doi.get(doi) == notice else f"pmid {pmid}"
         acknowledged = _date_text(ref.get("retraction_acknowledged"))
         covers = bool(acknowledged) and acknowledged >= notice.date
-        found.append(Finding(position, str(ref.get("id", "?")), identifier, notice,
-                             acknowledged if covers else "", acknowledged if acknowledged and not covers else ""))
+        found.append(
+            Finding(
+                position,
+                str(ref.get("id", "?")),
+                identifier,
+                notice,
+                acknowledged if covers else "",
+                acknowledged if acknowledged and not covers else "",
+            )
+        )
     return found
 
 
@@ -357,8 +391,10 @@ def blocking(references: Iterable[object], index: Index | None) -> list[Finding]
 def refusal(found: list[Finding]) -> str:
     """Why an approval is refused, in one sentence naming each retracted reference."""
     listed = "; ".join(f"'{f.key}' ({f.identifier}) was retracted on {f.notice.date}" for f in found)
-    return (f"it cites retracted work: {listed}; remove the reference (and what rests on it), or, if the board "
-            f"keeps it on purpose, add `retraction_acknowledged: YYYY-MM-DD` to the reference first")
+    return (
+        f"it cites retracted work: {listed}; remove the reference (and what rests on it), or, if the board "
+        f"keeps it on purpose, add `retraction_acknowledged: YYYY-MM-DD` to the reference first"
+    )
 
 
 def _date_text(value: object) -> str:
@@ -368,6 +404,7 @@ def _date_text(value: object) -> str:
 
 
 # -- what a reader is told ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PageNotice:
@@ -395,8 +432,18 @@ def page_notices(references: object, index: Index | None, order: list[str] | Non
         pmid = normalise_pmid(notice.notice_pmid_text)
         label = notice.notice_doi or (f"PMID {pmid}" if pmid else "")
         number = order.index(found.key) + 1 if found.key in order else 0
-        notices.append(PageNotice("retraction" if nature == RETRACTION else "concern", notice.date, _day_text(notice.date),
-                                  notice.url, label, found.acknowledged, _day_text(found.acknowledged), number))
+        notices.append(
+            PageNotice(
+                "retraction" if nature == RETRACTION else "concern",
+                notice.date,
+                _day_text(notice.date),
+                notice.url,
+                label,
+                found.acknowledged,
+                _day_text(found.acknowledged),
+                number,
+            )
+        )
     return notices
 
 
@@ -410,6 +457,7 @@ def _day_text(iso: str) -> str:
 
 # -- what a new snapshot changes ------------------------------------------------------------
 
+
 def changes(articles: Iterable, old: Index | None, new: Index) -> list[str]:
     """One line per reference whose notice differs between two snapshots, for the pull request
     that updates the snapshot: the board sees which articles the new data touches."""
@@ -419,15 +467,19 @@ def changes(articles: Iterable, old: Index | None, new: Index) -> list[str]:
         before = {f.index: f for f in findings(refs, old)}
         after = findings(refs, new)
         for gone in set(before) - {f.index for f in after}:
-            was = before[gone]
-            lines.append(f"{article.path}: {article.status or '?'}: reference '{was.key}' ({was.identifier}): "
-                         f"no notice any more (was: {was.notice.nature} of {was.notice.date})")
+            gone_was = before[gone]
+            lines.append(
+                f"{article.path}: {article.status or '?'}: reference '{gone_was.key}' ({gone_was.identifier}): "
+                f"no notice any more (was: {gone_was.notice.nature} of {gone_was.notice.date})"
+            )
         for found in after:
             was = before.get(found.index)
             if was is not None and was.notice == found.notice:
                 continue
             then = f" (was: {was.notice.nature} of {was.notice.date})" if was is not None else ""
             kept = f"; kept on purpose on {found.acknowledged}" if found.acknowledged else ""
-            lines.append(f"{article.path}: {article.status or '?'}: reference '{found.key}' ({found.identifier}): "
-                         f"{found.notice.nature} of {found.notice.date}{then}{kept}")
+            lines.append(
+                f"{article.path}: {article.status or '?'}: reference '{found.key}' ({found.identifier}): "
+                f"{found.notice.nature} of {found.notice.date}{then}{kept}"
+            )
     return lines

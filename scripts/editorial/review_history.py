@@ -7,6 +7,7 @@ approved what they approved while serving. A version is one (content digest, app
 date): a re-review of unchanged content is a new entry too, marked as such. Without git,
 or for an approval not committed yet, the history ends with the article's approval now.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -62,7 +63,11 @@ def versions(current: Article, ctx: Context, committed: Iterable[Committed] = ()
         changed = not found or found[-1].digest != version.digest
         found.append(ApprovedVersion(version.date, version.reviewers, version.digest, item.commit, item.path, changed))
     if now is not None and (not found or (found[-1].digest, found[-1].date) != (now.digest, now.date)):
-        found.append(ApprovedVersion(now.date, now.reviewers, now.digest, content_changed=not found or found[-1].digest != now.digest))
+        found.append(
+            ApprovedVersion(
+                now.date, now.reviewers, now.digest, content_changed=not found or found[-1].digest != now.digest
+            )
+        )
     return found
 
 

@@ -11,6 +11,7 @@ and DISMISSED (a dismissed approval changes its own state to DISMISSED on GitHub
 Comments do not change a decision. The review's `commit_id` is the commit the member
 saw: an approval only ever counts for the text the article has at that commit.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-APPROVED, CHANGES_REQUESTED, DISMISSED, COMMENTED, PENDING = "APPROVED", "CHANGES_REQUESTED", "DISMISSED", "COMMENTED", "PENDING"
+APPROVED, CHANGES_REQUESTED, DISMISSED, COMMENTED, PENDING = (
+    "APPROVED",
+    "CHANGES_REQUESTED",
+    "DISMISSED",
+    "COMMENTED",
+    "PENDING",
+)
 DECIDING = (APPROVED, CHANGES_REQUESTED, DISMISSED)
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_BYTES = 50 * 1024 * 1024  # far more than any pull request's reviews; a bigger file is not a review list
@@ -45,12 +52,12 @@ class Review:
     def date(self) -> str:
         """The review's UTC date, YYYY-MM-DD ("" when unknown)."""
         moment = _moment(self.submitted_at)
-        return moment.astimezone(dt.timezone.utc).date().isoformat() if moment else ""
+        return moment.astimezone(dt.UTC).date().isoformat() if moment else ""
 
     @property
     def sort_key(self) -> tuple:
         moment = _moment(self.submitted_at)
-        return (moment or dt.datetime.min.replace(tzinfo=dt.timezone.utc), self.order)
+        return (moment or dt.datetime.min.replace(tzinfo=dt.UTC), self.order)
 
     @property
     def where(self) -> str:
@@ -64,7 +71,7 @@ def _moment(text: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def parse(data: bytes, name: str = "the reviews file") -> list[Review]:
@@ -98,11 +105,16 @@ def _arrays(text: str, name: str) -> Iterable[list]:
         try:
             value, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
-            raise ReviewsError(f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                               "give the answer of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews` unchanged") from None
+            raise ReviewsError(
+                f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                "give the answer of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews` unchanged"
+            ) from None
         if not isinstance(value, list):
-            raise ReviewsError(f"{name} holds a JSON {type(value).__name__ if not isinstance(value, dict) else 'object'}, not an array of reviews; "
-                               "give the answer of GitHub's \"list reviews for a pull request\" endpoint")
+            raise ReviewsError(
+                f"{name} holds a JSON {type(value).__name__ if not isinstance(value, dict) else 'object'}, not an "
+                "array of reviews; "
+                'give the answer of GitHub\'s "list reviews for a pull request" endpoint'
+            )
         pages += 1
         yield value
     if pages == 0:

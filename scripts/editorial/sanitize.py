@@ -9,21 +9,75 @@ does not reach the site. The list is what our Markdown extensions produce: table
 admonitions, details, footnotes, abbreviations, heading permalinks, code highlighting
 and the citation superscripts of citations.py.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import nh3
 from markupsafe import Markup, escape
 
-TAGS = frozenset({
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "blockquote",
-    "em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup",
-    "abbr", "cite", "q", "dfn", "time", "code", "pre", "kbd", "samp", "var",
-    "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption",
-    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "details", "summary",
-})
+TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "span",
+        "blockquote",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "mark",
+        "small",
+        "sub",
+        "sup",
+        "abbr",
+        "cite",
+        "q",
+        "dfn",
+        "time",
+        "code",
+        "pre",
+        "kbd",
+        "samp",
+        "var",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "caption",
+        "colgroup",
+        "col",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "details",
+        "summary",
+    }
+)
 # Removed together with their content: their text is code or style, never reading matter.
 DROP_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"})
 ATTRIBUTES = {
@@ -59,7 +113,7 @@ def article_html(html: str) -> str:
     )
 
 
-def plain_meta(meta: dict[str, Any]) -> dict[str, Any]:
+def plain_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """A page's front matter for the theme: every string HTML-escaped (as Markup, so a template
     that escapes it again does not double it). mkdocs-material writes `page.meta.title` and
     `page.meta.description` into the page unescaped, and its search shows titles as HTML."""

@@ -1,24 +1,24 @@
 """The JSON Schemas of `schemas/`, loaded once, with date formats really checked."""
+
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-
-import datetime as dt
 
 import fastjsonschema
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict:
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str):
     """The full validator: its errors say where and why (the quick check only says whether)."""
     import jsonschema  # about 0.05 s of every command's start; needed only when something is wrong
@@ -30,10 +30,7 @@ def describe(name: str, path: tuple) -> str:
     """The schema's `description` of a property, for messages."""
     node = schema(name)
     for part in path:
-        if isinstance(part, int):
-            node = node.get("items", {})
-        else:
-            node = node.get("properties", {}).get(part, {})
+        node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
     return node.get("description", "")
 
 
@@ -51,7 +48,7 @@ def _is_date(value: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def quick_check(name: str):
     """A compiled yes/no validator (fastjsonschema, ~20x faster than jsonschema).
 

@@ -6,6 +6,7 @@ an approved article's page, a page the plugin generates, a site page the policy 
 (`site_pages`), a file of the theme, or a content file of an allowed type that a published
 page's final HTML references. The gate and the audit both read these rules, so the two
 can never disagree."""
+
 from __future__ import annotations
 
 import posixpath
@@ -35,8 +36,10 @@ GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", FEED})
 # The search bundle Pagefind builds from the audited pages (plugin/search.py): its program
 # files and its index, chunked so that a reader downloads only the part a query needs.
 SEARCH_BUNDLE = "pagefind/"
-_SEARCH_FILES = re.compile(r"pagefind/(?:[\w.-]+\.(?:js|css|json|pagefind|pf_meta)|index/[\w.-]+\.pf_index"
-                           r"|fragment/[\w.-]+\.pf_fragment|filter/[\w.-]+\.pf_filter)")
+_SEARCH_FILES = re.compile(
+    r"pagefind/(?:[\w.-]+\.(?:js|css|json|pagefind|pf_meta)|index/[\w.-]+\.pf_index"
+    r"|fragment/[\w.-]+\.pf_fragment|filter/[\w.-]+\.pf_filter)"
+)
 SEARCH_DATA_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")  # gzip, then Pagefind's own encoding
 
 # Content files that a published page may make public: images and PDFs. Not HTML, SVG,
@@ -115,7 +118,9 @@ def site_path(page_url: str, link: str, site_url: str = "") -> str | None:
     parts = urlsplit(link.strip())
     home = urlsplit(site_url)
     if parts.scheme or parts.netloc:
-        same_site = parts.scheme in ("http", "https", "") and parts.netloc.lower() == home.netloc.lower() and home.netloc
+        same_site = (
+            parts.scheme in ("http", "https", "") and parts.netloc.lower() == home.netloc.lower() and home.netloc
+        )
         if not same_site:
             return None
     path = unquote(parts.path)
@@ -126,7 +131,7 @@ def site_path(page_url: str, link: str, site_url: str = "") -> str | None:
         prefix = f"/{root}/" if root else "/"
         if not path.startswith(prefix):
             return None
-        joined = path[len(prefix):]
+        joined = path[len(prefix) :]
     else:
         base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
         joined = posixpath.join(base, path)

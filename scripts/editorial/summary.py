@@ -7,6 +7,7 @@ an approval binds to, and who has approved which text, in the front matter and o
 GitHub. GitHub renders the Markdown (and sanitises any HTML in it) on the run's page.
 `gather` is the adapter that reads the range from git.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,13 +59,20 @@ def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE)
     for changed in summary.articles:
         out += _article(changed, ctx, style)
     if summary.others:
-        out += ["## Other files in content/", "",
-                "These are not articles and have no review log of their own; a board member's approval "
-                "of the pull request, given after their last change, is needed for them (E912):", ""]
+        out += [
+            "## Other files in content/",
+            "",
+            "These are not articles and have no review log of their own; a board member's approval "
+            "of the pull request, given after their last change, is needed for them (E912):",
+            "",
+        ]
         out += [f"- `{_code(path)}`" for path in summary.others] + [""]
     text = "\n".join(out)
     if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS].rsplit("\n", 1)[0] + "\n\n*(The summary is cut here: GitHub keeps 1 MB of it. Read the rest in the preview artifact.)*\n"
+        text = (
+            text[:MAX_CHARS].rsplit("\n", 1)[0]
+            + "\n\n*(The summary is cut here: GitHub keeps 1 MB of it. Read the rest in the preview artifact.)*\n"
+        )
     return text
 
 
@@ -75,12 +83,24 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
     if article is None:
         title = changed.before.title if changed.before else changed.path
         was = f" (it was `{changed.before.status}`)" if changed.before else ""
-        return [f"## Deleted: {_inline(title)}", "", f"`{_code(changed.path)}` is deleted by this pull request{was}. "
-                "Deleting an approved article needs a board member's approval of the pull request (E906).", ""]
+        return [
+            f"## Deleted: {_inline(title)}",
+            "",
+            f"`{_code(changed.path)}` is deleted by this pull request{was}. "
+            "Deleting an approved article needs a board member's approval of the pull request (E906).",
+            "",
+        ]
     out = [f"## {_inline(article.title or article.id)}", ""]
-    what = "new article" if changed.before is None else ("text changed" if changed.before.digest != article.digest else "text unchanged")
-    out += [f"`{_code(changed.path)}` · {what} · status **{_inline(article.status or '(none)')}** · "
-            f"digest `{article.digest[:19]}…`", ""]
+    what = (
+        "new article"
+        if changed.before is None
+        else ("text changed" if changed.before.digest != article.digest else "text unchanged")
+    )
+    out += [
+        f"`{_code(changed.path)}` · {what} · status **{_inline(article.status or '(none)')}** · "
+        f"digest `{article.digest[:19]}…`",
+        "",
+    ]
     description = article.fields.description
     if description.strip():
         out += ["> " + _inline(" ".join(description.split())), ""]
@@ -106,16 +126,22 @@ def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
     verdicts = workflow.judge_reviews(article, ctx)
     counted = workflow.approvers(article, ctx, verdicts)
     need = ctx.policy.min_approvals
-    out = ["### Reviews", "",
-           f"Approvals of this text that count: **{len(counted)} of {need}** needed"
-           + (f" ({', '.join(_name(ctx, c) for c in counted)})." if counted else "."), ""]
+    out = [
+        "### Reviews",
+        "",
+        f"Approvals of this text that count: **{len(counted)} of {need}** needed"
+        + (f" ({', '.join(_name(ctx, c) for c in counted)})." if counted else "."),
+        "",
+    ]
     records = article.reviews
     if records:
         out += ["| reviewer | decision | date | text |", "| --- | --- | --- | --- |"]
         for record in records:
             which = "this text" if record.digest == article.digest else "an earlier text"
-            out.append(f"| {_cell(_name(ctx, record.reviewer or '?'))} | {_cell(record.decision or '?')} | "
-                       f"{_cell(record.date or '?')} | {which} |")
+            out.append(
+                f"| {_cell(_name(ctx, record.reviewer or '?'))} | {_cell(record.decision or '?')} | "
+                f"{_cell(record.date or '?')} | {which} |"
+            )
         out.append("")
     if changed.decisions:
         out += ["On GitHub (each member's standing review):", ""]
@@ -127,8 +153,14 @@ def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
 
 
 def _decision_line(decision: Decision, article: Article, recorded: set) -> str:
-    who = f"{_inline(decision.person.display)} (`{_code(decision.login)}`)" if decision.person else f"`{_code(decision.login)}` (not in the registry)"
-    state = {APPROVED: "approved", CHANGES_REQUESTED: "requested changes", DISMISSED: "was dismissed"}.get(decision.review.state, decision.review.state.lower())
+    who = (
+        f"{_inline(decision.person.display)} (`{_code(decision.login)}`)"
+        if decision.person
+        else f"`{_code(decision.login)}` (not in the registry)"
+    )
+    state = {APPROVED: "approved", CHANGES_REQUESTED: "requested changes", DISMISSED: "was dismissed"}.get(
+        decision.review.state, decision.review.state.lower()
+    )
     commit = decision.review.commit[:10] or "(no commit)"
     if decision.seen is None:
         text = "a commit where this article cannot be found"
@@ -189,7 +221,9 @@ def _code(text: str) -> str:
 
 
 # -- the adapter: the range from git --------------------------------------------------------
-def gather(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] | None, day: str | None = None) -> tuple[Summary, Context, str]:
+def gather(
+    root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] | None, day: str | None = None
+) -> tuple[Summary, Context, str]:
     """The changed articles of base..head as the summary shows them, the context to show
     them in, and the citation style. Raises history.GitError when git cannot answer."""
     from .history import Repository, context_pair, is_article
@@ -204,7 +238,10 @@ def gather(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] |
         head = repo.resolve(head_ref, "head")
         base_ctx, head_ctx = context_pair(repo, base, head, day, [], [])
         latest = latest_decisions(reviews or ())
-        logins = {login: person for login, person in ((p.github.lower(), p) for p in base_ctx.registry.people.values() if p.github)}
+        logins = {
+            login: person
+            for login, person in ((p.github.lower(), p) for p in base_ctx.registry.people.values() if p.github)
+        }
         for change in repo.net_changes_checked(base, head):
             old_side, new_side = change.article_sides()
             if not old_side and not new_side:
@@ -215,12 +252,15 @@ def gather(root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] |
                 continue
             before = load_article(old_side[0], repo.blob(old_side[1]) or b"")[0] if old_side else None
             if not new_side:
-                summary.articles.append(Changed(old_side[0], None, before))
+                if old_side:
+                    summary.articles.append(Changed(old_side[0], None, before))
                 continue
             path = new_side[0]
             article, problems = load_article(path, repo.blob(new_side[1]) or b"")
             if article is None:
-                summary.articles.append(Changed(path, None, before, unreadable=problems[0].message if problems else "unknown"))
+                summary.articles.append(
+                    Changed(path, None, before, unreadable=problems[0].message if problems else "unknown")
+                )
                 continue
             decisions = []
             for login, review in sorted(latest.items()):

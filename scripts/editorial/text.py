@@ -1,4 +1,5 @@
 """Reading a Markdown body as the rules see it: code masked, positions kept."""
+
 from __future__ import annotations
 
 import re
@@ -55,6 +56,6 @@ def sections(masked: str) -> list[Section]:
     for i, (level, title, start, end) in enumerate(heads):
         if level != 2:
             continue
-        stop = next((h[2] for h in heads[i + 1:] if h[0] <= 2), len(masked))
+        stop = next((h[2] for h in heads[i + 1 :] if h[0] <= 2), len(masked))
         result.append(Section(level, title, start, end, stop))
     return result

@@ -22,6 +22,7 @@ cannot approve its own article, and one that removes a member cannot keep their
 fresh approval either. Logins come from the base registry, so a pull request
 cannot point a board member's `github` at someone else.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -59,7 +60,9 @@ class Version:
 
 
 ArticleAt = Callable[[str, str], "tuple[str, str] | None"]  # (commit, path) -> (id, digest) of the article there
-BlobAt = Callable[[str, str], "str | None"]  # (commit, path) -> blob id, "" when absent, None when the commit is unknown
+BlobAt = Callable[
+    [str, str], "str | None"
+]  # (commit, path) -> blob id, "" when absent, None when the commit is unknown
 
 
 @dataclass(frozen=True)
@@ -89,14 +92,16 @@ class Judges:
         return self.approvers is not None or self.reviews is not None
 
 
-def judges(base: Context, head: Context, approvers: Iterable[str] | None,
-           reviews: GitHubReviews | None = None) -> Judges:
+def judges(
+    base: Context, head: Context, approvers: Iterable[str] | None, reviews: GitHubReviews | None = None
+) -> Judges:
     logins = None if approvers is None else frozenset(a.strip().lstrip("@").lower() for a in approvers if a.strip())
     return Judges(base, head, logins, reviews)
 
 
-def check_commit(commit: str, changes: Sequence[tuple[Version, Version]], judges_: Judges,
-                 carried: dict[str, Article]) -> list[Problem]:
+def check_commit(
+    commit: str, changes: Sequence[tuple[Version, Version]], judges_: Judges, carried: dict[str, Article]
+) -> list[Problem]:
     """Problems of one commit; `carried` keeps an article across commits where it
     could not be read, so an unreadable version never hides a status jump."""
     problems: list[Problem] = []
@@ -152,8 +157,18 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
             quorum = _judge_quorum(new, judges_, commit)
             if quorum and old.status == "approved" and old.digest != new.digest and not added:
                 line, col = where("review_status")
-                quorum = [Problem(new.path, line, col, E_STALE,
-                                  "the content of this approved article differs from the base branch's, but it is still `approved` with no new approval of this text; set `review_status: under_review` and ask the board to review the new text", commit)]
+                quorum = [
+                    Problem(
+                        new.path,
+                        line,
+                        col,
+                        E_STALE,
+                        "the content of this approved article differs from the base branch's, but it is still "
+                        "`approved` with no new approval of this text; set `review_status: under_review` and ask the "
+                        "board to review the new text",
+                        commit,
+                    )
+                ]
             problems.extend(quorum)
     return problems
 
@@ -170,7 +185,17 @@ def special_entries(entries: Iterable[tuple[str, str]], commit: str, where: str)
             what = "a git submodule (gitlink)"
         else:
             continue
-        problems.append(Problem(path, 1, 1, E_SPECIAL, f"{path} is {what} {where}; nothing under content/ may be a link or a submodule: commit the file itself (`git rm --cached {path}` and add the real file)", commit))
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                E_SPECIAL,
+                f"{path} is {what} {where}; nothing under content/ may be a link or a submodule: commit the file "
+                f"itself (`git rm --cached {path}` and add the real file)",
+                commit,
+            )
+        )
     return problems
 
 
@@ -182,20 +207,33 @@ def judge_other_content(changes: Sequence[tuple[str, str | None]], judges_: Judg
     when the pull request deletes it)."""
     problems = []
     for path, blob in changes:
+
         def bound(review: Review, path=path, blob=blob) -> bool:
             held = judges_.reviews.blob_at(review.commit, path) if judges_.reviews and review.commit else None
             return held is not None and held == (blob or "")
+
         consent, why = _board_consent(judges_, bound, "this file as it is at the head")
         if consent:
             continue
         change = "deletes" if blob is None else "changes"
-        problems.append(Problem(path, 1, 1, E_OTHER,
-                                f"this pull request {change} {path}, which is not an article (a site page, an image, the registry or another file in content/ has no review log of its own) and {why}; a board member must approve the pull request", commit))
+        problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                E_OTHER,
+                f"this pull request {change} {path}, which is not an article (a site page, an image, the registry or "
+                f"another file in content/ has no review log of its own) and {why}; a board member must approve the "
+                "pull request",
+                commit,
+            )
+        )
     return problems
 
 
-def judge_policy_change(before: Policy, after: Policy, config: str, blob: str | None, line: int, judges_: Judges,
-                        commit: str) -> list[Problem]:
+def judge_policy_change(
+    before: Policy, after: Policy, config: str, blob: str | None, line: int, judges_: Judges, commit: str
+) -> list[Problem]:
     """The editorial policy (quorum, review interval, site pages, snapshot...) decides what is
     published, so changing it needs an active board member's approval of the pull request, as
     the content itself does; the maintainers who own mkdocs.yml's code settings are not enough.
@@ -211,12 +249,27 @@ def judge_policy_change(before: Policy, after: Policy, config: str, blob: str | 
     consent, why = _board_consent(judges_, bound, f"{config} as it is at the head")
     if consent:
         return []
-    return [Problem(config, line, 1, E_POLICY, f"this pull request changes the editorial policy ({', '.join(changed)}) and {why}; "
-                                               "the board decides the policy: a board member must approve the pull request", commit)]
+    return [
+        Problem(
+            config,
+            line,
+            1,
+            E_POLICY,
+            f"this pull request changes the editorial policy ({', '.join(changed)}) and {why}; "
+            "the board decides the policy: a board member must approve the pull request",
+            commit,
+        )
+    ]
 
 
-def _load(version: Version, commit: str, problems: list[Problem], carried: dict[str, Article], side: str,
-          previous: Article | None = None) -> Article | None:
+def _load(
+    version: Version,
+    commit: str,
+    problems: list[Problem],
+    carried: dict[str, Article],
+    side: str,
+    previous: Article | None = None,
+) -> Article | None:
     if version.data is None or version.path is None:
         return None
     if side == "old" and version.path in carried:
@@ -225,8 +278,16 @@ def _load(version: Version, commit: str, problems: list[Problem], carried: dict[
     if article is None and side == "new":
         first = load_problems[0] if load_problems else None
         why = f"{first.code} {first.message}" if first else "it cannot be read"
-        problems.append(Problem(version.path, first.line if first else 1, first.column if first else 1, W_UNREADABLE,
-                                f"this version cannot be read ({why}); it is judged against the next commit that fixes it", commit))
+        problems.append(
+            Problem(
+                version.path,
+                first.line if first else 1,
+                first.column if first else 1,
+                W_UNREADABLE,
+                f"this version cannot be read ({why}); it is judged against the next commit that fixes it",
+                commit,
+            )
+        )
         if previous is not None:
             carried[version.path] = previous
     return article
@@ -241,9 +302,19 @@ def unreadable_at_head(versions: Iterable[Version], commit: str) -> list[Problem
             continue
         article, load_problems = load_article(version.path, version.data)
         if article is None:
-            first = load_problems[0] if load_problems else Problem(version.path, 1, 1, "E199", "the file cannot be read")
-            problems.append(Problem(version.path, first.line, first.column, first.code,
-                                    f"{first.message} (the branch ends with this version, so its review workflow cannot be checked)", commit))
+            first = (
+                load_problems[0] if load_problems else Problem(version.path, 1, 1, "E199", "the file cannot be read")
+            )
+            problems.append(
+                Problem(
+                    version.path,
+                    first.line,
+                    first.column,
+                    first.code,
+                    f"{first.message} (the branch ends with this version, so its review workflow cannot be checked)",
+                    commit,
+                )
+            )
     return problems
 
 
@@ -253,7 +324,7 @@ def _match_by_id(pairs: list[tuple[Article | None, Article | None]]) -> list[tup
     deleted = {old.id: i for i, (old, new) in enumerate(pairs) if new is None and old is not None and old.id}
     matched: list[tuple[Article | None, Article | None]] = []
     used: set[int] = set()
-    for i, (old, new) in enumerate(pairs):
+    for old, new in pairs:
         if old is None and new is not None and new.id in deleted and deleted[new.id] not in used:
             j = deleted[new.id]
             used.add(j)
@@ -273,7 +344,17 @@ def judge_change(old: Article | None, new: Article | None, judges_: Judges, comm
     where = lambda *key: new.pos(*key)  # noqa: E731 - positions in the new version
     if old.id != new.id:
         line, col = where("id")
-        problems.append(Problem(new.path, line, col, E_ID, f"`id` changed from `{old.id}` to `{new.id}`; an article's id never changes (links and approvals hang on it); put `{old.id}` back", commit))
+        problems.append(
+            Problem(
+                new.path,
+                line,
+                col,
+                E_ID,
+                f"`id` changed from `{old.id}` to `{new.id}`; an article's id never changes (links and approvals hang "
+                f"on it); put `{old.id}` back",
+                commit,
+            )
+        )
     moved_ok = workflow.allowed(old.status, new.status)
     if not moved_ok:
         line, col = where("review_status")
@@ -282,8 +363,17 @@ def judge_change(old: Article | None, new: Article | None, judges_: Judges, comm
     problems.extend(log_problems)
     if old.status == "approved" and new.status == "approved" and old.digest != new.digest:
         line, col = where("review_status")
-        problems.append(Problem(new.path, line, col, E_STALE,
-                                "the content of this approved article changed but it stayed `approved`; an approval covers the exact content the board read, so set `review_status: under_review` in this commit and ask for a new review", commit))
+        problems.append(
+            Problem(
+                new.path,
+                line,
+                col,
+                E_STALE,
+                "the content of this approved article changed but it stayed `approved`; an approval covers the exact "
+                "content the board read, so set `review_status: under_review` in this commit and ask for a new review",
+                commit,
+            )
+        )
     problems.extend(_judge_added_reviews(new, added, judges_, commit))
     if new.status == "approved" and moved_ok and (old.status != "approved" or added or log_problems):
         problems.extend(_judge_quorum(new, judges_, commit))
@@ -294,19 +384,45 @@ def judge_change(old: Article | None, new: Article | None, judges_: Judges, comm
 
 def _illegal_move(before: str, after: str) -> str:
     if before == "submitted" and after == "approved":
-        return "`review_status` jumped from `submitted` to `approved`; an article goes to `under_review` first (`editorial start-review`), then the board reviews it (`editorial review`)"
+        return (
+            "`review_status` jumped from `submitted` to `approved`; an article goes to `under_review` first "
+            "(`editorial start-review`), then the board reviews it (`editorial review`)"
+        )
     moves = ", ".join(f"{a} -> {b}" for a, b in sorted(workflow.TRANSITIONS))
-    return f"`review_status` moved from `{before or '(none)'}` to `{after or '(none)'}`, which the review workflow does not allow (allowed: {moves})"
+    return (
+        f"`review_status` moved from `{before or '(none)'}` to `{after or '(none)'}`, which the review workflow does "
+        f"not allow (allowed: {moves})"
+    )
 
 
 def _judge_new(new: Article, commit: str) -> list[Problem]:
     problems = []
     if new.status != "submitted":
         line, col = new.pos("review_status")
-        problems.append(Problem(new.path, line, col, E_NEW, f"a new article starts as `review_status: submitted`, not `{new.status or '(none)'}`; the board approves it in a later commit", commit))
+        problems.append(
+            Problem(
+                new.path,
+                line,
+                col,
+                E_NEW,
+                f"a new article starts as `review_status: submitted`, not `{new.status or '(none)'}`; the board "
+                "approves it in a later commit",
+                commit,
+            )
+        )
     if new.reviews:
         line, col = new.pos("reviews")
-        problems.append(Problem(new.path, line, col, E_NEW, "a new article starts with `reviews: []`; review records are added by `editorial review` once it is under review", commit))
+        problems.append(
+            Problem(
+                new.path,
+                line,
+                col,
+                E_NEW,
+                "a new article starts with `reviews: []`; review records are added by `editorial review` once it is "
+                "under review",
+                commit,
+            )
+        )
     return problems
 
 
@@ -321,12 +437,22 @@ def _judge_deletion(old: Article, judges_: Judges, commit: str, bound: bool = Fa
         if not bound:
             return True
         held = judges_.reviews.article_at(review.commit, old.path) if judges_.reviews and review.commit else None
-        return held is None and judges_.reviews.blob_at(review.commit, old.path) == ""
+        return held is None and judges_.reviews is not None and judges_.reviews.blob_at(review.commit, old.path) == ""
 
     consent, why = _board_consent(judges_, gone, "a commit without this article")
     if consent:
         return []
-    return [Problem(old.path, 1, 1, E_DELETE, f"an approved article was deleted (or moved out of content/articles) and {why}; a board member must approve the pull request", commit)]
+    return [
+        Problem(
+            old.path,
+            1,
+            1,
+            E_DELETE,
+            f"an approved article was deleted (or moved out of content/articles) and {why}; a board member must "
+            "approve the pull request",
+            commit,
+        )
+    ]
 
 
 def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) -> tuple[bool, str]:
@@ -339,7 +465,11 @@ def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) 
         if any(bound(r) for r in approving):
             return True, ""
         if approving:
-            return False, f"the board members' approvals on GitHub ({', '.join(sorted(r.shown_login for r in approving))}) were not given on {seen}"
+            return (
+                False,
+                f"the board members' approvals on GitHub ({', '.join(sorted(r.shown_login for r in approving))}) were "
+                f"not given on {seen}",
+            )
         return False, "no active board member's standing review of the pull request on GitHub is an approval"
     if judges_.approvers is not None:
         if set(board) & judges_.approvers:
@@ -356,11 +486,31 @@ def _appended_reviews(old: Article, new: Article, commit: str, against: str = ""
     for index, record in enumerate(before):
         if index >= len(after):
             line, col = new.pos("reviews")
-            problems.append(Problem(new.path, line, col, E_LOG, f"review record {index + 1} (by `{_reviewer(record)}`) was removed{than}; `reviews` is an append-only log, put the record back", commit))
+            problems.append(
+                Problem(
+                    new.path,
+                    line,
+                    col,
+                    E_LOG,
+                    f"review record {index + 1} (by `{_reviewer(record)}`) was removed{than}; `reviews` is an "
+                    "append-only log, put the record back",
+                    commit,
+                )
+            )
             break
         if after[index] != record:
             line, col = new.pos("reviews", index)
-            problems.append(Problem(new.path, line, col, E_LOG, f"review record {index + 1} (by `{_reviewer(record)}`) was edited{than}; records are never changed, restore it and append a new one instead", commit))
+            problems.append(
+                Problem(
+                    new.path,
+                    line,
+                    col,
+                    E_LOG,
+                    f"review record {index + 1} (by `{_reviewer(record)}`) was edited{than}; records are never "
+                    "changed, restore it and append a new one instead",
+                    commit,
+                )
+            )
     if problems:
         return [], problems
     return list(range(len(before), len(after))), []
@@ -375,8 +525,14 @@ def _reviewer(record) -> str:
     return str(record.get("reviewer", "?")) if isinstance(record, dict) else "?"
 
 
-def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit: str,
-                         paths: Sequence[str | None] = (), at_head: bool = False) -> list[Problem]:
+def _judge_added_reviews(
+    new: Article,
+    added: list[int],
+    judges_: Judges,
+    commit: str,
+    paths: Sequence[str | None] = (),
+    at_head: bool = False,
+) -> list[Problem]:
     """E909 for records by someone who cannot review the article; E907 for records the
     pull request's approvals on GitHub (or --approvers) do not confirm. `at_head`: `new`
     is the head's version, so a record's standing there can be judged."""
@@ -394,21 +550,40 @@ def _judge_added_reviews(new: Article, added: list[int], judges_: Judges, commit
         person = judges_.base.registry.get(reviewer)
         login = person.github.lower() if person and person.github else ""
         if judges_.reviews is not None:
-            standing = (at_head and record.get("decision") == "approved" and record.get("digest") == new.digest
-                        and _latest_record_of_digest(new, reviewer, new.digest) == index)
-            unconfirmed = _unconfirmed_by_github(new, record, reviewer, person, login, judges_.reviews, (new.path, *paths), standing)
-        elif not login or login not in judges_.approvers:
-            shown = f"GitHub login `{person.github}`" if login else "no GitHub login in the base registry"
-            unconfirmed = f"review record by `{reviewer}` ({shown}) is not confirmed: that login has not approved the pull request; the board member must approve it on GitHub"
+            standing = (
+                at_head
+                and record.get("decision") == "approved"
+                and record.get("digest") == new.digest
+                and _latest_record_of_digest(new, reviewer, new.digest) == index
+            )
+            unconfirmed = _unconfirmed_by_github(
+                new, record, reviewer, person, login, judges_.reviews, (new.path, *paths), standing
+            )
+        elif not login or login not in (judges_.approvers or ()):
+            shown = f"GitHub login `{person.github}`" if person and login else "no GitHub login in the base registry"
+            unconfirmed = (
+                f"review record by `{reviewer}` ({shown}) is not confirmed: that login has not approved the pull "
+                "request; the board member must approve it on GitHub"
+            )
         else:
             unconfirmed = ""
         if unconfirmed:
             problems.append(Problem(new.path, line, col, E_LOGIN, unconfirmed, commit))
-        elif not (person.is_board and person.active_on(judges_.base.today)):
+        elif person is None or not (person.is_board and person.active_on(judges_.base.today)):
             # The pull-request approval happens now, so only a member serving now confirms
             # a record; this also stops a record backdated into a former member's term.
-            problems.append(Problem(new.path, line, col, E_LOGIN,
-                                    f"review record by `{reviewer}` is confirmed by `{person.github}`, but `{reviewer}` is not on the board today ({judges_.base.today}); only a serving board member's approval confirms a review", commit))
+            problems.append(
+                Problem(
+                    new.path,
+                    line,
+                    col,
+                    E_LOGIN,
+                    f"review record by `{reviewer}` is confirmed by `{person.github if person else login}`, but "
+                    f"`{reviewer}` is not on the "
+                    f"board today ({judges_.base.today}); only a serving board member's approval confirms a review",
+                    commit,
+                )
+            )
     return problems
 
 
@@ -420,17 +595,31 @@ def _latest_record_of_digest(article: Article, reviewer: str, digest) -> int:
     return found
 
 
-def _unconfirmed_by_github(article: Article, record: dict, reviewer: str, person, login: str,
-                           github: GitHubReviews, paths: Sequence[str | None], standing: bool) -> str:
+def _unconfirmed_by_github(
+    article: Article,
+    record: dict,
+    reviewer: str,
+    person,
+    login: str,
+    github: GitHubReviews,
+    paths: Sequence[str | None],
+    standing: bool,
+) -> str:
     """Why GitHub's reviews do not confirm `record`, or "" when they do (see the module's
     docstring). `standing`: the record is an approval that counts at the head."""
     if not login:
-        return f"review record by `{reviewer}` is not confirmed: `{reviewer}` has no GitHub login in the base registry, so no review on GitHub can be theirs"
+        return (
+            f"review record by `{reviewer}` is not confirmed: `{reviewer}` has no GitHub login in the base registry, "
+            "so no review on GitHub can be theirs"
+        )
     decision = record.get("decision")
     if decision != "approved":
         if github.every.get(login):
             return ""
-        return f"review record by `{reviewer}` ({decision}) is not confirmed: `{person.github}` has not reviewed the pull request on GitHub; the board member requests changes there"
+        return (
+            f"review record by `{reviewer}` ({decision}) is not confirmed: `{person.github}` has not reviewed the pull "
+            "request on GitHub; the board member requests changes there"
+        )
     wanted = record.get("digest")
 
     def seen_at(review: Review) -> str | None:
@@ -445,26 +634,52 @@ def _unconfirmed_by_github(article: Article, record: dict, reviewer: str, person
         if any(seen_at(r) == wanted for r in given):
             return ""
         if not given:
-            return f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on GitHub; the board member approves it there"
+            return (
+                f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request "
+                "on GitHub; the board member approves it there"
+            )
         where = ", ".join(f"commit {r.commit[:10] or '(none)'} ({r.where})" for r in given[-3:])
-        return (f"review record by `{reviewer}` is not confirmed: `{person.github}` approved {where}, where the article's text is not the one "
-                f"with the record's digest {str(wanted)[:15]}…; an approval counts only for the text its reviewer saw: ask them to approve again")
+        return (
+            f"review record by `{reviewer}` is not confirmed: `{person.github}` approved {where}, where the article's "
+            "text is not the one "
+            f"with the record's digest {str(wanted)[:15]}…; an approval counts only for the text its reviewer saw: "
+            "ask them to approve again"
+        )
     latest = github.latest.get(login)
     if latest is None:
-        return f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on GitHub; the board member approves it there"
+        return (
+            f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on "
+            "GitHub; the board member approves it there"
+        )
     if latest.state != APPROVED:
-        state = {"DISMISSED": "was dismissed", "CHANGES_REQUESTED": "requests changes"}.get(latest.state, latest.state.lower())
-        return (f"review record by `{reviewer}` is not confirmed: the latest review by `{person.github}` on GitHub {state} ({latest.where}); "
-                "only a standing approval confirms an approval of the current text: ask them to approve again")
+        state = {"DISMISSED": "was dismissed", "CHANGES_REQUESTED": "requests changes"}.get(
+            latest.state, latest.state.lower()
+        )
+        return (
+            f"review record by `{reviewer}` is not confirmed: the latest review by `{person.github}` on GitHub "
+            f"{state} ({latest.where}); "
+            "only a standing approval confirms an approval of the current text: ask them to approve again"
+        )
     if not latest.commit:
-        return f"review record by `{reviewer}` is not confirmed: GitHub gave no commit for the approval by `{person.github}` ({latest.where}), so the text it saw cannot be known"
+        return (
+            f"review record by `{reviewer}` is not confirmed: GitHub gave no commit for the approval by "
+            f"`{person.github}` ({latest.where}), so the text it saw cannot be known"
+        )
     seen = seen_at(latest)
     if seen is None:
-        return (f"review record by `{reviewer}` is not confirmed: the approval by `{person.github}` was given on commit {latest.commit[:10]} "
-                f"({latest.where}), where this article cannot be found (the commit is not in this clone, or the article was elsewhere); ask them to approve the current commit")
+        return (
+            f"review record by `{reviewer}` is not confirmed: the approval by `{person.github}` was given on commit "
+            f"{latest.commit[:10]} "
+            f"({latest.where}), where this article cannot be found (the commit is not in this clone, or the article "
+            "was elsewhere); ask them to approve the current commit"
+        )
     if seen != wanted:
-        return (f"review record by `{reviewer}` is not confirmed: `{person.github}` approved commit {latest.commit[:10]} ({latest.where}), where this article's digest is "
-                f"{seen[:15]}…, not the record's {str(wanted)[:15]}…; an approval counts only for the text its reviewer saw: ask them to approve again")
+        return (
+            f"review record by `{reviewer}` is not confirmed: `{person.github}` approved commit {latest.commit[:10]} "
+            f"({latest.where}), where this article's digest is "
+            f"{seen[:15]}…, not the record's {str(wanted)[:15]}…; an approval counts only for the text its reviewer "
+            "saw: ask them to approve again"
+        )
     return ""
 
 
@@ -474,9 +689,15 @@ def _cannot_review(article: Article, reviewer: str, date: str, judges_: Judges) 
     for ctx, which in ((judges_.base, "the base branch's"), (judges_.head, "this commit range's")):
         person = ctx.registry.get(reviewer)
         if person is None or not person.is_board:
-            return f"`{reviewer}` is not a Medical Advisory Board member in {which} {ctx.registry.path}; only board members review (changes to the registry count once merged)"
+            return (
+                f"`{reviewer}` is not a Medical Advisory Board member in {which} {ctx.registry.path}; only board "
+                "members review (changes to the registry count once merged)"
+            )
         if not person.active_on(date):
-            return f"`{reviewer}` was not on the board on {date or '(no date)'} (serves {person.since or '?'} to {person.until or 'now'}) according to {which} {ctx.registry.path}"
+            return (
+                f"`{reviewer}` was not on the board on {date or '(no date)'} (serves {person.since or '?'} to "
+                f"{person.until or 'now'}) according to {which} {ctx.registry.path}"
+            )
     return ""
 
 
@@ -487,7 +708,16 @@ def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list
         found = retractions.blocking(list(new.references), ctx.retractions)
         if found:
             line, col = new.pos("review_status")
-            return [Problem(new.path, line, col, E_RETRACTED, f"`approved` at this commit, but {retractions.refusal(found)}", commit)]
+            return [
+                Problem(
+                    new.path,
+                    line,
+                    col,
+                    E_RETRACTED,
+                    f"`approved` at this commit, but {retractions.refusal(found)}",
+                    commit,
+                )
+            ]
     return []
 
 
@@ -497,6 +727,17 @@ def _judge_quorum(new: Article, judges_: Judges, commit: str) -> list[Problem]:
             counted = workflow.approvers(new, ctx)
             line, col = new.pos("review_status")
             extra = " sharing a specialty with the article" if ctx.policy.specialty_match else ""
-            return [Problem(new.path, line, col, E_QUORUM,
-                            f"`approved` without a valid quorum at this commit: {len(counted)} counted approval(s) of this content ({', '.join(counted) or 'none'}), the policy needs {ctx.policy.min_approvals}{extra}, from active board members who are not authors; keep it `under_review` until enough board members approve", commit)]
+            return [
+                Problem(
+                    new.path,
+                    line,
+                    col,
+                    E_QUORUM,
+                    f"`approved` without a valid quorum at this commit: {len(counted)} counted approval(s) of this "
+                    f"content ({', '.join(counted) or 'none'}), the policy needs {ctx.policy.min_approvals}{extra}, "
+                    "from active board members who are not authors; keep it `under_review` until enough board "
+                    "members approve",
+                    commit,
+                )
+            ]
     return []

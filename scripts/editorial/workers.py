@@ -5,6 +5,7 @@ the results come back in the order of the items; a smaller one (or a machine wit
 or one where processes cannot be forked) runs here, in this process. Forking shares what
 this process has loaded (the schemas, the prepared audit) instead of loading it again.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -40,14 +41,15 @@ def pool(processes: int | None = None) -> Executor | None:
         return None
 
 
-def map_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T],
-               progress: Callable[[int], None] | None = None) -> Iterator[R]:
+def map_chunks(
+    function: Callable[[Sequence[T]], list[R]], items: Sequence[T], progress: Callable[[int], None] | None = None
+) -> Iterator[R]:
     """`function` over chunks of `items`, yielding one result per item in their order.
 
     `function` takes a chunk and returns a list of results of the same length; it must be
     a module-level function (it is sent to a worker by name). A pool that breaks half way
     (a lost worker) costs time, not results: the chunks it did not deliver run here."""
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     executor = pool() if len(items) >= PARALLEL_FROM else None
     futures = [executor.submit(function, chunk) for chunk in chunks] if executor is not None else []
     done = 0

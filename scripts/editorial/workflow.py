@@ -1,10 +1,11 @@
 """The review workflow: states, allowed moves and what counts as an approval. Pure.
 
-    submitted ──> under_review ──> approved
-        ^              │   ^           │
-        └──────────────┘   └───────────┘
-       changes requested     revision
+submitted ──> under_review ──> approved
+    ^              │   ^           │
+    └──────────────┘   └───────────┘
+   changes requested     revision
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,23 +45,41 @@ def judge_reviews(article: Article, ctx: Context) -> list[Verdict]:
     for record in article.reviews:
         if record.digest == article.digest and record.reviewer:
             latest[record.reviewer] = record.index
-    return [Verdict(record.index, record.reviewer, *_judge(article, ctx, record, latest))
-            for record in article.reviews if record.decision == "approved"]
+    return [
+        Verdict(record.index, record.reviewer, *_judge(article, ctx, record, latest))
+        for record in article.reviews
+        if record.decision == "approved"
+    ]
 
 
 def _judge(article: Article, ctx: Context, record: Record, latest: dict[str, int]) -> tuple[bool, str, str]:
     reviewer, date = record.reviewer, record.date
     person = ctx.registry.get(reviewer)
     if record.digest != article.digest:
-        return False, "E702", f"the approval by `{reviewer}` on {date} was for different content (digest {record.digest[:15] or '(none)'}…, now {article.digest[:15]}…); the article changed after it was approved and needs a new review"
+        return (
+            False,
+            "E702",
+            f"the approval by `{reviewer}` on {date} was for different content (digest "
+            f"{record.digest[:15] or '(none)'}…, now {article.digest[:15]}…); the article changed after it was "
+            "approved and needs a new review",
+        )
     if person is None or not person.is_board:
         return False, "E703", f"`{reviewer}` is not a Medical Advisory Board member, so their approval does not count"
     if not person.active_on(date):
-        return False, "E703", f"`{reviewer}` was not on the board on {date} (serves {person.since or '?'} to {person.until or 'now'}), so the approval does not count"
+        return (
+            False,
+            "E703",
+            f"`{reviewer}` was not on the board on {date} (serves {person.since or '?'} to {person.until or 'now'}), "
+            "so the approval does not count",
+        )
     if reviewer in article.authors:
         return False, "E704", f"`{reviewer}` is an author of this article; a self-approval does not count"
     if latest.get(reviewer) != record.index:
-        return False, "E702", f"`{reviewer}` later requested changes to this same content, which withdraws this approval"
+        return (
+            False,
+            "E702",
+            f"`{reviewer}` later requested changes to this same content, which withdraws this approval",
+        )
     if date > ctx.today:
         return False, "E602", f"the approval by `{reviewer}` is dated in the future ({date})"
     return True, "", ""
@@ -90,7 +109,10 @@ def specialty_matched(article: Article, ctx: Context, names: list[str]) -> bool:
 def last_approval_date(article: Article, ctx: Context, verdicts: list[Verdict] | None = None) -> str:
     # `verdicts`: judge_reviews(article, ctx) when the caller has them already (it is the costly part)
     dates = {record.index: record.date for record in article.reviews}
-    return max((dates[v.index] for v in (judge_reviews(article, ctx) if verdicts is None else verdicts) if v.counts), default="")
+    return max(
+        (dates[v.index] for v in (judge_reviews(article, ctx) if verdicts is None else verdicts) if v.counts),
+        default="",
+    )
 
 
 def review_due(approved_on: str, ctx: Context) -> str:

@@ -3,6 +3,7 @@
 This is the file-system adapter around the pure core: it turns files into `Source`
 values (refusing symlinks, oversized files and paths outside content/) and reads the
 editorial policy from the `editorial` plugin's options in mkdocs.yml."""
+
 from __future__ import annotations
 
 import errno
@@ -48,10 +49,12 @@ class Workspace:
     # files found by article_paths(): known to be inside content/articles/, so reading
     # them needs only a no-follow open, not a full resolve (10,000 resolves cost seconds)
     _walked: dict = field(default_factory=dict, repr=False, compare=False)
-    _snapshots: dict = field(default_factory=dict, repr=False, compare=False)  # (path, sha) -> Index: read once per command
+    _snapshots: dict = field(
+        default_factory=dict, repr=False, compare=False
+    )  # (path, sha) -> Index: read once per command
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Workspace":
+    def find(cls, start: Path | None = None) -> Workspace:
         here = (start or Path.cwd()).resolve()  # resolved, so that paths compare
         for folder in (here, *here.parents):
             if (folder / CONFIG).is_file():
@@ -86,24 +89,68 @@ class Workspace:
     def source(self, path: Path) -> Source:
         shown = self.rel(path)
         if not path.name.endswith(".md"):
-            return Source(shown, None, Problem(shown, 1, 1, "E113", f"{shown} is not a `.md` file; articles are `.md` files (the stem is the URL slug): rename it"))
+            return Source(
+                shown,
+                None,
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "E113",
+                    f"{shown} is not a `.md` file; articles are `.md` files (the stem is the URL slug): rename it",
+                ),
+            )
         if path in self._walked:  # found by article_paths(): inside articles/ by construction
             return self._read_no_follow(path, shown)
         articles = (self.root / ARTICLES).resolve()
         if ".." in path.parts or not _inside(Path(os.path.normpath(path.absolute())), self.root / ARTICLES):
-            return Source(shown, None, Problem(shown, 1, 1, "E112", f"{shown} is not inside {ARTICLES}/; articles live there (paths with `..` are refused)"))
+            return Source(
+                shown,
+                None,
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "E112",
+                    f"{shown} is not inside {ARTICLES}/; articles live there (paths with `..` are refused)",
+                ),
+            )
         if not path.is_symlink() and not _inside(path.resolve(), articles):
-            return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} resolves outside {ARTICLES}/ through a linked folder; move the file in"))
+            return Source(
+                shown,
+                None,
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "E103",
+                    f"{shown} resolves outside {ARTICLES}/ through a linked folder; move the file in",
+                ),
+            )
         return self._read_no_follow(path, shown)  # a link itself is refused there (E103)
 
     def _read_no_follow(self, path: Path, shown: str) -> Source:
         try:
             data = open_regular(path, MAX_FILE_BYTES + 1)  # never read a huge file whole
         except NotRegular:
-            return Source(shown, None, Problem(shown, 1, 1, "E115", f"{shown} is not a regular file (a device, pipe or socket); remove it"))
+            return Source(
+                shown,
+                None,
+                Problem(shown, 1, 1, "E115", f"{shown} is not a regular file (a device, pipe or socket); remove it"),
+            )
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                return Source(shown, None, Problem(shown, 1, 1, "E103", f"{shown} is a symbolic link (to {_link_target(path)}); commit the article itself, not a link"))
+                return Source(
+                    shown,
+                    None,
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "E103",
+                        f"{shown} is a symbolic link (to {_link_target(path)}); commit the article itself, not a link",
+                    ),
+                )
             return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
         return Source(shown, data)
 
@@ -111,15 +158,33 @@ class Workspace:
         try:
             return Source(REGISTRY, open_regular(self.root / REGISTRY, MAX_FILE_BYTES + 1))
         except OSError:
-            return Source(REGISTRY, None, Problem(REGISTRY, 1, 1, "E100", f"{REGISTRY} is missing (or a link); it lists the writers and board members, see guides/writers.md"))
+            return Source(
+                REGISTRY,
+                None,
+                Problem(
+                    REGISTRY,
+                    1,
+                    1,
+                    "E100",
+                    f"{REGISTRY} is missing (or a link); it lists the writers and board members, see guides/writers.md",
+                ),
+            )
 
     def policy(self) -> tuple[Policy, list[Problem]]:
         options, line = plugin_options(self.root / CONFIG)
         found, problems = schema_rules.policy(CONFIG, options, line)
         return found or Policy(), problems
 
-    def corpus(self, paths: list[Path] | None = None, day: str | None = None, policy: Policy | None = None,
-               progress: analysis.Progress | None = None, *, remembered: bool = False, approvable_only: bool = False) -> Corpus:
+    def corpus(
+        self,
+        paths: list[Path] | None = None,
+        day: str | None = None,
+        policy: Policy | None = None,
+        progress: analysis.Progress | None = None,
+        *,
+        remembered: bool = False,
+        approvable_only: bool = False,
+    ) -> Corpus:
         """Every article (or those at `paths`) judged with the registry and the policy.
 
         `remembered`: file-local results may come from the validate cache (`editorial
@@ -134,12 +199,19 @@ class Workspace:
             analyser = analysis.ValidateCache(self.root, progress)
         else:
             analyser = lambda found: analysis.analyse_all(found, progress)  # noqa: E731
-        corpus = build(sources, self.registry_source(), policy, day or today(), analyser, retractions=index,
-                       approvable_only=approvable_only)
+        corpus = build(
+            sources,
+            self.registry_source(),
+            policy,
+            day or today(),
+            analyser,
+            retractions=index,
+            approvable_only=approvable_only,
+        )
         corpus.problems[:0] = problems
         return corpus
 
-    def retractions(self, policy: Policy) -> "retractions.Index | None":
+    def retractions(self, policy: Policy) -> retractions.Index | None:
         """The policy's Retraction Watch snapshot, read safely and checked against its pinned
         hash; None when the policy names none. Anything wrong is a SnapshotRefused (E411)."""
         if not (policy.retractions or policy.retractions_sha256):
@@ -150,10 +222,14 @@ class Workspace:
                 why = retractions.pin_problem(*key)
                 if why:
                     raise retractions.SnapshotError(why)
-                self._snapshots[key] = retractions.verified(self.snapshot_bytes(policy.retractions), policy.retractions_sha256)
+                self._snapshots[key] = retractions.verified(
+                    self.snapshot_bytes(policy.retractions), policy.retractions_sha256
+                )
             except retractions.SnapshotError as exc:
                 line = option_line(self.root / CONFIG, "retractions" if policy.retractions else "retractions_sha256")
-                raise SnapshotRefused(Problem(CONFIG, line, 1, "E411", f"retraction snapshot `{policy.retractions or '(none)'}`: {exc}")) from None
+                raise SnapshotRefused(
+                    Problem(CONFIG, line, 1, "E411", f"retraction snapshot `{policy.retractions or '(none)'}`: {exc}")
+                ) from None
         return self._snapshots[key]
 
     def snapshot_bytes(self, relative: str) -> bytes:
@@ -166,17 +242,23 @@ class Workspace:
         for part in parts[:-1]:
             folder = folder / part
             if folder.is_symlink():
-                raise retractions.SnapshotError(f"`{self.rel(folder)}` is a symbolic link; commit the snapshot itself, not a link")
+                raise retractions.SnapshotError(
+                    f"`{self.rel(folder)}` is a symbolic link; commit the snapshot itself, not a link"
+                )
         try:
             data = open_regular(self.root / relative, retractions.MAX_SNAPSHOT_BYTES + 1)
         except NotRegular:
             raise retractions.SnapshotError("it is not a regular file") from None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise retractions.SnapshotError("it is a symbolic link; commit the snapshot itself, not a link") from None
+                raise retractions.SnapshotError(
+                    "it is a symbolic link; commit the snapshot itself, not a link"
+                ) from None
             if exc.errno == errno.ENOENT:
-                raise retractions.SnapshotError("the file does not exist; download Crossref's retraction_watch.csv and run "
-                                                "`editorial retractions update FILE`, or remove both `retractions` options") from None
+                raise retractions.SnapshotError(
+                    "the file does not exist; download Crossref's retraction_watch.csv and run "
+                    "`editorial retractions update FILE`, or remove both `retractions` options"
+                ) from None
             raise retractions.SnapshotError(f"cannot read it: {exc.strerror}") from None
         if len(data) > retractions.MAX_SNAPSHOT_BYTES:
             raise retractions.SnapshotError(f"the file is over the limit of {retractions.MAX_SNAPSHOT_BYTES:,} bytes")
@@ -185,6 +267,7 @@ class Workspace:
     def content_problems(self, policy: Policy) -> list[Problem]:
         """What content/ may not hold, and caches git must not track (validate and the build)."""
         return scan_content(self.root / CONTENT, CONTENT, policy.site_pages).problems + cache.tracked(self.root)
+
 
 @dataclass
 class ContentScan:
@@ -220,12 +303,28 @@ def scan_content(docs: Path, shown: str, site_pages: tuple[str, ...] | list[str]
                 continue
             if stat.S_ISLNK(mode):
                 target = _link_target(path)
-                problems.append(Problem(where, 1, 1, "E115", f"{where} is a symbolic link (to {target}); nothing under {shown}/ is published "
-                                        "through a link: commit the file itself, or remove the link"))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        "E115",
+                        f"{where} is a symbolic link (to {target}); nothing under {shown}/ is published "
+                        "through a link: commit the file itself, or remove the link",
+                    )
+                )
             elif stat.S_ISDIR(mode):
                 continue
             elif not stat.S_ISREG(mode):
-                problems.append(Problem(where, 1, 1, "E115", f"{where} is not a regular file (a device, pipe or socket); remove it from {shown}/"))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        "E115",
+                        f"{where} is not a regular file (a device, pipe or socket); remove it from {shown}/",
+                    )
+                )
             else:
                 files.append(rel)
                 if site_files.is_markdown(rel) and not site_files.is_article(rel) and rel not in allowed:
@@ -236,11 +335,23 @@ def scan_content(docs: Path, shown: str, site_pages: tuple[str, ...] | list[str]
 def _unlisted_page(path: Path, where: str, rel: str) -> Problem:
     head = read_regular(path, 64_000) or b""
     if head.startswith(b"---") and _REVIEW_STATUS.search(head):
-        return Problem(where, 1, 1, "E114", f"{where} has `review_status`: it looks like an article, but articles live in "
-                                            "content/articles/; move it there (it is not published from here)")
-    return Problem(where, 1, 1, "E114", f"{where} is a page outside content/articles/ that the policy does not list, so it is "
-                                        f"never published; add `{rel}` to the `site_pages` option of the editorial plugin in "
-                                        "mkdocs.yml (a change the board approves), or remove the file")
+        return Problem(
+            where,
+            1,
+            1,
+            "E114",
+            f"{where} has `review_status`: it looks like an article, but articles live in "
+            "content/articles/; move it there (it is not published from here)",
+        )
+    return Problem(
+        where,
+        1,
+        1,
+        "E114",
+        f"{where} is a page outside content/articles/ that the policy does not list, so it is "
+        f"never published; add `{rel}` to the `site_pages` option of the editorial plugin in "
+        "mkdocs.yml (a change the board approves), or remove the file",
+    )
 
 
 def _link_target(path: Path) -> str:
@@ -320,7 +431,9 @@ def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, A
         raise WorkspaceError(f"cannot read {name}: {exc}") from None
     if not isinstance(config, dict):
         raise WorkspaceError(f"cannot read {name}: it is not a YAML mapping")
-    line = next((n for n, l in enumerate(text.splitlines(), 1) if l.strip().startswith("- editorial")), 1)
+    line = next(
+        (n for n, text_line in enumerate(text.splitlines(), 1) if text_line.strip().startswith("- editorial")), 1
+    )
     for entry in config.get("plugins") or []:
         if entry == "editorial":
             return {}, line
@@ -331,7 +444,9 @@ def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, A
     return {}, line
 
 
-_SHA_OPTION = re.compile(r"^(?P<lead>[ \t]+retractions_sha256[ \t]*:[ \t]*)(?P<q>[\"']?)[0-9a-fA-F]*(?P=q)(?P<rest>[ \t]*(?:#.*)?)$")
+_SHA_OPTION = re.compile(
+    r"^(?P<lead>[ \t]+retractions_sha256[ \t]*:[ \t]*)(?P<q>[\"']?)[0-9a-fA-F]*(?P=q)(?P<rest>[ \t]*(?:#.*)?)$"
+)
 _PATH_OPTION = re.compile(r"^(?P<indent>[ \t]+)retractions[ \t]*:")
 
 
@@ -347,7 +462,7 @@ def pin_snapshot(text: str, sha256: str) -> str:
         body = line.rstrip("\r\n")
         match = _SHA_OPTION.match(body)
         if match:
-            lines[number] = f"{match['lead']}{match['q']}{sha256}{match['q']}{match['rest']}" + line[len(body):]
+            lines[number] = f"{match['lead']}{match['q']}{sha256}{match['q']}{match['rest']}" + line[len(body) :]
             edited = "".join(lines)
             break
     if edited is None:
@@ -360,6 +475,8 @@ def pin_snapshot(text: str, sha256: str) -> str:
                 break
     wanted = {**before, "retractions_sha256": sha256}
     if edited is None or plugin_options_from_text(edited)[0] != wanted:
-        raise WorkspaceError(f"cannot pin the snapshot in {CONFIG} safely; set `retractions_sha256: {sha256}` "
-                             "under the editorial plugin's options by hand")
+        raise WorkspaceError(
+            f"cannot pin the snapshot in {CONFIG} safely; set `retractions_sha256: {sha256}` "
+            "under the editorial plugin's options by hand"
+        )
     return edited

@@ -1,6 +1,7 @@
 """The writer's daily tools, as pure functions: a new article's text, and the queue
 of what waits for whom. cli.py does the reading and writing (`editorial new`,
 `editorial queue`); preview.py serves one article (`editorial preview`)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +9,7 @@ import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from . import retractions, workflow
 from .model import Article, Context, Person
@@ -16,7 +18,26 @@ MAX_SLUG = 60  # a slug is the page's address: short enough to read, type and sh
 DUE_WITHIN_DAYS = 30  # approved articles whose next review is this close are listed
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # small words that a slug cut at the limit should not end on
-_DANGLING = {"a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "without"}
+_DANGLING = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "be",
+    "by",
+    "for",
+    "from",
+    "in",
+    "into",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "without",
+}
 
 
 # -- editorial new -----------------------------------------------------------------------
@@ -117,25 +138,41 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
     for article in articles:
         fields = article.fields
         age = _days(fields.updated or fields.created, ctx.today)
-        common = dict(path=article.path, id=article.id, title=article.title, status=article.status, age_days=age)
+        common: dict[str, Any] = dict(
+            path=article.path, id=article.id, title=article.title, status=article.status, age_days=age
+        )
         if article.status in ("submitted", "under_review"):
             needed = max(0, ctx.policy.min_approvals - len(workflow.approvers(article, ctx)))
             if article.status == "submitted":
                 changes = [r for r in article.reviews if r.decision == "changes_requested"]
                 if changes:
-                    who, action = "writer", f"revise: changes requested by {changes[-1].reviewer or '?'} on {changes[-1].date or '?'}"
+                    who, action = (
+                        "writer",
+                        f"revise: changes requested by {changes[-1].reviewer or '?'} on {changes[-1].date or '?'}",
+                    )
                 else:
-                    who, action = "writer", f"when the draft is ready: editorial start-review {article.path}, commit, push and open the pull request"
+                    who, action = (
+                        "writer",
+                        f"when the draft is ready: editorial start-review {article.path}, commit, push and open the "
+                        "pull request",
+                    )
             else:
                 who, action = "board", f"review: {needed} approval(s) of the current content still needed"
             pending.append(Waiting(**common, waiting_for=who, action=action, approvals_needed=needed))
         elif article.status == "approved" and (notices := _notices(article, ctx)):
             first = notices[0].notice
             what = "was retracted" if first.nature == retractions.RETRACTION else "is under an expression of concern"
-            action = (f"review again: reference '{notices[0].key}' {what} ({first.date}); revise the article, or keep the "
-                      f"source with `retraction_acknowledged`" + (f" ({len(notices) - 1} more source(s))" if len(notices) > 1 else ""))
-            sources.append(((first.nature != retractions.RETRACTION, first.date, article.path),
-                            Waiting(**common, waiting_for="board", action=action, next_review=fields.next_review)))
+            action = (
+                f"review again: reference '{notices[0].key}' {what} ({first.date}); revise the article, or keep the "
+                f"source with `retraction_acknowledged`"
+                + (f" ({len(notices) - 1} more source(s))" if len(notices) > 1 else "")
+            )
+            sources.append(
+                (
+                    (first.nature != retractions.RETRACTION, first.date, article.path),
+                    Waiting(**common, waiting_for="board", action=action, next_review=fields.next_review),
+                )
+            )
         elif article.status == "approved":
             next_review = fields.next_review
             if not next_review:
@@ -143,8 +180,13 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
             left = -_days(next_review, ctx.today)
             if left <= DUE_WITHIN_DAYS:
                 when = f"overdue by {-left} day(s)" if left < 0 else f"due within {left} day(s)"
-                action = f"review again, {when}: check the sources, then editorial start-review {article.path} on a branch and open a pull request for the board"
-                due.append(Waiting(**common, waiting_for="writer", action=action, next_review=next_review, due_in_days=left))
+                action = (
+                    f"review again, {when}: check the sources, then editorial start-review {article.path} on a branch "
+                    "and open a pull request for the board"
+                )
+                due.append(
+                    Waiting(**common, waiting_for="writer", action=action, next_review=next_review, due_in_days=left)
+                )
     pending.sort(key=lambda w: (-w.age_days, w.path))
     due.sort(key=lambda w: (w.due_in_days, w.path))
     return [waiting for _, waiting in sorted(sources, key=lambda s: s[0])] + pending + due
@@ -152,8 +194,11 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
 
 def _notices(article: Article, ctx: Context) -> list[retractions.Finding]:
     """The approved article's sources that were retracted, then those under concern, not acknowledged."""
-    found = [f for f in retractions.findings(list(article.references), ctx.retractions)
-             if not f.acknowledged and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)]
+    found = [
+        f
+        for f in retractions.findings(list(article.references), ctx.retractions)
+        if not f.acknowledged and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)
+    ]
     return sorted(found, key=lambda f: f.notice.nature != retractions.RETRACTION)
 
 
@@ -161,7 +206,10 @@ def render_queue(items: list[Waiting], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([asdict(item) for item in items], indent=2, ensure_ascii=False)
     if not items:
-        return "nothing waits: no article is submitted, under review, due for review within 30 days or citing a retracted source"
+        return (
+            "nothing waits: no article is submitted, under review, due for review within 30 days or citing a retracted "
+            "source"
+        )
     lines = []
     for item in items:
         age = f"{item.age_days} day(s) since last change"

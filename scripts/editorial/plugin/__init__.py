@@ -1,4 +1,5 @@
 """The `editorial` MkDocs plugin (the publish gate); see plugin.py."""
+
 from .plugin import EditorialPlugin
 
 __all__ = ["EditorialPlugin"]

@@ -10,6 +10,7 @@ The template shows the trust block, the short answers, the disclaimer and the Re
 around page.content; the search index (search.py) reads the final page, minus the parts
 the template marks to skip.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -62,13 +63,18 @@ class ArticlePages:
     def _gate_state(self, page: Page) -> dict[str, Any]:
         reasons = self.build.withheld_reasons(page.file.src_uri)
         if reasons is None:
-            reasons = [Problem(self.build.src_path(page.file.src_uri), 1, 1, "E103", "not read by the editorial loader")]
+            reasons = [
+                Problem(self.build.src_path(page.file.src_uri), 1, 1, "E103", "not read by the editorial loader")
+            ]
         article = self.article(page)
-        return {"preview": self.build.preview, "approved": not reasons,
-                "status": "approved" if not reasons else "pending human review",
-                "withheld_because": reasons[0].message if reasons else "",
-                # the sitemap's lastmod (overrides/sitemap.xml is rendered before the pages)
-                "last_reviewed": self.build.last_reviewed(article) if article is not None and not reasons else ""}
+        return {
+            "preview": self.build.preview,
+            "approved": not reasons,
+            "status": "approved" if not reasons else "pending human review",
+            "withheld_because": reasons[0].message if reasons else "",
+            # the sitemap's lastmod (overrides/sitemap.xml is rendered before the pages)
+            "last_reviewed": self.build.last_reviewed(article) if article is not None and not reasons else "",
+        }
 
     # -- rendering ------------------------------------------------------------------------
     def content(self, html: str, page: Page) -> str:
@@ -79,40 +85,66 @@ class ArticlePages:
             return html
         return citations.fill(html, numbered)
 
-    def context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+    def add_context(self, context: dict[str, Any], page: Page) -> None:
+        """`editorial_article` in an article page's template context: what the templates show."""
         article = self.article(page)
         if article is None:
-            return context
+            return
         build = self.build
         state = page.meta.get("editorial") or {}
-        status = (article_view.review_step(article, state.get("status"), bool(state.get("approved")))
-                  if build.preview else "approved")  # the public site shows approved articles only
-        numbered = self.numbered.get(page.file.src_uri) or citations.number(article.body, [str(r.get("id")) for r in article.references])
+        status = (
+            article_view.review_step(article, state.get("status"), bool(state.get("approved")))
+            if build.preview
+            else "approved"
+        )  # the public site shows approved articles only
+        numbered = self.numbered.get(page.file.src_uri) or citations.number(
+            article.body, [str(r.get("id")) for r in article.references]
+        )
         try:
             entries = citations.references(article.references, numbered.order, self.references.style, self.references)
         except citations.StyleError as exc:
             fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
         history = build.history(article) if not build.preview else None
         context["editorial_article"] = article_view.view(
-            article, build.corpus.context, entries, status=status, preview=build.preview,
-            url=page.canonical_url or "", site=build.site, history=history, order=numbered.order)
+            article,
+            build.corpus.context,
+            entries,
+            status=status,
+            preview=build.preview,
+            url=page.canonical_url or "",
+            site=build.site,
+            history=history,
+            order=numbered.order,
+        )
         page.toc = _starting_at_the_question(page.toc, article.title)
-        return context
 
     def check_page(self, output: str, page: Page) -> None:
         """Fail the build if an article page was rendered without the medical disclaimer (a
         template override mistake would drop it): the element and both versions of its words."""
         if self.article(page) is None:
             return
-        wanted = (("the disclaimer element", disclaimer.MARKER),
-                  ("the clinician disclaimer", str(escape(disclaimer.CLINICIAN))),
-                  ("the patient disclaimer", str(escape(disclaimer.PATIENT))))
+        wanted = (
+            ("the disclaimer element", disclaimer.MARKER),
+            ("the clinician disclaimer", str(escape(disclaimer.CLINICIAN))),
+            ("the patient disclaimer", str(escape(disclaimer.PATIENT))),
+        )
         missing = [name for name, text in wanted if text not in output]
         if missing:
             where = self.build.src_path(page.file.src_uri)
-            fail("", [Problem(where, 1, 1, "E968", f"the rendered page lacks {', '.join(missing)}; every article page must show the "
-                                                   "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
-                                                   "(the words come from scripts/editorial/disclaimer.py)")])
+            fail(
+                "",
+                [
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        "E968",
+                        f"the rendered page lacks {', '.join(missing)}; every article page must show the "
+                        "medical disclaimer: check overrides/main.html and overrides/partials/editorial-article.html "
+                        "(the words come from scripts/editorial/disclaimer.py)",
+                    )
+                ],
+            )
 
 
 def _starting_at_the_question(toc: TableOfContents, title: str) -> TableOfContents:

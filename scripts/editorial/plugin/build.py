@@ -4,6 +4,7 @@ The corpus is judged here, with the same loader and rules as `editorial validate
 never through a cache: MkDocs' own meta parser swallows YAML errors, so `page.meta` is
 never trusted, and a cache could be forged. Fail closed: invalid policy options, articles
 that cannot be read at all, or a cache file that git tracks stop the build (PluginError)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,26 +50,50 @@ class Build:
         docs = workspace.rel(Path(config.docs_dir).resolve())
         policy, problems = schema_rules.policy(CONFIG, dict(options))
         if policy is None:
-            fail("the `editorial` plugin's options (the editorial policy) are invalid; nothing can be published", problems)
+            fail(
+                "the `editorial` plugin's options (the editorial policy) are invalid; nothing can be published",
+                problems,
+            )
         tracked = cache.tracked(workspace.root)
         if tracked:
-            fail("a cache file is committed to git, so it could be forged; nothing is published until it is removed:", tracked)
+            fail(
+                "a cache file is committed to git, so it could be forged; nothing is published until it is removed:",
+                tracked,
+            )
         try:
             corpus = workspace.corpus(policy=policy, approvable_only=not preview)  # a preview shows every article
             decision = corpus.publication()
         except SnapshotRefused as exc:  # the policy's retraction snapshot: one located line (E411)
             fail("", [exc.problem])
         except Exception as exc:  # noqa: BLE001 - fail closed: no corpus, no site
-            fail("", [Problem(docs, 1, 1, "E961", f"cannot read the articles ({type(exc).__name__}: {exc}); "
-                                                  "nothing is published until `editorial validate` runs cleanly")])
+            fail(
+                "",
+                [
+                    Problem(
+                        docs,
+                        1,
+                        1,
+                        "E961",
+                        f"cannot read the articles ({type(exc).__name__}: {exc}); "
+                        "nothing is published until `editorial validate` runs cleanly",
+                    )
+                ],
+            )
         build = cls(config, workspace, docs, policy, corpus, decision, preview, serve)
         build.by_path = {a.path: a for a in corpus.articles}
         site_url = config.site_url or ""
-        build.site = Site(config.site_name, site_url if not site_url or site_url.endswith("/") else site_url + "/",
-                          str(config.theme.get("language") or "en"), policy.repo_url or config.repo_url or "")
+        build.site = Site(
+            config.site_name,
+            site_url if not site_url or site_url.endswith("/") else site_url + "/",
+            str(config.theme.get("language") or "en"),
+            policy.repo_url or config.repo_url or "",
+        )
         prefix = docs + "/"
-        build.published = {path[len(prefix):]: build.by_path[path] for path, why in decision.items()
-                           if not why and path in build.by_path and path.startswith(prefix)}
+        build.published = {
+            path[len(prefix) :]: build.by_path[path]
+            for path, why in decision.items()
+            if not why and path in build.by_path and path.startswith(prefix)
+        }
         return build
 
     def src_path(self, src_uri: str) -> str:
@@ -104,7 +129,9 @@ class Build:
         for item in found:
             article = item.article if item.article is not None else self.by_path.get(item.current)
             if article is not None and article.id:
-                grouped.setdefault(article.id, []).append(review_history.Committed(item.commit, item.path, item.article))
+                grouped.setdefault(article.id, []).append(
+                    review_history.Committed(item.commit, item.path, item.article)
+                )
         return grouped
 
     def withheld_reasons(self, src_uri: str) -> list[Problem] | None:

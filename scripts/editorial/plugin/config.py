@@ -3,6 +3,7 @@
 The schema is the one place the editorial policy is declared: each property becomes an
 option of the matching type and default here, `model.Policy` is checked against it by a
 test, and the values are validated by the schema itself (rules.schema.policy) before use."""
+
 from __future__ import annotations
 
 from typing import Any

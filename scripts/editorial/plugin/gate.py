@@ -14,6 +14,7 @@ Everything else stays out, and the build log says how many files that was. Fail 
 whatever cannot be proved publishable is withheld, and anything that stops the gate from
 working stops the build.
 """
+
 from __future__ import annotations
 
 import logging
@@ -67,12 +68,28 @@ class Gate:
             if src not in regular:  # found through a linked folder, or not a regular file (refused above)
                 files.remove(file)
                 if not any(p.path == build.src_path(src) for p in refused):
-                    refused.append(Problem(build.src_path(src), 1, 1, "E115", f"{build.src_path(src)} is reached through a symbolic "
-                                           f"link; nothing under {build.docs}/ is published through a link: move the file in"))
+                    refused.append(
+                        Problem(
+                            build.src_path(src),
+                            1,
+                            1,
+                            "E115",
+                            f"{build.src_path(src)} is reached through a symbolic "
+                            f"link; nothing under {build.docs}/ is published through a link: move the file in",
+                        )
+                    )
                 continue
             if not site_files.is_article(src) and _in_theme(config, src):
-                refused.append(Problem(build.src_path(src), 1, 1, "E116", f"{build.src_path(src)} has the path of one of the theme's "
-                                       "own files and would replace it on every page; rename or remove it"))
+                refused.append(
+                    Problem(
+                        build.src_path(src),
+                        1,
+                        1,
+                        "E116",
+                        f"{build.src_path(src)} has the path of one of the theme's "
+                        "own files and would replace it on every page; rename or remove it",
+                    )
+                )
                 files.remove(file)
             elif site_files.is_article(src):
                 self._select_article(file, files)
@@ -83,14 +100,24 @@ class Gate:
                 file.inclusion = InclusionLevel.EXCLUDED  # never copied by MkDocs; see check_links and publish
                 self.content_files[file.dest_uri] = file
         if refused:
-            fail(f"these files in {build.docs}/ cannot be published and stop the build (`editorial validate` lists them too):", refused)
-        self._names = ({_last_name(src) for src in self.withheld} | {_last_name(url) for url in self.withheld_urls}
-                       | {_last_name(path) for path in self.content_files} | _ALWAYS_RESOLVE)
+            fail(
+                f"these files in {build.docs}/ cannot be published and stop the build (`editorial validate` lists "
+                "them too):",
+                refused,
+            )
+        self._names = (
+            {_last_name(src) for src in self.withheld}
+            | {_last_name(url) for url in self.withheld_urls}
+            | {_last_name(path) for path in self.content_files}
+            | _ALWAYS_RESOLVE
+        )
         withheld = sum(1 for reasons in build.decision.values() if reasons)
         snapshot = build.corpus.context.retractions
-        log.info(f"{len(build.published)} article(s) published, {withheld} withheld"
-                 + (" (preview: every article is shown, marked as pending review)" if build.preview else "")
-                 + (f"; sources checked against the Retraction Watch snapshot of {snapshot.latest}" if snapshot else ""))
+        log.info(
+            f"{len(build.published)} article(s) published, {withheld} withheld"
+            + (" (preview: every article is shown, marked as pending review)" if build.preview else "")
+            + (f"; sources checked against the Retraction Watch snapshot of {snapshot.latest}" if snapshot else "")
+        )
         for path, reasons in sorted(build.decision.items()):
             if reasons:
                 first = reasons[0]
@@ -102,7 +129,15 @@ class Gate:
         path = build.src_path(file.src_uri)
         reasons = build.withheld_reasons(file.src_uri)
         if reasons is None:  # MkDocs found it, the editorial loader did not: never published
-            reasons = [Problem(path, 1, 1, "E103", f"{path} was not read by the editorial loader; move the file into {build.docs}/articles/")]
+            reasons = [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "E103",
+                    f"{path} was not read by the editorial loader; move the file into {build.docs}/articles/",
+                )
+            ]
         if file.inclusion in (InclusionLevel.INCLUDED, InclusionLevel.UNDEFINED):  # keep exclude_docs/draft_docs
             file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
         if not reasons or (build.preview and not {r.code for r in reasons} & UNSAFE_CODES):
@@ -119,8 +154,16 @@ class Gate:
         for entry in _nav_paths(self.build.config.nav):
             target = posixpath.normpath(unquote(urlsplit(entry).path).lstrip("/")) if entry else ""
             if target in self.withheld:
-                problems.append(Problem(CONFIG, 1, 1, "E962", f"`nav:` lists {self.withheld[target]}, which is not published; "
-                                                              "remove the entry from mkdocs.yml (articles are reached from index pages)"))
+                problems.append(
+                    Problem(
+                        CONFIG,
+                        1,
+                        1,
+                        "E962",
+                        f"`nav:` lists {self.withheld[target]}, which is not published; "
+                        "remove the entry from mkdocs.yml (articles are reached from index pages)",
+                    )
+                )
         if problems:
             fail("the navigation points at unpublished articles:", problems)
         return nav
@@ -160,13 +203,25 @@ class Gate:
         page_key = target.removesuffix("index.html").removesuffix(".html").rstrip("/") + "/"
         article = self.withheld_urls.get(page_key) or self.withheld_urls.get(target)
         if article:
-            return Problem(where, 1, 1, "E963", f"links to {article}, which is not published: remove the link until the article is approved")
+            return Problem(
+                where,
+                1,
+                1,
+                "E963",
+                f"links to {article}, which is not published: remove the link until the article is approved",
+            )
         file = self.content_files.get(target)
         if file is None:
             return None
         if not site_files.is_asset_type(file.src_uri):
-            return Problem(where, 1, 1, "E967", f"links to {self.build.src_path(file.src_uri)}, a kind of file that is never published "
-                                                f"(only {', '.join(site_files.ASSET_SUFFIXES)}); remove the link, or convert the file")
+            return Problem(
+                where,
+                1,
+                1,
+                "E967",
+                f"links to {self.build.src_path(file.src_uri)}, a kind of file that is never published "
+                f"(only {', '.join(site_files.ASSET_SUFFIXES)}); remove the link, or convert the file",
+            )
         self.used.add(target)
         return None
 
@@ -179,8 +234,13 @@ class Gate:
         target = site_files.resolve(posixpath.dirname(page.file.src_uri), path)
         article = self.withheld.get(target or "")
         if article:
-            return Problem(self.build.src_path(page.file.src_uri), 1, 1, "E963",
-                           f"links to {article}, which is not published: remove the link until the article is approved")
+            return Problem(
+                self.build.src_path(page.file.src_uri),
+                1,
+                1,
+                "E963",
+                f"links to {article}, which is not published: remove the link until the article is approved",
+            )
         return None
 
     def unused(self) -> int:
@@ -220,7 +280,7 @@ def _last_name(path: str) -> str:
     return name
 
 
-def _nav_paths(nav: Any):  # type: ignore[no-untyped-def]
+def _nav_paths(nav: Any):
     if isinstance(nav, str):
         yield nav
     elif isinstance(nav, dict):

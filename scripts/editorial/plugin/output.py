@@ -10,20 +10,20 @@ Content files are copied here, not by MkDocs: each is opened without following l
 must be a regular file, and is read up to a limit, so no link or device in content/ can
 put another file's bytes on the site.
 """
+
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
-
-import hashlib
-from concurrent.futures import Executor, Future
 
 from .. import audit, site_files, workers
 from ..model import Problem
@@ -78,11 +78,21 @@ class Output:
             try:
                 data = open_regular(Path(file.abs_src_path or ""), MAX_ASSET_BYTES + 1)
             except OSError as exc:
-                problems.append(Problem(where, 1, 1, "E115", f"{where} cannot be published: {exc.strerror or exc} "
-                                                             "(content files are copied only as regular files, never through a link)"))
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        "E115",
+                        f"{where} cannot be published: {exc.strerror or exc} "
+                        "(content files are copied only as regular files, never through a link)",
+                    )
+                )
                 continue
             if len(data) > MAX_ASSET_BYTES:
-                problems.append(Problem(where, 1, 1, "E102", f"{where} is over {MAX_ASSET_BYTES:,} bytes; make it smaller"))
+                problems.append(
+                    Problem(where, 1, 1, "E102", f"{where} is over {MAX_ASSET_BYTES:,} bytes; make it smaller")
+                )
                 continue
             target = target_root / site_path
             try:
@@ -145,8 +155,12 @@ class Output:
             proved = self._proved()
             self.stop()
             self._passes(audit.audit_site(run, Path(self.building_dir), proved)[0], shown)
-        search.build_index(Path(self.building_dir), shown, root=build.workspace.root,  # from the audited pages only
-                           previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None)
+        search.build_index(
+            Path(self.building_dir),
+            shown,
+            root=build.workspace.root,  # from the audited pages only
+            previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None,
+        )
         if run is not None:
             self._passes(audit.audit_site(run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE)[0], shown)
         _swap(self.building_dir, self.site_dir)
@@ -157,8 +171,19 @@ class Output:
     def _passes(found: list[Problem], shown: str) -> None:
         problems = [p for p in found if p.is_error]
         if problems:
-            fail("", [Problem(shown, 1, 1, "E964", "the site failed the publish audit and was not written; what leaked, "
-                                                   "and where, follows")] + problems)
+            fail(
+                "",
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        "E964",
+                        "the site failed the publish audit and was not written; what leaked, and where, follows",
+                    )
+                ]
+                + problems,
+            )
 
     def abort(self, error: Exception | None = None) -> None:
         """The build failed: remove what it wrote; the previous site/ stays as it was.
@@ -209,8 +234,19 @@ def _running(pid: int) -> bool:
 def _cannot_write(site_dir: str, exc: OSError) -> None:
     target = exc.filename2 or exc.filename  # a copy names its source first, the file written second
     what = f"{exc.strerror or exc}" + (f": {target}" if target else "")
-    fail("", [Problem(site_dir or "site", 1, 1, "E966", f"the build could not write the site ({what}); free disk space "
-                                                       "or make the folder writable and build again; the previous site is unchanged")])
+    fail(
+        "",
+        [
+            Problem(
+                site_dir or "site",
+                1,
+                1,
+                "E966",
+                f"the build could not write the site ({what}); free disk space "
+                "or make the folder writable and build again; the previous site is unchanged",
+            )
+        ],
+    )
 
 
 def _swap(new: str, target: str) -> None:
@@ -226,6 +262,17 @@ def _swap(new: str, target: str) -> None:
         if old:
             os.rename(os.path.join(old, os.path.basename(target)), target)
             shutil.rmtree(old, ignore_errors=True)
-        fail("", [Problem(target, 1, 1, "E965", f"cannot move the built site into place ({exc.strerror}); the previous site is unchanged")])
+        fail(
+            "",
+            [
+                Problem(
+                    target,
+                    1,
+                    1,
+                    "E965",
+                    f"cannot move the built site into place ({exc.strerror}); the previous site is unchanged",
+                )
+            ],
+        )
     if old:
         shutil.rmtree(old, ignore_errors=True)

@@ -6,6 +6,7 @@ options (the same values the checks use), so neither can disagree with the pipel
 are added as generated files in on_files (site_files.GENERATED_PAGES names them for the
 audit too); the registry itself is never published. Every value is HTML-escaped here.
 """
+
 from __future__ import annotations
 
 import html
@@ -60,7 +61,10 @@ class SitePages:
         build = self.build
         pages = {
             "board/": ("board.md", board_markdown(build.corpus.registry, build.corpus.context.today)),
-            "editorial-policy/": ("editorial-policy.md", policy_markdown(build.policy, build.corpus.context.retractions)),
+            "editorial-policy/": (
+                "editorial-policy.md",
+                policy_markdown(build.policy, build.corpus.context.retractions),
+            ),
             "specialties/": ("specialties/index.md", specialties_markdown(self._counts())),
         }
         assert {url: src for url, (src, _) in pages.items()} == site_files.GENERATED_PAGES
@@ -70,11 +74,24 @@ class SitePages:
         for url, (src_uri, content) in pages.items():
             if files.get_file_from_path(src_uri) is not None:
                 where = build.src_path(src_uri)
-                fail("", [Problem(where, 1, 1, "E114", f"{where} has the address of the page the editorial plugin generates "
-                                                       f"({url}); rename it and update `site_pages` in mkdocs.yml")])
+                fail(
+                    "",
+                    [
+                        Problem(
+                            where,
+                            1,
+                            1,
+                            "E114",
+                            f"{where} has the address of the page the editorial plugin generates "
+                            f"({url}); rename it and update `site_pages` in mkdocs.yml",
+                        )
+                    ],
+                )
             file = File.generated(build.config, src_uri, content=content)
             if src_uri not in site_files.GENERATED_PAGES.values():
-                file.inclusion = InclusionLevel.NOT_IN_NAV  # reached from the specialties page and the articles' listings
+                file.inclusion = (
+                    InclusionLevel.NOT_IN_NAV
+                )  # reached from the specialties page and the articles' listings
             files.append(file)
         return files
 
@@ -91,18 +108,18 @@ class SitePages:
         """Put the listing into the home page and the specialty pages (on_page_context: a listing of
         thousands is never run through Markdown). It passes the same sanitiser as every page's
         body; the search index skips these pages (each answer is found on its own page)."""
-        src = page.file.src_uri
-        if LISTING_SLOT not in (page.content or ""):
+        src, content = page.file.src_uri, page.content
+        if content is None or LISTING_SLOT not in content:
             return
         listed = self.listed()
         if src == HOME:
             html = home_listing(listed, self._counts(), page.url)
         elif src.startswith(site_files.SPECIALTIES_DIR) and src != site_files.GENERATED_PAGES["specialties/"]:
-            slug = src[len(site_files.SPECIALTIES_DIR):].removesuffix(".md")
+            slug = src[len(site_files.SPECIALTIES_DIR) :].removesuffix(".md")
             html = cards([item for item in listed if slug in item.specialties], page.url)
         else:
             return
-        page.content = page.content.replace(LISTING_SLOT, sanitize.article_html(html), 1)
+        page.content = content.replace(LISTING_SLOT, sanitize.article_html(html), 1)
 
     def listed(self) -> list[Listed]:
         """Every published article once, most recently reviewed first (then by title)."""
@@ -130,18 +147,36 @@ class SitePages:
             history = build.history(item.article)
             kind = feed.NEW if len(history) <= 1 else feed.REVISED if history[-1].content_changed else feed.REREVIEWED
             people = build.corpus.registry
-            entries.append(feed.Entry(
-                item.article.title, build.site.absolute(item.url), " ".join(item.article.fields.description.split()),
-                item.reviewed, review_history.first_approval(history) or item.reviewed, kind,
-                tuple(p.display for p in (people.get(i) for i in (history[-1].reviewers if history else ())) if p),
-                tuple(p.display for p in (people.get(i) for i in item.article.authors) if p)))
+            entries.append(
+                feed.Entry(
+                    item.article.title,
+                    build.site.absolute(item.url),
+                    " ".join(item.article.fields.description.split()),
+                    item.reviewed,
+                    review_history.first_approval(history) or item.reviewed,
+                    kind,
+                    tuple(p.display for p in (people.get(i) for i in (history[-1].reviewers if history else ())) if p),
+                    tuple(p.display for p in (people.get(i) for i in item.article.authors) if p),
+                )
+            )
         data = feed.atom(build.site, entries, feed_url=build.site.absolute(site_files.FEED))
         try:
             with open(os.path.join(site_dir, site_files.FEED), "wb") as out:
                 out.write(data)
         except OSError as exc:
-            fail("", [Problem(site_files.FEED, 1, 1, "E966", f"the build could not write the feed ({exc.strerror or exc}); "
-                                                            "free disk space or make the folder writable and build again")])
+            fail(
+                "",
+                [
+                    Problem(
+                        site_files.FEED,
+                        1,
+                        1,
+                        "E966",
+                        f"the build could not write the feed ({exc.strerror or exc}); "
+                        "free disk space or make the folder writable and build again",
+                    )
+                ],
+            )
 
     def _counts(self) -> dict[str, int]:
         counts = dict.fromkeys(self.specialties, 0)
@@ -153,11 +188,15 @@ class SitePages:
 
 
 def disclaimer_markdown() -> str:
-    return (f'<div class="editorial-disclaimer-text" markdown>\n\n**For healthcare professionals.** {escape(disclaimer.CLINICIAN)}\n\n'
-            f"**For patients and caregivers.** {escape(disclaimer.PATIENT)}\n\n</div>")
+    return (
+        '<div class="editorial-disclaimer-text" markdown>\n\n**For healthcare professionals.** '
+        f"{escape(disclaimer.CLINICIAN)}\n\n"
+        f"**For patients and caregivers.** {escape(disclaimer.PATIENT)}\n\n</div>"
+    )
 
 
 # -- names -----------------------------------------------------------------------------
+
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
@@ -172,11 +211,17 @@ def home_listing(listed: list[Listed], counts: dict[str, int], here: str) -> str
     """The home page's listing: the specialties to browse, then the most recently reviewed answers."""
     if not listed:
         return '<p class="editorial-listing-empty">No reviewed articles are published yet.</p>'
-    out = ['<h2 id="browse-by-specialty">Browse by specialty</h2>', specialty_links(counts, here),
-           '<h2 id="recently-reviewed">Recently reviewed</h2>', cards(listed[:HOME_RECENT], here)]
+    out = [
+        '<h2 id="browse-by-specialty">Browse by specialty</h2>',
+        specialty_links(counts, here),
+        '<h2 id="recently-reviewed">Recently reviewed</h2>',
+        cards(listed[:HOME_RECENT], here),
+    ]
     if len(listed) > HOME_RECENT:
-        out.append(f'<p>All {len(listed):,} answers are listed by specialty: '
-                   f'<a href="{_e(get_relative_url(site_files.SPECIALTIES_DIR, here))}">browse by specialty</a>.</p>')
+        out.append(
+            f"<p>All {len(listed):,} answers are listed by specialty: "
+            f'<a href="{_e(get_relative_url(site_files.SPECIALTIES_DIR, here))}">browse by specialty</a>.</p>'
+        )
     return "\n".join(out)
 
 
@@ -198,18 +243,22 @@ def cards(listed: Iterable[Listed], here: str) -> str:
         article = item.article
         audience = [AUDIENCES[a] for a in article.fields.audience if a in AUDIENCES]
         day = Day.of(item.reviewed)
-        specialties = ", ".join(f'<a href="{_e(get_relative_url(site_files.specialty_page(s)[0], here))}">{_e(specialty_name(s))}</a>'
-                                for s in item.specialties)
+        specialties = ", ".join(
+            f'<a href="{_e(get_relative_url(site_files.specialty_page(s)[0], here))}">{_e(specialty_name(s))}</a>'
+            for s in item.specialties
+        )
         description = article.fields.description
         out.append(
             '<li class="editorial-listing__item">'
-            f'<p class="editorial-listing__title"><a href="{_e(get_relative_url(item.url, here))}">{_e(article.title)}</a></p>'
+            '<p class="editorial-listing__title"><a '
+            f'href="{_e(get_relative_url(item.url, here))}">{_e(article.title)}</a></p>'
             + (f'<p class="editorial-listing__answer">{_e(" ".join(description.split()))}</p>' if description else "")
             + '<p class="editorial-listing__meta">'
-            + (f'For {_e(" and ".join(audience))}. ' if audience else "")
+            + (f"For {_e(' and '.join(audience))}. " if audience else "")
             + (f'Last reviewed <time datetime="{_e(day.iso)}">{_e(day.text)}</time>. ' if day else "")
             + (f"Specialties: {specialties}." if specialties else "")
-            + "</p></li>")
+            + "</p></li>"
+        )
     out.append("</ul>")
     return "".join(out)
 
@@ -217,57 +266,94 @@ def cards(listed: Iterable[Listed], here: str) -> str:
 def specialties_markdown(counts: dict[str, int]) -> str:
     """The page that lists every specialty with published answers (its links are made relative
     to specialties/ here, as MkDocs leaves raw HTML alone)."""
-    body = specialty_links(counts, site_files.SPECIALTIES_DIR) if counts else "<p>No reviewed articles are published yet.</p>"
-    return ("---\ntitle: Browse by specialty\n---\n\n# Browse by specialty\n\n"
-            "Every answer on this site belongs to one or more medical specialties. Each page below lists its answers, "
-            "the most recently reviewed first.\n\n" + body + "\n")
+    body = (
+        specialty_links(counts, site_files.SPECIALTIES_DIR)
+        if counts
+        else "<p>No reviewed articles are published yet.</p>"
+    )
+    return (
+        "---\ntitle: Browse by specialty\n---\n\n# Browse by specialty\n\n"
+        "Every answer on this site belongs to one or more medical specialties. Each page below lists its answers, "
+        "the most recently reviewed first.\n\n" + body + "\n"
+    )
 
 
 def specialty_markdown(slug: str) -> str:
     name = specialty_name(slug)
-    return (f"---\ntitle: {json.dumps(name)}\n---\n\n# {_e(name)}\n\n"
-            f"Answers in {_e(name.lower())} approved by our Medical Advisory Board, the most recently reviewed first.\n\n"
-            + LISTING_SLOT + "\n")
+    return (
+        f"---\ntitle: {json.dumps(name)}\n---\n\n# {_e(name)}\n\n"
+        f"Answers in {_e(name.lower())} approved by our Medical Advisory Board, the most recently reviewed first.\n\n"
+        + LISTING_SLOT
+        + "\n"
+    )
 
 
 # -- the board -------------------------------------------------------------------------
+
 
 def board_markdown(registry: Registry, today: str) -> str:
     board = [p for p in registry.people.values() if p.is_board]
     current = sorted((p for p in board if p.active_on(today)), key=lambda p: p.name)
     former = sorted((p for p in board if p.until and p.until < today), key=lambda p: p.name)
     out = [
-        "---", "title: Medical Advisory Board", "---", "",
-        "# Medical Advisory Board", "",
+        "---",
+        "title: Medical Advisory Board",
+        "---",
+        "",
+        "# Medical Advisory Board",
+        "",
         "Every article on this site is checked by members of the board before it is published.",
         "Members review an article against the sources it cites and never approve an article",
-        "they wrote. See [how articles are reviewed](editorial-policy.md).", "",
-        "## Current members", "",
+        "they wrote. See [how articles are reviewed](editorial-policy.md).",
+        "",
+        "## Current members",
+        "",
     ]
     out.extend(_member(p) for p in current)
     if not current:
         out.append("The board has no current members.\n")
     if former:
-        out += ["## Former members", "",
-                "Their past reviews still stand for the content they approved.", ""]
+        out += ["## Former members", "", "Their past reviews still stand for the content they approved.", ""]
         out.extend(_member(p, former=True) for p in former)
-    writers = sorted((p for p in registry.people.values() if not p.is_board and p.active_on(today)
-                      and {"writer", "editor"} & set(p.roles)), key=lambda p: p.name)
+    writers = sorted(
+        (
+            p
+            for p in registry.people.values()
+            if not p.is_board and p.active_on(today) and {"writer", "editor"} & set(p.roles)
+        ),
+        key=lambda p: p.name,
+    )
     if writers:
-        out += ["## Medical writers and editors", "",
-                "They draft the answers and keep them up to date; the board reviews every one of them.", ""]
+        out += [
+            "## Medical writers and editors",
+            "",
+            "They draft the answers and keep them up to date; the board reviews every one of them.",
+            "",
+        ]
         out.extend(_member(p) for p in writers)
     return "\n".join(out) + "\n"
 
 
 def _member(person: Person, former: bool = False) -> str:
     # Names, credentials and specialties only: GitHub logins are never published.
-    lines = [f'<div class="editorial-member{" editorial-member--former" if former else ""}" id="{_e(person_anchor(person.id))}" markdown>', "",
-             f"### {_e(person.display)}", ""]
+    lines = [
+        f'<div class="editorial-member{" editorial-member--former" if former else ""}" '
+        f'id="{_e(person_anchor(person.id))}" markdown>',
+        "",
+        f"### {_e(person.display)}",
+        "",
+    ]
     if former:
-        lines += [f'<p class="editorial-member__former">Former member (served {_e(person.since or "?")} to {_e(person.until)})</p>', ""]
+        lines += [
+            f'<p class="editorial-member__former">Former member (served {_e(person.since or "?")} to '
+            f"{_e(person.until)})</p>",
+            "",
+        ]
     if person.specialties:
-        lines += [f"<p><strong>Specialties:</strong> {_e(', '.join(specialty_name(s) for s in person.specialties))}</p>", ""]
+        lines += [
+            f"<p><strong>Specialties:</strong> {_e(', '.join(specialty_name(s) for s in person.specialties))}</p>",
+            "",
+        ]
     if person.bio:
         lines += [f"<p>{_e(person.bio)}</p>", ""]
     lines += ["</div>", ""]
@@ -276,13 +362,19 @@ def _member(person: Person, former: bool = False) -> str:
 
 # -- the editorial policy ----------------------------------------------------------------
 
+
 def policy_markdown(policy: Policy, snapshot: Index | None = None) -> str:
     """The policy page; `snapshot` is the policy's Retraction Watch index when it names one."""
     n = policy.min_approvals
-    approvals = "one member of the Medical Advisory Board" if n == 1 else f"{n} different members of the Medical Advisory Board"
-    specialty = ("At least one of the approving members must share a specialty with the article."
-                 if policy.specialty_match else
-                 "Approving members need not share the article's specialty; they judge whether the answer is faithful to its sources.")
+    approvals = (
+        "one member of the Medical Advisory Board" if n == 1 else f"{n} different members of the Medical Advisory Board"
+    )
+    specialty = (
+        "At least one of the approving members must share a specialty with the article."
+        if policy.specialty_match
+        else "Approving members need not share the article's specialty; they judge whether the answer is faithful to "
+        "its sources."
+    )
     return f"""---
 title: Editorial policy
 ---
@@ -340,11 +432,17 @@ See also the [Medical Advisory Board](board.md) and [about this site](about.md).
 
 def _retractions_text(snapshot: Index | None) -> str:
     if snapshot is None:
-        return ("Reviewers check that the sources an article cites have not been retracted. This site does not yet check them "
-                "automatically against a retraction database.")
-    return (f"Every source an article cites is checked, by its DOI and PubMed id, against the Retraction Watch database "
-            f"published by Crossref, in the snapshot of <span class=\"editorial-policy-value\" id=\"policy-retractions-date\">"
-            f"{_e(snapshot.latest or 'unknown date')}</span>. An article that cites a retracted "
-            "paper cannot be approved. When a source of a published article is retracted later, or an expression of concern "
-            "is published about it, the article's page says so and the board reviews the answer; if the board keeps the "
-            "source on purpose, the page says that instead.")
+        return (
+            "Reviewers check that the sources an article cites have not been retracted. This site does not yet check "
+            "them "
+            "automatically against a retraction database."
+        )
+    return (
+        f"Every source an article cites is checked, by its DOI and PubMed id, against the Retraction Watch database "
+        f'published by Crossref, in the snapshot of <span class="editorial-policy-value" id="policy-retractions-date">'
+        f"{_e(snapshot.latest or 'unknown date')}</span>. An article that cites a retracted "
+        "paper cannot be approved. When a source of a published article is retracted later, or an expression of "
+        "concern "
+        "is published about it, the article's page says so and the board reviews the answer; if the board keeps the "
+        "source on purpose, the page says that instead."
+    )

@@ -13,12 +13,13 @@ when. The parts, each in its own module, with no cycle between them:
     output.py      Output: a fresh folder, content files copied safely, audit, search index, swap
     search.py      the search index: Pagefind over the audited pages
 """
+
 from __future__ import annotations
 
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
@@ -26,6 +27,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
+from mkdocs.utils.templates import TemplateContext
 
 from .. import progress, sanitize, site_files
 from ..citations import DEFAULT_STYLE
@@ -38,7 +40,6 @@ from .output import Output
 from .pages import SitePages
 from .references import References
 from .rendering import Rendering
-
 
 log = logging.getLogger("mkdocs.plugins.editorial")
 
@@ -54,6 +55,7 @@ class Parts:
     references: References
     rendering: Rendering
     output: Output
+    progress: progress.BuildProgress
 
 
 class EditorialPlugin(BasePlugin[EditorialConfig]):
@@ -75,14 +77,35 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         preview = serve or os.environ.get("EDITORIAL_PREVIEW") == "1"
         self.parts = None  # a failed start must not leave the previous build's state behind
         if self.dirty and not preview:
-            fail("", [Problem("mkdocs.yml", 1, 1, "E960", "`mkdocs build --dirty` is refused for the public site: it would keep "
-                                                           "pages of articles that are no longer approved; run `mkdocs build` (clean)")])
+            fail(
+                "",
+                [
+                    Problem(
+                        "mkdocs.yml",
+                        1,
+                        1,
+                        "E960",
+                        "`mkdocs build --dirty` is refused for the public site: it would keep "
+                        "pages of articles that are no longer approved; run `mkdocs build` (clean)",
+                    )
+                ],
+            )
         build = Build.start(config, dict(self.config), preview=preview, serve=serve)
         references = References(build.workspace.root, build.policy.citation_style or DEFAULT_STYLE)
-        self.parts = Parts(build, Gate(build), SitePages(build), ArticlePages(build, references), references, Rendering(build),
-                           Output(build))
+        self.parts = Parts(
+            build,
+            Gate(build),
+            SitePages(build),
+            ArticlePages(build, references),
+            references,
+            Rendering(build),
+            Output(build),
+            progress.BuildProgress(),
+        )
         config.extra["editorial_preview"] = preview
-        config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""  # the <link> in every page's head
+        config.extra["editorial_feed"] = (
+            site_files.FEED if build.site.url and not preview else ""
+        )  # the <link> in every page's head
         config.extra["editorial_search"] = not serve  # `mkdocs serve` builds no search index (search.py)
         self.parts.output.prepare(config)
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
@@ -93,7 +116,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     def _require(self) -> Parts:
         if self.parts is None:
-            fail("", [Problem("mkdocs.yml", 1, 1, "E961", "the editorial plugin did not start, so nothing is published")])
+            fail(
+                "", [Problem("mkdocs.yml", 1, 1, "E961", "the editorial plugin did not start, so nothing is published")]
+            )
         return self.parts
 
     # -- files and navigation ---------------------------------------------------------------
@@ -102,8 +127,11 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         parts = self._require()
         files = parts.pages.add(parts.gate.select(files))
         parts.pages.files = files
+        parts.progress.start(sum(1 for f in files if f.is_documentation_page()))
         published = parts.build.published
-        parts.references.render_ahead((published[src] for src in sorted(published)), forking_allowed=not parts.build.serve)
+        parts.references.render_ahead(
+            (published[src] for src in sorted(published)), forking_allowed=not parts.build.serve
+        )
         parts.output.start_audit()  # a worker audits each page as it is written
         return files
 
@@ -125,15 +153,20 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        progress.page_built(self, files)  # an INFO line every few hundred pages of a large build
+        parts = self._require()
+        parts.progress.page_built()  # an INFO line every few hundred pages of a large build
         html = sanitize.article_html(html)  # every page's body, past any rule a writer slipped by
-        return self._require().articles.content(html, page)
+        return parts.articles.content(html, page)
 
     @event_priority(-100)  # after other plugins' context hooks: page.content is final
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         parts = self._require()
         parts.pages.fill(page)  # the listings of the home and specialty pages
-        return parts.articles.context(context, page)
+        # the theme's context is open (mkdocs types only its own keys): ours is `editorial_article`
+        parts.articles.add_context(cast(dict[str, Any], context), page)
+        return context
 
     @event_priority(-100)  # after other plugins' post_page hooks: the HTML judged is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -156,7 +189,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
             parts.pages.write_feed(config.site_dir)
         left_out = parts.gate.unused()
         if left_out:
-            log.info(f"editorial: {left_out} file(s) in {parts.build.docs}/ not published (no published page refers to them)")
+            log.info(
+                f"editorial: {left_out} file(s) in {parts.build.docs}/ not published (no published page refers to them)"
+            )
         parts.output.publish(strict_warnings)
 
     def on_build_error(self, *, error: Exception) -> None:

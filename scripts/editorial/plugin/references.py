@@ -10,6 +10,7 @@ When many entries are missing, a forked worker renders them in chunks, in the or
 pages are built, while MkDocs builds pages; a page whose chunk the worker has not started
 yet takes the chunk back and renders it here, so neither process waits for the other.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, MutableMapping
@@ -58,7 +59,7 @@ class References(MutableMapping[str, str]):
         todo: dict[str, dict[str, object]] = {}
         for article in articles:
             refs = [r for r in article.references if r.get("id") is not None]
-            for key, item in zip(citations.cache_key(refs, self.style), refs):
+            for key, item in zip(citations.cache_key(refs, self.style), refs, strict=True):
                 if key not in todo and key not in _MEMORY:
                     todo[key] = item
         if len(todo) < workers.PARALLEL_FROM:
@@ -68,10 +69,10 @@ class References(MutableMapping[str, str]):
             return
         items, keys = list(todo.values()), list(todo)
         for start in range(0, len(items), CHUNK):
-            chunk = items[start:start + CHUNK]
+            chunk = items[start : start + CHUNK]
             future = self.pool.submit(citations.render_entries, chunk, self.style)
             self.chunks[future] = chunk
-            for key in keys[start:start + CHUNK]:
+            for key in keys[start : start + CHUNK]:
                 self.pending[key] = future
 
     def stop(self) -> None:

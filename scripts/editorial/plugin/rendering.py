@@ -11,6 +11,7 @@
   else), and what the cache returns goes through the sanitiser and the audit like fresh
   output: the cache saves rendering work and decides nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,13 +63,19 @@ class Rendering:
                 return
             _bounded(render, config, files, where)
             if key and not _RELATIVE.search(page.content or ""):
-                self.used[key] = (page.content, _tokens(page.toc), page._title_from_render,  # noqa: SLF001
-                                  sorted(page.present_anchor_ids or ()))
+                self.used[key] = (
+                    page.content,
+                    _tokens(page.toc),
+                    page._title_from_render,  # noqa: SLF001
+                    sorted(page.present_anchor_ids or ()),
+                )
 
         page.render = guarded  # type: ignore[method-assign]
 
     def _key(self, page: Page) -> bytes:
-        return hashlib.sha256(f"{page.url}\0{page.file.src_uri}\0{page.markdown}".encode("utf-8", "surrogatepass")).digest()
+        return hashlib.sha256(
+            f"{page.url}\0{page.file.src_uri}\0{page.markdown}".encode("utf-8", "surrogatepass")
+        ).digest()
 
     def _recall(self, page: Page, key: bytes) -> bool:
         if self.known is None:
@@ -97,8 +104,10 @@ class Rendering:
 
 def _tokens(toc: Any) -> list[dict[str, Any]]:
     """MkDocs' table of contents back as the plain tokens it was made from (get_toc's input)."""
+
     def token(link: AnchorLink) -> dict[str, Any]:
         return {"level": link.level, "id": link.id, "name": link.title, "children": [token(c) for c in link.children]}
+
     return [token(link) for link in toc or ()]
 
 
@@ -112,14 +121,36 @@ def _bounded(render: Any, config: MkDocsConfig, files: Files, where: str) -> Non
     try:
         render(config, files)
     except _TooSlow:
-        fail("", [Problem(where, 1, 1, "E969", f"Markdown took over {RENDER_SECONDS} s to render this page (a construct "
-                                               "that slows the renderer down, such as very deep nesting); simplify it, "
-                                               "`editorial validate` points at the place")])
+        fail(
+            "",
+            [
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "E969",
+                    f"Markdown took over {RENDER_SECONDS} s to render this page (a construct "
+                    "that slows the renderer down, such as very deep nesting); simplify it, "
+                    "`editorial validate` points at the place",
+                )
+            ],
+        )
     except MkDocsException:
         raise  # already a located message (ours) or MkDocs' own
     except Exception as exc:  # noqa: BLE001 - any failure of the renderer, e.g. RecursionError
-        fail("", [Problem(where, 1, 1, "E969", f"the Markdown renderer failed on this page ({type(exc).__name__}: "
-                                               f"{str(exc)[:200]}); `editorial validate` points at the place to simplify")])
+        fail(
+            "",
+            [
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "E969",
+                    f"the Markdown renderer failed on this page ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}); `editorial validate` points at the place to simplify",
+                )
+            ],
+        )
     finally:
         if timer:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -132,4 +163,3 @@ class _TooSlow(Exception):
 
 def _too_slow(signum: int, frame: Any) -> None:
     raise _TooSlow()
-

@@ -19,6 +19,7 @@ content the indexing (about 18 s of CPU at 5,000 pages).
 The header's search button and dialog are overrides/partials/editorial-search.html; the
 dialog loads Pagefind's UI the first time it opens (assets/editorial/editorial.js).
 """
+
 from __future__ import annotations
 
 import filecmp
@@ -46,8 +47,11 @@ def build_index(site_dir: Path, shown: str, *, previous: Path | None = None, roo
     """Run Pagefind over the pages in `site_dir` (or take over the bundle of `previous`, the site
     being replaced, when nothing it was made from has changed); E970 if it cannot run or fails.
     `root`: the project, whose .cache/ remembers which code made the bundle in `previous`."""
-    store = cache.Store(root, "search", cache.code_version([Path(__file__)], ["pagefind", "pagefind_bin"])) \
-        if root is not None and cache.enabled() else None
+    store = (
+        cache.Store(root, "search", cache.code_version([Path(__file__)], ["pagefind", "pagefind_bin"]))
+        if root is not None and cache.enabled()
+        else None
+    )
     if store is not None and previous is not None and store.load().get("bundle") and _take_over(previous, site_dir):
         log.info("no page changed: the search index of the previous site is taken over (and audited)")
         return
@@ -62,7 +66,9 @@ def _take_over(previous: Path, site_dir: Path) -> bool:
     if not (bundle / "pagefind-entry.json").is_file() or not _same_pages(previous, site_dir):
         return False
     try:
-        shutil.copytree(bundle, site_dir / site_files.SEARCH_BUNDLE, symlinks=True)  # a link stays a link: the audit refuses it
+        shutil.copytree(
+            bundle, site_dir / site_files.SEARCH_BUNDLE, symlinks=True
+        )  # a link stays a link: the audit refuses it
     except OSError:
         shutil.rmtree(site_dir / site_files.SEARCH_BUNDLE, ignore_errors=True)
         return False
@@ -97,8 +103,16 @@ def _pages(site: Path) -> dict[str, int]:
 
 
 def _run(site_dir: Path, shown: str) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
-               site_files.SEARCH_BUNDLE.rstrip("/"), "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        site_files.SEARCH_BUNDLE.rstrip("/"),
+        "--silent",
+    ]
     for selector in SKIPPED:
         command += ["--exclude-selectors", selector]
     try:
@@ -113,6 +127,17 @@ def _run(site_dir: Path, shown: str) -> None:
 
 
 def _failed(shown: str, why: str) -> None:
-    fail("", [Problem(shown, 1, 1, "E970", f"the search index could not be built ({why[:300]}); check that the "
-                                           "`pagefind[bin]` package is installed (`pip install -e .`), then build again; "
-                                           "the previous site is unchanged")])
+    fail(
+        "",
+        [
+            Problem(
+                shown,
+                1,
+                1,
+                "E970",
+                f"the search index could not be built ({why[:300]}); check that the "
+                "`pagefind[bin]` package is installed (`pip install -e .`), then build again; "
+                "the previous site is unchanged",
+            )
+        ],
+    )

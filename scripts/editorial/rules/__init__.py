@@ -4,15 +4,39 @@ articles and their context to problems. `check` runs them all.
 A module that sets `FILE_LOCAL = True` judges each file by its own bytes alone
 (no registry, policy, date or other file): its findings may be remembered per
 file content (see cache.py). Any module without the flag always runs."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from ..model import Article, Context, Problem, Registry
-from . import (approval, citations, complexity, dates, html_safety, identity, people, readability, retractions, schema,
-               structure)
+from . import (
+    approval,
+    citations,
+    complexity,
+    dates,
+    html_safety,
+    identity,
+    people,
+    readability,
+    retractions,
+    schema,
+    structure,
+)
 
-MODULES = (schema, identity, people, citations, structure, complexity, dates, approval, html_safety, readability, retractions)
+MODULES = (
+    schema,
+    identity,
+    people,
+    citations,
+    structure,
+    complexity,
+    dates,
+    approval,
+    html_safety,
+    readability,
+    retractions,
+)
 ARTICLE_RULES = tuple(module.check for module in MODULES)
 FILE_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is True)
 CORPUS_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is not True)
@@ -51,7 +75,13 @@ def check_corpus(articles: Sequence[Article], ctx: Context) -> list[Problem]:
 
 
 def _internal(article: Article, rule, exc: Exception) -> Problem:
-    return Problem(article.path, 1, 1, "E199", f"internal error in check `{rule.__module__}` ({type(exc).__name__}: {exc}); please report it")
+    return Problem(
+        article.path,
+        1,
+        1,
+        "E199",
+        f"internal error in check `{rule.__module__}` ({type(exc).__name__}: {exc}); please report it",
+    )
 
 
 def check_registry(registry: Registry) -> list[Problem]:

@@ -1,13 +1,14 @@
 """Citation rules: every [@key] is defined, every reference is cited, ids are well-formed."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
+from ..text import citations, line_col, mask_code
 
 FILE_LOCAL = True  # citations against this file's own references (see rules/__init__.py)
-from ..text import citations, line_col, mask_code
 
 DOI = re.compile(r"10\.\d{4,9}/\S+")
 PMID = re.compile(r"[1-9]\d{0,8}")
@@ -29,7 +30,13 @@ def _check_one(article: Article) -> Iterator[Problem]:
         if isinstance(key, str):
             if key in defined:
                 line, col = article.pos("references", index, "id")
-                yield Problem(article.path, line, col, "E403", f"reference id `{key}` is defined twice; give each reference its own id")
+                yield Problem(
+                    article.path,
+                    line,
+                    col,
+                    "E403",
+                    f"reference id `{key}` is defined twice; give each reference its own id",
+                )
             else:
                 defined[key] = index
         yield from _identifiers(article, index, ref)
@@ -40,12 +47,23 @@ def _check_one(article: Article) -> Iterator[Problem]:
         cited.add(citation.key)
         if citation.key not in defined:
             line, col = line_col(masked, citation.offset)
-            yield Problem(article.path, article.body_line + line, col, "E401",
-                          f"citation `@{citation.key}` has no entry in `references`; add the reference or fix the key")
+            yield Problem(
+                article.path,
+                article.body_line + line,
+                col,
+                "E401",
+                f"citation `@{citation.key}` has no entry in `references`; add the reference or fix the key",
+            )
     for key, index in defined.items():
         if key not in cited:
             line, col = article.pos("references", index, "id")
-            yield Problem(article.path, line, col, "E402", f"reference `{key}` is never cited; cite it in the body as [@{key}] or remove it")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "E402",
+                f"reference `{key}` is never cited; cite it in the body as [@{key}] or remove it",
+            )
 
 
 def _identifiers(article: Article, index: int, ref: dict) -> Iterator[Problem]:

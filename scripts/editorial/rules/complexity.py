@@ -7,6 +7,7 @@ body is refused at the line where it goes too deep (E505) or where one paragraph
 such a character too often (E506). Within these limits the time grows with the text, and
 the build still bounds each page's time and turns any renderer failure into an error.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,9 @@ MAX_ABBREVIATIONS = 100  # `*[ABC]: ...` definitions; each one is a pattern run 
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
-_DEEP_INDENT = re.compile(r"^([ \t]{%d,})\S" % (MAX_INDENT // 4 + 1), re.M)  # then measured with tabs as 4 columns
-_DEEP_QUOTES = re.compile(r"^[ ]{0,3}(?:>[ ]?){%d}" % (MAX_DEPTH + 1), re.M)
-_LONG_ROW = re.compile(r"^[^\n]{%d,}$" % MAX_PIPES_PER_LINE, re.M)  # only a line this long can hold that many cells
+_DEEP_INDENT = re.compile(rf"^([ \t]{{{MAX_INDENT // 4 + 1},}})\S", re.M)  # then measured with tabs as 4 columns
+_DEEP_QUOTES = re.compile(rf"^[ ]{{0,3}}(?:>[ ]?){{{MAX_DEPTH + 1}}}", re.M)
+_LONG_ROW = re.compile(rf"^[^\n]{{{MAX_PIPES_PER_LINE},}}$", re.M)  # only a line this long can hold that many cells
 _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:", re.M)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
@@ -47,23 +48,39 @@ def _check_one(article: Article) -> Iterator[Problem]:
     deep = _too_deep(masked)
     if deep is not None:
         offset, what = deep
-        yield at(offset, "E505", f"{what} nests deeper than {MAX_DEPTH} levels here; the page cannot be rendered safely: "
-                                 "flatten it (no answer needs more than a few levels)")
-    for start, paragraph in _paragraphs(masked) if max(masked.count("["), masked.count("<")) > MAX_PER_PARAGRAPH else ():
+        yield at(
+            offset,
+            "E505",
+            f"{what} nests deeper than {MAX_DEPTH} levels here; the page cannot be rendered safely: "
+            "flatten it (no answer needs more than a few levels)",
+        )
+    for start, paragraph in (
+        _paragraphs(masked) if max(masked.count("["), masked.count("<")) > MAX_PER_PARAGRAPH else ()
+    ):
         for char, name in (("[", "`[`"), ("<", "`<`")):
             if paragraph.count(char) > MAX_PER_PARAGRAPH:
-                yield at(start + _nth(paragraph, char, MAX_PER_PARAGRAPH + 1), "E506",
-                         f"this paragraph holds more than {MAX_PER_PARAGRAPH} {name}, which makes Markdown slow to render; "
-                         "split the paragraph or write the characters differently")
+                yield at(
+                    start + _nth(paragraph, char, MAX_PER_PARAGRAPH + 1),
+                    "E506",
+                    f"this paragraph holds more than {MAX_PER_PARAGRAPH} {name}, which makes Markdown slow to render; "
+                    "split the paragraph or write the characters differently",
+                )
     for row in _LONG_ROW.finditer(masked):
         line = row.group()
         if line.count("|") > MAX_PIPES_PER_LINE:
-            yield at(row.start() + _nth(line, "|", MAX_PIPES_PER_LINE + 1), "E506",
-                     f"this table row has more than {MAX_PIPES_PER_LINE} cells; split the table")
+            yield at(
+                row.start() + _nth(line, "|", MAX_PIPES_PER_LINE + 1),
+                "E506",
+                f"this table row has more than {MAX_PIPES_PER_LINE} cells; split the table",
+            )
     definitions = list(_ABBREVIATION.finditer(masked))
     if len(definitions) > MAX_ABBREVIATIONS:
-        yield at(definitions[MAX_ABBREVIATIONS].start(), "E506",
-                 f"more than {MAX_ABBREVIATIONS} abbreviation definitions (`*[X]: ...`); each one slows the page down: keep the ones readers need")
+        yield at(
+            definitions[MAX_ABBREVIATIONS].start(),
+            "E506",
+            f"more than {MAX_ABBREVIATIONS} abbreviation definitions (`*[X]: ...`); each one slows the page down: "
+            "keep the ones readers need",
+        )
 
 
 def _too_deep(masked: str) -> tuple[int, str] | None:
@@ -104,7 +121,7 @@ def _paragraphs(masked: str) -> Iterator[tuple[int, str]]:
     """(offset, text) of each run of lines between blank lines."""
     start = 0
     for gap in _BLANK_LINES.finditer(masked):
-        yield start, masked[start:gap.start()]
+        yield start, masked[start : gap.start()]
         start = gap.end()
     yield start, masked[start:]
 

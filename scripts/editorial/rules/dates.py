@@ -1,4 +1,5 @@
 """Date rules: created <= updated <= today, and no review dated in the future."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,15 +17,29 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
         created, updated = real_date(article.fields.created), real_date(article.fields.updated)
         if created and updated and updated < created:
             line, col = article.pos("updated")
-            yield Problem(article.path, line, col, "E601", f"`updated` ({updated}) is before `created` ({created}); fix whichever is wrong")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "E601",
+                f"`updated` ({updated}) is before `created` ({created}); fix whichever is wrong",
+            )
         if updated and updated > ctx.today:
             line, col = article.pos("updated")
-            yield Problem(article.path, line, col, "E602", f"`updated` ({updated}) is in the future (today is {ctx.today}); use the date of the change")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "E602",
+                f"`updated` ({updated}) is in the future (today is {ctx.today}); use the date of the change",
+            )
         for record in article.reviews:
             date = real_date(record.date)
             if date and date > ctx.today:
                 line, col = article.pos("reviews", record.index, "date")
-                yield Problem(article.path, line, col, "E602", f"review date {date} is in the future (today is {ctx.today})")
+                yield Problem(
+                    article.path, line, col, "E602", f"review date {date} is in the future (today is {ctx.today})"
+                )
 
 
 def real_date(value) -> str:

@@ -1,4 +1,5 @@
 """Identity rules: ids are unique and kebab-case; the file stem is the URL slug."""
+
 from __future__ import annotations
 
 import re
@@ -15,18 +16,39 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     first: dict[str, Article] = {}
     for article in articles:
         if not KEBAB.fullmatch(article.slug):
-            yield Problem(article.path, 1, 1, "E303", f"file name `{article.slug}.md` is not a clean URL slug; rename it to lowercase words joined by hyphens, e.g. `{_suggest(article.slug)}.md`")
+            yield Problem(
+                article.path,
+                1,
+                1,
+                "E303",
+                f"file name `{article.slug}.md` is not a clean URL slug; rename it to lowercase words joined by "
+                f"hyphens, e.g. `{_suggest(article.slug)}.md`",
+            )
         if not article.id:
             continue  # the schema rule reports a missing or non-text id
         if article.id in first:
             other = first[article.id]
             line, col = article.pos("id")
-            yield Problem(article.path, line, col, "E301", f"id `{article.id}` is already used by {other.path}:{other.pos('id')[0]}; ids are unique, so give this article its own")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "E301",
+                f"id `{article.id}` is already used by {other.path}:{other.pos('id')[0]}; ids are unique, so give "
+                "this article its own",
+            )
         else:
             first[article.id] = article
         if not article.id.isascii():
             line, col = article.pos("id")
-            yield Problem(article.path, line, col, "E302", f"id `{article.id}` contains non-ASCII characters (a look-alike letter?); use a-z, 0-9 and hyphens only")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "E302",
+                f"id `{article.id}` contains non-ASCII characters (a look-alike letter?); use a-z, 0-9 and hyphens "
+                "only",
+            )
 
 
 def _suggest(text: str) -> str:

@@ -1,4 +1,5 @@
 """Readability: text meant for patients should read at grade 8 or below (a warning)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -24,5 +25,11 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
         score = grade(summary)
         if score > MAX_GRADE:
             line, col = article.pos("patient_summary")
-            yield Problem(article.path, line, col, "W901",
-                          f"`patient_summary` reads at US grade {score:.1f} (Flesch-Kincaid); aim for {MAX_GRADE:.0f} or below with shorter sentences and everyday words")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "W901",
+                f"`patient_summary` reads at US grade {score:.1f} (Flesch-Kincaid); aim for {MAX_GRADE:.0f} or below "
+                "with shorter sentences and everyday words",
+            )

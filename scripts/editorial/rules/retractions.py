@@ -11,6 +11,7 @@ paper decides, see editorial/retractions.py) and on the article's state:
 
 A reference with `retraction_acknowledged: YYYY-MM-DD` on or after the notice's date was
 kept by the board on purpose: nothing is reported for it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -32,8 +33,14 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
             kept = ref.get("retraction_acknowledged") if isinstance(ref, dict) else None
             if isinstance(kept, str) and kept > ctx.today:  # it would cover notices not yet written
                 line, col = article.pos("references", position, "retraction_acknowledged")
-                yield Problem(article.path, line, col, "E602", f"`retraction_acknowledged: {kept}` is in the future; "
-                              "write the day the board decided to keep the reference")
+                yield Problem(
+                    article.path,
+                    line,
+                    col,
+                    "E602",
+                    f"`retraction_acknowledged: {kept}` is in the future; "
+                    "write the day the board decided to keep the reference",
+                )
         for found in retractions.findings(refs, index):
             if found.acknowledged:
                 continue  # kept on purpose, after this notice: validate is quiet
@@ -48,17 +55,32 @@ def _finding(article: Article, found: retractions.Finding) -> tuple[str, str]:
     reasons = notice.reasons
     why = f"; reasons given: {'; '.join(reasons[:3])}{'; ...' if len(reasons) > 3 else ''}" if reasons else ""
     where = f" (notice: {notice.url})" if notice.url else ""
-    old = (f"; its `retraction_acknowledged: {found.stale_acknowledgement}` is older than this notice and does not cover it"
-           if found.stale_acknowledgement else "")
+    old = (
+        f"; its `retraction_acknowledged: {found.stale_acknowledgement}` is older than this notice and does not cover "
+        "it"
+        if found.stale_acknowledgement
+        else ""
+    )
     if notice.nature == retractions.RETRACTION:
         if article.status == "approved":
-            return "W410", (f"{what} was retracted on {notice.date}: the page now tells readers the board is reviewing this "
-                            f"answer; the board revises it (`editorial start-review`) and removes the source, {KEEP}{where}{why}{old}")
-        return "E410", (f"{what} was retracted on {notice.date}: an article citing it cannot be approved; remove the "
-                        f"reference and what rests on it, {KEEP}{where}{why}{old}")
+            return "W410", (
+                f"{what} was retracted on {notice.date}: the page now tells readers the board is reviewing this "
+                "answer; the board revises it (`editorial start-review`) and removes the source, "
+                f"{KEEP}{where}{why}{old}"
+            )
+        return "E410", (
+            f"{what} was retracted on {notice.date}: an article citing it cannot be approved; remove the "
+            f"reference and what rests on it, {KEEP}{where}{why}{old}"
+        )
     if notice.nature == retractions.CONCERN:
-        return "W411", (f"{what} is under an expression of concern since {notice.date}: the page tells readers; the board "
-                        f"decides whether the answer still stands, and may remove the source, {KEEP}{where}{why}{old}")
+        return "W411", (
+            f"{what} is under an expression of concern since {notice.date}: the page tells readers; the board "
+            f"decides whether the answer still stands, and may remove the source, {KEEP}{where}{why}{old}"
+        )
     if notice.nature == retractions.REINSTATEMENT:
         return "I411", f"{what} was reinstated on {notice.date} after a retraction; nothing to do{where}"
-    return "I410", f"{what} was corrected on {notice.date}; check that the correction leaves what the article says standing{where}"
+    return (
+        "I410",
+        f"{what} was corrected on {notice.date}; check that the correction leaves what the article says "
+        f"standing{where}",
+    )

@@ -1,4 +1,5 @@
 """Schema rules: the front matter and the registry against `schemas/`."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
@@ -8,9 +9,9 @@ if TYPE_CHECKING:  # imported by schemas.validator only when a file fails the qu
     import jsonschema
 
 from ..model import Article, Context, Located, Policy, Problem, Registry
+from ..schemas import describe, quick_check, validator
 
 FILE_LOCAL = True  # the front matter against the schema: this file alone (see rules/__init__.py)
-from ..schemas import describe, quick_check, validator
 
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
@@ -61,25 +62,37 @@ def _problem(path: str, error: jsonschema.ValidationError, located: Located, sch
         code = "E202"
         message = f"unknown field `{key}` in {name}; the fields allowed here are: {', '.join(allowed)}"
         if key == "status":
-            message = "unknown field `status`; the review state is `review_status` (submitted, under_review or approved)"
+            message = (
+                "unknown field `status`; the review state is `review_status` (submitted, under_review or approved)"
+            )
         return Problem(path, line, col, code, message)
     line, col = located.pos(*where)
     if kind == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         hint = describe(schema, where + (missing,))
-        return Problem(path, line, col, "E201", f"missing required field `{missing}` in {name}" + (f": {hint}" if hint else ""))
+        return Problem(
+            path, line, col, "E201", f"missing required field `{missing}` in {name}" + (f": {hint}" if hint else "")
+        )
     if kind == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
-        return Problem(path, line, col, "E204", f"`{name}` is {value!r}; it must be one of: {options} (exactly, in lowercase)")
+        return Problem(
+            path, line, col, "E204", f"`{name}` is {value!r}; it must be one of: {options} (exactly, in lowercase)"
+        )
     if kind == "format":
-        return Problem(path, line, col, "E205", f"`{name}` is {value!r}, not a real date; write YYYY-MM-DD, e.g. 2025-06-09")
+        return Problem(
+            path, line, col, "E205", f"`{name}` is {value!r}, not a real date; write YYYY-MM-DD, e.g. 2025-06-09"
+        )
     if kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
-        shown = "a list" if expected == "array" else ("a mapping of fields" if expected == "object" else f"a {expected}")
+        shown = (
+            "a list" if expected == "array" else ("a mapping of fields" if expected == "object" else f"a {expected}")
+        )
         return Problem(path, line, col, "E203", f"`{name}` must be {shown}, not {_kind(value)}" + _hint(schema, where))
     if kind == "pattern":
-        return Problem(path, line, col, "E206", f"`{name}` is {value!r}, which is not in the expected form" + _hint(schema, where))
+        return Problem(
+            path, line, col, "E206", f"`{name}` is {value!r}, which is not in the expected form" + _hint(schema, where)
+        )
     if kind in ("minItems", "minLength"):
         return Problem(path, line, col, "E207", f"`{name}` is empty or too short" + _hint(schema, where))
     if kind in ("maxItems", "maxLength"):
@@ -94,7 +107,15 @@ def _problem(path: str, error: jsonschema.ValidationError, located: Located, sch
 
 
 def _kind(value) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
 
 
 def _hint(schema: str, where: tuple) -> str:

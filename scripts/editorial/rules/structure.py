@@ -1,12 +1,13 @@
 """Structure rules: the answer sits under the two known headings, each backed by citations."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem
+from ..text import citations, line_col, mask_code, sections
 
 FILE_LOCAL = True  # this file's headings and citations (see rules/__init__.py)
-from ..text import citations, line_col, mask_code, sections
 
 GUIDELINES = "From the Guidelines"
 RESEARCH = "From the Research"
@@ -23,10 +24,17 @@ def _check_one(article: Article) -> Iterator[Problem]:
     found = [s for s in sections(masked) if s.title in ANSWER_SECTIONS]
     if not found:
         near = [s for s in sections(masked) if s.title.lower() in (t.lower() for t in ANSWER_SECTIONS)]
-        where = line_col(masked, near[0].offset) if near else (0 if article.body else -1, 1)  # no body: the closing `---`
+        where = (
+            line_col(masked, near[0].offset) if near else (0 if article.body else -1, 1)
+        )  # no body: the closing `---`
         hint = f" (`## {near[0].title}` must be written exactly `## {GUIDELINES}` or `## {RESEARCH}`)" if near else ""
-        yield Problem(article.path, article.body_line + where[0], where[1], "E501",
-                      f"the answer needs a `## {GUIDELINES}` and/or `## {RESEARCH}` section{hint}")
+        yield Problem(
+            article.path,
+            article.body_line + where[0],
+            where[1],
+            "E501",
+            f"the answer needs a `## {GUIDELINES}` and/or `## {RESEARCH}` section{hint}",
+        )
         return
     kinds: dict = {}
     for ref in article.references:  # the first definition counts, as in the citation rule (E403 reports the repeat)
@@ -37,14 +45,28 @@ def _check_one(article: Article) -> Iterator[Problem]:
         line, col = line_col(masked, section.offset)
         line += article.body_line
         if section.title in seen:
-            yield Problem(article.path, line, col, "E504", f"`## {section.title}` appears twice; merge the two sections")
+            yield Problem(
+                article.path, line, col, "E504", f"`## {section.title}` appears twice; merge the two sections"
+            )
         seen.add(section.title)
-        cited = citations(masked[section.start:section.end])
+        cited = citations(masked[section.start : section.end])
         if not cited:
-            yield Problem(article.path, line, col, "E502", f"`## {section.title}` cites no reference; back it with at least one [@key]")
+            yield Problem(
+                article.path,
+                line,
+                col,
+                "E502",
+                f"`## {section.title}` cites no reference; back it with at least one [@key]",
+            )
         if section.title == GUIDELINES:
             for citation in cited:
                 if kinds.get(citation.key) == "research":
                     cl, cc = line_col(masked, section.start + citation.offset)
-                    yield Problem(article.path, article.body_line + cl, cc, "E503",
-                                  f"`@{citation.key}` is research, but `## {GUIDELINES}` may cite only references with `evidence: guideline`; move the sentence to `## {RESEARCH}` or fix `evidence`")
+                    yield Problem(
+                        article.path,
+                        article.body_line + cl,
+                        cc,
+                        "E503",
+                        f"`@{citation.key}` is research, but `## {GUIDELINES}` may cite only references with "
+                        f"`evidence: guideline`; move the sentence to `## {RESEARCH}` or fix `evidence`",
+                    )
