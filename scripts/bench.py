@@ -42,54 +42,12 @@ SPECIALTIES = [
     "nephrology",
     "pediatrics",
 ]
-WORDS = [
-    "the",
-    "patient",
-    "dose",
-    "infusion",
-    "pump",
-    "catheter",
-    "infection",
-    "culture",
-    "fever",
-    "blood",
-    "review",
-    "guideline",
-    "therapy",
-    "risk",
-    "benefit",
-    "trial",
-    "evidence",
-    "outcome",
-    "team",
-    "care",
-    "monitoring",
-    "treatment",
-    "agent",
-    "response",
-    "clinical",
-    "follow",
-    "plan",
-    "early",
-    "late",
-    "common",
-    "rare",
-    "adult",
-    "child",
-    "source",
-    "control",
-    "pressure",
-    "fluid",
-    "reservoir",
-    "needle",
-    "aseptic",
-    "technique",
-    "cover",
-    "removal",
-    "salvage",
-    "case",
-    "series",
-]
+WORDS = """
+the patient dose infusion pump catheter infection culture fever blood review guideline therapy
+risk benefit trial evidence outcome team care monitoring treatment agent response clinical
+follow plan early late common rare adult child source control pressure fluid reservoir needle
+aseptic technique cover removal salvage case series
+""".split()
 EXTRA_SECTIONS = ["Background", "Practical points", "What to tell the patient", "When to refer"]
 WRITERS = 20
 BOARD = 10
@@ -148,28 +106,50 @@ def registry_yaml() -> str:
     return "# Fictional benchmark registry\n" + yaml.safe_dump({"people": people}, sort_keys=False)
 
 
-def article(index: int, rng: random.Random, today: dt.date, approved: bool) -> tuple[str, str]:
-    """(file stem, file text) of one generated article."""
+SHARED = 0.5  # the share of citations that cite a reference other articles cite too
+
+
+def shared_pool(size: int) -> int:
+    """How many widely cited references a corpus of `size` articles draws on (each cited ~10 times)."""
+    return max(16, size // 4)
+
+
+def _reference(ref_id: str, kind: str, title: str, seed: str) -> dict:
+    rng = random.Random(seed)  # the same reference reads the same in every article that cites it
+    return {
+        "id": ref_id,
+        "evidence": kind,
+        "type": "article-journal",
+        "title": title,
+        "author": [{"family": "Example", "given": "A."}, {"family": "Sample", "given": "B."}],
+        "container-title": "Journal of Benchmark Data",
+        "issued": {"date-parts": [[2000 + rng.randint(0, 24), rng.randint(1, 12)]]},
+        "volume": str(rng.randint(1, 90)),
+        "page": f"{rng.randint(1, 500)}-{rng.randint(501, 999)}",
+        "DOI": f"10.5555/bench.{seed}",
+    }
+
+
+def article(index: int, rng: random.Random, today: dt.date, approved: bool, shared: int) -> tuple[str, str]:
+    """(file stem, file text) of one generated article. About SHARED of its references come
+    from a pool of `shared` references that many articles cite (guidelines, landmark trials),
+    as in a real corpus; the rest are its own."""
     slug = f"bench-question-{index:05d}"
     n_refs = rng.randint(3, 8)
     n_guidelines = rng.randint(1, n_refs - 1)
+    common = iter(rng.sample(range(shared), n_refs))
     refs = []
     for r in range(n_refs):
         kind = "guideline" if r < n_guidelines else "research"
-        refs.append(
-            {
-                "id": f"ref{index}x{r}",
-                "evidence": kind,
-                "type": "article-journal",
-                "title": f"Fictional benchmark {kind} {r} for question {index}",
-                "author": [{"family": "Example", "given": "A."}, {"family": "Sample", "given": "B."}],
-                "container-title": "Journal of Benchmark Data",
-                "issued": {"date-parts": [[2000 + rng.randint(0, 24), rng.randint(1, 12)]]},
-                "volume": str(rng.randint(1, 90)),
-                "page": f"{rng.randint(1, 500)}-{rng.randint(501, 999)}",
-                "DOI": f"10.5555/bench.{index}.{r}",
-            }
-        )
+        if rng.random() < SHARED:
+            n = next(common)
+            refs.append(_reference(f"shared{n}", kind, f"Fictional benchmark {kind} {n} cited widely", f"shared.{n}"))
+        else:
+            refs.append(
+                _reference(
+                    f"ref{index}x{r}", kind, f"Fictional benchmark {kind} {r} for question {index}", f"{index}.{r}"
+                )
+            )
     guideline_ids = [r["id"] for r in refs if r["evidence"] == "guideline"]
     research_ids = [r["id"] for r in refs if r["evidence"] == "research"]
     body = ["", "## From the Guidelines", ""]
@@ -254,7 +234,7 @@ def make_project(repo: Path, size: int, seed: int = 7) -> list[str]:
     approved = []
     for i in range(size):
         is_approved = i % 2 == 0
-        slug, text = article(i, rng, today, is_approved)
+        slug, text = article(i, rng, today, is_approved, shared_pool(size))
         (repo / "content" / "articles" / f"{slug}.md").write_text(text, encoding="utf-8")
         if is_approved:
             approved.append(slug)
@@ -287,7 +267,7 @@ def make_pull_request(repo: Path, size: int) -> None:
         path.write_text(text, encoding="utf-8")
     git(repo, "commit", "-qam", "review states move")
     for n in range(3):
-        slug, text = article(size + n, rng, today, approved=False)
+        slug, text = article(size + n, rng, today, approved=False, shared=shared_pool(size))
         text = text.replace("review_status: under_review", "review_status: submitted")
         (repo / "content" / "articles" / f"{slug}.md").write_text(text, encoding="utf-8")
     git(repo, "add", "-A")
@@ -367,12 +347,26 @@ def has_command(name: str) -> bool:
     return subprocess.run(["editorial", name, "--help"], capture_output=True).returncode == 0
 
 
+def reference_counts(repo: Path, approved: list[str]) -> tuple[float, float]:
+    """(entries in the References lists of the approved pages, distinct references among them)."""
+    cited, distinct = 0, set()
+    for slug in approved:
+        text = (repo / "content" / "articles" / f"{slug}.md").read_text(encoding="utf-8")
+        for ref in yaml.load(text.split("---\n", 2)[1], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))[
+            "references"
+        ]:
+            cited += 1
+            distinct.add(ref["DOI"])
+    return float(cited), float(len(distinct))
+
+
 def bench_size(size: int, work: Path, rounds: int = 2) -> dict[str, Run]:
     repo, plain = work / f"corpus-{size}", work / f"plain-{size}"
     print(f"[{size}] generating the corpus ...", file=sys.stderr, flush=True)
     approved = make_project(repo, size)
     make_plain_project(repo, plain, approved)
-    runs: dict[str, Run] = {"approved": Run(float(len(approved)))}
+    cited, distinct = reference_counts(repo, approved)
+    runs: dict[str, Run] = {"approved": Run(float(len(approved))), "cited": Run(cited), "distinct": Run(distinct)}
     step = lambda name: print(f"[{size}] {name} ...", file=sys.stderr, flush=True)  # noqa: E731
 
     step("python-frontmatter alone")
@@ -472,6 +466,10 @@ def table(results: dict[int, dict[str, Run]]) -> str:
 
     fmt_ratio = lambda r: "n/a" if r is None else f"{r:.2f}x"  # noqa: E731
     row("approved pages", lambda r: f"{int(r['approved'].seconds):,}")
+    row(
+        "their references: entries / distinct",
+        lambda r: f"{int(r['cited'].seconds):,} / {int(r['distinct'].seconds):,}",
+    )
     row("python-frontmatter alone: time", lambda r: _secs(r["frontmatter"]))
     row("editorial validate, no cache (as CI): time", lambda r: _secs(r["validate_cold"]))
     row("editorial validate, no cache: peak memory", lambda r: _mb(r["validate_cold"]))

@@ -33,8 +33,10 @@ import posixpath
 import re
 import stat
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,7 @@ class Verdict:
 
     problems: list[Problem]
     refers_to: set[str] = field(default_factory=set)
+    links: tuple[str, list[str]] | None = None  # a page's <base href> and every URL in it (links.urls)
 
 
 class Audit:
@@ -140,7 +143,7 @@ class Audit:
             self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
         return self._needles
 
-    def check(self, item: SiteFile, referenced: set[str] | None = None) -> Verdict:
+    def check(self, item: SiteFile, referenced: Set[str] = frozenset()) -> Verdict:
         """The problems of one file of the site. `referenced`: every site path an allowed page
         refers to (needed for files that are not pages; pages are checked first)."""
         rel, where = item.rel, f"{self.shown}/{item.rel}"
@@ -149,6 +152,7 @@ class Audit:
         problems: list[Problem] = []
         lower = rel.lower()
         refers_to: set[str] = set()
+        page_links = None
         if rel in self.content.packaged and self.content.theme.get(rel) == hashlib.sha256(item.data).digest():
             return Verdict([])  # the installed theme's own bytes: allowed, and nothing of content/ is in them
         if lower.endswith(site_files.HTML_SUFFIXES):
@@ -165,13 +169,14 @@ class Audit:
                     )
                 )
             else:
-                refers_to = self._references(rel, item.data)
+                page_links = links.urls(item.data.decode("utf-8", errors="replace"))
+                refers_to = self._references(rel, page_links)
         else:
-            problem = self._judge_file(rel, where, item.data, referenced or set())
+            problem = self._judge_file(rel, where, item.data, referenced)
             if problem is not None:
                 problems.append(problem)
         problems.extend(self.needles.search(where, _text_of(lower, item.data)))
-        return Verdict(problems, refers_to)
+        return Verdict(problems, refers_to, page_links)
 
     def _unreadable(self, item: SiteFile, where: str) -> Problem:
         if item.kind == "link":
@@ -200,11 +205,10 @@ class Audit:
             f"{item.rel} is not a regular file (a device, pipe or socket); rebuild from a clean folder",
         )
 
-    def _references(self, rel: str, data: bytes) -> set[str]:
+    def _references(self, rel: str, page_links: tuple[str, list[str]]) -> set[str]:
         if not self.content.content_files:
-            return set()  # nothing in content/ a page could make public: no need to read its links
-        text = data.decode("utf-8", errors="replace")
-        base, found = links.urls(text)
+            return set()  # nothing in content/ a page could make public
+        base, found = page_links
         page_url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
         if base:
             page_url = site_files.site_path(page_url, base, self.content.site_url) or page_url
@@ -213,7 +217,7 @@ class Audit:
         )
         return {t for t in targets if t and t in self.content.content_files}
 
-    def _judge_file(self, rel: str, where: str, data: bytes, referenced: set[str]) -> Problem | None:
+    def _judge_file(self, rel: str, where: str, data: bytes, referenced: Set[str]) -> Problem | None:
         """Whether a file that is not a page may be here: generated, the theme's own, or a
         content file an allowed page refers to; data never."""
         name = rel.rsplit("/", 1)[-1].lower()
@@ -538,49 +542,64 @@ def read_site(site_dir: Path) -> Iterator[SiteFile]:
         yield read_entry(site_dir, rel, kind)
 
 
-_RUN: tuple[Audit, Path, set[str], Mapping[str, tuple[bytes, Verdict]]] | None = None  # what a forked worker inherits
+_PREPARED: Audit | None = None  # the audit worker processes inherit when they are forked (see `prepare`)
+
+
+def prepare(run: Audit) -> None:
+    """Make `run` the audit that worker processes forked from now on inherit (a pool forks
+    its processes when it is first given work, so this stays until the next audit)."""
+    global _PREPARED
+    _PREPARED = run
+
+
+def check_page(rel: str, data: bytes) -> Verdict:
+    """In a worker forked after `prepare`: the verdict on one page as written."""
+    assert _PREPARED is not None, "the audit is prepared before the worker is forked"
+    return _PREPARED.check(SiteFile(rel, data))
 
 
 def audit_site(
-    run: Audit, site_dir: Path, proved: Mapping[str, tuple[bytes, Verdict]] | None = None, folder: str = ""
+    run: Audit,
+    site_dir: Path,
+    proved: Mapping[str, tuple[bytes, Verdict]] | None = None,
+    folder: str = "",
+    executor: Executor | None = None,
 ) -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
-    content files may be here), then every other file; on both cores when the site is large.
+    content files may be here), then every other file; on both cores when the site is large,
+    or on `executor`, a worker forked after `prepare(run)` (it has built what it searches for).
 
     `proved`: pages this same `run` already judged while the build wrote them (site path ->
     (SHA-256 of the bytes judged, verdict)); a file on disk with exactly those bytes keeps its
     verdict, any other is judged now. Nothing is remembered beyond one build.
     `folder` (e.g. "pagefind/"): only the files under it, which the build wrote after the rest
     had passed (they may not be pages, nor content files: nothing refers to them)."""
-    global _RUN
     if folder:
         prefix = folder.rstrip("/") + "/"
         entries = [(prefix + rel, kind) for rel, kind in site_entries(site_dir / prefix)]
     else:
         entries = site_entries(site_dir)
-    pages = [e for e in entries if e[0].lower().endswith(site_files.HTML_SUFFIXES)]
-    others = [e for e in entries if not e[0].lower().endswith(site_files.HTML_SUFFIXES)]
-    if len(entries) >= workers.PARALLEL_FROM:
+    known = proved or {}
+    pages = [(rel, kind, known.get(rel)) for rel, kind in entries if rel.lower().endswith(site_files.HTML_SUFFIXES)]
+    others = [(rel, kind, None) for rel, kind in entries if not rel.lower().endswith(site_files.HTML_SUFFIXES)]
+    if executor is None and len(entries) >= workers.PARALLEL_FROM:
         run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
-    _RUN = (run, site_dir, set(), proved or {})
-    try:
-        verdicts = list(workers.map_chunks(_check_chunk, pages))
-        referenced = set().union(*(v.refers_to for v in verdicts)) if verdicts else set()
-        _RUN = (run, site_dir, referenced, {})
-        verdicts += list(workers.map_chunks(_check_chunk, others))
-    finally:
-        _RUN = None
+    prepare(run)
+    verdicts = list(workers.map_chunks(partial(_check_chunk, site_dir, frozenset()), pages, executor=executor))
+    referenced = frozenset().union(*(v.refers_to for v in verdicts))
+    verdicts += list(workers.map_chunks(partial(_check_chunk, site_dir, referenced), others, executor=executor))
     return [p for v in verdicts for p in v.problems], len(entries)
 
 
-def _check_chunk(entries: Sequence[tuple[str, str]]) -> list[Verdict]:
+def _check_chunk(
+    site_dir: Path, referenced: frozenset[str], entries: Sequence[tuple[str, str, tuple[bytes, Verdict] | None]]
+) -> list[Verdict]:
     """In a worker (or here): the verdicts of some entries of the site."""
-    assert _RUN is not None, "audit_site sets the audit before the work starts"
-    run, site_dir, referenced, proved = _RUN
+    assert _PREPARED is not None, "audit_site prepares the audit before the work starts"
+    run = _PREPARED
     verdicts = []
-    for rel, kind in entries:
+    for rel, kind, known in entries:
         item = read_entry(site_dir, rel, kind)
-        known = proved.get(rel)
         if known is not None and item.data is not None and hashlib.sha256(item.data).digest() == known[0]:
             verdicts.append(known[1])
         else:

@@ -42,15 +42,21 @@ def pool(processes: int | None = None) -> Executor | None:
 
 
 def map_chunks(
-    function: Callable[[Sequence[T]], list[R]], items: Sequence[T], progress: Callable[[int], None] | None = None
+    function: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[R]:
     """`function` over chunks of `items`, yielding one result per item in their order.
 
     `function` takes a chunk and returns a list of results of the same length; it must be
-    a module-level function (it is sent to a worker by name). A pool that breaks half way
-    (a lost worker) costs time, not results: the chunks it did not deliver run here."""
+    a module-level function (it is sent to a worker by name) or a partial of one. `executor`:
+    a pool the caller already has (and keeps), used whatever the size. A pool that breaks half
+    way (a lost worker) costs time, not results: the chunks it did not deliver run here."""
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    executor = pool() if len(items) >= PARALLEL_FROM else None
+    own = executor is None
+    if own:
+        executor = pool() if len(items) >= PARALLEL_FROM else None
     futures = [executor.submit(function, chunk) for chunk in chunks] if executor is not None else []
     done = 0
     try:
@@ -66,5 +72,5 @@ def map_chunks(
             if progress:
                 progress(done)
     finally:
-        if executor is not None:
+        if own and executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)

@@ -6,9 +6,11 @@ A file reaches the site only when it is proven publishable (site_files.py has th
                                pages; content files held back until a page refers to them;
                                links, special files, unlisted pages, theme look-alikes refused
     check_nav    on_nav        an explicit nav entry to a withheld article fails the build
-    check_links  on_post_page  the final HTML, read with a real parser: a link to a withheld
-                               article or to a content file that cannot be published fails the
-                               build; the content files it refers to are marked for publication
+    check_links  on_post_build each page's final HTML, read with a real parser (by the audit's
+                               worker as the page is written, or on_post_page without one): a
+                               link to a withheld article or to a content file that cannot be
+                               published fails the build; the content files it refers to are
+                               marked for publication
 
 Everything else stays out, and the build log says how many files that was. Fail closed:
 whatever cannot be proved publishable is withheld, and anything that stops the gate from
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -168,21 +171,32 @@ class Gate:
             fail("the navigation points at unpublished articles:", problems)
         return nav
 
-    # -- on_post_page --------------------------------------------------------------------
-    def check_links(self, output: str, page: Page) -> None:
-        """Read the page's final HTML as a browser would: a link to a withheld article (E963)
-        or to a content file that cannot be published (E967) fails the build, naming both
-        files; the content files it refers to are published with it."""
+    # -- the links of each page -------------------------------------------------------------
+    def read_links(self, output: str) -> tuple[str, list[str]] | None:
+        """A page's links as `check_links` needs them, when no audit worker read them."""
         if self.content_files:
-            base, found = links.urls(output)  # what gets published depends on it: a real parser
-        elif self.withheld:
-            base, found = "", links.quick_urls(output)  # only the dead-link check depends on it
-        else:
+            return links.urls(output)  # what gets published depends on it: a real parser
+        if self.withheld:
+            return "", links.quick_urls(output)  # only the dead-link check depends on it
+        return None
+
+    def check_links(self, pages: Iterable[tuple[Page, tuple[str, list[str]] | None]]) -> None:
+        """A link to a withheld article (E963) or to a content file that cannot be published
+        (E967) fails the build, naming both files; the content files the pages refer to are
+        published with them. `pages`: each page with its `<base href>` and URLs (links.urls)."""
+        problems: set[Problem] = set()
+        for page, page_links in pages:
+            if page_links is not None:
+                problems.update(self._judge_links(page, *page_links))
+        if problems:
+            fail("pages link to files that are not published:", sorted(problems))
+
+    def _judge_links(self, page: Page, base: str, found: list[str]) -> Iterator[Problem]:
+        if not self.content_files and not self.withheld:
             return
         page_url = page.url
         if base:
             page_url = site_files.site_path(page.url, base, self._site_url) or page.url
-        problems = []
         for link in found:
             if not link or link[0] == "#" or link in self._innocent:
                 continue
@@ -194,9 +208,7 @@ class Gate:
                 continue
             problem = self._judge_target(target, page) or self._judge_markdown_link(link, page)
             if problem is not None:
-                problems.append(problem)
-        if problems:
-            fail("pages link to files that are not published:", sorted(set(problems)))
+                yield problem
 
     def _judge_target(self, target: str, page: Page) -> Problem | None:
         where = self.build.src_path(page.file.src_uri)

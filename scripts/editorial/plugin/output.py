@@ -1,10 +1,13 @@
 """Where the site is written, and how it reaches `site/`: whole and audited, or not at all.
 
-    prepare  on_config       a fresh folder beside site_dir, removing those of builds killed earlier
-    publish  on_post_build   copy the content files published pages refer to, audit everything
-                             written, build the search index from the audited pages (search.py),
-                             audit that too, then rename the folder into place
-    abort    on_build_error  remove the unfinished folder; site/ stays as it was
+    prepare      on_config       a fresh folder beside site_dir, removing those of builds killed earlier
+    start_audit  on_files        fork a worker on the spare core that audits each page as it is written
+    verdicts     on_post_build   the worker's verdicts on the pages (with the links each holds, which
+                                 the gate judges); then the content files they refer to are copied
+    publish      on_post_build   audit everything else written (on the same worker), build the search
+                                 index from the audited pages (search.py), audit that too, then
+                                 rename the folder into place
+    abort        on_build_error  remove the unfinished folder; site/ stays as it was
 
 Content files are copied here, not by MkDocs: each is opened without following links,
 must be a regular file, and is read up to a limit, so no link or device in content/ can
@@ -24,6 +27,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 
 from .. import audit, site_files, workers
 from ..model import Problem
@@ -45,7 +49,9 @@ class Output:
         self.building_dir = ""  # where this build writes it first
         self.run: audit.Audit | None = None  # the publish audit, prepared once the files are known
         self.pool: Executor | None = None  # the spare core, auditing pages while MkDocs builds the next ones
-        self.pages: dict[str, tuple[bytes, Future[audit.Verdict]]] = {}  # site path -> (SHA-256, verdict to come)
+        self.proved: dict[str, tuple[bytes, audit.Verdict]] = {}  # site path -> (SHA-256, the worker's verdict)
+        # site path -> (the page, the SHA-256 of its HTML, the worker's verdict to come)
+        self.pages: dict[str, tuple[Page, bytes, Future[audit.Verdict]]] = {}
 
     def prepare(self, config: MkDocsConfig) -> None:
         """Write into a fresh folder beside site_dir; `publish` moves it into place.
@@ -110,27 +116,35 @@ class Output:
         build = self.build
         if build.preview or not self.building_dir:
             return
-        global _RUN
         content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
-        self.run = _RUN = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
+        self.run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
+        audit.prepare(self.run)  # the worker inherits it
         self.pool = workers.pool(1)
 
-    def page_written(self, rel: str, html: str) -> None:
-        """A page's final HTML (on_post_page), handed to the worker to audit while the build goes on."""
+    def page_written(self, page: Page, html: str) -> bool:
+        """A page's final HTML (on_post_page), handed to the worker to audit while the build goes
+        on. False when there is no worker: the caller reads the page's links itself."""
         if self.pool is None:
-            return
+            return False
         data = html.encode("utf-8")
-        self.pages[rel] = (hashlib.sha256(data).digest(), self.pool.submit(_check_page, rel, data))
+        rel = page.file.dest_uri
+        self.pages[rel] = (page, hashlib.sha256(data).digest(), self.pool.submit(audit.check_page, rel, data))
+        return True
 
-    def _proved(self) -> dict[str, tuple[bytes, audit.Verdict]]:
-        """The pages the worker judged; a page it could not judge is judged again at the end."""
-        proved = {}
-        for rel, (digest, future) in self.pages.items():
+    def verdicts(self) -> list[tuple[Page, audit.Verdict | None]]:
+        """Each page handed to the worker with its verdict, once the worker is done; None for a
+        page it could not judge (a lost worker costs time, never a verdict: judged again at the end)."""
+        found: list[tuple[Page, audit.Verdict | None]] = []
+        self.proved = {}
+        for rel, (page, digest, future) in self.pages.items():
             try:
-                proved[rel] = (digest, future.result())
-            except Exception:  # noqa: BLE001 - a lost worker costs time, never a verdict
+                verdict = future.result()
+            except Exception:  # noqa: BLE001 - see above
+                found.append((page, None))
                 continue
-        return proved
+            self.proved[rel] = (digest, verdict)
+            found.append((page, verdict))
+        return found
 
     def stop(self) -> None:
         if self.pool is not None:
@@ -152,9 +166,10 @@ class Output:
                 self.start_audit()
             assert self.run is not None
             run = self.run
-            proved = self._proved()
-            self.stop()
-            self._passes(audit.audit_site(run, Path(self.building_dir), proved)[0], shown)
+            if self.pages and not self.proved:
+                self.verdicts()
+            # the rest on the worker too: it has built what the audit searches for
+            self._passes(audit.audit_site(run, Path(self.building_dir), self.proved, executor=self.pool)[0], shown)
         search.build_index(
             Path(self.building_dir),
             shown,
@@ -162,7 +177,9 @@ class Output:
             previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None,
         )
         if run is not None:
-            self._passes(audit.audit_site(run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE)[0], shown)
+            bundle = audit.audit_site(run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool)
+            self._passes(bundle[0], shown)
+        self.stop()
         _swap(self.building_dir, self.site_dir)
         self.building_dir = ""
         build.config.site_dir = self.site_dir
@@ -195,15 +212,6 @@ class Output:
             self.build.config.site_dir = self.site_dir
         if isinstance(error, OSError) and self.site_dir:
             _cannot_write(self.site_dir, error)
-
-
-_RUN: audit.Audit | None = None  # the prepared audit the forked worker inherits
-
-
-def _check_page(rel: str, data: bytes) -> audit.Verdict:
-    """In the worker: the verdict on one page, as audit_site would give it."""
-    assert _RUN is not None, "start_audit prepares the audit before the worker starts"
-    return _RUN.check(audit.SiteFile(rel, data))
 
 
 def _remove_abandoned(parent: str, name: str) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,9 +30,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from .. import progress, sanitize, site_files
+from .. import audit, links, progress, sanitize, site_files
 from ..citations import DEFAULT_STYLE
 from ..model import Problem
+from ..workspace import read_regular
 from .articles import ArticlePages
 from .build import Build, fail
 from .config import EditorialConfig
@@ -171,9 +173,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     @event_priority(-100)  # after other plugins' post_page hooks: the HTML judged is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         parts = self._require()
-        parts.gate.check_links(output, page)
         parts.articles.check_page(output, page)
-        parts.output.page_written(page.file.dest_uri, output)
+        if not parts.output.page_written(page, output):  # no audit worker to read its links: here
+            parts.gate.check_links([(page, parts.gate.read_links(output))])
         return output
 
     # -- the end -----------------------------------------------------------------------------
@@ -185,6 +187,10 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self._stop_counting()
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
+            parts.gate.check_links(
+                (page, verdict.links if verdict else _links_on_disk(config, page))
+                for page, verdict in parts.output.verdicts()
+            )
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
             parts.pages.write_feed(config.site_dir)
         left_out = parts.gate.unused()
@@ -205,3 +211,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
             logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.parts is not None:
             logging.getLogger("mkdocs.structure.pages").removeFilter(self.parts.gate.quiet)
+
+
+def _links_on_disk(config: MkDocsConfig, page: Page) -> tuple[str, list[str]]:
+    """The links of a page the audit worker could not read (a lost worker), from the file written."""
+    data = read_regular(Path(config.site_dir) / page.file.dest_uri, audit.MAX_READ) or b""
+    return links.urls(data.decode("utf-8", errors="replace"))
