@@ -280,9 +280,9 @@ def make_plain_project(repo: Path, plain: Path, approved: list[str]) -> None:
     from editorial.workspace import _ConfigLoader
 
     config = yaml.load((repo / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    config["plugins"] = [
-        p for p in config.get("plugins", []) if p != "editorial" and not (isinstance(p, dict) and "editorial" in p)
-    ]
+    # mkdocs-material's own search plugin, as a plain site has it (MkDocs enables it when `plugins`
+    # is not set): both sites are searchable, this one with its lunr index, ours with Pagefind
+    config["plugins"] = ["search"]
     config.get("theme", {}).pop("custom_dir", None)  # the editorial templates need the plugin
     config.pop("extra_css", None)
     config.pop("extra_javascript", None)

@@ -496,3 +496,19 @@ def test_no_body_at_all_points_at_the_closing_line(project, editorial):
     text = text[: text.index("\n---\n") + len("\n---")]  # the file ends with the closing `---`, no newline
     (project / SUBMITTED).write_text(text, encoding="utf-8")
     expect(editorial, SUBMITTED, "E501", (text.count("\n") + 1, 1), only={"E402", "E501"})
+
+
+def test_advisory_rules_only_warn():
+    """The public build skips the rules marked ADVISORY: each may only report warnings or
+    notes, never an error that would withhold an article."""
+    from editorial import codes, rules
+
+    advisory = [m for m in rules.MODULES if getattr(m, "ADVISORY", False)]
+    assert advisory, "readability is advisory"
+    for module in advisory:
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        emitted = set(re.findall(r'"([EWI]\d{3})"', source))
+        family = module.__name__.rsplit(".", 1)[-1]
+        owned = {c for c, code in codes.CODES.items() if code.family == family}
+        assert emitted and emitted <= owned, (family, emitted, owned)
+        assert all(c[0] in "WI" for c in emitted | owned), (family, emitted | owned)

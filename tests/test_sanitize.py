@@ -163,7 +163,7 @@ def _build(project: Path, monkeypatch, *, sanitise: bool) -> Path:
     from mkdocs.config import load_config
 
     monkeypatch.setenv("EDITORIAL_CACHE", "off")  # no remembered findings, no worker processes
-    for name in ("ARTICLE_RULES", "FILE_RULES", "CORPUS_RULES"):
+    for name in ("ARTICLE_RULES", "FILE_RULES", "DECIDING_FILE_RULES", "CORPUS_RULES"):
         monkeypatch.setattr(rules, name, tuple(r for r in getattr(rules, name) if r is not html_safety.check))
     if not sanitise:
         monkeypatch.setattr(sanitize, "article_html", lambda html: html)

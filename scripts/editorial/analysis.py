@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +30,24 @@ CORE_MODULES = ("model", "loader", "digest", "text", "schemas", "corpus", "analy
 PACKAGES = ("PyYAML", "python-frontmatter", "textstat", "fastjsonschema", "jsonschema")
 
 
-def analyse_all(sources: Sequence[Source], progress: Progress | None = None) -> list[FileResult]:
-    """Every file analysed for real, on both cores when there are many (workers.py decides)."""
+def analyse_all(sources: Sequence[Source], progress: Progress | None = None, advice: bool = True) -> list[FileResult]:
+    """Every file analysed for real, on both cores when there are many (workers.py decides).
+    `advice=False` (the public build): only the rules that can decide what is published."""
     total = len(sources)
     report = (lambda done: progress(done, total)) if progress else None
     with _collector_paused():
         # the generator first: zip then runs it to its end, so the last progress report is made
         return [
             from_entry(entry, source.path, _text(source))
-            for entry, source in zip(workers.map_chunks(_analyse_chunk, sources, report), sources, strict=True)
+            for entry, source in zip(
+                workers.map_chunks(partial(_analyse_chunk, advice), sources, report), sources, strict=True
+            )
         ]
 
 
-def _analyse_chunk(sources: Sequence[Source]) -> list[Any]:
+def _analyse_chunk(advice: bool, sources: Sequence[Source]) -> list[Any]:
     """In a worker (or here): the plain-value entries of a chunk of files."""
-    return [to_entry(analyse(source)) for source in sources]
+    return [to_entry(analyse(source, advice)) for source in sources]
 
 
 class _collector_paused:
@@ -184,7 +188,9 @@ class ValidateCache:
             progress = self.progress
             report = (lambda done: progress(self.hits + done, len(sources))) if progress else None
             fresh = {}
-            for entry, index in zip(workers.map_chunks(_analyse_chunk, todo, report), missing, strict=True):
+            for entry, index in zip(
+                workers.map_chunks(partial(_analyse_chunk, True), todo, report), missing, strict=True
+            ):
                 results[index] = from_entry(entry, sources[index].path, _text(sources[index]))
                 if not any(code == "E199" for _, _, code, _ in entry[1]):  # internal errors are retried next time
                     fresh[keys[index]] = entry

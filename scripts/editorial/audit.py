@@ -138,7 +138,8 @@ class Audit:
 
     @property
     def needles(self) -> _Needles:
-        """Built once, when the first file is searched (before a fork, by audit_site)."""
+        """Built once, when the first file is searched (before a fork, by audit_site), or
+        handed over by the worker that built them (`share_needles`)."""
         if self._needles is None:
             self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
         return self._needles
@@ -556,6 +557,30 @@ def check_page(rel: str, data: bytes) -> Verdict:
     """In a worker forked after `prepare`: the verdict on one page as written."""
     assert _PREPARED is not None, "the audit is prepared before the worker is forked"
     return _PREPARED.check(SiteFile(rel, data))
+
+
+def prepared_needles() -> _Needles:
+    """In a worker: what it searches for, built there, for the process that forked it to share
+    the rest of the work (worked out from the same content, so the same as building them)."""
+    assert _PREPARED is not None, "the audit is prepared before the worker is forked"
+    return _PREPARED.needles
+
+
+def share_needles(run: Audit, executor: Executor) -> None:
+    """Take the needles the worker on `executor` built, instead of building them again here."""
+    if run._needles is None:
+        try:
+            run._needles = executor.submit(prepared_needles).result()
+        except Exception:  # noqa: BLE001 - a lost worker: they are built here when needed
+            pass
+
+
+def judge_pages(run: Audit, site_dir: Path, rels: Sequence[str], executor: Executor | None) -> list[Verdict]:
+    """The verdicts on pages of the site as written to disk, one per `rels`: on `executor`
+    and here (see workers.map_chunks), or on both cores."""
+    prepare(run)
+    entries = [(rel, "file", None) for rel in rels]
+    return list(workers.map_chunks(partial(_check_chunk, site_dir, frozenset()), entries, executor=executor))
 
 
 def audit_site(

@@ -78,8 +78,9 @@ class FileResult:
     problems: list[Problem]
 
 
-def analyse(source: Source) -> FileResult:
-    """Load one file and run the rules that need nothing but the file."""
+def analyse(source: Source, advice: bool = True) -> FileResult:
+    """Load one file and run the rules that need nothing but the file (`advice=False`: only
+    those that can decide what is published)."""
     assert source.data is not None  # only files that were read are analysed
     try:
         article, problems = load_article(source.path, source.data)
@@ -97,7 +98,7 @@ def analyse(source: Source) -> FileResult:
             ],
         )
     if article is not None:
-        problems = problems + rules.check_file(article)
+        problems = problems + rules.check_file(article, advice)
     return FileResult(article, problems)
 
 

@@ -19,6 +19,7 @@ R = TypeVar("R")
 
 PARALLEL_FROM = 300  # items; below this, starting processes costs more than it saves
 CHUNK = 250  # items a worker handles per task
+STOLEN_CHUNK = 10  # the least items per task when this process shares the work of a pool
 
 
 def count() -> int:
@@ -51,13 +52,16 @@ def map_chunks(
 
     `function` takes a chunk and returns a list of results of the same length; it must be
     a module-level function (it is sent to a worker by name) or a partial of one. `executor`:
-    a pool the caller already has (and keeps), used whatever the size. A pool that breaks half
-    way (a lost worker) costs time, not results: the chunks it did not deliver run here."""
+    a pool the caller already has (and keeps), used whatever the size (see `_shared`). A pool
+    that breaks half way (a lost worker) costs time, not results: its chunks run here."""
+    if executor is not None:
+        yield from _shared(function, items, executor)
+        if progress:
+            progress(len(items))
+        return
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    own = executor is None
-    if own:
-        executor = pool() if len(items) >= PARALLEL_FROM else None
-    futures = [executor.submit(function, chunk) for chunk in chunks] if executor is not None else []
+    own = pool() if len(items) >= PARALLEL_FROM else None
+    futures = [own.submit(function, chunk) for chunk in chunks] if own is not None else []
     done = 0
     try:
         for index, chunk in enumerate(chunks):
@@ -72,5 +76,26 @@ def map_chunks(
             if progress:
                 progress(done)
     finally:
-        if own and executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        if own is not None:
+            own.shutdown(wait=False, cancel_futures=True)
+
+
+def _shared(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], executor: Executor) -> Iterator[R]:
+    """The chunks go to `executor` front first; this process works from the back, taking
+    each chunk the pool has not started, until the two meet: both work until the end."""
+    size = max(STOLEN_CHUNK, min(CHUNK, len(items) // 8))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    futures = [executor.submit(function, chunk) for chunk in chunks]
+    results: list[list[R] | None] = [None] * len(chunks)
+    for index in reversed(range(len(chunks))):
+        if not futures[index].cancel():
+            break  # the pool has started this one, and so every one before it
+        results[index] = function(chunks[index])
+    for index, chunk in enumerate(chunks):
+        found = results[index]
+        if found is None:
+            try:
+                found = futures[index].result()
+            except Exception:  # noqa: BLE001 - see map_chunks
+                found = function(chunk)
+        yield from found

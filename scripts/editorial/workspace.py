@@ -198,7 +198,8 @@ class Workspace:
         if remembered and cache.enabled() and not cache.in_ci() and not cache.tracked(self.root):
             analyser = analysis.ValidateCache(self.root, progress)
         else:
-            analyser = lambda found: analysis.analyse_all(found, progress)  # noqa: E731
+            # the public build only decides: the advisory rules (warnings only) are for writers
+            analyser = lambda found: analysis.analyse_all(found, progress, advice=not approvable_only)  # noqa: E731
         corpus = build(
             sources,
             self.registry_source(),

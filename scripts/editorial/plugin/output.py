@@ -131,20 +131,25 @@ class Output:
         self.pages[rel] = (page, hashlib.sha256(data).digest(), self.pool.submit(audit.check_page, rel, data))
         return True
 
-    def verdicts(self) -> list[tuple[Page, audit.Verdict | None]]:
-        """Each page handed to the worker with its verdict, once the worker is done; None for a
-        page it could not judge (a lost worker costs time, never a verdict: judged again at the end)."""
-        found: list[tuple[Page, audit.Verdict | None]] = []
-        self.proved = {}
-        for rel, (page, digest, future) in self.pages.items():
-            try:
-                verdict = future.result()
-            except Exception:  # noqa: BLE001 - see above
-                found.append((page, None))
-                continue
-            self.proved[rel] = (digest, verdict)
-            found.append((page, verdict))
-        return found
+    def verdicts(self) -> list[tuple[Page, audit.Verdict]]:
+        """Each page handed to the worker with its verdict. The pages the worker has not
+        started when the build has written the last one are judged from the files written,
+        by the worker and this process together (the worker hands over what it built to
+        search for); so is a page it could not judge (a lost worker costs time, not a verdict)."""
+        assert self.run is not None and self.pool is not None, "only when pages were handed to the worker"
+        waiting = [rel for rel, (_, _, future) in self.pages.items() if future.cancel()]
+        audit.share_needles(self.run, self.pool)
+        verdicts: dict[str, audit.Verdict] = {}
+        for rel, (_, _, future) in self.pages.items():
+            if not future.cancelled():
+                try:
+                    verdicts[rel] = future.result()
+                except Exception:  # noqa: BLE001 - see above
+                    waiting.append(rel)
+        judged = audit.judge_pages(self.run, Path(self.building_dir), waiting, self.pool)
+        verdicts.update(zip(waiting, judged, strict=True))
+        self.proved = {rel: (digest, verdicts[rel]) for rel, (_, digest, _) in self.pages.items()}
+        return [(page, verdicts[rel]) for rel, (page, _, _) in self.pages.items()]
 
     def stop(self) -> None:
         if self.pool is not None:
@@ -167,7 +172,7 @@ class Output:
             assert self.run is not None
             run = self.run
             if self.pages and not self.proved:
-                self.verdicts()
+                self.verdicts()  # (the plugin asks for them first, for the gate)
             # the rest on the worker too: it has built what the audit searches for
             self._passes(audit.audit_site(run, Path(self.building_dir), self.proved, executor=self.pool)[0], shown)
         search.build_index(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,10 +29,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from .. import audit, links, progress, sanitize, site_files
+from .. import progress, sanitize, site_files
 from ..citations import DEFAULT_STYLE
 from ..model import Problem
-from ..workspace import read_regular
 from .articles import ArticlePages
 from .build import Build, fail
 from .config import EditorialConfig
@@ -187,10 +185,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self._stop_counting()
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
-            parts.gate.check_links(
-                (page, verdict.links if verdict else _links_on_disk(config, page))
-                for page, verdict in parts.output.verdicts()
-            )
+            if parts.output.pages:  # read by the audit's worker (else on_post_page read them)
+                parts.gate.check_links((page, verdict.links) for page, verdict in parts.output.verdicts())
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
             parts.pages.write_feed(config.site_dir)
         left_out = parts.gate.unused()
@@ -211,9 +207,3 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
             logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.parts is not None:
             logging.getLogger("mkdocs.structure.pages").removeFilter(self.parts.gate.quiet)
-
-
-def _links_on_disk(config: MkDocsConfig, page: Page) -> tuple[str, list[str]]:
-    """The links of a page the audit worker could not read (a lost worker), from the file written."""
-    data = read_regular(Path(config.site_dir) / page.file.dest_uri, audit.MAX_READ) or b""
-    return links.urls(data.decode("utf-8", errors="replace"))

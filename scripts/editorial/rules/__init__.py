@@ -3,7 +3,10 @@ articles and their context to problems. `check` runs them all.
 
 A module that sets `FILE_LOCAL = True` judges each file by its own bytes alone
 (no registry, policy, date or other file): its findings may be remembered per
-file content (see cache.py). Any module without the flag always runs."""
+file content (see cache.py). Any module without the flag always runs.
+
+A module that sets `ADVISORY = True` only ever reports warnings (a test holds it to that):
+it cannot change what is published, so the public build, which only decides, skips it."""
 
 from __future__ import annotations
 
@@ -39,6 +42,9 @@ MODULES = (
 )
 ARTICLE_RULES = tuple(module.check for module in MODULES)
 FILE_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is True)
+DECIDING_FILE_RULES = tuple(
+    m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is True and getattr(m, "ADVISORY", False) is not True
+)
 CORPUS_RULES = tuple(m.check for m in MODULES if getattr(m, "FILE_LOCAL", False) is not True)
 
 
@@ -58,10 +64,11 @@ def check(articles: Sequence[Article], ctx: Context, rules=ARTICLE_RULES) -> lis
     return problems
 
 
-def check_file(article: Article) -> list[Problem]:
-    """The findings of the file-local rules: they depend on this article alone."""
+def check_file(article: Article, advice: bool = True) -> list[Problem]:
+    """The findings of the file-local rules: they depend on this article alone.
+    `advice=False`: only the rules that can decide what is published."""
     problems: list[Problem] = []
-    for rule in FILE_RULES:
+    for rule in FILE_RULES if advice else DECIDING_FILE_RULES:
         try:
             problems.extend(rule([article], None))
         except Exception as exc:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from ..model import Article, Context, Problem
 
 FILE_LOCAL = True  # this file's patient summary (see rules/__init__.py)
+ADVISORY = True  # it only ever warns: it never decides what is published (see rules/__init__.py)
 
 MAX_GRADE = 8.0
 
