@@ -36,7 +36,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ MAX_UNZIPPED = 200_000_000  # a sitemap.xml.gz is kilobytes; never inflate a bom
 DATA_SUFFIXES = (".yml", ".yaml")  # the registry and configuration: never in a site
 
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*")  # ids, slugs, logins: words joined by - or .
+_WORD = re.compile(r"\w+")  # the words of a text: the same as those of its tokens (_words_of)
 _TAG = re.compile(r"<[^<>]*>")
 # Quoted attribute values anywhere (a meta description, an alt, an href leaks too); the
 # literal "=" lets the regex engine skip ahead at C speed (a lookbehind would not).
@@ -99,7 +100,13 @@ class _Withheld:
     slug: str
     id: str
     title: str
-    texts: list[str]
+    article: Article | None  # None: a file the loader could not (or need not) read; then `raw`
+    raw: str
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """Its words, as the audit looks for them: worked out where they are searched for."""
+        return _texts(self.article) if self.article is not None else _raw_texts(self.raw)
 
 
 @dataclass
@@ -133,7 +140,7 @@ class Audit:
         for src_uri in content.site_pages:
             self.pages |= site_files.page_outputs(src_uri)
         self.withheld_pages = {out: w for w in self.withheld for out in site_files.page_outputs(w.src_uri)}
-        self.public_texts = [t for a in published for t in _texts(a)]  # approved words only: no site page is exempt
+        self.published = published
         self._needles: _Needles | None = None
 
     @property
@@ -143,6 +150,11 @@ class Audit:
         if self._needles is None:
             self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
         return self._needles
+
+    @cached_property
+    def public_texts(self) -> list[str]:
+        """The approved articles' words (no site page is exempt), needed only to build the needles."""
+        return [t for a in self.published for t in _texts(a)]
 
     def check(self, item: SiteFile, referenced: Set[str] = frozenset()) -> Verdict:
         """The problems of one file of the site. `referenced`: every site path an allowed page
@@ -176,8 +188,60 @@ class Audit:
             problem = self._judge_file(rel, where, item.data, referenced)
             if problem is not None:
                 problems.append(problem)
-        problems.extend(self.needles.search(where, _text_of(lower, item.data)))
+        problems.extend(self._search(where, _text_of(lower, item.data)))
         return Verdict(problems, refers_to, page_links)
+
+    def _search(self, where: str, text: str) -> list[Problem]:
+        needles = self.needles
+        problems = []
+        if PREVIEW_MARKER in text:
+            line, col = _position(text, text.index(PREVIEW_MARKER))
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    col,
+                    "E951",
+                    "this is a preview build (it carries the preview marker); previews are never deployed: build "
+                    "without EDITORIAL_PREVIEW and outside `mkdocs serve`",
+                )
+            )
+        lower = text.lower()
+        tokens = _TOKEN.findall(lower)
+        for token in sorted(needles.tokens.keys() & set(tokens)):
+            what, whose = needles.tokens[token]
+            line, col = _position(lower, _find_token(lower, token))
+            code = "E955" if what.startswith("GitHub") else "E954"
+            problems.append(Problem(where, line, col, code, f"{what} {whose} appears here; it must not be published"))
+        words = _words_of(tokens)
+        hits: set[int] = set()
+        for size, hashes in needles.shingles.items():
+            hits |= hashes.intersection(_windows(words, size))
+        if hits:
+            for item, count in self._owners(hits):
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        1,
+                        "E953",
+                        f'text of unpublished article {item.path} ("{item.title or item.slug}") appears here ({count} '
+                        "passage(s)); it must not be published",
+                    )
+                )
+        return problems
+
+    def _owners(self, hits: set[int]) -> Iterator[tuple[_Withheld, int]]:
+        """Which withheld articles the leaked windows come from (only run on a finding)."""
+        for item in self.withheld:
+            mine: set[int] = set()
+            for text in item.texts:
+                words = _words(text)
+                for size in self.needles.shingles:
+                    mine.update(_windows(words, size))
+            found = len(hits & mine)
+            if found:
+                yield item, found
 
     def _unreadable(self, item: SiteFile, where: str) -> Problem:
         if item.kind == "link":
@@ -294,7 +358,7 @@ def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Wit
     src_uri = _src_uri(path, prefix)
     slug = posixpath.splitext(src_uri.rsplit("/", 1)[-1])[0]
     if article is not None:
-        return _Withheld(path, src_uri, slug, article.id, article.title, _texts(article))
+        return _Withheld(path, src_uri, slug, article.id, article.title, article, "")
     id_match, title_match = _RAW_ID.search(raw), _RAW_TITLE.search(raw)
     return _Withheld(
         path,
@@ -302,7 +366,8 @@ def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Wit
         slug,
         id_match.group(1) if id_match else "",
         title_match.group(1) if title_match else "",
-        _raw_texts(raw),
+        None,
+        raw,
     )
 
 
@@ -335,12 +400,12 @@ def _texts(article: Article) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return _words_of(_TOKEN.findall(text.lower()))
+    return _WORD.findall(text.lower())
 
 
 def _joined_words(texts: Iterable[str]) -> list[str]:
     """The words of many texts in one pass; the separator word keeps a window from joining two texts."""
-    return _words_of(_TOKEN.findall(_SEPARATOR.join(t.lower() for t in texts)))
+    return _WORD.findall(_SEPARATOR.join(t.lower() for t in texts))
 
 
 def _words_of(tokens: list[str]) -> list[str]:
@@ -399,11 +464,11 @@ def _json_strings(value) -> Iterator[str]:
 
 @dataclass
 class _Needles:
-    """What must not appear anywhere, indexed for lookups that cost one pass per file."""
+    """What must not appear anywhere, indexed for lookups that cost one pass per file. Built
+    once per process that searches (or handed over by the worker that built them)."""
 
     shingles: dict[int, set[int]]  # window size -> hashes of withheld windows
     tokens: dict[str, tuple[str, str]]  # token -> (what it is, whose)
-    withheld: list[_Withheld]
 
     @classmethod
     def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> _Needles:
@@ -433,58 +498,7 @@ class _Needles:
             login = person.github.lower()
             if login and login not in person_ids:  # a login equal to a public id reveals nothing
                 tokens[login] = ("GitHub login of a person in", registry.path)
-        return cls({k: v for k, v in shingles.items() if v}, tokens, withheld)
-
-    def search(self, where: str, text: str) -> list[Problem]:
-        problems = []
-        if PREVIEW_MARKER in text:
-            line, col = _position(text, text.index(PREVIEW_MARKER))
-            problems.append(
-                Problem(
-                    where,
-                    line,
-                    col,
-                    "E951",
-                    "this is a preview build (it carries the preview marker); previews are never deployed: build "
-                    "without EDITORIAL_PREVIEW and outside `mkdocs serve`",
-                )
-            )
-        lower = text.lower()
-        tokens = _TOKEN.findall(lower)
-        for token in sorted(self.tokens.keys() & set(tokens)):
-            what, whose = self.tokens[token]
-            line, col = _position(lower, _find_token(lower, token))
-            code = "E955" if what.startswith("GitHub") else "E954"
-            problems.append(Problem(where, line, col, code, f"{what} {whose} appears here; it must not be published"))
-        words = _words_of(tokens)
-        hits: set[int] = set()
-        for size, hashes in self.shingles.items():
-            hits |= hashes.intersection(_windows(words, size))
-        if hits:
-            for item, count in self._owners(hits):
-                problems.append(
-                    Problem(
-                        where,
-                        1,
-                        1,
-                        "E953",
-                        f'text of unpublished article {item.path} ("{item.title or item.slug}") appears here ({count} '
-                        "passage(s)); it must not be published",
-                    )
-                )
-        return problems
-
-    def _owners(self, hits: set[int]) -> Iterator[tuple[_Withheld, int]]:
-        """Which withheld articles the leaked windows come from (only run on a finding)."""
-        for item in self.withheld:
-            mine: set[int] = set()
-            for text in item.texts:
-                words = _words(text)
-                for size in self.shingles:
-                    mine.update(_windows(words, size))
-            found = len(hits & mine)
-            if found:
-                yield item, found
+        return cls({k: v for k, v in shingles.items() if v}, tokens)
 
 
 def _find_token(lower: str, token: str) -> int:
