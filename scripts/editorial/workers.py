@@ -85,9 +85,12 @@ def _shared(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], exec
     each chunk the pool has not started, until the two meet: both work until the end."""
     size = max(STOLEN_CHUNK, min(CHUNK, len(items) // 8))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    futures = [executor.submit(function, chunk) for chunk in chunks]
+    try:
+        futures = [executor.submit(function, chunk) for chunk in chunks]
+    except Exception:  # noqa: BLE001 - a pool already broken (a lost worker): all of it here
+        futures = []
     results: list[list[R] | None] = [None] * len(chunks)
-    for index in reversed(range(len(chunks))):
+    for index in reversed(range(len(futures))):
         if not futures[index].cancel():
             break  # the pool has started this one, and so every one before it
         results[index] = function(chunks[index])
@@ -95,7 +98,7 @@ def _shared(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], exec
         found = results[index]
         if found is None:
             try:
-                found = futures[index].result()
+                found = futures[index].result() if futures else function(chunk)
             except Exception:  # noqa: BLE001 - see map_chunks
                 found = function(chunk)
         yield from found
