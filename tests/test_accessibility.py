@@ -100,6 +100,7 @@ def test_skip_link_lands_on_the_question(site, browser):
     page = context.new_page()
     try:
         page.goto(f"{base}articles/{article.slug}/")
+        page.wait_for_load_state("networkidle")  # the theme's scripts have set the page up
         page.keyboard.press("Tab")
         skip = page.evaluate(
             "() => [document.activeElement.classList.contains('md-skip'), document.activeElement.textContent.trim()]"
@@ -115,8 +116,11 @@ def test_skip_link_lands_on_the_question(site, browser):
             timeout=10_000,
         )
         page.keyboard.press("Tab")  # the next stop is inside the trust block, not the answer's sections
-        inside = page.evaluate("() => !!document.activeElement.closest('.editorial-trust')")
-        assert inside
+        where = page.evaluate(
+            "() => [!!document.activeElement.closest('.editorial-trust'),"
+            " document.activeElement.outerHTML.slice(0, 120)]"
+        )
+        assert where[0], f"Tab after the skip link went to {where[1]}"
     finally:
         context.close()
 

@@ -603,6 +603,7 @@ def audit_site(
     proved: Mapping[str, tuple[bytes, Verdict]] | None = None,
     folder: str = "",
     executor: Executor | None = None,
+    skip: str = "",
 ) -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
     content files may be here), then every other file; on both cores when the site is large,
@@ -612,12 +613,15 @@ def audit_site(
     (SHA-256 of the bytes judged, verdict)); a file on disk with exactly those bytes keeps its
     verdict, any other is judged now. Nothing is remembered beyond one build.
     `folder` (e.g. "pagefind/"): only the files under it, which the build wrote after the rest
-    had passed (they may not be pages, nor content files: nothing refers to them)."""
+    had passed (they may not be pages, nor content files: nothing refers to them). `skip`: a
+    folder left out, to be audited that way later."""
     if folder:
         prefix = folder.rstrip("/") + "/"
         entries = [(prefix + rel, kind) for rel, kind in site_entries(site_dir / prefix)]
     else:
         entries = site_entries(site_dir)
+    if skip:
+        entries = [(rel, kind) for rel, kind in entries if rel != skip.rstrip("/") and not rel.startswith(skip)]
     known = proved or {}
     pages = [(rel, kind, known.get(rel)) for rel, kind in entries if rel.lower().endswith(site_files.HTML_SUFFIXES)]
     others = [(rel, kind, None) for rel, kind in entries if not rel.lower().endswith(site_files.HTML_SUFFIXES)]

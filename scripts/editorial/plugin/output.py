@@ -50,6 +50,7 @@ class Output:
         self.run: audit.Audit | None = None  # the publish audit, prepared once the files are known
         self.pool: Executor | None = None  # the spare core, auditing pages while MkDocs builds the next ones
         self.proved: dict[str, tuple[bytes, audit.Verdict]] = {}  # site path -> (SHA-256, the worker's verdict)
+        self.indexing: search.Indexing | None = None  # Pagefind, once the pages are written
         # site path -> (the page, the SHA-256 of its HTML, the worker's verdict to come)
         self.pages: dict[str, tuple[Page, bytes, Future[audit.Verdict]]] = {}
 
@@ -151,7 +152,21 @@ class Output:
         self.proved = {rel: (digest, verdicts[rel]) for rel, (_, digest, _) in self.pages.items()}
         return [(page, verdicts[rel]) for rel, (page, _, _) in self.pages.items()]
 
+    def start_search(self) -> search.Indexing | None:
+        """Pagefind over the pages written (on_post_build, so it works while the pages are
+        audited; nothing reaches site/ unless they pass). Started once; not for `mkdocs serve`."""
+        if self.indexing is None and self.building_dir:
+            self.indexing = search.start_index(
+                Path(self.building_dir),
+                self.build.workspace.rel(Path(self.site_dir)),
+                root=self.build.workspace.root,
+                previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None,
+            )
+        return self.indexing
+
     def stop(self) -> None:
+        if self.indexing is not None:
+            self.indexing.stop()
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
@@ -173,17 +188,19 @@ class Output:
             run = self.run
             if self.pages and not self.proved:
                 self.verdicts()  # (the plugin asks for them first, for the gate)
-            # the rest on the worker too: it has built what the audit searches for
-            self._passes(audit.audit_site(run, Path(self.building_dir), self.proved, executor=self.pool)[0], shown)
-        search.build_index(
-            Path(self.building_dir),
-            shown,
-            root=build.workspace.root,  # from the audited pages only
-            previous=Path(self.site_dir) if os.path.isdir(self.site_dir) else None,
-        )
+            # the rest on the worker too: it has built what the audit searches for; the search
+            # bundle Pagefind is writing meanwhile is audited once it is done
+            found = audit.audit_site(
+                run, Path(self.building_dir), self.proved, executor=self.pool, skip=site_files.SEARCH_BUNDLE
+            )
+            self._passes(found[0], shown)
+        indexing = self.start_search()
+        assert indexing is not None  # a folder is being built
+        indexing.wait()
         if run is not None:
             bundle = audit.audit_site(run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool)
             self._passes(bundle[0], shown)
+        self.indexing = None  # done: nothing to stop
         self.stop()
         _swap(self.building_dir, self.site_dir)
         self.building_dir = ""

@@ -185,6 +185,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self._stop_counting()
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
+            parts.output.start_search()  # Pagefind reads the written pages while they are audited
             if parts.output.pages:  # read by the audit's worker (else on_post_page read them)
                 parts.gate.check_links((page, verdict.links) for page, verdict in parts.output.verdicts())
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)

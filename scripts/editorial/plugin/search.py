@@ -5,11 +5,13 @@ article: 17 MB at 10,000 articles, too much for a phone). Pagefind splits the in
 chunks; a query downloads its program (about 300 KB, the same for any site size), the
 chunks that hold its words and the fragments of the results shown.
 
-    build  Output.publish  after the pages passed the audit, Pagefind reads them (only the
+    start  on_post_build   once the last page is written, Pagefind reads the pages (only the
                            regions marked data-pagefind-body: an article's question, short
                            answers, body and References; the about, board and policy pages)
-                           and writes site_files.SEARCH_BUNDLE; the audit then reads its files
-                           like every other (Pagefind is given nothing but the published pages)
+                           in its own process, while the build audits them
+    wait   Output.publish  after the pages passed the audit: Pagefind has written
+                           site_files.SEARCH_BUNDLE, and the audit reads its files like every
+                           other; a site that fails the audit is never published, index and all
 
 When every page is byte for byte the page of the site being replaced, and Pagefind and this
 module are the same as when that site was built, its bundle is taken over instead (Pagefind
@@ -28,6 +30,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -43,9 +46,42 @@ SKIPPED = (".headerlink", "sup.citation")
 TIMEOUT = 600  # seconds: Pagefind indexes 5,000 pages in seconds; a hang must not hold CI for ever
 
 
-def build_index(site_dir: Path, shown: str, *, previous: Path | None = None, root: Path | None = None) -> None:
-    """Run Pagefind over the pages in `site_dir` (or take over the bundle of `previous`, the site
-    being replaced, when nothing it was made from has changed); E970 if it cannot run or fails.
+class Indexing:
+    """Pagefind at work on the written pages in a process of its own (or the previous site's
+    bundle, taken over): `wait` for it, or `stop` it when the build fails."""
+
+    def __init__(self, site_dir: Path, shown: str, process: subprocess.Popen[str] | None, store: cache.Store | None):
+        self.site_dir, self.shown, self.process, self.store = site_dir, shown, process, store
+
+    def wait(self) -> None:
+        """E970 if Pagefind could not build the index."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        try:
+            out, err = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
+            _failed(self.shown, f"{type(exc).__name__}: {exc}")
+        if process.returncode != 0:
+            detail = (err or out).strip().splitlines()
+            _failed(self.shown, detail[-1] if detail else f"exit status {process.returncode}")
+        if not (self.site_dir / site_files.SEARCH_BUNDLE / "pagefind-entry.json").is_file():
+            _failed(self.shown, "it wrote no pagefind-entry.json")
+        if self.store is not None:
+            self.store.save({"bundle": True})  # the code that made it; which pages is checked against site/ itself
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.communicate()
+            self.process = None
+
+
+def start_index(site_dir: Path, shown: str, *, previous: Path | None = None, root: Path | None = None) -> Indexing:
+    """Start Pagefind over the pages in `site_dir` (or take over the bundle of `previous`, the site
+    being replaced, when nothing it was made from has changed); E970 if it cannot start.
     `root`: the project, whose .cache/ remembers which code made the bundle in `previous`."""
     store = (
         cache.Store(root, "search", cache.code_version([Path(__file__)], ["pagefind", "pagefind_bin"]))
@@ -54,10 +90,12 @@ def build_index(site_dir: Path, shown: str, *, previous: Path | None = None, roo
     )
     if store is not None and previous is not None and store.load().get("bundle") and _take_over(previous, site_dir):
         log.info("no page changed: the search index of the previous site is taken over (and audited)")
-        return
-    _run(site_dir, shown)
-    if store is not None:
-        store.save({"bundle": True})  # the code that made it; which pages is checked against site/ itself
+        return Indexing(site_dir, shown, None, None)
+    try:
+        process = subprocess.Popen(_command(site_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        _failed(shown, f"{type(exc).__name__}: {exc}")
+    return Indexing(site_dir, shown, process, store)
 
 
 def _take_over(previous: Path, site_dir: Path) -> bool:
@@ -66,13 +104,20 @@ def _take_over(previous: Path, site_dir: Path) -> bool:
     if not (bundle / "pagefind-entry.json").is_file() or not _same_pages(previous, site_dir):
         return False
     try:
-        shutil.copytree(
-            bundle, site_dir / site_files.SEARCH_BUNDLE, symlinks=True
-        )  # a link stays a link: the audit refuses it
+        # a symbolic link stays a link (the audit refuses it); files are hard-linked, not copied:
+        # the old site goes once the new one is in place
+        shutil.copytree(bundle, site_dir / site_files.SEARCH_BUNDLE, symlinks=True, copy_function=_link_or_copy)
     except OSError:
         shutil.rmtree(site_dir / site_files.SEARCH_BUNDLE, ignore_errors=True)
         return False
     return True
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _same_pages(a: Path, b: Path) -> bool:
@@ -102,7 +147,7 @@ def _pages(site: Path) -> dict[str, int]:
     return found
 
 
-def _run(site_dir: Path, shown: str) -> None:
+def _command(site_dir: Path) -> list[str]:
     command = [
         sys.executable,
         "-m",
@@ -115,18 +160,10 @@ def _run(site_dir: Path, shown: str) -> None:
     ]
     for selector in SKIPPED:
         command += ["--exclude-selectors", selector]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        _failed(shown, f"{type(exc).__name__}: {exc}")
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        _failed(shown, detail[-1] if detail else f"exit status {done.returncode}")
-    if not (site_dir / site_files.SEARCH_BUNDLE / "pagefind-entry.json").is_file():
-        _failed(shown, "it wrote no pagefind-entry.json")
+    return command
 
 
-def _failed(shown: str, why: str) -> None:
+def _failed(shown: str, why: str) -> NoReturn:
     fail(
         "",
         [
