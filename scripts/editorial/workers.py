@@ -19,7 +19,9 @@ R = TypeVar("R")
 
 PARALLEL_FROM = 300  # items; below this, starting processes costs more than it saves
 CHUNK = 250  # items a worker handles per task
-STOLEN_CHUNK = 10  # the least items per task when this process shares the work of a pool
+# Items per task when this process shares the work of a pool: small, so that the two finish
+# within a task of each other.
+SHARED_CHUNK = (10, 100)
 
 
 def count() -> int:
@@ -83,7 +85,7 @@ def map_chunks(
 def _shared(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], executor: Executor) -> Iterator[R]:
     """The chunks go to `executor` front first; this process works from the back, taking
     each chunk the pool has not started, until the two meet: both work until the end."""
-    size = max(STOLEN_CHUNK, min(CHUNK, len(items) // 8))
+    size = max(SHARED_CHUNK[0], min(SHARED_CHUNK[1], len(items) // 32))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     try:
         futures = [executor.submit(function, chunk) for chunk in chunks]
