@@ -591,10 +591,10 @@ def share_needles(run: Audit, executor: Executor) -> None:
 
 def judge_pages(run: Audit, site_dir: Path, rels: Sequence[str], executor: Executor | None) -> list[Verdict]:
     """The verdicts on pages of the site as written to disk, one per `rels`: on `executor`
-    and here (see workers.map_chunks), or on both cores."""
+    and here (see workers.share_chunks), or on both cores."""
     prepare(run)
     entries = [(rel, "file", None) for rel in rels]
-    return list(workers.map_chunks(partial(_check_chunk, site_dir, frozenset()), entries, executor=executor))
+    return list(_chunks(partial(_check_chunk, site_dir, frozenset()), entries, executor))
 
 
 def audit_site(
@@ -628,10 +628,17 @@ def audit_site(
     if executor is None and len(entries) >= workers.PARALLEL_FROM:
         run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
     prepare(run)
-    verdicts = list(workers.map_chunks(partial(_check_chunk, site_dir, frozenset()), pages, executor=executor))
+    verdicts = list(_chunks(partial(_check_chunk, site_dir, frozenset()), pages, executor))
     referenced = frozenset().union(*(v.refers_to for v in verdicts))
-    verdicts += list(workers.map_chunks(partial(_check_chunk, site_dir, referenced), others, executor=executor))
+    verdicts += list(_chunks(partial(_check_chunk, site_dir, referenced), others, executor))
     return [p for v in verdicts for p in v.problems], len(entries)
+
+
+def _chunks(function: Any, entries: Sequence[Any], executor: Executor | None) -> Iterator[Verdict]:
+    """On `executor` (the build's audit worker) and here, or on a pool of their own."""
+    if executor is not None:
+        return workers.share_chunks(function, entries, executor)
+    return workers.map_chunks(function, entries)
 
 
 def _check_chunk(

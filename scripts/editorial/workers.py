@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -54,26 +54,16 @@ def map_chunks(
 
     `function` takes a chunk and returns a list of results of the same length; it must be
     a module-level function (it is sent to a worker by name) or a partial of one. `executor`:
-    a pool the caller already has (and keeps), used whatever the size (see `_shared`). A pool
-    that breaks half way (a lost worker) costs time, not results: its chunks run here."""
-    if executor is not None:
-        yield from _shared(function, items, executor)
-        if progress:
-            progress(len(items))
-        return
+    a pool the caller started (and shuts down), used whatever the size; else one of this call's
+    own for many items. A pool that breaks (a lost worker) costs time, not results: its chunks
+    run here."""
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    own = pool() if len(items) >= PARALLEL_FROM else None
-    futures = [own.submit(function, chunk) for chunk in chunks] if own is not None else []
+    own = pool() if executor is None and len(items) >= PARALLEL_FROM else None
+    futures = _submit(executor or own, function, chunks)
     done = 0
     try:
         for index, chunk in enumerate(chunks):
-            results = None
-            if futures:
-                try:
-                    results = futures[index].result()
-                except Exception:  # noqa: BLE001 - a broken pool or a lost worker: do it here
-                    results = None
-            yield from results if results is not None else function(chunk)
+            yield from _result(futures, index, function, chunk)
             done += len(chunk)
             if progress:
                 progress(done)
@@ -82,25 +72,39 @@ def map_chunks(
             own.shutdown(wait=False, cancel_futures=True)
 
 
-def _shared(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], executor: Executor) -> Iterator[R]:
-    """The chunks go to `executor` front first; this process works from the back, taking
-    each chunk the pool has not started, until the two meet: both work until the end."""
+def share_chunks(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], executor: Executor) -> Iterator[R]:
+    """As map_chunks on a pool the caller has, with this process working too: the chunks go to
+    `executor` front first; this process works from the back, taking each chunk the pool has
+    not started, until the two meet, so both work until the end."""
     size = max(SHARED_CHUNK[0], min(SHARED_CHUNK[1], len(items) // 32))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    try:
-        futures = [executor.submit(function, chunk) for chunk in chunks]
-    except Exception:  # noqa: BLE001 - a pool already broken (a lost worker): all of it here
-        futures = []
-    results: list[list[R] | None] = [None] * len(chunks)
+    futures = _submit(executor, function, chunks)
+    here: dict[int, list[R]] = {}
     for index in reversed(range(len(futures))):
         if not futures[index].cancel():
             break  # the pool has started this one, and so every one before it
-        results[index] = function(chunks[index])
+        here[index] = function(chunks[index])
     for index, chunk in enumerate(chunks):
-        found = results[index]
-        if found is None:
-            try:
-                found = futures[index].result() if futures else function(chunk)
-            except Exception:  # noqa: BLE001 - see map_chunks
-                found = function(chunk)
-        yield from found
+        yield from here[index] if index in here else _result(futures, index, function, chunk)
+
+
+def _submit(
+    executor: Executor | None, function: Callable[[Sequence[T]], list[R]], chunks: list[Sequence[T]]
+) -> list[Future[list[R]]]:
+    if executor is None:
+        return []
+    try:
+        return [executor.submit(function, chunk) for chunk in chunks]
+    except Exception:  # noqa: BLE001 - a pool already broken (a lost worker): all of it here
+        return []
+
+
+def _result(
+    futures: list[Future[list[R]]], index: int, function: Callable[[Sequence[T]], list[R]], chunk: Sequence[T]
+) -> list[R]:
+    if futures:
+        try:
+            return futures[index].result()
+        except Exception:  # noqa: BLE001 - a broken pool or a lost worker: do it here
+            pass
+    return function(chunk)
