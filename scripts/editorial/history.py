@@ -470,16 +470,7 @@ def check_range(
                 old_side, new_side = change.article_sides()
                 if old_side is None and new_side is None:
                     continue
-                old = (
-                    transitions.Version(old_side[0], repo.blob(old_side[1]))
-                    if old_side
-                    else transitions.Version(None, None)
-                )
-                new = (
-                    transitions.Version(new_side[0], repo.blob(new_side[1]))
-                    if new_side
-                    else transitions.Version(None, None)
-                )
+                old, new = _version(repo, old_side), _version(repo, new_side)
                 changes.append((old, new))
                 if old.path and old.path != new.path:
                     latest.pop(old.path, None)
@@ -522,16 +513,7 @@ def _net_problems(repo: Repository, base: str, head: str, judges: transitions.Ju
     for change in repo.net_changes(base, head):
         old_side, new_side = change.article_sides()
         if old_side or new_side:
-            old = (
-                transitions.Version(old_side[0], repo.blob(old_side[1]))
-                if old_side
-                else transitions.Version(None, None)
-            )
-            new = (
-                transitions.Version(new_side[0], repo.blob(new_side[1]))
-                if new_side
-                else transitions.Version(None, None)
-            )
+            old, new = _version(repo, old_side), _version(repo, new_side)
             article_changes.append((old, new))
         # every side that is not an article, a link or a submodule: a site page, an image, the registry...
         if (
@@ -555,6 +537,11 @@ def _net_problems(repo: Repository, base: str, head: str, judges: transitions.Ju
 
 # Codes that say the same thing about an article: its `approved` is not earned.
 _SAME = {code: "status" for code in (transitions.E_NEW, transitions.E_MOVE, transitions.E_STALE, transitions.E_QUORUM)}
+
+
+def _version(repo: Repository, side: tuple[str, str] | None) -> transitions.Version:
+    """One side of an article's change (path, blob), read from git; an empty one when absent."""
+    return transitions.Version(side[0], repo.blob(side[1])) if side else transitions.Version(None, None)
 
 
 def _unrecorded_reviews(repo: Repository, changes: list, judges: transitions.Judges, short: str) -> list[Problem]:
