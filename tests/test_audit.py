@@ -282,3 +282,20 @@ def test_short_title_of_a_file_the_loader_cannot_read_is_found(project):
 def test_preview_marker_is_found_anywhere(content):
     site = {"index.html": f'<meta name="{audit.PREVIEW_MARKER}" content="x">'.encode()}
     assert _codes(site, content) == [("site/index.html", "E951")]
+
+
+def test_a_link_in_place_of_the_search_bundle_is_refused_by_either_pass(content, tmp_path):
+    """The build audits the site without the search bundle while Pagefind writes it, then the
+    bundle: a symbolic link named like the bundle's folder is judged (never walked) either way."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "pagefind-entry.json").write_text('{"secret": "token"}', encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>fine</body></html>", encoding="utf-8")
+    (site / "pagefind").symlink_to(outside, target_is_directory=True)
+    run = audit.Audit(content)
+    rest, _ = audit.audit_site(run, site, skip="pagefind/")
+    bundle, _ = audit.audit_site(run, site, folder="pagefind/")
+    for found in (rest, bundle):
+        assert [(p.path, p.code) for p in found] == [("site/pagefind", "E958")]

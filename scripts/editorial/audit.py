@@ -617,11 +617,14 @@ def audit_site(
     folder left out, to be audited that way later."""
     if folder:
         prefix = folder.rstrip("/") + "/"
-        entries = [(prefix + rel, kind) for rel, kind in site_entries(site_dir / prefix)]
+        if (site_dir / prefix.rstrip("/")).is_symlink():  # os.walk would follow it
+            entries = [(prefix.rstrip("/"), "link")]
+        else:
+            entries = [(prefix + rel, kind) for rel, kind in site_entries(site_dir / prefix)]
     else:
         entries = site_entries(site_dir)
-    if skip:
-        entries = [(rel, kind) for rel, kind in entries if rel != skip.rstrip("/") and not rel.startswith(skip)]
+    if skip:  # what is under the folder; a link or a file in its place is judged now
+        entries = [(rel, kind) for rel, kind in entries if not rel.startswith(skip.rstrip("/") + "/")]
     known = proved or {}
     pages = [(rel, kind, known.get(rel)) for rel, kind in entries if rel.lower().endswith(site_files.HTML_SUFFIXES)]
     others = [(rel, kind, None) for rel, kind in entries if not rel.lower().endswith(site_files.HTML_SUFFIXES)]
