@@ -299,3 +299,22 @@ def test_a_link_in_place_of_the_search_bundle_is_refused_by_either_pass(content,
     bundle, _ = audit.audit_site(run, site, folder="pagefind/")
     for found in (rest, bundle):
         assert [(p.path, p.code) for p in found] == [("site/pagefind", "E958")]
+
+
+def test_the_search_index_is_never_written_through_a_link(tmp_path):
+    """Pagefind starts while the pages are audited: a link where its folder goes stops the build
+    before anything is written through it."""
+    from mkdocs.exceptions import PluginError
+
+    from editorial.plugin import search
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<html><body>fine</body></html>", encoding="utf-8")
+    (site / "pagefind").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(PluginError) as stopped:
+        search.start_index(site, "site")
+    assert "site/pagefind/:1:1: E970 the site already holds a link or a file named pagefind" in str(stopped.value)
+    assert list(outside.iterdir()) == []

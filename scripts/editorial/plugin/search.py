@@ -83,8 +83,22 @@ def start_index(site_dir: Path, shown: str, *, previous: Path | None = None, roo
     """Start Pagefind over the pages in `site_dir` (or take over the bundle of `previous`, the site
     being replaced, when nothing it was made from has changed); E970 if it cannot start.
     `root`: the project, whose .cache/ remembers which code made the bundle in `previous`."""
-    if os.path.lexists(site_dir / site_files.SEARCH_BUNDLE.rstrip("/")):  # never write through what is there
-        _failed(shown, f"{site_files.SEARCH_BUNDLE} was already in the site before the index was built")
+    folder = site_dir / site_files.SEARCH_BUNDLE.rstrip("/")
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):  # never write through a link
+        fail(
+            "",
+            [
+                Problem(
+                    f"{shown}/{site_files.SEARCH_BUNDLE}",
+                    1,
+                    1,
+                    "E970",
+                    f"the site already holds a link or a file named {site_files.SEARCH_BUNDLE.rstrip('/')}, where "
+                    "the search index goes; rebuild from a clean folder with `mkdocs build`; the previous site "
+                    "is unchanged",
+                )
+            ],
+        )
     store = (
         cache.Store(root, "search", cache.code_version([Path(__file__)], ["pagefind", "pagefind_bin"]))
         if root is not None and cache.enabled()
