@@ -279,9 +279,8 @@ class Repository:
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".editorial-", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(
-            temporary, os.stat(target, follow_symlinks=False).st_mode & 0o7777
-        )  # the file keeps its mode (and git its x bit)
+        # the file keeps its mode (and git its x bit)
+        os.chmod(temporary, os.stat(target, follow_symlinks=False).st_mode & 0o7777)
         os.replace(temporary, target)  # atomic: never a half-written article
         self._git(
             "commit",

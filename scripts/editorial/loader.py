@@ -167,9 +167,8 @@ def parse_yaml(path: str, text: str, first_line: int = 1) -> tuple[Located | Non
             else "; check the indentation and quote values that contain `:` or `#`"
         )
         return None, [Problem(path, line, col, "E106", f"YAML syntax error: {what}{hint}")]
-    except (
-        yaml.reader.ReaderError
-    ) as exc:  # a control character; its offset is in bytes or characters depending on the loader
+    # a control character; its offset is in bytes or characters depending on the loader
+    except yaml.reader.ReaderError as exc:
         index = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
         line, col = _text_position(text, index) if index >= 0 else (1, 1)
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)

@@ -92,11 +92,12 @@ class ArticlePages:
             return
         build = self.build
         state = page.meta.get("editorial") or {}
+        # the public site shows approved articles only
         status = (
             article_view.review_step(article, state.get("status"), bool(state.get("approved")))
             if build.preview
             else "approved"
-        )  # the public site shows approved articles only
+        )
         numbered = self.numbered.get(page.file.src_uri) or citations.number(
             article.body, [str(r.get("id")) for r in article.references]
         )

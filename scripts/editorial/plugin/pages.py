@@ -89,9 +89,8 @@ class SitePages:
                 )
             file = File.generated(build.config, src_uri, content=content)
             if src_uri not in site_files.GENERATED_PAGES.values():
-                file.inclusion = (
-                    InclusionLevel.NOT_IN_NAV
-                )  # reached from the specialties page and the articles' listings
+                # reached from the specialties page and the articles' listings
+                file.inclusion = InclusionLevel.NOT_IN_NAV
             files.append(file)
         return files
 

@@ -103,9 +103,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
             progress.BuildProgress(),
         )
         config.extra["editorial_preview"] = preview
-        config.extra["editorial_feed"] = (
-            site_files.FEED if build.site.url and not preview else ""
-        )  # the <link> in every page's head
+        # the <link> in every page's head
+        config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""
         config.extra["editorial_search"] = not serve  # `mkdocs serve` builds no search index (search.py)
         self.parts.output.prepare(config)
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)

@@ -24,9 +24,8 @@ def _check_one(article: Article) -> Iterator[Problem]:
     found = [s for s in sections(masked) if s.title in ANSWER_SECTIONS]
     if not found:
         near = [s for s in sections(masked) if s.title.lower() in (t.lower() for t in ANSWER_SECTIONS)]
-        where = (
-            line_col(masked, near[0].offset) if near else (0 if article.body else -1, 1)
-        )  # no body: the closing `---`
+        # no body: the closing `---`
+        where = line_col(masked, near[0].offset) if near else (0 if article.body else -1, 1)
         hint = f" (`## {near[0].title}` must be written exactly `## {GUIDELINES}` or `## {RESEARCH}`)" if near else ""
         yield Problem(
             article.path,
