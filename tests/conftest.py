@@ -113,3 +113,12 @@ def sample_warnings(today: str | None = None) -> int:
         match = re.search(r"^next_review: (\d{4}-\d{2}-\d{2})\s*$", text, re.M)
         overdue += bool(match and re.search(r"^review_status: approved\s*$", text, re.M) and match.group(1) < day)
     return overdue
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium (Debian's, through Playwright: tests/browser.py) for a test module."""
+    from browser import chromium
+
+    with chromium() as launched:
+        yield launched

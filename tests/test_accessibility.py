@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, require_browser, served
+from browser import require_browser, served
 from site_html import REPO, approved_articles, copy_project, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.build, pytest.mark.slow]
@@ -34,12 +34,6 @@ def site(tmp_path_factory):
     assert articles
     with served(project / "site") as base:
         yield base, articles[0]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def _search(page, word: str) -> None:

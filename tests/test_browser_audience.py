@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, require_browser, served
+from browser import require_browser, served
 from site_html import REPO, approved_articles, copy_project, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.build, pytest.mark.slow]
@@ -29,12 +29,6 @@ def site(tmp_path_factory):
     assert patient_articles, "the sample needs an approved article with a patient summary"
     with served(project / "site") as base:
         yield base, patient_articles[0]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def test_patient_choice_is_remembered_and_shows_patient_text(site, browser):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser import chromium, require_browser, served
+from browser import require_browser, served
 from gate_content import article, rebind
 from site_html import approved_articles, copy_project, mkdocs_build
 
@@ -57,12 +57,6 @@ def site(tmp_path_factory):
         TOTAL_CHUNKS[kind] = len(list((project / "site" / "pagefind" / kind).iterdir()))
     with served(project / "site") as base:
         yield base, published
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 class Reader:
