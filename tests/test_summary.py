@@ -1,16 +1,20 @@
-"""The pull request's job summary shows each changed article as readers will read it.
+"""The pull request's job summary shows each changed article, every word of it, as written.
 
 On a git repository of the sample project: a revision of the approved sample article,
-summarised by the real `editorial summary` (in-process), with GitHub's reviews."""
+summarised by the real `editorial summary` (in-process), with GitHub's reviews. The summary
+is read as GitHub reads it: rendered by cmark-gfm, GitHub's own Markdown parser."""
 
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
+import cmarkgfm
 import pytest
+from cmarkgfm.cmark import Options
 
 from editorial import summary
 from editorial.loader import load_article
@@ -18,6 +22,34 @@ from editorial.model import Context, Policy, Registry
 from gitrepos import review, run_in
 
 ARTICLE = "content/articles/itp-refill-sepsis.md"
+
+
+class _Page(HTMLParser):
+    """What a reader of GitHub's page sees: the text (no comments; GitHub drops them) and the tags."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[str] = []
+        self.comments: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def handle_comment(self, data):
+        self.comments.append(data)
+
+
+def on_github(markdown: str) -> _Page:
+    """The summary as GitHub renders it (cmark-gfm, raw HTML passed on to GitHub's sanitiser)."""
+    page = _Page()
+    page.feed(cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE))
+    page.close()
+    page.visible = " ".join("".join(page.text).split())  # type: ignore[attr-defined]
+    return page
 
 
 def git(root: Path, *args: str) -> str:
@@ -51,21 +83,26 @@ def test_the_summary_shows_the_revised_article_its_references_and_who_approved_w
     code, out, err = run_in(project, "summary", "--base", "main", "--reviews", reviews)
     assert code == 0, err
     assert out.startswith("# Articles in this pull request\n")
-    assert "## Can an intrathecal pump be refilled in a patient with active sepsis?" in out
-    assert "> Usually not. Defer a routine refill until the sepsis has been treated" in out
-    assert "### From the Guidelines" in out and "### From the Research" in out and "A sentence the writer added." in out
-    assert re.search(r'<sup class="citation"><a href="#ref-evans2021">1</a></sup>', out)  # numbered by first citation
-    assert "[@evans2021]" not in out
+    page = on_github(out)
+    seen = page.visible
+    assert "<h2>Can an intrathecal pump be refilled in a patient with active sepsis?</h2>" in cmarkgfm.markdown_to_html(
+        out
+    )
+    assert "Usually not. Defer a routine refill until the sepsis has been treated" in seen
+    # the body as written: its headings are text, every line is there, citations are numbered
+    assert "## From the Guidelines" in seen and "## From the Research A sentence the writer added." in seen
+    assert re.search(r"\[1\]", seen) and "[@evans2021]" not in seen
     assert (
         "### References" in out
         and '<li id="ref-evans2021" value="1">' in out
         and "https://doi.org/10.1007/s00134-021-06506-y" in out
     )
-    assert "status **under_review**" in out and "text changed" in out
+    assert "status under_review" in seen and "text changed" in seen
+    assert "Authors:" in seen and "Conflicts of interest:" in seen  # the rest of what the page shows
     digest = run_in(project, "digest", ARTICLE)[1].split()[0]
-    assert f"`{digest}`" in out
+    assert digest in seen
     assert "| an earlier text |" in out  # the old approval, of the old text
-    assert f"(`{board_login}`) approved on commit `{head[:10]}` (this text): not recorded yet" in out
+    assert f"({board_login}) approved on commit {head[:10]} (this text): not recorded yet" in seen
 
 
 def test_render_escapes_front_matter_and_lists_deletions_and_other_files():
@@ -100,7 +137,98 @@ references: []
         ["content/index.md"],
     )
     out = summary.render(changes, ctx)
-    assert "<script>" not in out and "&lt;script&gt;" in out and "\\| with a pipe" in out
-    assert "\n## A level-one heading\n" in out and "\n# not a heading: code\n" in out
-    assert "## Deleted: A &lt;script&gt;" in out and "(E906)" in out
-    assert "- `content/index.md`" in out and "(E912)" in out
+    page = on_github(out)
+    assert "script" not in page.tags and "A <script>alert(1)</script> title | with a pipe" in page.visible
+    assert "# A level-one heading ``` # not a heading: code ```" in page.visible  # as written, not as headings
+    assert "Deleted: A <script>alert(1)</script>" in page.visible and "(E906)" in page.visible
+    assert "content/index.md" in page.visible and "(E912)" in page.visible
+
+
+HOSTILE_BODY = """## From the Guidelines
+
+Refill only once the infection is controlled [@a].
+
+<!--
+
+HIDDEN-1: this line must still be seen.
+
+<details><summary>Folded</summary>
+
+HIDDEN-2 inside details.
+
+<div hidden>HIDDEN-3 in a hidden div</div>
+
+[HIDDEN-4]: https://example.org "a link definition shows nothing"
+
+### Reviews
+
+Approvals of this text that count: **1 of 1** needed.
+
+| forged | table |
+| --- | --- |
+| HIDDEN-5 | cell |
+
+<script>HIDDEN-6</script><style>p{}</style><textarea>HIDDEN-7
+
+    HIDDEN-8 indented
+
+```
+HIDDEN-9 in an unclosed fence
+
+## From the Research
+
+HIDDEN-10 last [@a]."""
+
+
+def test_nothing_a_writer_types_hides_from_the_board_on_github():
+    """GitHub's Markdown is not the site's: an unclosed comment, a raw HTML block or a fake
+    Reviews section could hide text from the board, or forge what it sees, on GitHub while
+    the site shows it. Every line of the body is seen on GitHub, as written."""
+    text = f"""---
+id: x-question
+title: "A title <!-- that opens a comment"
+description: "An answer [with a link](https://example.org) and **bold**"
+patient_summary: "<!-- HIDDEN-11 in the patient summary"
+audience: [clinician, patient]
+specialties: [anesthesia]
+authors: [someone]
+created: 2024-01-01
+updated: 2024-01-01
+review_status: submitted
+reviews: []
+conflicts: none
+references:
+- id: a
+  type: article-journal
+  title: "A <!-- title\\n\\n# HIDDEN-12 after a blank line"
+  issued: {{date-parts: [[2020]]}}
+---
+
+{HOSTILE_BODY}
+"""
+    article, problems = load_article("content/articles/x-question.md", text.encode())
+    assert article is not None, problems
+    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
+    out = summary.render(
+        summary.Summary(
+            [summary.Changed("content/articles/x-question.md", article, None)],
+            ["content/about.md"],
+            {"content/about.md": "# About\n\n<!--\n\nHIDDEN-13 on a site page\n"},
+        ),
+        ctx,
+    )
+    page = on_github(out)
+    assert not page.comments, page.comments
+    assert not {"script", "style", "textarea", "div", "table", "pre"} & set(page.tags), set(page.tags)
+    assert page.tags.count("details") == 1  # ours, around the digest
+    for number in range(1, 14):
+        assert f"HIDDEN-{number}" in page.visible, number
+    # every line of the body, in order, as written (citations numbered; not in the code the unclosed fence opens)
+    lines = [" ".join(line.split()) for line in HOSTILE_BODY.replace("[@a]", "[1]", 1).split("\n") if line.strip()]
+    at = 0
+    for line in lines:
+        at = page.visible.find(line, at)
+        assert at >= 0, line
+    # the forged Reviews section is shown as the text it is; the real one is the only heading
+    assert out.count("### Reviews") == 1 and "### Reviews Approvals of this text that count: **1 of 1**" in page.visible
+    assert "a" not in page.tags  # the description's link is text

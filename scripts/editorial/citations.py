@@ -57,13 +57,17 @@ _HEADING_LINE = re.compile(r"[ ]{0,3}#")
 _SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*(?:\n|\Z)")
 
 
-def number(body: str, known: Sequence[str] | None = None, *, placeholders: bool = False) -> Numbered:
+def number(
+    body: str, known: Sequence[str] | None = None, *, placeholders: bool = False, as_text: bool = False
+) -> Numbered:
     """Number citations by first appearance and replace each group with superscript links.
 
     Citations inside code are left alone, as the validator ignores them too. A key
     that is not in `known` (when `known` is given) keeps its text, marked, unlinked.
     With `placeholders`, a group outside a heading becomes a placeholder instead, for
-    `fill` to replace in the HTML (a heading keeps its HTML: its text makes an id)."""
+    `fill` to replace in the HTML (a heading keeps its HTML: its text makes an id).
+    With `as_text`, a group becomes its numbers as plain text, `[1, 3]`, for text that is
+    shown as written (the pull request's summary)."""
     masked = mask_code(body)
     known_set = set(known or ())
     order: list[str] = []
@@ -83,6 +87,11 @@ def number(body: str, known: Sequence[str] | None = None, *, placeholders: bool 
     for group in CITATION_GROUP.finditer(masked):
         keys = [m.group(1) for m in CITATION_KEY.finditer(group.group(1))]
         if not keys:
+            continue
+        if as_text:
+            out.append(body[last : group.start()])
+            out.append("[" + ", ".join(str(numbers[k]) if k in numbers else f"?{k}" for k in keys) + "]")
+            last = group.end()
             continue
         out.append(_tight(body[last : group.start()]))
         superscript = _superscript(keys, numbers)

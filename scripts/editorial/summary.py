@@ -1,17 +1,21 @@
-"""The pull request's job summary: each changed article as readers will read it. Pure `render`.
+"""The pull request's job summary: each changed article, every word of it. Pure `render`.
 
-A board member approves on GitHub what the summary shows: the title, the short answer,
-both answer sections with their citations numbered as on the site, the References list
-(rendered by citations.py, in the policy's style), the review status, the content digest
-an approval binds to, and who has approved which text, in the front matter and on
-GitHub. GitHub renders the Markdown (and sanitises any HTML in it) on the run's page.
-`gather` is the adapter that reads the range from git.
+A board member approves on GitHub what the summary shows: the title, the short answer, the
+body exactly as written (citations numbered as on the site), every other field the page
+shows, the References list (rendered by citations.py, in the policy's style), the review
+status, the content digest an approval binds to, and who has approved which text, in the
+front matter and on GitHub; then the text of any other file in content/ it changes.
+
+Nothing a writer typed is left for GitHub to interpret. GitHub's Markdown is not the site's:
+an unclosed `<!--` hides everything after it there, and is shown as text on the site. So
+each character that Markdown or HTML gives a meaning is escaped, and the board reads what
+readers will read, character for character. `gather` is the adapter that reads the range
+from git.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,8 +26,8 @@ from .model import Article, Context, Person
 from .reviews import APPROVED, CHANGES_REQUESTED, DISMISSED, Review
 
 MAX_CHARS = 900_000  # GitHub keeps at most 1 MiB of summary per step
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^( {0,3})(#{1,5})(?=[ \t]|$)")
+MAX_PAGE_CHARS = 50_000  # the text of a changed site page shown; longer: read it under Files changed
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: Markdown lets each be escaped
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Changed:
 class Summary:
     articles: list[Changed] = field(default_factory=list)
     others: list[str] = field(default_factory=list)  # other files of content/ the pull request changes
+    texts: dict[str, str] = field(default_factory=dict)  # of those, the ones that are text: their new text
 
 
 def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE) -> str:
@@ -67,6 +72,11 @@ def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE)
             "",
         ]
         out += [f"- `{_code(path)}`" for path in summary.others] + [""]
+        for path in summary.others:
+            if path in summary.texts:
+                out += [f"### `{_code(path)}`", "", *_as_written(summary.texts[path][:MAX_PAGE_CHARS]), ""]
+                if len(summary.texts[path]) > MAX_PAGE_CHARS:
+                    out += ["*(Cut here: read the rest under Files changed.)*", ""]
     text = "\n".join(out)
     if len(text) > MAX_CHARS:
         text = (
@@ -105,11 +115,15 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
     if description.strip():
         out += ["> " + _inline(" ".join(description.split())), ""]
     refs = [r for r in article.references if r.get("id") is not None]
-    numbered = citations.number(article.body, [str(r["id"]) for r in refs])
-    out += [_demote(numbered.body).strip(), ""]
+    numbered = citations.number(article.body, [str(r["id"]) for r in refs], as_text=True)
+    out += ["*The answer as written (Markdown; the preview shows it as a page):*", ""]
+    out += _as_written(numbered.body) + [""]
+    out += _fields(article, ctx)
     entries = _references(refs, numbered.order, style)
     if entries:
-        out += ["### References", "", citations.references_html(entries), ""]
+        # one HTML block: a blank line inside (a title may hold one) would end it there
+        block = "\n".join(line for line in citations.references_html(entries).split("\n") if line.strip())
+        out += ["### References", "", block, ""]
     out += _approvals(changed, article, ctx)
     out += ["<details><summary>Content digest</summary>", "", f"`{article.digest}`", "", "</details>", ""]
     return out
@@ -191,25 +205,51 @@ def _name(ctx: Context, person_id: str) -> str:
     return f"{person.display} ({person_id})" if person else person_id
 
 
-def _demote(body: str) -> str:
-    """Headings one level down (the article's title is the level-2 heading here); code kept."""
-    lines, fence = [], ""
-    for line in body.split("\n"):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-        elif opened:
-            fence = opened.group(1)
-        else:
-            line = _ATX.sub(lambda m: m.group(1) + m.group(2) + "#", line)
-        lines.append(line)
-    return "\n".join(lines)
+def _fields(article: Article, ctx: Context) -> list[str]:
+    """Everything else of the front matter that the page shows."""
+    meta = article.fields
+    dates = ", ".join(
+        f"{label} {value}"
+        for label, value in (("written", meta.created), ("updated", meta.updated), ("next review", meta.next_review))
+        if value
+    )
+    rows = [
+        ("In plain language (for patients)", meta.patient_summary),
+        ("Title in search engines", meta.seo_title),
+        ("Authors", ", ".join(_name(ctx, a) for a in meta.authors)),
+        ("Written for", ", ".join(meta.audience)),
+        ("Specialties", ", ".join(meta.specialties)),
+        ("Conflicts of interest", meta.conflicts),
+        ("Dates", dates),
+    ]
+    return ["### Also on the page", ""] + [f"- **{label}:** {_inline(value)}" for label, value in rows if value] + [""]
+
+
+def _as_written(text: str) -> list[str]:
+    """Text shown line for line as written: escaped (see _plain), leading spaces kept, each
+    line ended by a hard break, and a blank line between paragraphs, as in the file."""
+    lines = text.strip("\n").split("\n")
+    out = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            out.append("")
+            continue
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)].replace("\t", "    ")
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        out.append("&nbsp;" * len(indent) + _plain(stripped.rstrip()) + ("\\" if following.strip() else ""))
+    return out
+
+
+def _plain(text: str) -> str:
+    """Text that GitHub shows as it is: every ASCII punctuation character escaped, so no
+    Markdown or HTML in it (a heading, a link, a comment, a table) takes effect."""
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def _inline(text: str) -> str:
-    """Plain text that stays plain in Markdown: HTML escaped, no line breaks."""
-    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
+    """Plain text on one line (see _plain)."""
+    return _plain(" ".join(str(text).split()))
 
 
 def _cell(text: str) -> str:
@@ -217,7 +257,8 @@ def _cell(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return str(text).replace("`", "'")
+    """Text for a code span: no backtick to end it, no line break to leave it (git allows both in a path)."""
+    return str(text).replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")
 
 
 # -- the adapter: the range from git --------------------------------------------------------
@@ -227,7 +268,7 @@ def gather(
     """The changed articles of base..head as the summary shows them, the context to show
     them in, and the citation style. Raises history.GitError when git cannot answer."""
     from .history import Repository, context_pair, is_article
-    from .loader import load_article
+    from .loader import decode, load_article
     from .model import today
     from .reviews import latest_decisions
 
@@ -247,6 +288,9 @@ def gather(
             if not old_side and not new_side:
                 if change.new_path and change.new_blob:
                     summary.others.append(change.new_path)
+                    text, _ = decode(change.new_path, repo.blob(change.new_blob) or b"")
+                    if text is not None:  # not an image, not binary: shown as written
+                        summary.texts[change.new_path] = text
                 elif change.old_path:
                     summary.others.append(change.old_path)
                 continue
