@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import sample_warnings
+from conftest import run_editorial, sample_warnings
 from editorial.loader import MAX_FILE_BYTES, load_article, load_registry
 
 SUBMITTED = "content/articles/septic-shock-first-hour.md"
@@ -274,6 +274,17 @@ def test_cli_bom_and_crlf_are_accepted_with_the_same_digest(project, editorial):
     assert out.strip().endswith(f"0 error(s), {sample_warnings()} warning(s)")
     rc, crlf_out, _ = editorial("digest", APPROVED)
     assert rc == 0 and crlf_out == lf_out
+
+
+def test_cli_digest_never_reads_through_a_link_or_from_a_device(project):
+    """A link to /dev/zero in a checkout would have `editorial digest` read for ever."""
+    link = project / "content" / "articles" / "zero.md"
+    link.symlink_to("/dev/zero")
+    rc, out, err = run_editorial("digest", link, "/dev/zero", APPROVED, cwd=project, timeout=30)
+    assert rc == 1 and "Traceback" not in err
+    assert f"{link}:1:1: E103 {link} is a symbolic link (to /dev/zero)" in err
+    assert "/dev/zero:1:1: E115 /dev/zero is not a regular file" in err
+    assert out.startswith("sha256:") and out.strip().endswith(APPROVED)  # the article itself still gets its digest
 
 
 def test_cli_no_front_matter(project, editorial):

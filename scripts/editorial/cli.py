@@ -194,16 +194,17 @@ def cmd_validate(args: argparse.Namespace, ws: Workspace) -> int:
 
 def cmd_digest(args: argparse.Namespace, ws: Workspace) -> int:
     from .loader import load_article
+    from .workspace import read_no_follow
 
     status = OK
     for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        source = read_no_follow(path, str(path))  # a link or a device could make a reader wait for ever
+        if source.data is None:
+            assert source.problem is not None
+            print(report.text_line(source.problem), file=sys.stderr)
             status = PROBLEMS
             continue
-        article, problems = load_article(str(path), data)
+        article, problems = load_article(source.path, source.data)
         if article is None:
             print(report.render(problems, "text", 1).splitlines()[0], file=sys.stderr)
             status = PROBLEMS

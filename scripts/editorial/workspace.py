@@ -101,7 +101,7 @@ class Workspace:
                 ),
             )
         if path in self._walked:  # found by article_paths(): inside articles/ by construction
-            return self._read_no_follow(path, shown)
+            return read_no_follow(path, shown)
         articles = (self.root / ARTICLES).resolve()
         if ".." in path.parts or not _inside(Path(os.path.normpath(path.absolute())), self.root / ARTICLES):
             return Source(
@@ -127,32 +127,7 @@ class Workspace:
                     f"{shown} resolves outside {ARTICLES}/ through a linked folder; move the file in",
                 ),
             )
-        return self._read_no_follow(path, shown)  # a link itself is refused there (E103)
-
-    def _read_no_follow(self, path: Path, shown: str) -> Source:
-        try:
-            data = open_regular(path, MAX_FILE_BYTES + 1)  # never read a huge file whole
-        except NotRegular:
-            return Source(
-                shown,
-                None,
-                Problem(shown, 1, 1, "E115", f"{shown} is not a regular file (a device, pipe or socket); remove it"),
-            )
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                return Source(
-                    shown,
-                    None,
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        "E103",
-                        f"{shown} is a symbolic link (to {_link_target(path)}); commit the article itself, not a link",
-                    ),
-                )
-            return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
-        return Source(shown, data)
+        return read_no_follow(path, shown)  # a link itself is refused there (E103)
 
     def registry_source(self) -> Source:
         try:
@@ -372,6 +347,34 @@ def read_regular(path: Path, limit: int) -> bytes | None:
 
 class NotRegular(OSError):
     """The path names a device, a pipe or a socket: never read (it could block or never end)."""
+
+
+def read_no_follow(path: Path, shown: str) -> Source:
+    """The file at `path` (named `shown` in problems): never through a final link, never a special
+    file, never more than an article may hold (the loader reports a file over the limit)."""
+    try:
+        data = open_regular(path, MAX_FILE_BYTES + 1)  # never read a huge file whole
+    except NotRegular:
+        return Source(
+            shown,
+            None,
+            Problem(shown, 1, 1, "E115", f"{shown} is not a regular file (a device, pipe or socket); remove it"),
+        )
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Source(
+                shown,
+                None,
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "E103",
+                    f"{shown} is a symbolic link (to {_link_target(path)}); commit the article itself, not a link",
+                ),
+            )
+        return Source(shown, None, Problem(shown, 1, 1, "E100", f"cannot read {shown}: {exc.strerror}"))
+    return Source(shown, data)
 
 
 def open_regular(path: Path, limit: int) -> bytes:
