@@ -141,10 +141,51 @@ def test_the_preview_is_built_by_a_separate_job_from_the_bases_site_and_uploaded
     commands = _job_runs(job)
     assert 'EDITORIAL_PREVIEW=1 "$RUNNER_TEMP/site-venv/bin/mkdocs" build --site-dir "$RUNNER_TEMP/preview"' in commands
     assert 'git worktree add --detach "$RUNNER_TEMP/site" HEAD^1' in commands
-    assert "git archive HEAD content" in commands  # only the pull request's content/ is taken
+    # only the pull request's content/ is taken, blob by blob: its .gitattributes cannot hide or rewrite a file
+    assert "git ls-tree -r -z HEAD -- content" in commands and "git cat-file blob" in commands
+    assert "git archive HEAD" not in commands
     upload = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "${{ runner.temp }}/preview"
     assert "needs" not in job
+
+
+@pytest.mark.git
+def test_the_previews_copy_of_content_is_the_committed_bytes_whatever_gitattributes_say(tmp_path):
+    """The preview step's copy of content/, run on a real repository whose .gitattributes would
+    leave a file out of `git archive` and rewrite another: every regular file comes out as committed."""
+    job = _job(load(REPO / ".github" / "workflows" / "pr.yml"), "preview build (not required)")
+    lines = _job_runs(job).split("\n")
+    start = next(i for i, line in enumerate(lines) if "git ls-tree" in line)
+    end = next(i for i in range(start, len(lines)) if lines[i].strip() == "done")
+    script = "\n".join(lines[start : end + 1])
+    repo = tmp_path / "repo"
+    files = {
+        "content/.gitattributes": b"hidden.md export-ignore\nsubst.md export-subst\n",
+        "content/hidden.md": b"text the archive would leave out\n",
+        "content/subst.md": b"$Format:%H$ would become a commit id\n",
+        "content/articles/a b\nc.md": b"a name with a space and a line break\n",
+    }
+    for name, data in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_bytes(data)
+    (repo / "content" / "link.md").symlink_to("/etc/hostname")
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "content"], cwd=repo, check=True)
+    runner = tmp_path / "runner"
+    (runner / "site").mkdir(parents=True)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=repo,
+        env={"RUNNER_TEMP": str(runner), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    for name, data in files.items():
+        assert (runner / "site" / name).read_bytes() == data, name
+    assert not (runner / "site" / "content" / "link.md").exists()  # a link is not copied (the checks refuse it)
 
 
 def test_record_reviews_workflow_writes_with_the_default_branchs_package_and_an_app_token():
