@@ -11,6 +11,8 @@ fictional test data."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -482,6 +484,22 @@ def test_patient_summary_hard_to_read_is_a_warning(project, editorial):
     )
     text = edit(project, SUBMITTED, "conflicts: none\n", "conflicts: none\n" + summary)
     expect(editorial, SUBMITTED, "W901", where(text, "patient_summary:"), status=0, only={"W901"})
+
+
+def test_readability_grades_without_pkg_resources():
+    """textstat 0.7.3 imports pkg_resources, which setuptools 82 removed: the grade comes
+    out the same with it unimportable, and the stand-in does not outlive textstat's import."""
+    script = (
+        "import sys; sys.modules['pkg_resources'] = None\n"  # None: `import pkg_resources` fails
+        "from editorial.rules.readability import grade\n"
+        "score = grade('The patient should take the medicine every morning. Call the clinic if the pain is worse.')\n"
+        "import textstat\n"  # the module the grade imported
+        "print(score, textstat.difficult_words('Notwithstanding heterogeneity, the dog ran.'),"
+        " 'pkg_resources' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2.9", "2", "False"]  # word lists read through importlib.resources
 
 
 def test_policy_out_of_range(project, editorial):

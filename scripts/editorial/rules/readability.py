@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.resources
+import sys
+import types
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..model import Article, Context, Problem
 
@@ -13,9 +17,34 @@ MAX_GRADE = 8.0
 
 
 def grade(text: str) -> float:
-    import textstat  # imported late: only articles with patient text pay for it
+    return float(_textstat().flesch_kincaid_grade(text))
 
-    return float(textstat.flesch_kincaid_grade(text))
+
+def _textstat() -> Any:
+    """textstat, imported late (only articles with patient text pay for it).
+
+    textstat 0.7.3 (pinned) imports pkg_resources only to read its word lists, which
+    Flesch-Kincaid never uses. That import scans every installed package (0.2 s in each
+    process) and fails outright with setuptools 82 or later, which removed it. So textstat
+    is imported against a stand-in with the one function it calls, read through
+    importlib.resources; the stand-in is visible to that import only."""
+    if "textstat" in sys.modules:
+        return sys.modules["textstat"]
+    real = sys.modules.get("pkg_resources")
+    if real is None:
+        stand_in = types.ModuleType("pkg_resources")
+        stand_in.resource_stream = _resource_stream  # type: ignore[attr-defined]
+        sys.modules["pkg_resources"] = stand_in
+    try:
+        import textstat
+    finally:
+        if real is None:
+            del sys.modules["pkg_resources"]
+    return textstat
+
+
+def _resource_stream(package: str, name: str) -> Any:
+    return importlib.resources.files(package).joinpath(name).open("rb")
 
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
