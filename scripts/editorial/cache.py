@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,8 @@ def in_ci() -> bool:
 
 def code_version(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
     """A hash of the code (and data files, and installed packages) that shapes a cache's entries."""
+    from importlib import metadata  # imported here: a run with the caches off never needs it
+
     digest = hashlib.sha256(sys.version.encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
