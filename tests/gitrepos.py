@@ -26,13 +26,6 @@ class InProcess(Repo):
     def editorial(self, *args) -> tuple[int, str, str]:
         return run_in(self.root, *args)
 
-    def on_main(self) -> None:
-        """Merge the current branch into main (as a merged pull request), then branch again."""
-        branch = self.git("rev-parse", "--abbrev-ref", "HEAD").strip()
-        self.git("checkout", "-q", "main")
-        self.git("merge", "-q", "--ff-only", branch)
-        self.git("checkout", "-q", "-b", f"pr{len(self.git('branch').split())}")
-
     def sha(self, rev: str = "HEAD") -> str:
         return self.git("rev-parse", rev).strip()
 

@@ -408,3 +408,31 @@ def test_a_planted_link_beside_the_article_is_never_written_through(pr: PullRequ
     assert outside.read_text() == "untouched\n"
     assert pr.repo.path("pump-question").stat().st_mode & 0o777 == 0o644
     assert "review_status: approved" in pr.text()
+
+
+def test_a_text_that_comes_back_is_approved_by_a_new_approval_not_by_the_old_record(tmp_path: Path):
+    """Approved, then revised on main; a pull request brings the approved text back. Bram's old
+    record of that text approves nothing here: his approval in this pull request is recorded
+    again, and that one moves the article to `approved`."""
+    pr = PullRequest(tmp_path)
+    pr.add("bram-b", "APPROVED")
+    assert pr.record()[0] == 0 and "review_status: approved" in pr.text()
+    pr.repo.on_main()
+    approved = pr.text()
+    pr.repo.write(
+        "pump-question",
+        approved.replace("review_status: approved", "review_status: under_review").replace(
+            "The answer, in our own words.", "A revised answer."
+        ),
+    )
+    pr.repo.commit("revise")
+    pr.repo.on_main()
+    pr.repo.write("pump-question", approved.replace("review_status: approved", "review_status: under_review"))
+    pr.repo.commit("the approved text back")
+    pr.reviews.clear()
+    pr.add("bram-b", "APPROVED", when="2024-06-03T10:00:00Z")
+    code, out, err = pr.record()
+    assert code == 0 and out.splitlines()[-1].endswith("review_status under_review -> approved"), out + err
+    assert pr.text().count("reviewer: bram-board") == 2
+    code, out = pr.check()
+    assert code == 0, out

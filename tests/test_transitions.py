@@ -152,9 +152,10 @@ class Repo:
         return self.git("rev-parse", "--short=10", "HEAD").strip()
 
     def on_main(self) -> None:
-        """Merge the branch into main, as if the pull request had been merged."""
+        """Merge the branch into main, as if the pull request had been merged; go on on a new branch."""
+        branch = self.git("branch", "--show-current").strip()
         self.git("checkout", "-q", "main")
-        self.git("merge", "-q", "--ff-only", "pr")
+        self.git("merge", "-q", "--ff-only", branch)
         self.git("checkout", "-q", "-b", f"pr{len(self.git('branch').split())}")
 
     def editorial(self, *args: str) -> tuple[int, str, str]:
@@ -608,3 +609,53 @@ def test_a_record_backdated_into_a_former_members_term_is_not_confirmed(repo: Re
     sha = repo.commit("approve with a backdated record")
     code, out, _ = repo.check("--approvers", "olga-f")
     assert code == 1 and codes(out) == ["E907"] and "not on the board today" in out and sha in out
+
+
+def _revised_on_main(repo: Repo) -> str:
+    """The approved article, revised on main (back `under_review`, new text): its text before."""
+    approved_on_main(repo)
+    approved = repo.path("pump-question").read_text()
+    repo.path("pump-question").write_text(
+        approved.replace("review_status: approved", "review_status: under_review").replace(
+            "The answer, in our own words.", "The answer, revised for a new guideline."
+        )
+    )
+    repo.commit("revise for the new guideline")
+    repo.on_main()
+    return approved
+
+
+def test_an_approval_of_a_text_the_article_left_does_not_come_back_with_the_text(repo: Repo):
+    """Revised on main; a pull request puts the old text and `approved` back. The old record
+    is of exactly that text, but the board moved past it: only approvals given in the pull
+    request that approves an article count, whatever the reviews on GitHub say."""
+    approved = _revised_on_main(repo)
+    repo.path("pump-question").write_text(approved)
+    repo.commit("put the approved text back")
+    code, out, _ = repo.check()
+    assert code == 1 and codes(out) == ["E908"], out
+    assert "bram-board were recorded before this pull request" in out and "ask them to approve again" in out
+
+
+def test_an_old_approval_does_not_count_when_the_text_came_back_in_an_earlier_pull_request(repo: Repo):
+    approved = _revised_on_main(repo)
+    repo.path("pump-question").write_text(approved.replace("review_status: approved", "review_status: under_review"))
+    repo.commit("the old text back, in review")
+    assert repo.check()[0] == 0  # a text change in review: nothing to approve yet
+    repo.on_main()
+    repo.path("pump-question").write_text(approved)
+    repo.commit("approved, on the old record")
+    code, out, _ = repo.check()
+    assert code == 1 and codes(out) == ["E908"], out
+    # a new approval of that text, given in this pull request, approves it
+    text = repo.path("pump-question").read_text()
+    repo.path("pump-question").write_text(
+        text.replace(
+            "next_review:", repo.record("pump-question", "cora-board", date="2024-07-01") + "\nnext_review:", 1
+        )
+        if "next_review:" in text
+        else text
+    )
+    repo.commit("cora approves")
+    code, out, _ = repo.check()
+    assert code == 0, out

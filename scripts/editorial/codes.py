@@ -278,8 +278,9 @@ CODES: dict[str, Code] = {
     ),
     "E908": Code(
         "transitions",
-        "approved in a commit without a valid quorum",
-        "record the missing approvals with `editorial review`",
+        "approved without a valid quorum, in a commit or in the pull request (only the approvals given in the pull "
+        "request that approves an article count)",
+        "have the board approve this text in the pull request; the bot records it, or `editorial review`",
     ),
     "E909": Code(
         "transitions",

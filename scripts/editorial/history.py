@@ -560,7 +560,9 @@ def _unrecorded_reviews(repo: Repository, changes: list, judges: transitions.Jud
             return None
 
         assert judges.reviews is not None  # called only when GitHub's reviews were given
-        found.extend(unrecorded(article, judges.contexts(), judges.reviews.latest, digest_at, short))
+        base = load_article(old.path, old.data)[0] if old.data is not None and old.path else None
+        since = transitions.records_before(base, article)
+        found.extend(unrecorded(article, judges.contexts(), judges.reviews.latest, digest_at, short, since))
     return found
 
 

@@ -78,11 +78,16 @@ def eligible(article: Article, contexts: Sequence[Context]) -> list[Person]:
 
 
 def due_records(
-    article: Article, contexts: Sequence[Context], latest: dict[str, Review], digest_at: Callable[[str], str | None]
+    article: Article,
+    contexts: Sequence[Context],
+    latest: dict[str, Review],
+    digest_at: Callable[[str], str | None],
+    since: int = 0,
 ) -> tuple[list[Due], list[str]]:
     """The records GitHub's standing reviews prove for `article` (as at the head), oldest
     review first, and notes on reviews that prove nothing. `digest_at(commit)`: the
-    article's digest at that commit, or None when it cannot be known there."""
+    article's digest at that commit, or None when it cannot be known there. `since`: the
+    records the base branch has (a decision is recorded again if only they hold it)."""
     due: list[Due] = []
     notes: list[str] = []
     for person in eligible(article, contexts):
@@ -117,7 +122,7 @@ def due_records(
             decision = "approved"
         else:
             decision = "changes_requested"
-        if _last_decision(article, person.id, seen) == decision:
+        if _last_decision(article, person.id, seen, since) == decision:
             continue  # already recorded: running again writes nothing
         record = {"reviewer": person.id, "decision": decision, "date": date, "digest": seen}
         note = " ".join(review.body.split())
@@ -137,11 +142,12 @@ def unrecorded(
     latest: dict[str, Review],
     digest_at: Callable[[str], str | None],
     commit: str = "",
+    since: int = 0,
 ) -> list[Problem]:
     """A warning for each board review on GitHub that `record-reviews` would write: the
     board has decided, but the article does not say so yet (a pull request merged now
     would leave it unapproved)."""
-    due, _ = due_records(article, contexts, latest, digest_at)
+    due, _ = due_records(article, contexts, latest, digest_at, since)
     line, col = article.pos("review_status")
     return [
         Problem(
@@ -160,14 +166,17 @@ def unrecorded(
     ]
 
 
-def _last_decision(article: Article, reviewer: str, digest: str) -> str:
-    decisions = [r.decision for r in article.reviews if r.reviewer == reviewer and r.digest == digest]
+def _last_decision(article: Article, reviewer: str, digest: str, since: int = 0) -> str:
+    decisions = [
+        r.decision for r in article.reviews if r.index >= since and r.reviewer == reviewer and r.digest == digest
+    ]
     return decisions[-1] if decisions else ""
 
 
-def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[Due]) -> list[Step]:
+def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[Due], since: int = 0) -> list[Step]:
     """The commits that write `due` into the article: every one a legal transition.
-    Raises edit.EditError when the file cannot be edited safely."""
+    `since`: the records the base branch has; only those after them can approve it here (as
+    check-transitions counts them). Raises edit.EditError when the file cannot be edited safely."""
     if not due:
         return []
     steps: list[Step] = []
@@ -191,7 +200,7 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
             final, clear = "submitted", True
         else:
             reviewed = _with_records(article, [d.record for d in due])
-            if all(workflow.quorum_met(reviewed, ctx) for ctx in contexts):
+            if all(workflow.quorum_met(reviewed, ctx, since) for ctx in contexts):
                 final = "approved"
                 next_review = min(
                     workflow.review_due(workflow.last_approval_date(reviewed, ctx), ctx) for ctx in contexts
@@ -295,7 +304,7 @@ def record_reviews(
             return Result(lines, notes, problems, commits)
         latest = latest_decisions(reviews)
         for change in repo.net_changes_checked(base, head):
-            _, new_side = change.article_sides()
+            old_side, new_side = change.article_sides()
             if new_side is None:
                 continue
             path, blob = new_side
@@ -305,6 +314,8 @@ def record_reviews(
                 problems.extend(p for p in load_problems[:1])
                 continue
             repo.require_clean(path)
+            at_base = load_article(old_side[0], repo.blob(old_side[1]) or b"")[0] if old_side else None
+            since = transitions.records_before(at_base, article)
 
             def digest_at(commit: str, article=article, change=change) -> str | None:
                 for candidate in dict.fromkeys((article.path, change.old_path)):
@@ -313,10 +324,10 @@ def record_reviews(
                         return found[1]
                 return None
 
-            due, due_notes = due_records(article, contexts, latest, digest_at)
+            due, due_notes = due_records(article, contexts, latest, digest_at, since)
             notes.extend(due_notes)
             try:
-                steps = plan(article, data, contexts, due)
+                steps = plan(article, data, contexts, due, since)
             except edit.EditError as exc:
                 line, col = article.pos("reviews")
                 problems.append(

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import citations, workflow
+from . import citations, transitions, workflow
 from .model import Article, Context, Person
 from .reviews import APPROVED, CHANGES_REQUESTED, DISMISSED, Review
 
@@ -138,13 +138,17 @@ def _references(refs: list[dict], order: list[str], style: str) -> list[citation
 
 def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
     verdicts = workflow.judge_reviews(article, ctx)
-    counted = workflow.approvers(article, ctx, verdicts)
+    before = changed.before
+    # as check-transitions counts them: into `approved`, only this pull request's approvals
+    fresh = before is None or before.status != "approved" or before.digest != article.digest
+    since = transitions.records_before(before, article) if fresh else 0
+    counted = workflow.approvers(article, ctx, verdicts, since=since)
     need = ctx.policy.min_approvals
     out = [
         "### Reviews",
         "",
-        f"Approvals of this text that count: **{len(counted)} of {need}** needed"
-        + (f" ({', '.join(_name(ctx, c) for c in counted)})." if counted else "."),
+        f"Approvals of this text{' in this pull request' if since else ''} that count: **{len(counted)} of {need}** "
+        "needed" + (f" ({', '.join(_name(ctx, c) for c in counted)})." if counted else "."),
         "",
     ]
     records = article.reviews

@@ -154,7 +154,10 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
         problems.extend(log_problems)
         problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path), at_head=True))
         if new.status == "approved" and (old.status != "approved" or added or log_problems or old.digest != new.digest):
-            quorum = _judge_quorum(new, judges_, commit)
+            # Into `approved` (or approved with new text): only approvals given in this pull request
+            # count. One recorded before may be of a text the article left and has come back to.
+            fresh = old.status != "approved" or old.digest != new.digest
+            quorum = _judge_quorum(new, judges_, commit, since=len(review_log(old)) if fresh else 0)
             if quorum and old.status == "approved" and old.digest != new.digest and not added:
                 line, col = where("review_status")
                 quorum = [
@@ -480,7 +483,7 @@ def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) 
 
 def _appended_reviews(old: Article, new: Article, commit: str, against: str = "") -> tuple[list[int], list[Problem]]:
     """Indexes of records appended in `new`, and problems if the log did not only grow."""
-    before, after = _raw_reviews(old), _raw_reviews(new)
+    before, after = review_log(old), review_log(new)
     problems = []
     than = f" (compared with {against})" if against else ""
     for index, record in enumerate(before):
@@ -516,7 +519,14 @@ def _appended_reviews(old: Article, new: Article, commit: str, against: str = ""
     return list(range(len(before), len(after))), []
 
 
-def _raw_reviews(article: Article) -> list:
+def records_before(base: Article | None, head: Article) -> int:
+    """How many of `head`'s review records the base branch already had (same article, by id):
+    the records from there on are the pull request's own."""
+    return len(review_log(base)) if base is not None and base.id == head.id else 0
+
+
+def review_log(article: Article) -> list:
+    """The `reviews` list as written (entries that are not mappings included: they hold places)."""
     value = article.meta.get("reviews")
     return value if isinstance(value, list) else []
 
@@ -537,7 +547,7 @@ def _judge_added_reviews(
     pull request's approvals on GitHub (or --approvers) do not confirm. `at_head`: `new`
     is the head's version, so a record's standing there can be judged."""
     problems = []
-    reviews = _raw_reviews(new)
+    reviews = review_log(new)
     for index in added:
         record = reviews[index] if isinstance(reviews[index], dict) else {}
         reviewer, date = _reviewer(record), str(record.get("date", ""))
@@ -589,7 +599,7 @@ def _judge_added_reviews(
 
 def _latest_record_of_digest(article: Article, reviewer: str, digest) -> int:
     found = -1
-    for index, record in enumerate(_raw_reviews(article)):
+    for index, record in enumerate(review_log(article)):
         if isinstance(record, dict) and record.get("reviewer") == reviewer and record.get("digest") == digest:
             found = index
     return found
@@ -721,12 +731,22 @@ def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list
     return []
 
 
-def _judge_quorum(new: Article, judges_: Judges, commit: str) -> list[Problem]:
+def _judge_quorum(new: Article, judges_: Judges, commit: str, since: int = 0) -> list[Problem]:
+    """E908 unless the quorum approved the current text; `since`: counting only the records
+    from that place in the log on (those the pull request added)."""
     for ctx in judges_.contexts():
-        if not workflow.quorum_met(new, ctx):
-            counted = workflow.approvers(new, ctx)
+        if not workflow.quorum_met(new, ctx, since):
+            counted = workflow.approvers(new, ctx, since=since)
+            earlier = [name for name in workflow.approvers(new, ctx) if name not in counted]
             line, col = new.pos("review_status")
             extra = " sharing a specialty with the article" if ctx.policy.specialty_match else ""
+            before = (
+                f"; the approval(s) by {', '.join(earlier)} were recorded before this pull request, and an article "
+                "becomes `approved` only on approvals given in the pull request that approves it (its text may have "
+                "changed and come back since): ask them to approve again"
+                if earlier
+                else ""
+            )
             return [
                 Problem(
                     new.path,
@@ -736,7 +756,7 @@ def _judge_quorum(new: Article, judges_: Judges, commit: str) -> list[Problem]:
                     f"`approved` without a valid quorum at this commit: {len(counted)} counted approval(s) of this "
                     f"content ({', '.join(counted) or 'none'}), the policy needs {ctx.policy.min_approvals}{extra}, "
                     "from active board members who are not authors; keep it `under_review` until enough board "
-                    "members approve",
+                    f"members approve{before}",
                     commit,
                 )
             ]

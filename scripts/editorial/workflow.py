@@ -85,17 +85,18 @@ def _judge(article: Article, ctx: Context, record: Record, latest: dict[str, int
     return True, "", ""
 
 
-def approvers(article: Article, ctx: Context, verdicts: list[Verdict] | None = None) -> list[str]:
-    """Distinct board members whose approval of the current content counts."""
+def approvers(article: Article, ctx: Context, verdicts: list[Verdict] | None = None, since: int = 0) -> list[str]:
+    """Distinct board members whose approval of the current content counts; `since`: only
+    records from that place in the log on (those added in a pull request)."""
     seen: list[str] = []
     for verdict in judge_reviews(article, ctx) if verdicts is None else verdicts:
-        if verdict.counts and verdict.reviewer not in seen:
+        if verdict.counts and verdict.index >= since and verdict.reviewer not in seen:
             seen.append(verdict.reviewer)
     return seen
 
 
-def quorum_met(article: Article, ctx: Context) -> bool:
-    names = approvers(article, ctx)
+def quorum_met(article: Article, ctx: Context, since: int = 0) -> bool:
+    names = approvers(article, ctx, since=since)
     if len(names) < ctx.policy.min_approvals:
         return False
     return not ctx.policy.specialty_match or specialty_matched(article, ctx, names)
