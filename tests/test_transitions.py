@@ -649,13 +649,9 @@ def test_an_old_approval_does_not_count_when_the_text_came_back_in_an_earlier_pu
     assert code == 1 and codes(out) == ["E908"], out
     # a new approval of that text, given in this pull request, approves it
     text = repo.path("pump-question").read_text()
-    repo.path("pump-question").write_text(
-        text.replace(
-            "next_review:", repo.record("pump-question", "cora-board", date="2024-07-01") + "\nnext_review:", 1
-        )
-        if "next_review:" in text
-        else text
-    )
+    assert "next_review:" in text  # the log ends just above it
+    cora = repo.record("pump-question", "cora-board", date="2024-07-01")
+    repo.path("pump-question").write_text(text.replace("next_review:", cora + "\nnext_review:", 1))
     repo.commit("cora approves")
     code, out, _ = repo.check()
     assert code == 0, out
