@@ -655,3 +655,15 @@ def test_an_old_approval_does_not_count_when_the_text_came_back_in_an_earlier_pu
     repo.commit("cora approves")
     code, out, _ = repo.check()
     assert code == 0, out
+
+
+def test_moving_an_approved_article_to_another_address_needs_a_board_approver(repo: Repo):
+    """The file name is the page's address, which the digest does not cover."""
+    approved_on_main(repo)
+    repo.git("mv", "content/articles/pump-question.md", "content/articles/stop-all-antibiotics-first.md")
+    repo.commit("rename")
+    code, out, _ = repo.check("--approvers", "wendy-w")
+    assert code == 1 and codes(out) == ["E906"], out
+    assert "moved from content/articles/pump-question.md to content/articles/stop-all-antibiotics-first.md" in out
+    code, out, _ = repo.check("--approvers", "wendy-w,cora-b")
+    assert code == 0, out

@@ -262,9 +262,9 @@ CODES: dict[str, Code] = {
     ),
     "E906": Code(
         "transitions",
-        "an approved article was deleted (or moved out of `content/articles/`) without the board, in a commit or by "
-        "the net change from the base",
-        "have the deletion approved by the board",
+        "an approved article was deleted, moved out of `content/articles/`, or moved to another file name (its "
+        "address on the site) without the board, in a commit or by the net change from the base",
+        "have the deletion or the move approved by the board",
     ),
     "E907": Code(
         "transitions",

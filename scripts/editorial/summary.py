@@ -106,6 +106,8 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
         if changed.before is None
         else ("text changed" if changed.before.digest != article.digest else "text unchanged")
     )
+    if changed.before is not None and changed.before.path != changed.path:
+        what += f" · **moved** from `{_code(changed.before.path)}` (its address on the site changes)"
     out += [
         f"`{_code(changed.path)}` · {what} · status **{_inline(article.status or '(none)')}** · "
         f"digest `{article.digest[:19]}…`",

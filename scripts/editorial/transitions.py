@@ -149,6 +149,8 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
             continue
         if old is None:  # new in this pull request: every record in it is added here
             old = Article(new.path, {"id": new.id, "review_status": "", "reviews": []}, "", 1, new.located, "")
+        elif old.path != new.path and old.status == "approved":
+            problems.extend(_judge_move(old, new, judges_, commit))
         where = new.pos
         added, log_problems = _appended_reviews(old, new, commit, against="the base branch's version")
         problems.extend(log_problems)
@@ -453,6 +455,32 @@ def _judge_deletion(old: Article, judges_: Judges, commit: str, bound: bool = Fa
             E_DELETE,
             f"an approved article was deleted (or moved out of content/articles) and {why}; a board member must "
             "approve the pull request",
+            commit,
+        )
+    ]
+
+
+def _judge_move(old: Article, new: Article, judges_: Judges, commit: str) -> list[Problem]:
+    """An approved article's file name is its address on the site, which the digest does not
+    cover: moving it needs the board's approval, given on a commit with it at its new path."""
+
+    def there(review: Review) -> bool:
+        held = judges_.reviews.article_at(review.commit, new.path) if judges_.reviews and review.commit else None
+        return held is not None and held[0] == new.id
+
+    consent, why = _board_consent(judges_, there, "a commit with the article at its new path")
+    if consent:
+        return []
+    line, col = new.pos("id")
+    return [
+        Problem(
+            new.path,
+            line,
+            col,
+            E_DELETE,
+            f"the approved article moved from {old.path} to {new.path}, which changes its address on the site (and "
+            f"links to the old one stop working), and {why}; a board member must approve the pull request, or move "
+            "it back",
             commit,
         )
     ]
