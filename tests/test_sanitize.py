@@ -7,6 +7,7 @@ build without the sanitiser would have published it (so the test can fail)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -147,6 +148,18 @@ def test_what_our_markdown_produces_survives_unchanged():
         'style="text-align:right"',
     ):
         assert needle in clean, needle
+
+
+def test_a_body_cannot_claim_an_id_the_page_owns():
+    """mkdocs-material reads its settings from the first `#__config` in the page: an approved
+    body's `{: #__config }` came before the theme's own. The template's ids are the page's too."""
+    body = _render(
+        '{"base": "https://evil.example/"}\n{: #__config }\n\n## Question\n\n## From the Research {: #__drawer }'
+        '\n\n<p id="Editorial-trust">x</p>\n\n## References\n\n## Medical disclaimer\n\n## When to refer\n'
+    )
+    assert 'id="__config"' in body and 'id="question"' in body  # what Markdown made of it
+    ids = re.findall(r'id="([^"]*)"', sanitize.article_html(body))
+    assert ids == ["when-to-refer"], ids
 
 
 def test_sanitising_twice_changes_nothing():

@@ -12,6 +12,7 @@ and the citation superscripts of citations.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,6 +96,10 @@ ATTRIBUTES = {
     "q": {"cite"},
     "blockquote": {"cite"},
 }
+# Ids the page owns: mkdocs-material reads its settings from `#__config` (the first element
+# with that id) and finds its parts by `__` ids; the question, the References and the
+# disclaimer are the template's. A body element claiming one loses its id.
+RESERVED_ID = re.compile(r"__|(?:question|references)$|medical-disclaimer|editorial-", re.I)
 STYLE = frozenset({"text-align"})  # the only inline style Markdown tables write
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # relative URLs are kept as they are
 
@@ -110,7 +115,12 @@ def article_html(html: str) -> str:
         filter_style_properties=set(STYLE),
         strip_comments=True,
         link_rel=None,  # our own links are same-site anchors; no target= survives to need it
+        attribute_filter=_not_reserved,
     )
+
+
+def _not_reserved(tag: str, attribute: str, value: str) -> str | None:
+    return None if attribute == "id" and RESERVED_ID.match(value.strip()) else value
 
 
 def plain_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
