@@ -502,6 +502,22 @@ def test_readability_grades_without_pkg_resources():
     assert done.stdout.split() == ["2.9", "2", "False"]  # word lists read through importlib.resources
 
 
+def test_a_draft_at_an_approved_articles_address_is_refused_not_the_approved_article(project, editorial):
+    """`x/index.md` is published at `x/`, where `x.md` is: the site would have one page for two."""
+    draft = (
+        (project / SUBMITTED)
+        .read_text(encoding="utf-8")
+        .replace("id: septic-shock-first-hour", "id: septic-shock-copy")
+    )
+    target = project / APPROVED.removesuffix(".md") / "index.md"
+    target.parent.mkdir()
+    target.write_text(draft, encoding="utf-8")
+    rel = str(target.relative_to(project))
+    out = expect(editorial, rel, "E308", (1, 1), only={"E308"})
+    assert f"same address as {APPROVED} (`articles/itp-refill-sepsis/`)" in out
+    assert f"{APPROVED}:" not in out  # the approved article is not the one blamed
+
+
 def test_policy_out_of_range(project, editorial):
     edit(project, "mkdocs.yml", "min_approvals: 1", "min_approvals: 0")
     rc, out, err = editorial("validate")

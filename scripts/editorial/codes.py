@@ -137,6 +137,11 @@ CODES: dict[str, Code] = {
     "E303": Code(
         "identity", "the file name is not a clean URL slug", "rename the file to lowercase words joined by hyphens"
     ),
+    "E308": Code(
+        "identity",
+        "two articles would be published at one address (`a/b.md` and `a/b/index.md` are both at `a/b/`)",
+        "rename or move one of them",
+    ),
     "E304": Code("people", "an author is not in `content/people.yml`", "fix the id, or add the person to the registry"),
     "E305": Code(
         "people", "a reviewer is not in `content/people.yml`", "only registered board members review; fix the id"

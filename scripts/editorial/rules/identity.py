@@ -12,7 +12,16 @@ FILE_LOCAL = False  # ids must be unique across all files (see rules/__init__.py
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+def address(path: str) -> str:
+    """The page's address, as MkDocs makes it: `a/b.md` is at `a/b/`, and an `index.md` (or
+    `README.md`) at its folder's, so `a/b/index.md` is at `a/b/` too."""
+    folder, _, name = path.rpartition("/")
+    stem = name[:-3] if name.endswith(".md") else name
+    return f"{folder}/" if stem in ("index", "README") else f"{folder}/{stem}/"
+
+
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
+    yield from _one_page_per_address(articles)
     first: dict[str, Article] = {}
     for article in articles:
         if not KEBAB.fullmatch(article.slug):
@@ -53,3 +62,24 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
 
 def _suggest(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "my-article"
+
+
+def _one_page_per_address(articles: Sequence[Article]) -> Iterator[Problem]:
+    """E308 for an article at the address of another: the site would have one page for two.
+    Reported on the one that is not approved (the other may be published), else the later."""
+    taken: dict[str, Article] = {}
+    for article in articles:
+        at = address(article.path)
+        other = taken.setdefault(at, article)
+        if other is article:
+            continue
+        if other.status != "approved" and article.status == "approved":
+            taken[at], other, article = article, article, other
+        yield Problem(
+            article.path,
+            1,
+            1,
+            "E308",
+            f"{article.path} would be published at the same address as {other.path} (`{at.split('/', 1)[-1]}`); "
+            "rename or move one of them",
+        )
