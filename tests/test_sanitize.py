@@ -160,6 +160,13 @@ def test_a_body_cannot_claim_an_id_the_page_owns():
     assert 'id="__config"' in body and 'id="question"' in body  # what Markdown made of it
     ids = re.findall(r'id="([^"]*)"', sanitize.article_html(body))
     assert ids == ["when-to-refer"], ids
+    for raw in (
+        '<p id="&#95;_config">a</p>',
+        "<p id='__config'>a</p>",
+        "<p ID=__Config>a</p>",
+        '<p id=" question">a</p>',
+    ):
+        assert sanitize.article_html(raw) == "<p>a</p>", raw
 
 
 def test_sanitising_twice_changes_nothing():
