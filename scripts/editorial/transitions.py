@@ -159,7 +159,7 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
             # Into `approved` (or approved with new text): only approvals given in this pull request
             # count. One recorded before may be of a text the article left and has come back to.
             fresh = old.status != "approved" or old.digest != new.digest
-            quorum = _judge_quorum(new, judges_, commit, since=len(review_log(old)) if fresh else 0)
+            quorum = _judge_quorum(new, judges_, commit, since=records_before(old, new) if fresh else 0)
             if quorum and old.status == "approved" and old.digest != new.digest and not added:
                 line, col = where("review_status")
                 quorum = [
