@@ -169,6 +169,24 @@ def test_a_body_cannot_claim_an_id_the_page_owns():
         assert sanitize.article_html(raw) == "<p>a</p>", raw
 
 
+def test_a_body_keeps_only_the_classes_and_ids_markdown_gives_it():
+    """A theme class (`md-consent__inner` is a fixed layer over the whole page, disclaimer
+    included) or an id that is a script's global name (`window.PagefindUI`) is dropped; what
+    our Markdown makes is kept."""
+    dirty = (
+        '<div class="md-consent__inner">cover</div><p id="PagefindUI">a</p><p id="document$">b</p>'
+        '<p class="editorial-sr-only admonition">c</p>'
+    )
+    assert sanitize.article_html(dirty) == '<div>cover</div><p>a</p><p>b</p><p class="admonition">c</p>'
+    kept = (
+        '<div class="admonition warning"><p class="admonition-title">W</p></div>'
+        '<div class="language-python highlight"><pre><code><span class="k">def</span></code></pre></div>'
+        '<h2 id="from-the-guidelines">G</h2><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>'
+        '<ol class="editorial-references__list"><li id="ref-Evans2021" value="1">E</li></ol>'
+    )
+    assert sanitize.article_html(kept) == kept
+
+
 def test_sanitising_twice_changes_nothing():
     once = sanitize.article_html(_render(RICH) + HOSTILE_BODY)
     assert sanitize.article_html(once) == once

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from html import unescape
 from typing import Any
 
 import nh3
 from markupsafe import Markup, escape
+from pygments.token import STANDARD_TYPES
 
 TAGS = frozenset(
     {
@@ -100,19 +102,59 @@ ATTRIBUTES = {
 # with that id) and finds its parts by `__` ids; the question, the References and the
 # disclaimer are the template's. A body element claiming one loses its id.
 RESERVED_ID = re.compile(r"__|(?:question|references)$|medical-disclaimer|editorial-", re.I)
+# An id is also a global name in the browser (`window.PagefindUI` is the element with that id
+# until the script defines it), so a body id is kept only if no script could take it for a
+# name of its own: lower case, or with a `-`, `:` or `.` no JavaScript name has (heading
+# anchors, footnotes and reference anchors are).
+_SAFE_ID = re.compile(r"[\w:.-]+")
+# The classes Markdown and the theme's extensions give a body (admonitions, details, code,
+# footnotes, permalinks, citations); any other class (the theme's `md-*` ones could cover the
+# disclaimer with a fixed layer) is dropped.
+ADMONITIONS = frozenset(
+    "note abstract summary tldr info todo tip hint important success check done question help faq warning "
+    "caution attention failure fail missing danger error bug example quote cite".split()
+)
+CLASSES = (
+    ADMONITIONS
+    | frozenset(
+        "admonition admonition-title headerlink footnote footnote-ref footnote-backref citation citation-unknown "
+        "highlight highlighttable linenos linenodiv filename editorial-references__list".split()
+    )
+    | frozenset(STANDARD_TYPES.values())  # Pygments' token classes in highlighted code
+) - {""}
+_LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]+")  # the code block's language
 STYLE = frozenset({"text-align"})  # the only inline style Markdown tables write
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # relative URLs are kept as they are
 
 
 def article_html(html: str) -> str:
-    """The body HTML with everything off the allowlist removed, and no id the page owns."""
+    """The body HTML with everything off the allowlist removed: tags, attributes, and the
+    values of `id` and `class` (see _SAFE_ID, CLASSES)."""
     clean = _clean(html)
-    # The filter is a Python call for every attribute (a quarter more time): it runs only on
-    # a body whose clean output (attributes written one way, in double quotes) has such an id.
-    return _clean(html, _not_reserved) if _RESERVED_IN_OUTPUT.search(clean) else clean
+    # nh3's attribute filter is a Python call for every attribute (a quarter more time): it
+    # runs only on a body whose clean output (attributes written one way: name="value") needs it.
+    for name, value in _ID_OR_CLASS.findall(clean):
+        value = unescape(value) if "&" in value else value
+        if _allowed(name, value) != value:
+            return _clean(html, _filter)
+    return clean
 
 
-_RESERVED_IN_OUTPUT = re.compile(r'\sid="\s*(?:__|(?:question|references)\s*"|medical-disclaimer|editorial-)', re.I)
+_ID_OR_CLASS = re.compile(r'\s(id|class)="([^"]*)"')
+
+
+def _filter(tag: str, attribute: str, value: str) -> str | None:
+    return _allowed(attribute, value)
+
+
+def _allowed(attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        safe = _SAFE_ID.fullmatch(value) and (value == value.lower() or any(c in value for c in "-:."))
+        return value if safe and not RESERVED_ID.match(value) else None
+    if attribute == "class":
+        kept = [c for c in value.split() if c in CLASSES or _LANGUAGE_CLASS.fullmatch(c)]
+        return " ".join(kept) or None
+    return value
 
 
 def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None) -> str:
@@ -127,10 +169,6 @@ def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None] | 
         link_rel=None,  # our own links are same-site anchors; no target= survives to need it
         attribute_filter=attribute_filter,
     )
-
-
-def _not_reserved(tag: str, attribute: str, value: str) -> str | None:
-    return None if attribute == "id" and RESERVED_ID.match(value.strip()) else value
 
 
 def plain_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
