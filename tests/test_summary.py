@@ -22,6 +22,7 @@ from editorial.model import Context, Policy, Registry
 from gitrepos import review, run_in
 
 ARTICLE = "content/articles/itp-refill-sepsis.md"
+REPO_ARTICLE = Path(__file__).resolve().parents[1] / ARTICLE
 
 
 class _Page(HTMLParser):
@@ -202,6 +203,10 @@ references:
   type: article-journal
   title: "A <!-- title\\n\\n# HIDDEN-12 after a blank line"
   issued: {{date-parts: [[2020]]}}
+- id: b
+  type: article-journal
+  title: "A title\\r\\r## FORGED heading after bare CRs\\r\\r~~~ a fence to swallow the rest"
+  issued: {{date-parts: [[2021]]}}
 ---
 
 {HOSTILE_BODY}
@@ -221,6 +226,7 @@ references:
     assert not page.comments, page.comments
     assert not {"script", "style", "textarea", "div", "table", "pre"} & set(page.tags), set(page.tags)
     assert page.tags.count("details") == 1  # ours, around the digest
+    assert "FORGED heading" in page.visible and "<h2>FORGED" not in cmarkgfm.github_flavored_markdown_to_html(out)
     for number in range(1, 14):
         assert f"HIDDEN-{number}" in page.visible, number
     # every line of the body, in order, as written (citations numbered; not in the code the unclosed fence opens)
@@ -232,3 +238,26 @@ references:
     # the forged Reviews section is shown as the text it is; the real one is the only heading
     assert out.count("### Reviews") == 1 and "### Reviews Approvals of this text that count: **1 of 1**" in page.visible
     assert "a" not in page.tags  # the description's link is text
+
+
+def test_one_long_article_cannot_push_the_other_changes_out_of_the_summary():
+    """GitHub keeps 1 MB of a summary: every change is named at the top, and one article's body
+    is cut long before it could fill the summary."""
+    text = (REPO_ARTICLE.read_text(encoding="utf-8")).replace(
+        "## From the Research", "x. " * 60_000 + "\n\n## From the Research"
+    )
+    article, problems = load_article("content/articles/aaa-long.md", text.encode())
+    assert article is not None, problems
+    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
+    out = summary.render(
+        summary.Summary(
+            [summary.Changed("content/articles/aaa-long.md", article, None)],
+            ["content/people.yml"],
+            {"content/people.yml": "people: []\n"},
+        ),
+        ctx,
+    )
+    top = out.index("## ")  # the first article's heading
+    assert "content/articles/aaa-long.md` · status" in out[:top] and "content/people.yml` · not an article" in out[:top]
+    assert "characters before its end: read the rest under Files changed" in out
+    assert len(out) < summary.MAX_CHARS and "people\\: \\[\\]" in out  # the registry's new text, escaped

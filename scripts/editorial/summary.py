@@ -27,6 +27,7 @@ from .reviews import APPROVED, CHANGES_REQUESTED, DISMISSED, Review
 
 MAX_CHARS = 900_000  # GitHub keeps at most 1 MiB of summary per step
 MAX_PAGE_CHARS = 50_000  # the text of a changed site page shown; longer: read it under Files changed
+MAX_BODY_CHARS = 100_000  # an article's body shown (an answer is a few thousand): one cannot crowd out the rest
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: Markdown lets each be escaped
 
 
@@ -61,6 +62,7 @@ def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE)
     out = ["# Articles in this pull request", ""]
     if not summary.articles:
         out += ["This pull request changes no article.", ""]
+    out += _contents(summary)  # first: a summary cut at GitHub's limit still names every change
     for changed in summary.articles:
         out += _article(changed, ctx, style)
     if summary.others:
@@ -81,9 +83,24 @@ def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE)
     if len(text) > MAX_CHARS:
         text = (
             text[:MAX_CHARS].rsplit("\n", 1)[0]
-            + "\n\n*(The summary is cut here: GitHub keeps 1 MB of it. Read the rest in the preview artifact.)*\n"
+            + "\n\n*(The summary is cut here: GitHub keeps 1 MB of it. Every change is listed at the top; read the "
+            "rest under Files changed.)*\n"
         )
     return text
+
+
+def _contents(summary: Summary) -> list[str]:
+    if not summary.articles and not summary.others:
+        return []
+    out = ["Every file this pull request changes in `content/`, each shown below:", ""]
+    for changed in summary.articles:
+        if changed.article is not None:
+            state = f"status {_inline(changed.article.status or '(none)')}"
+        else:
+            state = "cannot be read" if changed.unreadable else "deleted"
+        out.append(f"- `{_code(changed.path)}` · {state}")
+    out += [f"- `{_code(path)}` · not an article" for path in summary.others]
+    return out + [""]
 
 
 def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
@@ -119,12 +136,16 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
     refs = [r for r in article.references if r.get("id") is not None]
     numbered = citations.number(article.body, [str(r["id"]) for r in refs], as_text=True)
     out += ["*The answer as written (Markdown; the preview shows it as a page):*", ""]
-    out += _as_written(numbered.body) + [""]
+    out += _as_written(numbered.body[:MAX_BODY_CHARS]) + [""]
+    if len(numbered.body) > MAX_BODY_CHARS:
+        left = len(numbered.body) - MAX_BODY_CHARS
+        out += [f"*(Cut here, {left:,} characters before its end: read the rest under Files changed.)*", ""]
     out += _fields(article, ctx)
     entries = _references(refs, numbered.order, style)
     if entries:
-        # one HTML block: a blank line inside (a title may hold one) would end it there
-        block = "\n".join(line for line in citations.references_html(entries).split("\n") if line.strip())
+        # one HTML block on one line: a blank line inside (a title may hold one, or a bare CR,
+        # which Markdown also counts as a line end) would end the block there
+        block = re.sub(r"[\r\n]+", " ", citations.references_html(entries))
         out += ["### References", "", block, ""]
     out += _approvals(changed, article, ctx)
     out += ["<details><summary>Content digest</summary>", "", f"`{article.digest}`", "", "</details>", ""]
@@ -150,7 +171,7 @@ def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
         "### Reviews",
         "",
         f"Approvals of this text{' in this pull request' if since else ''} that count: **{len(counted)} of {need}** "
-        "needed" + (f" ({', '.join(_name(ctx, c) for c in counted)})." if counted else "."),
+        "needed" + (f" ({', '.join(_inline(_name(ctx, c)) for c in counted)})." if counted else "."),
         "",
     ]
     records = article.reviews
