@@ -204,7 +204,7 @@ def _build(project: Path, monkeypatch, *, sanitise: bool) -> Path:
     for name in ("ARTICLE_RULES", "FILE_RULES", "DECIDING_FILE_RULES", "CORPUS_RULES"):
         monkeypatch.setattr(rules, name, tuple(r for r in getattr(rules, name) if r is not html_safety.check))
     if not sanitise:
-        monkeypatch.setattr(sanitize, "article_html", lambda html: html)
+        monkeypatch.setattr(sanitize, "article_html", lambda html, ours=False: html)
     monkeypatch.chdir(project)
     build(load_config(str(project / "mkdocs.yml")))
     return project / "site"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from html import unescape
 from typing import Any
 
@@ -118,41 +119,51 @@ CLASSES = (
     ADMONITIONS
     | frozenset(
         "admonition admonition-title headerlink footnote footnote-ref footnote-backref citation citation-unknown "
-        "highlight highlighttable linenos linenodiv filename editorial-references__list".split()
+        "highlight highlighttable linenos linenodiv filename "
+        "editorial-references__list editorial-disclaimer-text editorial-listing-slot".split()
     )
     | frozenset(STANDARD_TYPES.values())  # Pygments' token classes in highlighted code
 ) - {""}
 _LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]+")  # the code block's language
+# (The three `editorial-` ones: what the plugin puts into a writer's page: the References, the
+# disclaimer on the about page, the marker where the home page's listing goes.)
+# The HTML the plugin itself writes (listings, the board and policy pages) has classes of its own.
+_OWN_CLASS = re.compile(r"editorial-[\w-]+")
 STYLE = frozenset({"text-align"})  # the only inline style Markdown tables write
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # relative URLs are kept as they are
 
 
-def article_html(html: str) -> str:
+def article_html(html: str, ours: bool = False) -> str:
     """The body HTML with everything off the allowlist removed: tags, attributes, and the
-    values of `id` and `class` (see _SAFE_ID, CLASSES)."""
+    values of `id` and `class` (see _SAFE_ID, CLASSES). `ours`: HTML the plugin wrote, whose
+    own `editorial-*` classes are kept too."""
     clean = _clean(html)
     # nh3's attribute filter is a Python call for every attribute (a quarter more time): it
     # runs only on a body whose clean output (attributes written one way: name="value") needs it.
     for name, value in _ID_OR_CLASS.findall(clean):
         value = unescape(value) if "&" in value else value
-        if _allowed(name, value) != value:
-            return _clean(html, _filter)
+        if _allowed(name, value, ours) != value:
+            return _clean(html, partial(_filter, ours))
     return clean
 
 
 _ID_OR_CLASS = re.compile(r'\s(id|class)="([^"]*)"')
 
 
-def _filter(tag: str, attribute: str, value: str) -> str | None:
-    return _allowed(attribute, value)
+def _filter(ours: bool, tag: str, attribute: str, value: str) -> str | None:
+    return _allowed(attribute, value, ours)
 
 
-def _allowed(attribute: str, value: str) -> str | None:
+def _allowed(attribute: str, value: str, ours: bool) -> str | None:
     if attribute == "id":
         safe = _SAFE_ID.fullmatch(value) and (value == value.lower() or any(c in value for c in "-:."))
         return value if safe and not RESERVED_ID.match(value) else None
     if attribute == "class":
-        kept = [c for c in value.split() if c in CLASSES or _LANGUAGE_CLASS.fullmatch(c)]
+        kept = [
+            c
+            for c in value.split()
+            if c in CLASSES or _LANGUAGE_CLASS.fullmatch(c) or (ours and _OWN_CLASS.fullmatch(c))
+        ]
         return " ".join(kept) or None
     return value
 

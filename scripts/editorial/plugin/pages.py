@@ -118,7 +118,7 @@ class SitePages:
             html = cards([item for item in listed if slug in item.specialties], page.url)
         else:
             return
-        page.content = content.replace(LISTING_SLOT, sanitize.article_html(html), 1)
+        page.content = content.replace(LISTING_SLOT, sanitize.article_html(html, ours=True), 1)
 
     def listed(self) -> list[Listed]:
         """Every published article once, most recently reviewed first (then by title)."""

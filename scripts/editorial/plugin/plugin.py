@@ -154,7 +154,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         parts = self._require()
         parts.progress.page_built()  # an INFO line every few hundred pages of a large build
-        html = sanitize.article_html(html)  # every page's body, past any rule a writer slipped by
+        # every page's body, past any rule a writer slipped by; the pages the plugin generates keep its classes
+        html = sanitize.article_html(html, ours=page.file.generated_by is not None)
         return parts.articles.content(html, page)
 
     @event_priority(-100)  # after other plugins' context hooks: page.content is final
