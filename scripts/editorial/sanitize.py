@@ -109,8 +109,9 @@ RESERVED_ID = re.compile(r"__|(?:question|references)$|medical-disclaimer|editor
 # anchors, footnotes and reference anchors are).
 _SAFE_ID = re.compile(r"[\w:.-]+")
 # The classes Markdown and the theme's extensions give a body (admonitions, details, code,
-# footnotes, permalinks, citations); any other class (the theme's `md-*` ones could cover the
-# disclaimer with a fixed layer) is dropped.
+# footnotes, permalinks, citations), and the three the plugin puts into a writer's page (the
+# References, the about page's disclaimer, the marker where the home page's listing goes); any
+# other class (the theme's `md-*` ones could cover the disclaimer with a fixed layer) is dropped.
 ADMONITIONS = frozenset(
     "note abstract summary tldr info todo tip hint important success check done question help faq warning "
     "caution attention failure fail missing danger error bug example quote cite".split()
@@ -125,8 +126,6 @@ CLASSES = (
     | frozenset(STANDARD_TYPES.values())  # Pygments' token classes in highlighted code
 ) - {""}
 _LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]+")  # the code block's language
-# (The three `editorial-` ones: what the plugin puts into a writer's page: the References, the
-# disclaimer on the about page, the marker where the home page's listing goes.)
 # The HTML the plugin itself writes (listings, the board and policy pages) has classes of its own.
 _OWN_CLASS = re.compile(r"editorial-[\w-]+")
 STYLE = frozenset({"text-align"})  # the only inline style Markdown tables write
