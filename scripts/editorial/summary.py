@@ -1,12 +1,12 @@
 """The pull request's job summary: each changed article, every word of it. Pure `render`.
 
 A board member approves on GitHub what the summary shows: first a list of every file the pull
-request changes in content/ (so a summary cut at GitHub's limit still names them all), then
-for each article its title, the short answer, the
-body exactly as written (citations numbered as on the site), every other field the page
-shows, the References list (rendered by citations.py, in the policy's style), the review
-status, the content digest an approval binds to, and who has approved which text, in the
-front matter and on GitHub; then the text of any other file in content/ it changes.
+request changes in content/ (so a summary cut at GitHub's limit still names them all); then
+for each article its title, the short answer, the body exactly as written (citations numbered
+as on the site), every other field the page shows, the References list (rendered by
+citations.py, in the policy's style), the review status, the content digest an approval binds
+to, and who has approved which text, in the front matter and on GitHub; then the text of any
+other file in content/ it changes.
 
 Nothing a writer typed is left for GitHub to interpret. GitHub's Markdown is not the site's:
 an unclosed `<!--` hides everything after it there, and is shown as text on the site. So
