@@ -30,15 +30,15 @@ def _textstat() -> Any:
     importlib.resources; the stand-in is visible to that import only."""
     if "textstat" in sys.modules:
         return sys.modules["textstat"]
-    real = sys.modules.get("pkg_resources")
-    if real is None:
+    stand_in = None
+    if sys.modules.get("pkg_resources") is None:
         stand_in = types.ModuleType("pkg_resources")
         stand_in.resource_stream = _resource_stream  # type: ignore[attr-defined]
         sys.modules["pkg_resources"] = stand_in
     try:
         import textstat
     finally:
-        if real is None:
+        if stand_in is not None and sys.modules.get("pkg_resources") is stand_in:
             del sys.modules["pkg_resources"]
     return textstat
 
