@@ -187,6 +187,23 @@ def test_a_body_keeps_only_the_classes_and_ids_markdown_gives_it():
     assert sanitize.article_html(kept) == kept
 
 
+def test_no_class_or_id_the_theme_hides_can_hide_approved_words():
+    """The theme hides `.headerlink` and `.footnote-backref` (they show on hover, or as an arrow)
+    and an `a[id]` in highlighted code: only Markdown's own such links keep them."""
+    own = _render("## From the Guidelines\n\nText[^1].\n\n[^1]: A note.\n")
+    assert sanitize.article_html(own).count('class="headerlink"') == 1
+    assert sanitize.article_html(own).count('class="footnote-backref"') == 1
+    words = (
+        '<p>Do <span class="footnote-backref">not</span> refill. Dose <span class="headerlink">NOT</span>. Give '
+        '<span class="highlight"><code><a id="hid-x">no</a></code></span>. '
+        '<a class="headerlink" href="#x" title="Permanent link">HIDDEN</a></p>'
+    )
+    clean = sanitize.article_html(own + words)
+    assert clean.count('class="headerlink"') == 1 and clean.count('class="footnote-backref"') == 1
+    assert "<span>not</span>" in clean and "<span>NOT</span>" in clean and "<a>no</a>" in clean
+    assert '<a title="Permanent link" href="#x">HIDDEN</a>' in clean
+
+
 def test_sanitising_twice_changes_nothing():
     once = sanitize.article_html(_render(RICH) + HOSTILE_BODY)
     assert sanitize.article_html(once) == once

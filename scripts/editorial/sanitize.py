@@ -139,21 +139,58 @@ def article_html(html: str, ours: bool = False) -> str:
     clean = _clean(html)
     # nh3's attribute filter is a Python call for every attribute (a quarter more time): it
     # runs only on a body whose clean output (attributes written one way: name="value") needs it.
-    for name, value in _ID_OR_CLASS.findall(clean):
-        value = unescape(value) if "&" in value else value
-        if _allowed(name, value, ours) != value:
-            return _clean(html, partial(_filter, ours))
+    if _needs_filter(clean, ours):
+        clean = _OWN_LINK.sub(_restore, _clean(html, partial(_filter, ours)))
     return clean
 
 
 _ID_OR_CLASS = re.compile(r'\s(id|class)="([^"]*)"')
+_LINK_WITH_ID = re.compile(r'<a\s(?:[^>"]|"[^"]*")*?\sid="')  # the theme hides `.highlight code a[id]`
+# The theme hides these two (a permalink shows on hover, a footnote's way back is an arrow):
+# they are kept only on the links Markdown itself makes, exactly, with the one character it puts there.
+_HIDDEN_BY_THEME = frozenset({"headerlink", "footnote-backref"})
+_HIDING = re.compile(r'\sclass="[^"]*\b(?:headerlink|footnote-backref)\b')
+_OWN_LINK = re.compile(
+    r'<a (?:class="(?P<cls>[^"]*)" )?(?:href="(?P<h1>#[\w:.-]+)" title="(?P<t1>[^"]+)"'
+    r'|title="(?P<t2>[^"]+)" href="(?P<h2>#[\w:.-]+)")>(?P<text>[¶↩])</a>'
+)
+_BACK = re.compile(r"Jump back to footnote \d+ in the text")
+
+
+def _own_kind(link: re.Match[str]) -> str | None:
+    """Which of the two a link is, if it is exactly as Markdown makes it."""
+    href, title = link["h1"] or link["h2"], link["t1"] or link["t2"]
+    if link["text"] == "¶" and title == "Permanent link":
+        return "headerlink"
+    if link["text"] == "↩" and href.startswith("#fnref") and _BACK.fullmatch(title):
+        return "footnote-backref"
+    return None
+
+
+def _restore(link: re.Match[str]) -> str:
+    kind = _own_kind(link)
+    return link[0] if kind is None else link[0].replace("<a ", f'<a class="{kind}" ', 1)
+
+
+def _needs_filter(clean: str, ours: bool) -> bool:
+    for name, value in _ID_OR_CLASS.findall(clean):
+        value = unescape(value) if "&" in value else value
+        if _allowed("", name, value, ours) != value:
+            return True
+    hiding = len(_HIDING.findall(clean))
+    own = sum(1 for link in _OWN_LINK.finditer(clean) if link["cls"] and link["cls"] == _own_kind(link))
+    return hiding != own or bool(_LINK_WITH_ID.search(clean))
 
 
 def _filter(ours: bool, tag: str, attribute: str, value: str) -> str | None:
-    return _allowed(attribute, value, ours)
+    if tag == "a" and attribute == "id":
+        return None
+    if attribute == "class":  # put back on Markdown's own links only (_restore)
+        value = " ".join(c for c in value.split() if c not in _HIDDEN_BY_THEME)
+    return _allowed(tag, attribute, value, ours)
 
 
-def _allowed(attribute: str, value: str, ours: bool) -> str | None:
+def _allowed(tag: str, attribute: str, value: str, ours: bool) -> str | None:
     if attribute == "id":
         safe = _SAFE_ID.fullmatch(value) and (value == value.lower() or any(c in value for c in "-:."))
         return value if safe and not RESERVED_ID.match(value) else None
