@@ -86,3 +86,26 @@ def test_site_uses_materials_features(built):
     assert (site / "assets" / "editorial" / "editorial.css").is_file()
     assert "@media print" in (site / "assets" / "editorial" / "editorial.css").read_text(encoding="utf-8")
     assert (site / "pagefind" / "pagefind-entry.json").is_file() and not (site / "search").exists()
+
+
+def test_a_registry_value_cannot_add_markup_or_the_plugins_classes_to_the_board_page():
+    """The board page is the plugin's own (it keeps `editorial-*` classes): a name or a credential
+    written as attr_list (`{: .class }`) or as a link is shown as text."""
+    import markdown
+
+    from editorial import sanitize
+    from editorial.model import Person, Registry
+    from editorial.plugin import pages
+
+    person = Person(
+        "priya-raman",
+        "Priya [Raman](https://evil.example)",
+        "MPH {: .editorial-sr-only }",
+        roles=("board",),
+        since="2020-01-01",
+    )
+    source = pages.board_markdown(Registry("content/people.yml", {person.id: person}), "2026-01-01")
+    html = markdown.markdown(source.split("---\n", 2)[2], extensions=["attr_list", "md_in_html", "toc"])
+    html = sanitize.article_html(html, ours=True)
+    assert "editorial-sr-only" not in re.findall(r'class="([^"]*)"', html) and 'href="https://evil' not in html
+    assert "Priya [Raman](https://evil.example), MPH {: .editorial-sr-only }</h3>" in html

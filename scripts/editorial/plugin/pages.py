@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -201,6 +202,16 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # what Python-Markdown lets a backslash escape
+
+
+def _md(text: object) -> str:
+    """A registry value in generated Markdown: every character Markdown reads (a link, emphasis,
+    attr_list's `{: .class }`) escaped, then HTML-escaped. The page keeps the plugin's classes,
+    so a value must never add one."""
+    return _e(_MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text)))
+
+
 # -- the home page and the specialty pages ------------------------------------------
 
 AUDIENCES = {"clinician": "healthcare professionals", "patient": "patients and caregivers"}
@@ -280,8 +291,8 @@ def specialties_markdown(counts: dict[str, int]) -> str:
 def specialty_markdown(slug: str) -> str:
     name = specialty_name(slug)
     return (
-        f"---\ntitle: {json.dumps(name)}\n---\n\n# {_e(name)}\n\n"
-        f"Answers in {_e(name.lower())} approved by our Medical Advisory Board, the most recently reviewed first.\n\n"
+        f"---\ntitle: {json.dumps(name)}\n---\n\n# {_md(name)}\n\n"
+        f"Answers in {_md(name.lower())} approved by our Medical Advisory Board, the most recently reviewed first.\n\n"
         + LISTING_SLOT
         + "\n"
     )
@@ -339,7 +350,7 @@ def _member(person: Person, former: bool = False) -> str:
         f'<div class="editorial-member{" editorial-member--former" if former else ""}" '
         f'id="{_e(person_anchor(person.id))}" markdown>',
         "",
-        f"### {_e(person.display)}",
+        f"### {_md(person.display)}",
         "",
     ]
     if former:
