@@ -261,3 +261,23 @@ def test_one_long_article_cannot_push_the_other_changes_out_of_the_summary():
     assert "content/articles/aaa-long.md` · status" in out[:top] and "content/people.yml` · not an article" in out[:top]
     assert "characters before its end: read the rest under Files changed" in out
     assert len(out) < summary.MAX_CHARS and "people\\: \\[\\]" in out  # the registry's new text, escaped
+
+
+def test_indentation_cannot_inflate_one_article_past_the_others_and_nothing_is_cut_inside_a_part():
+    """Each leading tab is written as four `&nbsp;`: the cap counts what is written. A summary
+    that must be cut is cut between parts, never inside the digest's <details>."""
+    source = REPO_ARTICLE.read_text(encoding="utf-8")
+    bomb = source.replace("## From the Research", ("\t" * 15 + "x\n") * 5_000 + "\n## From the Research")
+    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
+    changed = []
+    for name, text in (("aaa-bomb", bomb), ("zzz-target", source.replace("id: itp-refill-sepsis", "id: zzz-target"))):
+        article, problems = load_article(f"content/articles/{name}.md", text.encode())
+        assert article is not None, problems
+        changed.append(summary.Changed(f"content/articles/{name}.md", article, None))
+    out = summary.render(summary.Summary(changed), ctx)
+    assert "characters before its end: read the rest under Files changed" in out
+    assert "`content/articles/zzz-target.md` · new article" in out  # the next article is still shown
+    # with many such articles the summary is cut, between articles
+    many = summary.render(summary.Summary(changed[:1] * 8), ctx)
+    assert len(many) <= summary.MAX_CHARS and many.endswith(summary.CUT_NOTE)
+    assert many.count("<details>") == many.count("</details>")

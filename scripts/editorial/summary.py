@@ -28,8 +28,10 @@ from .model import Article, Context, Person
 from .reviews import APPROVED, CHANGES_REQUESTED, DISMISSED, Review
 
 MAX_CHARS = 900_000  # GitHub keeps at most 1 MiB of summary per step
-MAX_PAGE_CHARS = 50_000  # the text of a changed site page shown; longer: read it under Files changed
-MAX_BODY_CHARS = 100_000  # an article's body shown (an answer is a few thousand): one cannot crowd out the rest
+# Markdown written for one article's body, and for one other file's text (an answer is a few
+# thousand characters): no one of them can crowd the others out of the summary
+MAX_BODY_CHARS = 200_000
+MAX_PAGE_CHARS = 100_000
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: Markdown lets each be escaped
 
 
@@ -61,34 +63,48 @@ class Summary:
 
 def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE) -> str:
     """The job summary as Markdown."""
-    out = ["# Articles in this pull request", ""]
+    head = ["# Articles in this pull request", ""]
     if not summary.articles:
-        out += ["This pull request changes no article.", ""]
-    out += _contents(summary)  # first: a summary cut at GitHub's limit still names every change
-    for changed in summary.articles:
-        out += _article(changed, ctx, style)
+        head += ["This pull request changes no article.", ""]
+    head += _contents(summary)  # first: a summary cut at GitHub's limit still names every change
+    parts = [head] + [_article(changed, ctx, style) for changed in summary.articles]
     if summary.others:
-        out += [
-            "## Other files in content/",
-            "",
-            "These are not articles and have no review log of their own; a board member's approval "
-            "of the pull request, given after their last change, is needed for them (E912):",
-            "",
-        ]
-        out += [f"- `{_code(path)}`" for path in summary.others] + [""]
+        parts.append(
+            [
+                "## Other files in content/",
+                "",
+                "These are not articles and have no review log of their own; a board member's approval "
+                "of the pull request, given after their last change, is needed for them (E912):",
+                "",
+                *(f"- `{_code(path)}`" for path in summary.others),
+                "",
+            ]
+        )
         for path in summary.others:
             if path in summary.texts:
-                out += [f"### `{_code(path)}`", "", *_as_written(summary.texts[path][:MAX_PAGE_CHARS]), ""]
-                if len(summary.texts[path]) > MAX_PAGE_CHARS:
-                    out += ["*(Cut here: read the rest under Files changed.)*", ""]
-    text = "\n".join(out)
-    if len(text) > MAX_CHARS:
-        text = (
-            text[:MAX_CHARS].rsplit("\n", 1)[0]
-            + "\n\n*(The summary is cut here: GitHub keeps 1 MB of it. Every change is listed at the top; read the "
-            "rest under Files changed.)*\n"
-        )
-    return text
+                lines, left = _as_written(summary.texts[path], MAX_PAGE_CHARS)
+                parts.append([f"### `{_code(path)}`", "", *lines, "", *_cut_note(left)])
+    # Whole parts only, so nothing is cut inside one (an open <details> would fold the rest away)
+    kept: list[str] = []
+    size = len(CUT_NOTE)
+    for part in parts:
+        text = "\n".join(part)
+        if size + len(text) + 1 > MAX_CHARS:
+            kept.append(CUT_NOTE)
+            break
+        kept.append(text)
+        size += len(text) + 1
+    return "\n".join(kept)
+
+
+CUT_NOTE = (
+    "*(The summary is cut here: GitHub keeps 1 MB of it. Every change is listed at the top; read the rest under "
+    "Files changed.)*\n"
+)
+
+
+def _cut_note(left: int) -> list[str]:
+    return [f"*(Cut here, {left:,} characters before its end: read the rest under Files changed.)*", ""] if left else []
 
 
 def _contents(summary: Summary) -> list[str]:
@@ -138,10 +154,8 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
     refs = [r for r in article.references if r.get("id") is not None]
     numbered = citations.number(article.body, [str(r["id"]) for r in refs], as_text=True)
     out += ["*The answer as written (Markdown; the preview shows it as a page):*", ""]
-    out += _as_written(numbered.body[:MAX_BODY_CHARS]) + [""]
-    if len(numbered.body) > MAX_BODY_CHARS:
-        left = len(numbered.body) - MAX_BODY_CHARS
-        out += [f"*(Cut here, {left:,} characters before its end: read the rest under Files changed.)*", ""]
+    lines, left = _as_written(numbered.body, MAX_BODY_CHARS)
+    out += [*lines, "", *_cut_note(left)]
     out += _fields(article, ctx)
     entries = _references(refs, numbered.order, style)
     if entries:
@@ -254,20 +268,26 @@ def _fields(article: Article, ctx: Context) -> list[str]:
     return ["### Also on the page", ""] + [f"- **{label}:** {_inline(value)}" for label, value in rows if value] + [""]
 
 
-def _as_written(text: str) -> list[str]:
+def _as_written(text: str, limit: int) -> tuple[list[str], int]:
     """Text shown line for line as written: escaped (see _plain), leading spaces kept, each
-    line ended by a hard break, and a blank line between paragraphs, as in the file."""
+    line ended by a hard break, and a blank line between paragraphs, as in the file. At most
+    `limit` characters of Markdown (escapes and `&nbsp;`s counted); and how many characters of
+    `text` that left out."""
     lines = text.strip("\n").split("\n")
-    out = []
+    out: list[str] = []
+    size = 0
     for index, line in enumerate(lines):
-        if not line.strip():
-            out.append("")
-            continue
-        stripped = line.lstrip(" \t")
-        indent = line[: len(line) - len(stripped)].replace("\t", "    ")
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        out.append("&nbsp;" * len(indent) + _plain(stripped.rstrip()) + ("\\" if following.strip() else ""))
-    return out
+        made = ""
+        if line.strip():
+            stripped = line.lstrip(" \t")
+            indent = line[: len(line) - len(stripped)].replace("\t", "    ")
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            made = "&nbsp;" * len(indent) + _plain(stripped.rstrip()) + ("\\" if following.strip() else "")
+        if size + len(made) + 1 > limit:
+            return out, sum(len(rest) + 1 for rest in lines[index:])
+        out.append(made)
+        size += len(made) + 1
+    return out, 0
 
 
 def _plain(text: str) -> str:
