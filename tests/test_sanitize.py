@@ -204,6 +204,27 @@ def test_no_class_or_id_the_theme_hides_can_hide_approved_words():
     assert '<a title="Permanent link" href="#x">HIDDEN</a>' in clean
 
 
+def test_no_nesting_shrinks_words_out_of_sight_and_no_attribute_changes_what_is_heard_or_read():
+    """Nested <small>, <sub> or <code> (each drawn smaller; an unclosed <code> is re-opened for
+    all that follows) made approved words 1.7 px high; `dir` reordered "0.5 – 5"; `aria-label`
+    and `role` had a screen reader hear another dose than the page shows."""
+    assert sanitize.article_html("<p>A " + "<small>" * 10 + "dose" + "</small>" * 10 + "</p>") == "<p>A dose</p>"
+    assert sanitize.article_html("<p>x " + "<sub>" * 12 + "tiny" + "</sub>" * 12 + "</p>") == "<p>x <sub>tiny</sub></p>"
+    unclosed = "<p>T " + "".join(f'<code title="n{i}">' for i in range(12)) + "X</p><h2>Medical disclaimer</h2>"
+    assert sanitize.article_html(unclosed).count("<code") == 2  # one level, in each block it was re-opened in
+    assert (
+        sanitize.article_html(
+            '<p dir="rtl" role="img" aria-label="Safe dose is 100 mg" aria-hidden="true">Safe dose is 10 mg</p>'
+        )
+        == "<p>Safe dose is 10 mg</p>"
+    )
+    single = (
+        '<p>H<sub>2</sub>O, x<sup>2</sup>, <code>a</code><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a>'
+        "</sup></p>"
+    )
+    assert sanitize.article_html(single) == single
+
+
 def test_sanitising_twice_changes_nothing():
     once = sanitize.article_html(_render(RICH) + HOSTILE_BODY)
     assert sanitize.article_html(once) == once

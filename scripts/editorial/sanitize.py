@@ -45,7 +45,6 @@ TAGS = frozenset(
         "del",
         "ins",
         "mark",
-        "small",
         "sub",
         "sup",
         "abbr",
@@ -85,7 +84,9 @@ TAGS = frozenset(
 # Removed together with their content: their text is code or style, never reading matter.
 DROP_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"})
 ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden"},
+    # no `dir` (it reorders what a line says), no `role` or `aria-*` (a screen reader would hear
+    # other words than the page shows, or none)
+    "*": {"id", "class", "title", "lang"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height", "loading"},
     "ol": {"start", "type", "reversed"},
@@ -141,7 +142,31 @@ def article_html(html: str, ours: bool = False) -> str:
     # runs only on a body whose clean output (attributes written one way: name="value") needs it.
     if _needs_filter(clean, ours):
         clean = _OWN_LINK.sub(_restore, _clean(html, partial(_filter, ours)))
-    return clean
+    return _one_level_smaller(clean)
+
+
+# Each of these is drawn smaller than the text around it: nested, they shrink words out of
+# sight (and the HTML parser re-opens an unclosed <code> for all that follows). One level is kept.
+_SMALLER = re.compile(r'<(/?)(sub|sup|code|kbd)(?:\s(?:[^>"]|"[^"]*")*)?>')
+
+
+def _one_level_smaller(html: str) -> str:
+    out: list[str] = []
+    kept: list[bool] = []  # for each open one: whether its tags stay
+    last = 0
+    for tag in _SMALLER.finditer(html):
+        if tag[1]:  # a closing tag: it goes if its opening tag went
+            keep = kept.pop() if kept else True
+        else:
+            keep = not kept
+            kept.append(keep)
+        if not keep:
+            out.append(html[last : tag.start()])
+            last = tag.end()
+    if last == 0:
+        return html
+    out.append(html[last:])
+    return "".join(out)
 
 
 _ID_OR_CLASS = re.compile(r'\s(id|class)="([^"]*)"')
