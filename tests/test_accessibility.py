@@ -96,13 +96,17 @@ def test_skip_link_lands_on_the_question(site, browser):
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
     try:
-        page.goto(f"{base}articles/{article.slug}/")
-        page.wait_for_load_state("networkidle")  # the theme's scripts have set the page up
-        page.keyboard.press("Tab")
-        skip = page.evaluate(
-            "() => [document.activeElement.classList.contains('md-skip'), document.activeElement.textContent.trim()]"
-        )
-        assert skip == [True, "Skip to content"]
+        for _ in range(3):  # on a loaded machine the first key can come before the page takes focus
+            page.goto(f"{base}articles/{article.slug}/")
+            page.wait_for_load_state("networkidle")  # the theme's scripts have set the page up
+            page.keyboard.press("Tab")
+            skip = page.evaluate(
+                "() => [document.activeElement.classList.contains('md-skip'),"
+                " document.activeElement.textContent.trim()]"
+            )
+            if skip[0]:
+                break
+        assert skip == [True, "Skip to content"]  # the first stop, whenever the page has focus
         page.keyboard.press("Enter")
         page.wait_for_function("location.hash === '#question'")
         # the question comes to the top of the window, the trust block below it; on a busy machine
@@ -110,7 +114,7 @@ def test_skip_link_lands_on_the_question(site, browser):
         page.wait_for_function(
             "(() => { const t = document.getElementById('question').getBoundingClientRect().top;"
             " return 0 <= t && t < 200; })()",
-            timeout=10_000,
+            timeout=20_000,
         )
         page.keyboard.press("Tab")  # the next stop is inside the trust block, not the answer's sections
         where = page.evaluate(
