@@ -112,9 +112,12 @@ def _search(page, word: str) -> tuple[str, list[str]]:
             break
         except Exception:  # noqa: BLE001
             continue
+    # the results of the whole word: while it is typed, those of its first letters show (Pagefind
+    # matches prefixes), and the message names the query they answer
     page.wait_for_function(
-        "() => { const m = document.querySelector('.pagefind-ui__message'); return m && /result|no "
-        "answer/i.test(m.textContent); }",
+        "word => { const m = document.querySelector('.pagefind-ui__message'); return m && /result|no "
+        "answer/i.test(m.textContent) && m.textContent.includes(word); }",
+        arg=word,
         timeout=5000,
     )
     links = page.eval_on_selector_all(".pagefind-ui__result-title > a", "els => els.map(e => e.getAttribute('href'))")
