@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import partial
+from functools import lru_cache, partial
 from html import unescape
 from typing import Any
 
@@ -174,7 +174,6 @@ _LINK_WITH_ID = re.compile(r'<a\s(?:[^>"]|"[^"]*")*?\sid="')  # the theme hides 
 # The theme hides these two (a permalink shows on hover, a footnote's way back is an arrow):
 # they are kept only on the links Markdown itself makes, exactly, with the one character it puts there.
 _HIDDEN_BY_THEME = frozenset({"headerlink", "footnote-backref"})
-_HIDING = re.compile(r'\sclass="[^"]*\b(?:headerlink|footnote-backref)\b')
 _OWN_LINK = re.compile(
     r'<a (?:class="(?P<cls>[^"]*)" )?(?:href="(?P<h1>#[\w:.-]+)" title="(?P<t1>[^"]+)"'
     r'|title="(?P<t2>[^"]+)" href="(?P<h2>#[\w:.-]+)")>(?P<text>[¶↩])</a>'
@@ -198,11 +197,13 @@ def _restore(link: re.Match[str]) -> str:
 
 
 def _needs_filter(clean: str, ours: bool) -> bool:
+    hiding = 0
     for name, value in _ID_OR_CLASS.findall(clean):
         value = unescape(value) if "&" in value else value
         if _allowed("", name, value, ours) != value:
             return True
-    hiding = len(_HIDING.findall(clean))
+        if name == "class" and ("headerlink" in value or "footnote-backref" in value):
+            hiding += 1  # (all of the value's classes are allowed: no other one holds these words)
     own = sum(1 for link in _OWN_LINK.finditer(clean) if link["cls"] and link["cls"] == _own_kind(link))
     return hiding != own or bool(_LINK_WITH_ID.search(clean))
 
@@ -220,13 +221,16 @@ def _allowed(tag: str, attribute: str, value: str, ours: bool) -> str | None:
         safe = _SAFE_ID.fullmatch(value) and (value == value.lower() or any(c in value for c in "-:."))
         return value if safe and not RESERVED_ID.match(value) else None
     if attribute == "class":
-        kept = [
-            c
-            for c in value.split()
-            if c in CLASSES or _LANGUAGE_CLASS.fullmatch(c) or (ours and _OWN_CLASS.fullmatch(c))
-        ]
-        return " ".join(kept) or None
+        return _kept_classes(value, ours)
     return value
+
+
+@lru_cache(maxsize=4096)  # a body repeats a few class values many times
+def _kept_classes(value: str, ours: bool) -> str | None:
+    kept = [
+        c for c in value.split() if c in CLASSES or _LANGUAGE_CLASS.fullmatch(c) or (ours and _OWN_CLASS.fullmatch(c))
+    ]
+    return " ".join(kept) or None
 
 
 def _clean(html: str, attribute_filter: Callable[[str, str, str], str | None] | None = None) -> str:
