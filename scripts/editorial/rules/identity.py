@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from .. import site_files
 from ..model import Article, Context, Problem
 
 FILE_LOCAL = False  # ids must be unique across all files (see rules/__init__.py)
 
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-def address(path: str) -> str:
-    """The page's address, as MkDocs makes it: `a/b.md` is at `a/b/`, and an `index.md` (or
-    `README.md`) at its folder's, so `a/b/index.md` is at `a/b/` too."""
-    folder, _, name = path.rpartition("/")
-    stem = name[:-3] if name.endswith(".md") else name
-    return f"{folder}/" if stem in ("index", "README") else f"{folder}/{stem}/"
 
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
@@ -69,7 +62,7 @@ def _one_page_per_address(articles: Sequence[Article]) -> Iterator[Problem]:
     Reported on the one that is not approved (the other may be published), else the later."""
     taken: dict[str, Article] = {}
     for article in articles:
-        at = address(article.path)
+        at = site_files.page_url(article.path)  # the gate's own: `a/b.md` and `a/b/index.md` are both `a/b/`
         other = taken.setdefault(at, article)
         if other is article:
             continue
