@@ -200,10 +200,10 @@ def _needs_filter(clean: str, ours: bool) -> bool:
     hiding = 0
     for name, value in _ID_OR_CLASS.findall(clean):
         value = unescape(value) if "&" in value else value
-        if _allowed("", name, value, ours) != value:
+        if _allowed(name, value, ours) != value:
             return True
-        if name == "class" and ("headerlink" in value or "footnote-backref" in value):
-            hiding += 1  # (all of the value's classes are allowed: no other one holds these words)
+        if name == "class" and not _HIDDEN_BY_THEME.isdisjoint(value.split()):
+            hiding += 1
     own = sum(1 for link in _OWN_LINK.finditer(clean) if link["cls"] and link["cls"] == _own_kind(link))
     return hiding != own or bool(_LINK_WITH_ID.search(clean))
 
@@ -213,10 +213,10 @@ def _filter(ours: bool, tag: str, attribute: str, value: str) -> str | None:
         return None
     if attribute == "class":  # put back on Markdown's own links only (_restore)
         value = " ".join(c for c in value.split() if c not in _HIDDEN_BY_THEME)
-    return _allowed(tag, attribute, value, ours)
+    return _allowed(attribute, value, ours)
 
 
-def _allowed(tag: str, attribute: str, value: str, ours: bool) -> str | None:
+def _allowed(attribute: str, value: str, ours: bool) -> str | None:
     if attribute == "id":
         safe = _SAFE_ID.fullmatch(value) and (value == value.lower() or any(c in value for c in "-:."))
         return value if safe and not RESERVED_ID.match(value) else None
