@@ -23,6 +23,14 @@ from gitrepos import review, run_in
 
 ARTICLE = "content/articles/itp-refill-sepsis.md"
 REPO_ARTICLE = Path(__file__).resolve().parents[1] / ARTICLE
+NO_REGISTRY = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")  # for render alone
+
+
+def added(path: str, text: str) -> summary.Changed:
+    """An article the pull request adds, as the summary receives it."""
+    article, problems = load_article(path, text.encode())
+    assert article is not None, problems
+    return summary.Changed(path, article, None)
 
 
 class _Page(HTMLParser):
@@ -129,7 +137,6 @@ references: []
 ```
 """
     article, _ = load_article("content/articles/x-question.md", text.encode())
-    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
     changes = summary.Summary(
         [
             summary.Changed("content/articles/x-question.md", article, None),
@@ -137,7 +144,7 @@ references: []
         ],
         ["content/index.md"],
     )
-    out = summary.render(changes, ctx)
+    out = summary.render(changes, NO_REGISTRY)
     page = on_github(out)
     assert "script" not in page.tags and "A <script>alert(1)</script> title | with a pipe" in page.visible
     assert "# A level-one heading ``` # not a heading: code ```" in page.visible  # as written, not as headings
@@ -211,16 +218,13 @@ references:
 
 {HOSTILE_BODY}
 """
-    article, problems = load_article("content/articles/x-question.md", text.encode())
-    assert article is not None, problems
-    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
     out = summary.render(
         summary.Summary(
-            [summary.Changed("content/articles/x-question.md", article, None)],
+            [added("content/articles/x-question.md", text)],
             ["content/about.md"],
             {"content/about.md": "# About\n\n<!--\n\nHIDDEN-13 on a site page\n"},
         ),
-        ctx,
+        NO_REGISTRY,
     )
     page = on_github(out)
     assert not page.comments, page.comments
@@ -246,16 +250,13 @@ def test_one_long_article_cannot_push_the_other_changes_out_of_the_summary():
     text = (REPO_ARTICLE.read_text(encoding="utf-8")).replace(
         "## From the Research", "x. " * 60_000 + "\n\n## From the Research"
     )
-    article, problems = load_article("content/articles/aaa-long.md", text.encode())
-    assert article is not None, problems
-    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
     out = summary.render(
         summary.Summary(
-            [summary.Changed("content/articles/aaa-long.md", article, None)],
+            [added("content/articles/aaa-long.md", text)],
             ["content/people.yml"],
             {"content/people.yml": "people: []\n"},
         ),
-        ctx,
+        NO_REGISTRY,
     )
     top = out.index("## ")  # the first article's heading
     assert "content/articles/aaa-long.md` · status" in out[:top] and "content/people.yml` · not an article" in out[:top]
@@ -268,16 +269,12 @@ def test_indentation_cannot_inflate_one_article_past_the_others_and_nothing_is_c
     that must be cut is cut between parts, never inside the digest's <details>."""
     source = REPO_ARTICLE.read_text(encoding="utf-8")
     bomb = source.replace("## From the Research", ("\t" * 15 + "x\n") * 5_000 + "\n## From the Research")
-    ctx = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")
-    changed = []
-    for name, text in (("aaa-bomb", bomb), ("zzz-target", source.replace("id: itp-refill-sepsis", "id: zzz-target"))):
-        article, problems = load_article(f"content/articles/{name}.md", text.encode())
-        assert article is not None, problems
-        changed.append(summary.Changed(f"content/articles/{name}.md", article, None))
-    out = summary.render(summary.Summary(changed), ctx)
+    target = source.replace("id: itp-refill-sepsis", "id: zzz-target")
+    changed = [added("content/articles/aaa-bomb.md", bomb), added("content/articles/zzz-target.md", target)]
+    out = summary.render(summary.Summary(changed), NO_REGISTRY)
     assert "characters before its end: read the rest under Files changed" in out
     assert "`content/articles/zzz-target.md` · new article" in out  # the next article is still shown
     # with many such articles the summary is cut, between articles
-    many = summary.render(summary.Summary(changed[:1] * 8), ctx)
+    many = summary.render(summary.Summary(changed[:1] * 8), NO_REGISTRY)
     assert len(many) <= summary.MAX_CHARS and many.endswith(summary.CUT_NOTE)
     assert many.count("<details>") == many.count("</details>")
