@@ -315,3 +315,41 @@ def test_the_validator_reports_the_same_body(bypass_project: Path):
         if line.startswith("content/articles/sanitise-bypass.md:")
     }
     assert {"E801", "E802", "E803"} <= codes, out
+
+
+TAKEOVER_BODY = """\
+<div class="md-consent__inner">zqtcover</div> <span class="headerlink">zqtheader</span>
+<p id="PagefindUI">zqtglobal</p>
+
+<p id="__config">zqtconfig</p>
+
+<p><span dir="rtl" aria-label="another dose" role="img">zqtrtl</span> <small><small>zqtsmall</small></small>
+<code><code>zqtcode</code></code></p>
+"""
+
+
+@pytest.mark.build
+@pytest.mark.slow
+def test_markup_that_would_take_over_the_page_is_published_only_as_its_words(tmp_path: Path, monkeypatch):
+    """Through a real build, with the validator bypassed: the body's words are on the page, and
+    none of the classes, ids, attributes or nesting that hid them or the disclaimer."""
+    project = copy_project(tmp_path / "project")
+    text = article("sanitise-bypass", "zqsbypass").replace(GUIDELINES, GUIDELINES + TAKEOVER_BODY + "\n", 1)
+    from gate_content import rebind
+
+    (project / "content" / "articles" / "sanitise-bypass.md").write_text(rebind(text), encoding="utf-8")
+    body = _body(_build(project, monkeypatch, sanitise=True))
+    for word in ("zqtcover", "zqtheader", "zqtglobal", "zqtconfig", "zqtrtl", "zqtsmall", "zqtcode"):
+        assert word in body.text(), word
+    found = []
+    for node in body.iter():
+        classes = node.attrs.get("class", "").split()
+        found += [f"{node.tag}.{c}" for c in classes if c.startswith("md-") or (c == "headerlink" and node.tag != "a")]
+        if node.attrs.get("id") in ("PagefindUI", "__config"):
+            found.append(f"{node.tag}#{node.attrs['id']}")
+        found += [f"{node.tag}[{a}]" for a in node.attrs if a in ("dir", "role") or a.startswith("aria-")]
+        if node.tag == "small":
+            found.append("small")
+        if node.tag == "code" and any(child.tag == "code" for child in node.iter() if child is not node):
+            found.append("code>code")
+    assert found == [], found
