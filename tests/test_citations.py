@@ -188,3 +188,109 @@ def test_entries_a_worker_renders_are_the_entries_the_page_would_render(tmp_path
     cache.pending.update({keys[0]: done, keys[1]: done, keys[2]: lost})
     assert [e.html for e in citations.references(REFS, KEYS, cache=cache)] == expected  # a lost worker: rendered here
     assert all(k in cache for k in keys)  # in memory now, for the next article citing them
+
+
+# -- citeproc-py's lookups, remembered (citations._memoise_style_lookups) -----------------
+
+# Fictional references of every shape the lookups meet: each type, names with and without
+# editors, one to eight authors (et al.), a literal name, no name, no date, a date range.
+_VARIED = [
+    {
+        "type": "article-journal",
+        "title": "One author",
+        "author": [{"family": "Uno", "given": "A."}],
+        "container-title": "Journal of Examples",
+        "issued": {"date-parts": [[2021, 5, 2]]},
+        "volume": "3",
+        "issue": "2",
+        "page": "10-19",
+        "DOI": "10.9999/x.1",
+    },
+    {
+        "type": "article-journal",
+        "title": "Eight authors?",
+        "author": [{"family": f"Author{i}", "given": "B."} for i in range(8)],
+        "container-title": "Example Reports",
+        "issued": {"date-parts": [[2019]]},
+        "page": "e123",
+        "PMID": "12345",
+    },
+    {
+        "type": "book",
+        "title": "A book of examples",
+        "author": [{"family": "Tres", "given": "C. D."}],
+        "publisher": "Example Press",
+        "publisher-place": "Nowhere",
+        "edition": "2",
+        "issued": {"date-parts": [[2010]]},
+    },
+    {
+        "type": "chapter",
+        "title": "A chapter",
+        "author": [{"family": "Quattro", "given": "D."}],
+        "editor": [{"family": "Editor", "given": "E."}, {"family": "Second", "given": "F."}],
+        "container-title": "An edited book",
+        "publisher": "Example Press",
+        "page": "1-20",
+        "issued": {"date-parts": [[2015]]},
+    },
+    {
+        "type": "webpage",
+        "title": "A web page",
+        "author": [{"literal": "Example Guideline Group"}],
+        "URL": "https://example.org/guideline",
+        "accessed": {"date-parts": [[2024, 1, 31]]},
+    },
+    {"type": "report", "title": "A report with no author", "publisher": "Example Agency", "number": "7"},
+    {
+        "type": "article-journal",
+        "title": "No date",
+        "author": [{"family": "Cinque", "given": "G."}],
+        "container-title": "Undated Journal",
+    },
+    {
+        "type": "article-journal",
+        "title": "A range",
+        "author": [{"family": "Sei", "given": "H."}],
+        "container-title": "Journal of Ranges",
+        "issued": {"date-parts": [[2001, 1], [2002, 6]]},
+    },
+]
+_PRISTINE = """
+import json, sys
+from editorial import citations
+citations._memoise_style_lookups = lambda: None  # citeproc-py alone
+items, styles = json.load(sys.stdin)
+json.dump({s: [citations.render_entries([item], s)[0][1] for item in items] for s in styles}, sys.stdout)
+"""
+
+
+@pytest.mark.slow
+def test_remembered_lookups_render_what_citeproc_alone_renders():
+    """The lookups remembered for speed change no entry, in several styles, on the citeproc-py
+    release they were proven on; rendered many times over, as a build does."""
+    import importlib.metadata
+    import json
+    import subprocess
+    import sys
+
+    assert importlib.metadata.version("citeproc-py") == citations.CITEPROC_PROVEN, (
+        "citations._memoise_style_lookups patches citeproc-py internals and was proven on "
+        f"{citations.CITEPROC_PROVEN}: check it against this release, then update CITEPROC_PROVEN"
+    )
+    items = [{**item, "id": f"v{i}"} for i, item in enumerate(_VARIED)] + REFS
+    styles = [citations.DEFAULT_STYLE, "apa", "ieee", "chicago-author-date-17th-edition"]
+    alone = subprocess.run(
+        [sys.executable, "-c", _PRISTINE], input=json.dumps([items, styles]), capture_output=True, text=True, check=True
+    )
+    expected = json.loads(alone.stdout)
+    for style in styles:
+        for _ in range(3):  # again and again: a default child citeproc-py adds must not pile up
+            assert [citations.render_entries([item], style)[0][1] for item in items] == expected[style], style
+        together = [text for _, text in citations.render_entries(items, style)]
+        assert together == expected[style], style
+        # citeproc-py's default name, added to a `cs:names` without one, is added once, not once an entry
+        added = [names for names in citations._style(style).root.iter() if len(names.findall("Name")) > 1]
+        assert not added, style
+    assert "et al" in expected[citations.DEFAULT_STYLE][1]  # the shapes are really there
+    assert "Editor" in expected[citations.DEFAULT_STYLE][3]
