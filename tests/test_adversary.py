@@ -234,6 +234,16 @@ def test_srcset_and_base_are_read_as_a_browser_reads_them():
     assert sorted(found) == sorted(["/docs/", "a.png", "b(2).png", "c,d.png", "x.png", "y%20z.pdf", "s.png"])
 
 
+def test_the_first_base_with_an_href_counts_and_every_url_attribute_is_read_in_order():
+    base, found = links.urls(
+        '<base target="_blank"><base href=" /one/ "><base href="/two/">'
+        '<video poster="p.jpg"><source src="v.mp4"></video><form action="f"><button formaction="g">'
+        '<blockquote cite="c.html"><link rel="icon" href="i.png" imagesrcset="m.png 2x"><area ping="pg">'
+    )
+    assert base == "/one/"
+    assert found == ["/one/", "/two/", "p.jpg", "v.mp4", "f", "g", "c.html", "i.png", "m.png", "pg"]
+
+
 @pytest.mark.build
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["figure.svg", "page.html", "data.csv", "script.js"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-import lxml.html
+import lxml.etree
 
 # Every attribute whose value a browser may fetch or follow as a URL.
 _URL_ATTRIBUTES = (
@@ -31,8 +31,8 @@ _URL_ATTRIBUTES = (
     "ping",
 )
 _SRCSET_ATTRIBUTES = ("srcset", "imagesrcset")
-_XPATH = "|".join(f"//@{name}" for name in _URL_ATTRIBUTES + _SRCSET_ATTRIBUTES)
-_XLINK = "//@*[name()='xlink:href']"  # SVG's link: an HTML parser keeps the prefix in the name
+_URL_NAMES = frozenset(_URL_ATTRIBUTES + ("xlink:href",))  # SVG's link: an HTML parser keeps the prefix in the name
+_SRCSET_NAMES = frozenset(_SRCSET_ATTRIBUTES)
 _SPACE = " \t\n\r\f"
 
 
@@ -40,19 +40,34 @@ def urls(html_text: str) -> tuple[str, list[str]]:
     """(the page's `<base href>` or "", every URL the page refers to), in document order."""
     if not html_text.strip():
         return "", []
+    found = _Collector()
     try:
-        root = lxml.html.document_fromstring(html_text)
-    except (ValueError, lxml.etree.ParserError):  # e.g. no element at all
+        lxml.etree.fromstring(html_text, lxml.etree.HTMLParser(target=found))
+    except (ValueError, lxml.etree.LxmlError):  # e.g. no element at all
         return "", []
-    base = next(iter(root.xpath("//base/@href")), "")
-    found: list[str] = []
-    values = root.xpath(_XPATH) + (root.xpath(_XLINK) if "xlink:href" in html_text else [])
-    for value in values:
-        if value.attrname in _SRCSET_ATTRIBUTES:
-            found.extend(srcset_urls(str(value)))
-        else:
-            found.append(str(value).strip(_SPACE))
-    return str(base).strip(_SPACE), found
+    return found.base.strip(_SPACE), found.urls
+
+
+class _Collector:
+    """The parser's target: it is handed each start tag, in document order, and keeps the URLs
+    (the same parse as building the page's tree, without the tree: half the time)."""
+
+    def __init__(self) -> None:
+        self.base = ""
+        self.based = False  # the first <base href> counts
+        self.urls: list[str] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        for name, value in attrib.items():
+            if name in _URL_NAMES:
+                self.urls.append(value.strip(_SPACE))
+            elif name in _SRCSET_NAMES:
+                self.urls.extend(srcset_urls(value))
+        if tag == "base" and not self.based and "href" in attrib:
+            self.base, self.based = attrib["href"], True
+
+    def close(self) -> _Collector:
+        return self
 
 
 def srcset_urls(value: str) -> list[str]:
