@@ -580,6 +580,12 @@ def prepared_needles() -> _Needles:
     return _PREPARED.needles
 
 
+def build_needles() -> bool:
+    """In a worker forked after `prepare`: build what it searches for now, so that the first
+    page it is handed waits for nothing (True; the index stays in the worker)."""
+    return prepared_needles() is not None
+
+
 def share_needles(run: Audit, executor: Executor) -> None:
     """Take the needles the worker on `executor` built, instead of building them again here."""
     if run._needles is None:

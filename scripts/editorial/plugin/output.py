@@ -121,6 +121,8 @@ class Output:
         self.run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
         audit.prepare(self.run)  # the worker inherits it
         self.pool = workers.pool(1)
+        if self.pool is not None:  # its index of withheld text, while the build renders Markdown
+            self.pool.submit(audit.build_needles)
 
     def page_written(self, page: Page, html: str) -> bool:
         """A page's final HTML (on_post_page), handed to the worker to audit while the build goes
