@@ -276,7 +276,7 @@ def _independent(name: str) -> bool:
 
 
 def _memoise_style_lookups() -> None:
-    """Remember citeproc-py's lookups in the style and locale trees, which do not change.
+    """Remember citeproc-py's lookups in the style and locale trees, which are parsed once a style.
 
     citeproc-py searches the style's XML again for every macro, term and option of every
     entry: 46 XPath queries an entry, half the time it takes. Keeping the element in the
