@@ -177,10 +177,7 @@ def _references(refs: list[dict], order: list[str], style: str) -> list[citation
 
 def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
     verdicts = workflow.judge_reviews(article, ctx)
-    before = changed.before
-    # as check-transitions counts them: into `approved`, only this pull request's approvals
-    fresh = before is None or before.status != "approved" or before.digest != article.digest
-    since = transitions.records_before(before, article) if fresh else 0
+    since = transitions.approvals_from(changed.before, article)  # as check-transitions counts them
     counted = workflow.approvers(article, ctx, verdicts, since=since)
     need = ctx.policy.min_approvals
     out = [

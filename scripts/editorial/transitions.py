@@ -156,10 +156,7 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
         problems.extend(log_problems)
         problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path), at_head=True))
         if new.status == "approved" and (old.status != "approved" or added or log_problems or old.digest != new.digest):
-            # Into `approved` (or approved with new text): only approvals given in this pull request
-            # count. One recorded before may be of a text the article left and has come back to.
-            fresh = old.status != "approved" or old.digest != new.digest
-            quorum = _judge_quorum(new, judges_, commit, since=records_before(old, new) if fresh else 0)
+            quorum = _judge_quorum(new, judges_, commit, since=approvals_from(old, new))
             if quorum and old.status == "approved" and old.digest != new.digest and not added:
                 line, col = where("review_status")
                 quorum = [
@@ -545,6 +542,14 @@ def _appended_reviews(old: Article, new: Article, commit: str, against: str = ""
     if problems:
         return [], problems
     return list(range(len(before), len(after))), []
+
+
+def approvals_from(base: Article | None, head: Article) -> int:
+    """Where in `head`'s review log the approvals that can approve it start. Into `approved`
+    (or approved with new text), only those given in this pull request count: one recorded
+    before may be of a text the article left and has come back to."""
+    fresh = base is None or base.status != "approved" or base.digest != head.digest
+    return records_before(base, head) if fresh else 0
 
 
 def records_before(base: Article | None, head: Article) -> int:
