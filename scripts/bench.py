@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from editorial.digest import content_digest  # noqa: E402
+from editorial.core.digest import content_digest  # noqa: E402
 
 SPECIALTIES = [
     "anesthesia",
@@ -609,7 +609,7 @@ def bench_retractions(rows: int = 65_000, rounds: int = 3) -> int:
     """`--retractions`: what loading the snapshot costs validate and the build (issue 15)."""
     import hashlib
 
-    from editorial import retractions
+    from editorial.core import retractions
 
     with tempfile.TemporaryDirectory(prefix="editorial-bench-rw-") as temp:
         path = Path(temp) / "retraction_watch.csv"

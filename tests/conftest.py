@@ -104,7 +104,7 @@ def sample_warnings(today: str | None = None) -> int:
     sample passes its `next_review` date and is (rightly) reported overdue with W701."""
     import re
 
-    from editorial.model import today as clock  # the clock the CLI uses
+    from editorial.core.model import today as clock  # the clock the CLI uses
 
     day = today or clock()
     overdue = 0

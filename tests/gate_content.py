@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from editorial.loader import load_article
+from editorial.core.loader import load_article
 from site_html import REPO, copy_project
 
 SAMPLE = (REPO / "content" / "articles" / "itp-refill-sepsis.md").read_text(encoding="utf-8")

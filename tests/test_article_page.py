@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from editorial import disclaimer, workflow
+from editorial.core import disclaimer, workflow
 from site_html import approved_articles, copy_project, mkdocs_build, page, parse, search_fragments
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -324,7 +324,7 @@ def test_preview_build_marks_each_articles_real_step(tmp_path):
 
 
 def test_json_ld_cannot_close_its_script_element():
-    from editorial.jsonld import script_text
+    from editorial.core.jsonld import script_text
 
     text = script_text({"name": "</script><script>alert(1)</script><!--"})
     assert "</" not in text and "<!--" not in text

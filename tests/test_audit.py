@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from editorial import audit, workers
+from editorial import site_folder, workers
+from editorial.core import audit
 from editorial.workspace import Workspace
 from gate_content import mkdocs
 from site_html import copy_project
@@ -139,8 +140,8 @@ def test_links_special_files_and_huge_files_are_never_read(builds, tmp_path, edi
     assert "pipe.txt:1:1: E958 pipe.txt is not a regular file" in out
     monkeypatch.setattr(audit, "MAX_READ", 1000)
     found = audit.audit(
-        [audit.read_entry(site, "index.html", "file")],
-        audit.read_content(Workspace(builds), Workspace(builds).corpus()),
+        [site_folder.read_entry(site, "index.html", "file")],
+        site_folder.read_content(Workspace(builds), Workspace(builds).corpus()),
     )
     assert [(p.code, "over 1,000 bytes" in p.message) for p in found] == [("E958", True)]
 
@@ -186,14 +187,14 @@ def test_a_large_site_is_searched_on_both_cores_with_the_same_findings(builds, t
     last = site / "copies" / f"{count - 1:04d}" / "index.html"
     last.write_text(page.replace("</article>", f"<p>{leak}</p></article>", 1), encoding="utf-8")
     ws = Workspace(builds)
-    content = audit.read_content(ws, ws.corpus())
+    content = site_folder.read_content(ws, ws.corpus())
     pools = []
     real_pool = workers.pool
     monkeypatch.setattr(workers, "pool", lambda *args: pools.append(args) or real_pool(*args))
-    two, files = audit.audit_site(audit.Audit(content), site)
+    two, files = site_folder.audit_site(audit.Audit(content), site)
     assert pools, "the audit took the path of a large site"
     monkeypatch.setattr(workers, "count", lambda: 1)
-    one, files_one = audit.audit_site(audit.Audit(content), site)
+    one, files_one = site_folder.audit_site(audit.Audit(content), site)
     assert files == files_one > workers.PARALLEL_FROM
     assert two == one  # the same problems, in the same order
     leaks = [(p.path, p.code) for p in two if p.code != "E952"]  # each copy is also a page of no article (E952)
@@ -213,7 +214,7 @@ def test_missing_site_dir_cannot_run(builds, editorial):
 @pytest.fixture
 def content(project):
     ws = Workspace(project)
-    return audit.read_content(ws, ws.corpus())
+    return site_folder.read_content(ws, ws.corpus())
 
 
 def _codes(site: dict[str, bytes], content) -> list[tuple[str, str]]:
@@ -259,7 +260,7 @@ def test_published_text_quoted_by_a_draft_is_not_a_leak(content, project):
     draft = project / DRAFT
     draft.write_text(draft.read_text(encoding="utf-8") + f"\n{shared}\n", encoding="utf-8")
     ws = Workspace(project)
-    fresh = audit.read_content(ws, ws.corpus())
+    fresh = site_folder.read_content(ws, ws.corpus())
     site = {"articles/itp-refill-sepsis/index.html": f"<p>{shared}</p>".encode(), "index.html": b"<p>home</p>"}
     assert _codes(site, fresh) == []
 
@@ -269,7 +270,7 @@ def test_short_title_of_a_file_the_loader_cannot_read_is_found(project):
         "---\nid: quiet-pocket\ntitle: Quiet pocket infection\naudience: [clinician\n---\n\nA body.\n", encoding="utf-8"
     )
     ws = Workspace(project)
-    content = audit.read_content(ws, ws.corpus())
+    content = site_folder.read_content(ws, ws.corpus())
     assert _codes({"index.html": b"<a href='x'>Quiet <b>pocket</b> infection</a>"}, content) == [
         ("site/index.html", "E953")
     ]
@@ -295,8 +296,8 @@ def test_a_link_in_place_of_the_search_bundle_is_refused_by_either_pass(content,
     (site / "index.html").write_text("<html><body>fine</body></html>", encoding="utf-8")
     (site / "pagefind").symlink_to(outside, target_is_directory=True)
     run = audit.Audit(content)
-    rest, _ = audit.audit_site(run, site, skip="pagefind/")
-    bundle, _ = audit.audit_site(run, site, folder="pagefind/")
+    rest, _ = site_folder.audit_site(run, site, skip="pagefind/")
+    bundle, _ = site_folder.audit_site(run, site, folder="pagefind/")
     for found in (rest, bundle):
         assert [(p.path, p.code) for p in found] == [("site/pagefind", "E958")]
 

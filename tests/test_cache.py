@@ -14,9 +14,9 @@ import pytest
 
 from conftest import run_cli
 from editorial import analysis, cache, progress, workers
-from editorial.corpus import Source, build
-from editorial.corpus import analyse as corpus_analyse
-from editorial.model import today
+from editorial.core.corpus import Source, build
+from editorial.core.corpus import analyse as corpus_analyse
+from editorial.core.model import today
 from editorial.workspace import Workspace
 from gate_content import mkdocs
 from site_html import copy_project

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from editorial import cache as cache_store
-from editorial import citations
+from editorial.core import citations
 from editorial.plugin import references
 from editorial.plugin.references import References
 
@@ -258,7 +258,7 @@ _VARIED = [
 ]
 _PRISTINE = """
 import json, sys
-from editorial import citations
+from editorial.core import citations
 citations._memoise_style_lookups = lambda: None  # citeproc-py alone
 items, styles = json.load(sys.stdin)
 json.dump({s: [citations.render_entries([item], s)[0][1] for item in items] for s in styles}, sys.stdout)

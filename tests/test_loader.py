@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_editorial, sample_warnings
-from editorial.loader import MAX_FILE_BYTES, load_article, load_registry
+from editorial.core.loader import MAX_FILE_BYTES, load_article, load_registry
 
 SUBMITTED = "content/articles/septic-shock-first-hour.md"
 APPROVED = "content/articles/itp-refill-sepsis.md"

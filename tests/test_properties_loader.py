@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from editorial.corpus import Source, build
-from editorial.loader import load_article, load_registry
-from editorial.model import Article, Policy, Problem, Registry
+from editorial.core.corpus import Source, build
+from editorial.core.loader import load_article, load_registry
+from editorial.core.model import Article, Policy, Problem, Registry
 
 pytestmark = pytest.mark.slow
 
@@ -290,7 +290,7 @@ SPELLINGS = st.sampled_from(
 @SETTINGS
 @given(form=STATUS_FORMS, spelling=SPELLINGS, bom=st.booleans(), crlf=st.booleans())
 def test_a_file_the_build_does_not_read_is_never_an_approved_article(form, spelling, bom, crlf):
-    from editorial.corpus import cannot_be_approved
+    from editorial.core.corpus import cannot_be_approved
 
     head, _, rest = SAMPLE.decode().partition("review_status: approved")
     text = head + form.format(v=spelling) + rest

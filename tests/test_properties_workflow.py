@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from editorial import edit
-from editorial.history import check_range
-from editorial.loader import load_article
+from editorial.commands.check_transitions import check_range
+from editorial.core import edit
+from editorial.core.loader import load_article
 
 pytestmark = pytest.mark.slow
 

@@ -134,12 +134,12 @@ def _lost_worker(rel: str, data: bytes):
 def test_link_to_an_unpublished_article_fails_the_build_naming_both_files(tmp_path, monkeypatch, worker):
     """The audit's worker reads each page's links as it is written; without one (one core, or a
     worker lost half way) the build reads them itself, and the verdict is the same."""
-    from editorial import audit, workers
+    from editorial import site_folder, workers
 
     if worker == "no spare core":
         monkeypatch.setattr(workers, "count", lambda: 1)
     elif worker == "lost worker":
-        monkeypatch.setattr(audit, "check_page", _lost_worker)
+        monkeypatch.setattr(site_folder, "check_page", _lost_worker)
     project = _failing_project(tmp_path)
     about = project / "content" / "about.md"
     about.write_text(

@@ -20,8 +20,8 @@ from pathlib import Path
 import extruct
 import pytest
 
-from editorial import workflow
-from editorial.loader import load_article
+from editorial.core import workflow
+from editorial.core.loader import load_article
 from editorial.plugin import pages
 from gate_content import APPROVED, SAMPLE, WITHHELD, make_mixed_project, mkdocs, rebind, site_bytes
 from site_html import approved_articles, page, parse, search_fragments
@@ -187,12 +187,13 @@ def test_no_withheld_article_reaches_any_file_of_the_site(built):
 
 def test_the_audit_covers_the_feed_and_the_specialty_pages(built, tmp_path):
     """A withheld article's words planted in the feed, or an unknown specialty page, fail the audit."""
-    from editorial import audit
+    from editorial import site_folder
+    from editorial.core import audit
     from editorial.workspace import Workspace
 
     project, site, _, _, _ = built
     ws = Workspace(project)
-    content = audit.read_content(ws, ws.corpus())
+    content = site_folder.read_content(ws, ws.corpus())
     draft = (project / "content" / "articles" / "gate-zqxsubmitted.md").read_text(encoding="utf-8")
     sentence = next(p for p in draft.split("\n\n") if "zqxsubmitted paragraph" in p)
     feed = (
@@ -263,7 +264,7 @@ def test_every_specialty_of_a_published_article_has_its_page_listing_exactly_its
 
 
 def test_cards_list_many_articles_each_once():
-    from editorial.model import Article, Located
+    from editorial.core.model import Article, Located
 
     fake = [
         pages.Listed(

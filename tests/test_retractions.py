@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from editorial import cli, retractions
-from editorial.loader import load_article
-from editorial.model import Context, Policy, Registry
-from editorial.rules import retractions as rule
+from editorial import cli
+from editorial.core import retractions
+from editorial.core.loader import load_article
+from editorial.core.model import Context, Policy, Registry
+from editorial.core.rules import retractions as rule
 from gate_content import mkdocs
 from site_html import page
 from test_transitions import CONFIG, REGISTRY, Repo
@@ -526,7 +527,7 @@ def test_update_needs_the_policy_to_name_the_snapshot(site: Path, capsys, tmp_pa
 
 
 def test_a_preview_project_gets_the_pinned_snapshot(site: Path, tmp_path: Path):
-    from editorial import preview
+    from editorial.commands import preview
     from editorial.workspace import Workspace
 
     data = notices()

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from editorial import history, review_history
-from editorial.loader import load_article
+from editorial import committed
+from editorial.core import review_history
+from editorial.core.loader import load_article
+from editorial.git import GitError
 from editorial.workspace import Workspace
 from gate_content import SAMPLE
 from site_html import copy_project
@@ -51,7 +53,7 @@ def repo(tmp_path):
 
 def _versions(root: Path) -> list[review_history.ApprovedVersion]:
     corpus = Workspace(root).corpus()
-    found = history.main_history(root)
+    found = committed.main_history(root)
     article = next(a for a in corpus.articles if a.id == "itp-refill-sepsis")
     by_path = {a.path: a for a in corpus.articles}
     mine = [
@@ -120,5 +122,5 @@ def test_versions_that_were_never_approved_are_not_in_the_history(repo):
 
 def test_outside_a_repository_git_cannot_answer(tmp_path):
     root = copy_project(tmp_path / "project")
-    with pytest.raises(history.GitError):
-        history.main_history(root)
+    with pytest.raises(GitError):
+        committed.main_history(root)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import sample_warnings
-from editorial.loader import load_article
+from editorial.core.loader import load_article
 
 APPROVED = "content/articles/itp-refill-sepsis.md"
 UNDER_REVIEW = "content/articles/infected-baclofen-pump-removal.md"
@@ -491,7 +491,7 @@ def test_readability_grades_without_pkg_resources():
     out the same with it unimportable, and the stand-in does not outlive textstat's import."""
     script = (
         "import sys; sys.modules['pkg_resources'] = None\n"  # None: `import pkg_resources` fails
-        "from editorial.rules.readability import grade\n"
+        "from editorial.core.rules.readability import grade\n"
         "score = grade('The patient should take the medicine every morning. Call the clinic if the pain is worse.')\n"
         "import textstat\n"  # the module the grade imported
         "print(score, textstat.difficult_words('Notwithstanding heterogeneity, the dog ran.'),"
@@ -535,7 +535,7 @@ def test_no_body_at_all_points_at_the_closing_line(project, editorial):
 def test_advisory_rules_only_warn():
     """The public build skips the rules marked ADVISORY: each may only report warnings or
     notes, never an error that would withhold an article."""
-    from editorial import codes, rules
+    from editorial.core import codes, rules
 
     advisory = [m for m in rules.MODULES if getattr(m, "ADVISORY", False)]
     assert advisory, "readability is advisory"

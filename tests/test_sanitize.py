@@ -14,8 +14,8 @@ import markdown
 import pytest
 import yaml
 
-from editorial import rules, sanitize
-from editorial.rules import html_safety
+from editorial.core import rules, sanitize
+from editorial.core.rules import html_safety
 from gate_content import GUIDELINES, article
 from site_html import REPO, copy_project, parse
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from importlib import resources
 from pathlib import Path
 
 import jsonschema
@@ -13,17 +14,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editorial.loader import load_article, load_registry
-from editorial.schemas import SCHEMA_DIR, quick_check, validator
+from editorial.core.jsonschemas import SCHEMAS, quick_check, validator
+from editorial.core.loader import load_article, load_registry
 from editorial.workspace import plugin_options
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.schema.json"))
+SCHEMA_FILES = sorted((REPO / "schemas").glob("*.schema.json"))
 
 
-def test_the_package_finds_the_repository_schemas():
-    assert SCHEMA_DIR == REPO / "schemas"
+def test_the_package_reads_the_repository_schemas():
+    """The top-level schemas/ folder is the package's data (pyproject.toml maps it): one copy."""
+    shipped = resources.files(SCHEMAS)
     assert {p.name for p in SCHEMA_FILES} >= {"article.schema.json", "people.schema.json", "policy.schema.json"}
+    for path in SCHEMA_FILES:
+        assert shipped.joinpath(path.name).read_bytes() == path.read_bytes()
 
 
 # -- how the schemas are written ---------------------------------------------------------------
@@ -286,9 +290,9 @@ def test_the_policy_is_declared_once_in_its_schema():
     plugin's options are made from it): the same names, and the same defaults."""
     import dataclasses
 
-    from editorial.model import Policy
+    from editorial.core.jsonschemas import schema
+    from editorial.core.model import Policy
     from editorial.plugin.config import EditorialConfig
-    from editorial.schemas import schema
 
     properties = schema("policy")["properties"]
     fields = {f.name: f.default for f in dataclasses.fields(Policy)}

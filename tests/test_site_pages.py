@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from editorial import disclaimer
+from editorial.core import disclaimer
 from site_html import approved_articles, copy_project, mkdocs_build, page
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -93,8 +93,8 @@ def test_a_registry_value_cannot_add_markup_or_the_plugins_classes_to_the_board_
     written as attr_list (`{: .class }`) or as a link is shown as text."""
     import markdown
 
-    from editorial import sanitize
-    from editorial.model import Person, Registry
+    from editorial.core import sanitize
+    from editorial.core.model import Person, Registry
     from editorial.plugin import pages
 
     person = Person(

@@ -16,14 +16,16 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from editorial import summary
-from editorial.loader import load_article
-from editorial.model import Context, Policy, Registry
+from editorial.core import summary
+from editorial.core.loader import load_article
+from editorial.core.model import Context, Policy, Registry
 from gitrepos import review, run_in
 
 ARTICLE = "content/articles/itp-refill-sepsis.md"
 REPO_ARTICLE = Path(__file__).resolve().parents[1] / ARTICLE
-NO_REGISTRY = Context(Registry("content/people.yml", {}), Policy(), "2024-06-01")  # for render alone
+NO_REGISTRY = (
+    Context(Registry("content/people.yml", {}), Policy(), "2024-06-01"),
+) * 2  # base and head, for render alone
 
 
 def added(path: str, text: str) -> summary.Changed:

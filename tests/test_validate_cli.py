@@ -221,8 +221,8 @@ def test_digest_output_like_sha256sum(project, editorial):
 
 
 def test_digest_is_sha256_of_the_canonical_form(project, editorial):
-    from editorial.digest import canonical_meta, normalise_body
-    from editorial.loader import load_article
+    from editorial.core.digest import canonical_meta, normalise_body
+    from editorial.core.loader import load_article
 
     article, _ = load_article(APPROVED, (project / APPROVED).read_bytes())
     payload = canonical_meta(article.meta) + "\n---\n" + normalise_body(article.body) + "\n"
@@ -292,7 +292,7 @@ def test_readme_front_matter_example_validates(project, editorial):
 def test_every_emitted_code_is_in_the_table_and_the_guide_is_generated_from_it():
     """codes.py lists every code the package can emit (grep for "E123"), and guides/error-codes.md
     is exactly what it generates."""
-    from editorial import codes
+    from editorial.core import codes
 
     repo = Path(__file__).resolve().parents[1]
     source = "\n".join(
@@ -305,7 +305,7 @@ def test_every_emitted_code_is_in_the_table_and_the_guide_is_generated_from_it()
     assert sorted(emitted - set(codes.CODES)) == []
     assert sorted(set(codes.CODES) - emitted) == []  # no code the pipeline never reports
     assert (repo / "guides" / "error-codes.md").read_text(encoding="utf-8") == codes.markdown(), (
-        "regenerate the guide: python -m editorial.codes > guides/error-codes.md"
+        "regenerate the guide: python -m editorial.core.codes > guides/error-codes.md"
     )
 
 

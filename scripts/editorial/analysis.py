@@ -15,18 +15,23 @@ import gc
 import hashlib
 from collections.abc import Callable, Sequence
 from functools import partial
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import cache, workers
-from .corpus import FileResult, Source, analyse
-from .loader import decode, parse_yaml, split
-from .model import Article, Located, Problem
+from .core import jsonschemas
+from .core.corpus import FileResult, Source, analyse
+from .core.loader import decode, parse_yaml, split
+from .core.model import Article, Located, Problem
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
 # The modules whose code decides what a file's bytes alone say (rules/ and schemas/ too).
-CORE_MODULES = ("model", "loader", "digest", "text", "schemas", "corpus", "analysis", "cache")
+CORE_MODULES = (
+    *("core/model", "core/vocabulary", "core/loader", "core/digest", "core/text", "core/jsonschemas", "core/corpus"),
+    *("analysis", "cache"),
+)
 PACKAGES = ("PyYAML", "python-frontmatter", "textstat", "fastjsonschema", "jsonschema")
 
 
@@ -149,7 +154,8 @@ def code_version() -> str:
     """Changes whenever anything that decides a file-local finding changes."""
     package = cache.PACKAGE
     files = [package / f"{name}.py" for name in CORE_MODULES]
-    files += sorted((package / "rules").glob("*.py")) + sorted((package.parents[1] / "schemas").glob("*.json"))
+    files += sorted((package / "core" / "rules").glob("*.py"))
+    files += sorted(Path(str(p)) for p in resources.files(jsonschemas.SCHEMAS).iterdir() if p.name.endswith(".json"))
     return cache.code_version(files, PACKAGES)
 
 

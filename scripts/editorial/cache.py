@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .model import Problem
+from .core.model import Problem
 
 FOLDER = ".cache/editorial"
 MAGIC = b"editorial-cache-2\n"

@@ -10,27 +10,24 @@ import errno
 import os
 import re
 import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import analysis, cache, retractions, site_files
-from .corpus import Analyser, Corpus, Source, build
-from .loader import MAX_FILE_BYTES
-from .model import Policy, Problem, today
-from .report import text_line
-from .rules import schema as schema_rules
-
-CONFIG = "mkdocs.yml"
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown
-CONTENT = "content"
-ARTICLES = "content/articles"
-REGISTRY = "content/people.yml"
+from . import analysis, cache
+from .core import retractions, site_files
+from .core.corpus import Analyser, Corpus, Source, build
+from .core.loader import MAX_FILE_BYTES
+from .core.model import CannotRun, Policy, Problem, today
+from .core.report import text_line
+from .core.rules import schema as schema_rules
+from .core.vocabulary import ARTICLES, CONFIG, CONTENT, MARKDOWN_SUFFIXES, REGISTRY
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(CannotRun):
     """The command cannot run here at all (exit 2), e.g. no mkdocs.yml."""
 
 
@@ -390,6 +387,31 @@ def open_regular(path: Path, limit: int) -> bytes:
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of the file at `path` (a file named on the command line)."""
+    fd = os.open(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(limit)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace the file at `path` with `data` in one step: never a half-written file, and
+    nothing already there (a link the branch planted) is written through. The file keeps its
+    mode (and git its x bit)."""
+    # a fresh, unguessable name (O_EXCL), so nothing already there is written through
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".editorial-", suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    try:
+        mode = os.stat(path, follow_symlinks=False).st_mode & 0o7777
+    except FileNotFoundError:  # a new file: the usual mode
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temporary, mode)
+    os.replace(temporary, path)
 
 
 def option_line(config_path: Path, name: str) -> int:

@@ -19,8 +19,8 @@ from markupsafe import escape
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .. import article_view, citations, disclaimer, sanitize, site_files
-from ..model import Article, Problem
+from ..core import article_view, citations, disclaimer, sanitize, site_files
+from ..core.model import Article, Problem
 from .build import Build, fail
 from .references import References
 

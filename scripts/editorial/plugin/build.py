@@ -15,11 +15,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from .. import cache, history, review_history, workflow
-from ..corpus import Corpus
-from ..model import Article, Policy, Problem, Site
-from ..report import text_line
-from ..rules import schema as schema_rules
+from .. import cache, committed
+from ..core import review_history, workflow
+from ..core.corpus import Corpus
+from ..core.model import Article, Policy, Problem, Site
+from ..core.report import text_line
+from ..core.rules import schema as schema_rules
 from ..workspace import CONFIG, SnapshotRefused, Workspace
 
 log = get_plugin_logger("editorial")
@@ -121,7 +122,7 @@ class Build:
 
     def _read_history(self) -> dict[str, list[review_history.Committed]]:
         try:
-            found = history.main_history(self.workspace.root)
+            found = committed.main_history(self.workspace.root)
         except Exception as exc:  # noqa: BLE001 - no git, no repository, an odd history: never a failed build
             log.info(f"the review history shows the current approvals only ({type(exc).__name__}: {exc})")
             return {}

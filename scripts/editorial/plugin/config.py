@@ -11,7 +11,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from ..schemas import schema
+from ..core.jsonschemas import schema
 
 _TYPES: dict[str, Any] = {"integer": int, "boolean": bool, "string": str}
 

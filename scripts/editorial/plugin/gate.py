@@ -32,8 +32,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from .. import links, site_files
-from ..model import Problem
+from ..core import links, site_files
+from ..core.model import Problem
 from ..workspace import CONFIG, scan_content
 from .build import Build, fail
 

@@ -29,8 +29,9 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from .. import audit, site_files, workers
-from ..model import Problem
+from .. import site_folder, workers
+from ..core import audit, site_files
+from ..core.model import Problem
 from ..workspace import open_regular
 from . import search
 from .build import Build, fail
@@ -117,12 +118,12 @@ class Output:
         build = self.build
         if build.preview or not self.building_dir:
             return
-        content = audit.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
+        content = site_folder.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
         self.run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
-        audit.prepare(self.run)  # the worker inherits it
+        site_folder.prepare(self.run)  # the worker inherits it
         self.pool = workers.pool(1)
         if self.pool is not None:  # its index of withheld text, while the build renders Markdown
-            self.pool.submit(audit.build_needles)
+            self.pool.submit(site_folder.build_needles)
 
     def page_written(self, page: Page, html: str) -> bool:
         """A page's final HTML (on_post_page), handed to the worker to audit while the build goes
@@ -131,7 +132,7 @@ class Output:
             return False
         data = html.encode("utf-8")
         rel = page.file.dest_uri
-        self.pages[rel] = (page, hashlib.sha256(data).digest(), self.pool.submit(audit.check_page, rel, data))
+        self.pages[rel] = (page, hashlib.sha256(data).digest(), self.pool.submit(site_folder.check_page, rel, data))
         return True
 
     def verdicts(self) -> list[tuple[Page, audit.Verdict]]:
@@ -141,7 +142,7 @@ class Output:
         search for); so is a page it could not judge (a lost worker costs time, not a verdict)."""
         assert self.run is not None and self.pool is not None, "only when pages were handed to the worker"
         waiting = [rel for rel, (_, _, future) in self.pages.items() if future.cancel()]
-        audit.share_needles(self.run, self.pool)
+        site_folder.share_needles(self.run, self.pool)
         verdicts: dict[str, audit.Verdict] = {}
         for rel, (_, _, future) in self.pages.items():
             if not future.cancelled():
@@ -149,7 +150,7 @@ class Output:
                     verdicts[rel] = future.result()
                 except Exception:  # noqa: BLE001 - see above
                     waiting.append(rel)
-        judged = audit.judge_pages(self.run, Path(self.building_dir), waiting, self.pool)
+        judged = site_folder.judge_pages(self.run, Path(self.building_dir), waiting, self.pool)
         verdicts.update(zip(waiting, judged, strict=True))
         self.proved = {rel: (digest, verdicts[rel]) for rel, (_, digest, _) in self.pages.items()}
         return [(page, verdicts[rel]) for rel, (page, _, _) in self.pages.items()]
@@ -192,7 +193,7 @@ class Output:
                 self.verdicts()  # (the plugin asks for them first, for the gate)
             # the rest on the worker too: it has built what the audit searches for; the search
             # bundle Pagefind is writing meanwhile is audited once it is done
-            found = audit.audit_site(
+            found = site_folder.audit_site(
                 run, Path(self.building_dir), self.proved, executor=self.pool, skip=site_files.SEARCH_BUNDLE
             )
             self._passes(found[0], shown)
@@ -200,7 +201,9 @@ class Output:
         assert indexing is not None  # a folder is being built
         indexing.wait()
         if run is not None:
-            bundle = audit.audit_site(run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool)
+            bundle = site_folder.audit_site(
+                run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool
+            )
             self._passes(bundle[0], shown)
         self.indexing = None  # done: nothing to stop
         self.stop()

@@ -21,11 +21,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .. import disclaimer, feed, review_history, sanitize, site_files
-from ..article_view import Day, specialty_name
-from ..jsonld import person_anchor
-from ..model import Article, Person, Policy, Problem, Registry
-from ..retractions import Index
+from ..core import disclaimer, feed, review_history, sanitize, site_files
+from ..core.article_view import Day, specialty_name
+from ..core.jsonld import person_anchor
+from ..core.model import Article, Person, Policy, Problem, Registry
+from ..core.retractions import Index
 from .build import Build, fail
 
 HOME = "index.md"

@@ -29,9 +29,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
-from .. import progress, sanitize, site_files
-from ..citations import DEFAULT_STYLE
-from ..model import Problem
+from .. import progress
+from ..core import sanitize, site_files
+from ..core.citations import DEFAULT_STYLE
+from ..core.model import Problem
 from .articles import ArticlePages
 from .build import Build, fail
 from .config import EditorialConfig

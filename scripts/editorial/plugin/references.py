@@ -19,8 +19,9 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from .. import cache, citations, workers
-from ..model import Article
+from .. import cache, workers
+from ..core import citations
+from ..core.model import Article
 
 log = get_plugin_logger("editorial")
 CHUNK = 50  # entries per task (~65 ms): a chunk taken back is a short pause

@@ -28,8 +28,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from .. import cache, site_files
-from ..model import Problem
+from .. import cache
+from ..core import site_files
+from ..core.model import Problem
 from .build import Build, fail
 
 RENDER_SECONDS = 30  # far above any real article (milliseconds); a bound for input that makes Markdown crawl

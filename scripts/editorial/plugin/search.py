@@ -34,8 +34,9 @@ from typing import NoReturn
 
 from mkdocs.plugins import get_plugin_logger
 
-from .. import cache, site_files
-from ..model import Problem
+from .. import cache
+from ..core import site_files
+from ..core.model import Problem
 from .build import fail
 
 log = get_plugin_logger("editorial")

@@ -1,12 +1,13 @@
 """`editorial preview FILE`: one article served as the site shows it, fast at any corpus size.
 
-An adapter: it builds a throw-away project holding only that article, the registry,
+It builds a throw-away project holding only that article, the registry,
 the site's own pages and the theme overrides, and runs `mkdocs serve` on it as a
 preview build (EDITORIAL_PREVIEW=1: the preview banner, noindex). A small loop copies
 the article into that project whenever it is saved, and MkDocs reloads the page."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import signal
@@ -16,7 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from .workspace import ARTICLES, CONFIG, CONTENT, Workspace
+from ..core import report
+from ..core.vocabulary import ARTICLES, CONFIG, CONTENT
+from ..workspace import Workspace
+from ._shared import PROBLEMS, absolute
 
 POLL_SECONDS = 0.3
 
@@ -116,3 +120,13 @@ def _stamp(path: Path):
         return stat.st_mtime_ns, stat.st_size
     except OSError:
         return None
+
+
+def run(args: argparse.Namespace, ws: Workspace) -> int:
+    path = absolute(args.file)
+    source = ws.source(path)
+    if source.data is None:
+        assert source.problem is not None  # the workspace always says why it could not read a file
+        print(report.text_line(source.problem), file=sys.stderr)
+        return PROBLEMS
+    return serve(ws, path, f"127.0.0.1:{args.port}")

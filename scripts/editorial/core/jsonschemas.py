@@ -1,4 +1,7 @@
-"""The JSON Schemas of `schemas/`, loaded once, with date formats really checked."""
+"""The JSON Schemas of `schemas/`, loaded once, with date formats really checked.
+
+The top-level `schemas/` folder is the package `editorial.schemas` (pyproject.toml maps it), so
+a wheel carries the very files the repository holds, and they are read as package data."""
 
 from __future__ import annotations
 
@@ -6,16 +9,16 @@ import datetime as dt
 import json
 import re
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 import fastjsonschema
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMAS = "editorial.schemas"  # the package that holds them
 
 
 @cache
 def schema(name: str) -> dict:
-    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files(SCHEMAS).joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 @cache

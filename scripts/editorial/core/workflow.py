@@ -9,15 +9,17 @@ submitted ──> under_review ──> approved
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Article, Context, Record
+from .vocabulary import Decision, Status
 
 TRANSITIONS = {
-    ("submitted", "under_review"),
-    ("under_review", "submitted"),  # changes requested
-    ("under_review", "approved"),
-    ("approved", "under_review"),  # revision of an approved article
+    (Status.SUBMITTED, Status.UNDER_REVIEW),
+    (Status.UNDER_REVIEW, Status.SUBMITTED),  # changes requested
+    (Status.UNDER_REVIEW, Status.APPROVED),
+    (Status.APPROVED, Status.UNDER_REVIEW),  # revision of an approved article
 }
 
 
@@ -48,7 +50,7 @@ def judge_reviews(article: Article, ctx: Context) -> list[Verdict]:
     return [
         Verdict(record.index, record.reviewer, *_judge(article, ctx, record, latest))
         for record in article.reviews
-        if record.decision == "approved"
+        if record.decision == Decision.APPROVED
     ]
 
 
@@ -100,6 +102,28 @@ def quorum_met(article: Article, ctx: Context, since: int = 0) -> bool:
     if len(names) < ctx.policy.min_approvals:
         return False
     return not ctx.policy.specialty_match or specialty_matched(article, ctx, names)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """The quorum as check-transitions counts it: against every context it is handed (the
+    registry and policy of the base and of the head), each of which must be met."""
+
+    counted: tuple[str, ...]  # the board members whose approval counts in every context
+    needed: int  # the strictest policy's number of approvals
+    met: bool
+
+    @classmethod
+    def of(cls, article: Article, contexts: Sequence[Context], since: int = 0) -> Quorum:
+        counted: list[str] | None = None
+        for ctx in contexts:
+            names = approvers(article, ctx, since=since)
+            counted = names if counted is None else [n for n in counted if n in names]
+        return cls(
+            tuple(counted or ()),
+            max(ctx.policy.min_approvals for ctx in contexts),
+            all(quorum_met(article, ctx, since) for ctx in contexts),
+        )
 
 
 def specialty_matched(article: Article, ctx: Context, names: list[str]) -> bool:

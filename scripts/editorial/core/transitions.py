@@ -29,9 +29,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from . import retractions, workflow
+from .changes import GITLINK, SYMLINK
 from .loader import load_article
 from .model import Article, Context, Policy, Problem
-from .reviews import APPROVED, Review
+from .reviews import ArticleAt, Review, text_seen
+from .vocabulary import Decision, ReviewState, Status
 
 E_NEW = "E901"  # new article not `submitted`, or with reviews
 E_MOVE = "E902"  # a move the state machine does not allow
@@ -48,8 +50,6 @@ E_SPECIAL = "E913"  # a symbolic link or submodule under content/ in git
 E_RETRACTED = "E915"  # approved while citing a paper the snapshot lists as retracted
 W_UNREADABLE = "W900"  # a version git holds cannot be read; judged across it
 
-SYMLINK, GITLINK = "120000", "160000"  # git's modes for a symbolic link and a submodule
-
 
 @dataclass(frozen=True)
 class Version:
@@ -59,7 +59,6 @@ class Version:
     data: bytes | None
 
 
-ArticleAt = Callable[[str, str], "tuple[str, str] | None"]  # (commit, path) -> (id, digest) of the article there
 BlobAt = Callable[
     [str, str], "str | None"
 ]  # (commit, path) -> blob id, "" when absent, None when the commit is unknown
@@ -149,15 +148,17 @@ def judge_net(changes: Sequence[tuple[Version, Version]], judges_: Judges, commi
             continue
         if old is None:  # new in this pull request: every record in it is added here
             old = Article(new.path, {"id": new.id, "review_status": "", "reviews": []}, "", 1, new.located, "")
-        elif old.path != new.path and old.status == "approved":
+        elif old.path != new.path and old.status == Status.APPROVED:
             problems.extend(_judge_move(old, new, judges_, commit))
         where = new.pos
         added, log_problems = _appended_reviews(old, new, commit, against="the base branch's version")
         problems.extend(log_problems)
         problems.extend(_judge_added_reviews(new, added, judges_, commit, paths=(new.path, old.path), at_head=True))
-        if new.status == "approved" and (old.status != "approved" or added or log_problems or old.digest != new.digest):
+        if new.status == Status.APPROVED and (
+            old.status != Status.APPROVED or added or log_problems or old.digest != new.digest
+        ):
             quorum = _judge_quorum(new, judges_, commit, since=approvals_from(old, new))
-            if quorum and old.status == "approved" and old.digest != new.digest and not added:
+            if quorum and old.status == Status.APPROVED and old.digest != new.digest and not added:
                 line, col = where("review_status")
                 quorum = [
                     Problem(
@@ -363,7 +364,7 @@ def judge_change(old: Article | None, new: Article | None, judges_: Judges, comm
         problems.append(Problem(new.path, line, col, E_MOVE, _illegal_move(old.status, new.status), commit))
     added, log_problems = _appended_reviews(old, new, commit)
     problems.extend(log_problems)
-    if old.status == "approved" and new.status == "approved" and old.digest != new.digest:
+    if old.status == Status.APPROVED and new.status == Status.APPROVED and old.digest != new.digest:
         line, col = where("review_status")
         problems.append(
             Problem(
@@ -377,15 +378,15 @@ def judge_change(old: Article | None, new: Article | None, judges_: Judges, comm
             )
         )
     problems.extend(_judge_added_reviews(new, added, judges_, commit))
-    if new.status == "approved" and moved_ok and (old.status != "approved" or added or log_problems):
+    if new.status == Status.APPROVED and moved_ok and (old.status != Status.APPROVED or added or log_problems):
         problems.extend(_judge_quorum(new, judges_, commit))
-    if new.status == "approved" and old.status != "approved":
+    if new.status == Status.APPROVED and old.status != Status.APPROVED:
         problems.extend(_judge_retracted_sources(new, judges_, commit))
     return problems
 
 
 def _illegal_move(before: str, after: str) -> str:
-    if before == "submitted" and after == "approved":
+    if before == Status.SUBMITTED and after == Status.APPROVED:
         return (
             "`review_status` jumped from `submitted` to `approved`; an article goes to `under_review` first "
             "(`editorial start-review`), then the board reviews it (`editorial review`)"
@@ -399,7 +400,7 @@ def _illegal_move(before: str, after: str) -> str:
 
 def _judge_new(new: Article, commit: str) -> list[Problem]:
     problems = []
-    if new.status != "submitted":
+    if new.status != Status.SUBMITTED:
         line, col = new.pos("review_status")
         problems.append(
             Problem(
@@ -432,7 +433,7 @@ def _judge_deletion(old: Article, judges_: Judges, commit: str, bound: bool = Fa
     """`bound`: the net judgement, where a GitHub approval counts only when given on a
     commit without the article (the member saw it gone); in the commit walk, any
     standing approval of a board member counts (a deletion undone later nets out)."""
-    if old.status != "approved":
+    if old.status != Status.APPROVED:
         return []
 
     def gone(review: Review) -> bool:
@@ -489,7 +490,9 @@ def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) 
     ctx = judges_.base
     board = {login: person for login, person in ctx.registry.board_logins().items() if person.active_on(ctx.today)}
     if judges_.reviews is not None:
-        approving = [r for login, r in judges_.reviews.latest.items() if login in board and r.state == APPROVED]
+        approving = [
+            r for login, r in judges_.reviews.latest.items() if login in board and r.state == ReviewState.APPROVED
+        ]
         if any(bound(r) for r in approving):
             return True, ""
         if approving:
@@ -548,7 +551,7 @@ def approvals_from(base: Article | None, head: Article) -> int:
     """Where in `head`'s review log the approvals that can approve it start. Into `approved`
     (or approved with new text), only those given in this pull request count: one recorded
     before may be of a text the article left and has come back to."""
-    fresh = base is None or base.status != "approved" or base.digest != head.digest
+    fresh = base is None or base.status != Status.APPROVED or base.digest != head.digest
     return records_before(base, head) if fresh else 0
 
 
@@ -595,7 +598,7 @@ def _judge_added_reviews(
         if judges_.reviews is not None:
             standing = (
                 at_head
-                and record.get("decision") == "approved"
+                and record.get("decision") == Decision.APPROVED
                 and record.get("digest") == new.digest
                 and _latest_record_of_digest(new, reviewer, new.digest) == index
             )
@@ -656,7 +659,7 @@ def _unconfirmed_by_github(
             "so no review on GitHub can be theirs"
         )
     decision = record.get("decision")
-    if decision != "approved":
+    if decision != Decision.APPROVED:
         if github.every.get(login):
             return ""
         return (
@@ -666,14 +669,10 @@ def _unconfirmed_by_github(
     wanted = record.get("digest")
 
     def seen_at(review: Review) -> str | None:
-        for path in dict.fromkeys(p for p in paths if p):
-            held = github.article_at(review.commit, path) if review.commit else None
-            if held is not None and held[0] == article.id:
-                return held[1]
-        return None
+        return text_seen(review, article.id, paths, github.article_at)
 
     if not standing:  # an approval of a text since revised or withdrawn: it was genuine when written
-        given = [r for r in github.every.get(login, ()) if r.state in (APPROVED, "DISMISSED")]
+        given = [r for r in github.every.get(login, ()) if r.state in (ReviewState.APPROVED, ReviewState.DISMISSED)]
         if any(seen_at(r) == wanted for r in given):
             return ""
         if not given:
@@ -694,10 +693,8 @@ def _unconfirmed_by_github(
             f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request on "
             "GitHub; the board member approves it there"
         )
-    if latest.state != APPROVED:
-        state = {"DISMISSED": "was dismissed", "CHANGES_REQUESTED": "requests changes"}.get(
-            latest.state, latest.state.lower()
-        )
+    if latest.state != ReviewState.APPROVED:
+        state = _STANDING.get(latest.state, latest.state.lower())
         return (
             f"review record by `{reviewer}` is not confirmed: the latest review by `{person.github}` on GitHub "
             f"{state} ({latest.where}); "
@@ -724,6 +721,9 @@ def _unconfirmed_by_github(
             "saw: ask them to approve again"
         )
     return ""
+
+
+_STANDING: dict[str, str] = {ReviewState.DISMISSED: "was dismissed", ReviewState.CHANGES_REQUESTED: "requests changes"}
 
 
 def _cannot_review(article: Article, reviewer: str, date: str, judges_: Judges) -> str:
@@ -767,7 +767,9 @@ def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list
 def _judge_quorum(new: Article, judges_: Judges, commit: str, since: int = 0) -> list[Problem]:
     """E908 unless the quorum approved the current text; `since`: counting only the records
     from that place in the log on (those the pull request added)."""
-    for ctx in judges_.contexts():
+    if workflow.Quorum.of(new, judges_.contexts(), since).met:
+        return []
+    for ctx in judges_.contexts():  # the context that is not met says why
         if not workflow.quorum_met(new, ctx, since):
             counted = workflow.approvers(new, ctx, since=since)
             earlier = [name for name in workflow.approvers(new, ctx) if name not in counted]

@@ -11,21 +11,20 @@ other file in content/ it changes.
 Nothing a writer typed is left for GitHub to interpret. GitHub's Markdown is not the site's:
 an unclosed `<!--` hides everything after it there, and is shown as text on the site. So
 each character that Markdown or HTML gives a meaning is escaped, and the board reads what
-readers will read, character for character. `gather` is the adapter that reads the range
-from git.
+readers will read, character for character. commands/summary.py reads the range from git.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import citations, transitions, workflow
 from .model import Article, Context, Person
-from .reviews import APPROVED, CHANGES_REQUESTED, DISMISSED, Review
+from .reviews import Review
+from .vocabulary import Decision as RecordDecision
+from .vocabulary import ReviewState
 
 MAX_CHARS = 900_000  # GitHub keeps at most 1 MiB of summary per step
 # Markdown written for one article's body, and for one other file's text (an answer is a few
@@ -61,13 +60,14 @@ class Summary:
     texts: dict[str, str] = field(default_factory=dict)  # of those, the ones that are text: their new text
 
 
-def render(summary: Summary, ctx: Context, style: str = citations.DEFAULT_STYLE) -> str:
-    """The job summary as Markdown."""
+def render(summary: Summary, contexts: Sequence[Context], style: str = citations.DEFAULT_STYLE) -> str:
+    """The job summary as Markdown. `contexts`: the registry and policy of the base and of the
+    head, against which check-transitions counts the quorum (names come from the base's)."""
     head = ["# Articles in this pull request", ""]
     if not summary.articles:
         head += ["This pull request changes no article.", ""]
     head += _contents(summary)  # first: a summary cut at GitHub's limit still names every change
-    parts = [head] + [_article(changed, ctx, style) for changed in summary.articles]
+    parts = [head] + [_article(changed, contexts, style) for changed in summary.articles]
     if summary.others:
         parts.append(
             [
@@ -121,7 +121,8 @@ def _contents(summary: Summary) -> list[str]:
     return out + [""]
 
 
-def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
+def _article(changed: Changed, contexts: Sequence[Context], style: str) -> list[str]:
+    ctx = contexts[0]
     article = changed.article
     if changed.unreadable:
         return [f"## `{_code(changed.path)}`", "", f"This version cannot be read: {_inline(changed.unreadable)}", ""]
@@ -163,7 +164,7 @@ def _article(changed: Changed, ctx: Context, style: str) -> list[str]:
         # which Markdown also counts as a line end) would end the block there
         block = re.sub(r"[\r\n]+", " ", citations.references_html(entries))
         out += ["### References", "", block, ""]
-    out += _approvals(changed, article, ctx)
+    out += _approvals(changed, article, contexts)
     out += ["<details><summary>Content digest</summary>", "", f"`{article.digest}`", "", "</details>", ""]
     return out
 
@@ -175,11 +176,11 @@ def _references(refs: list[dict], order: list[str], style: str) -> list[citation
         return citations.references(refs, order, citations.DEFAULT_STYLE)
 
 
-def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
-    verdicts = workflow.judge_reviews(article, ctx)
+def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) -> list[str]:
+    ctx = contexts[0]
     since = transitions.approvals_from(changed.before, article)  # as check-transitions counts them
-    counted = workflow.approvers(article, ctx, verdicts, since=since)
-    need = ctx.policy.min_approvals
+    quorum = workflow.Quorum.of(article, contexts, since)
+    counted, need = quorum.counted, quorum.needed
     out = [
         "### Reviews",
         "",
@@ -206,15 +207,20 @@ def _approvals(changed: Changed, article: Article, ctx: Context) -> list[str]:
     return out
 
 
+_DECIDED: dict[str, str] = {
+    ReviewState.APPROVED: "approved",
+    ReviewState.CHANGES_REQUESTED: "requested changes",
+    ReviewState.DISMISSED: "was dismissed",
+}
+
+
 def _decision_line(decision: Decision, article: Article, recorded: set) -> str:
     who = (
         f"{_inline(decision.person.display)} (`{_code(decision.login)}`)"
         if decision.person
         else f"`{_code(decision.login)}` (not in the registry)"
     )
-    state = {APPROVED: "approved", CHANGES_REQUESTED: "requested changes", DISMISSED: "was dismissed"}.get(
-        decision.review.state, decision.review.state.lower()
-    )
+    state = _DECIDED.get(decision.review.state, decision.review.state.lower())
     commit = decision.review.commit[:10] or "(no commit)"
     if decision.seen is None:
         text = "a commit where this article cannot be found"
@@ -227,11 +233,15 @@ def _decision_line(decision: Decision, article: Article, recorded: set) -> str:
         line += ": not a board member, so not a board review"
     elif decision.person.id in article.authors:
         line += ": an author of this article, so not a review of it"
-    elif decision.review.state in (APPROVED, CHANGES_REQUESTED) and decision.seen:
-        wanted = "approved" if decision.review.state == APPROVED else "changes_requested"
+    elif decision.review.state in (ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED) and decision.seen:
+        wanted = (
+            RecordDecision.APPROVED
+            if decision.review.state == ReviewState.APPROVED
+            else RecordDecision.CHANGES_REQUESTED
+        )
         if (decision.person.id, wanted, decision.seen) in recorded:
             line += ": recorded"
-        elif decision.review.state == APPROVED and decision.seen != article.digest:
+        elif decision.review.state == ReviewState.APPROVED and decision.seen != article.digest:
             line += ": not recorded (an approval counts only for the text it saw)"
         else:
             line += ": not recorded yet"
@@ -305,64 +315,3 @@ def _cell(text: str) -> str:
 def _code(text: str) -> str:
     """Text for a code span: no backtick to end it, no line break to leave it (git allows both in a path)."""
     return str(text).replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")
-
-
-# -- the adapter: the range from git --------------------------------------------------------
-def gather(
-    root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review] | None, day: str | None = None
-) -> tuple[Summary, Context, str]:
-    """The changed articles of base..head as the summary shows them, the context to show
-    them in, and the citation style. Raises history.GitError when git cannot answer."""
-    from .history import Repository, context_pair, is_article
-    from .loader import decode, load_article
-    from .model import today
-    from .reviews import latest_decisions
-
-    day = day or today()
-    summary = Summary()
-    with Repository(root) as repo:
-        base = repo.resolve(base_ref, "base")
-        head = repo.resolve(head_ref, "head")
-        base_ctx, head_ctx = context_pair(repo, base, head, day, [], [])
-        latest = latest_decisions(reviews or ())
-        logins = {
-            login: person
-            for login, person in ((p.github.lower(), p) for p in base_ctx.registry.people.values() if p.github)
-        }
-        for change in repo.net_changes_checked(base, head):
-            old_side, new_side = change.article_sides()
-            if not old_side and not new_side:
-                if change.new_path and change.new_blob:
-                    summary.others.append(change.new_path)
-                    text, _ = decode(change.new_path, repo.blob(change.new_blob) or b"")
-                    if text is not None:  # not an image, not binary: shown as written
-                        summary.texts[change.new_path] = text
-                elif change.old_path:
-                    summary.others.append(change.old_path)
-                continue
-            before = load_article(old_side[0], repo.blob(old_side[1]) or b"")[0] if old_side else None
-            if not new_side:
-                if old_side:
-                    summary.articles.append(Changed(old_side[0], None, before))
-                continue
-            path = new_side[0]
-            article, problems = load_article(path, repo.blob(new_side[1]) or b"")
-            if article is None:
-                summary.articles.append(
-                    Changed(path, None, before, unreadable=problems[0].message if problems else "unknown")
-                )
-                continue
-            decisions = []
-            for login, review in sorted(latest.items()):
-                found = None
-                for candidate in dict.fromkeys(p for p in (path, change.old_path) if p and is_article(p)):
-                    held = repo.article_at(review.commit, candidate) if review.commit else None
-                    if held is not None and held[0] == article.id:
-                        found = held[1]
-                        break
-                decisions.append(Decision(review.shown_login, logins.get(login), review, found))
-            summary.articles.append(Changed(path, article, before, tuple(decisions)))
-        # the base's policy and registry (the rules the check applies), with the stricter quorum of the two
-        quorum = max(base_ctx.policy.min_approvals, head_ctx.policy.min_approvals)
-        ctx = dataclasses.replace(base_ctx, policy=dataclasses.replace(base_ctx.policy, min_approvals=quorum))
-        return summary, ctx, base_ctx.policy.citation_style or citations.DEFAULT_STYLE

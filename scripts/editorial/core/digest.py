@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from .model import WORKFLOW_FIELDS
+from .vocabulary import WORKFLOW_FIELDS
 
 PREFIX = "sha256:"
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .retractions import Index
 
-WORKFLOW_FIELDS = ("review_status", "reviews", "next_review")
-STATUSES = ("submitted", "under_review", "approved")
-DECISIONS = ("approved", "changes_requested")
+
+class CannotRun(Exception):
+    """The command itself cannot run (exit 2): no project, a ref git does not know, a reviews
+    file that is not GitHub's. Never a finding about content: those are Problems."""
 
 
 @dataclass(frozen=True, order=True)

@@ -17,19 +17,19 @@ requested) first moves to `under_review`; then the records are appended and the 
 becomes `approved` when the quorum is met, or `submitted` when changes are requested of
 its current text. The edits are edit.py's: only the lines that must change.
 
-`plan` is pure; `record_reviews` is the adapter that reads git, writes and commits.
+Pure: commands/record_reviews.py reads git, writes and commits what `plan` decides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from . import edit, transitions, workflow
+from . import edit, workflow
 from .loader import load_article
-from .model import Article, Context, Person, Problem, today
-from .reviews import APPROVED, CHANGES_REQUESTED, Review, latest_decisions
+from .model import Article, Context, Person, Problem
+from .reviews import ArticleAt, Review, text_seen
+from .vocabulary import Decision, ReviewState, Status
 
 
 @dataclass(frozen=True)
@@ -79,22 +79,24 @@ def eligible(article: Article, contexts: Sequence[Context]) -> list[Person]:
 
 def due_records(
     article: Article,
+    paths: Sequence[str | None],
     contexts: Sequence[Context],
     latest: dict[str, Review],
-    digest_at: Callable[[str], str | None],
+    article_at: ArticleAt,
     since: int = 0,
 ) -> tuple[list[Due], list[str]]:
     """The records GitHub's standing reviews prove for `article` (as at the head), oldest
-    review first, and notes on reviews that prove nothing. `digest_at(commit)`: the
-    article's digest at that commit, or None when it cannot be known there. `since`: the
-    records the base branch has (a decision is recorded again if only they hold it)."""
+    review first, and notes on reviews that prove nothing. `paths`: where the article may
+    have been in the pull request (its path at the head and at the base); `article_at`: the
+    article at a commit and path (reviews.text_seen). `since`: the records the base branch
+    has (a decision is recorded again if only they hold it)."""
     due: list[Due] = []
     notes: list[str] = []
     for person in eligible(article, contexts):
         review = latest.get(person.github.lower())
-        if review is None or review.state not in (APPROVED, CHANGES_REQUESTED):
+        if review is None or review.state not in (ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED):
             continue
-        seen = digest_at(review.commit) if review.commit else None
+        seen = text_seen(review, article.id, paths, article_at)
         if seen is None:
             notes.append(
                 f"{article.path}: the {review.state.lower()} review by {person.github} ({review.where}) was given on "
@@ -110,7 +112,7 @@ def due_records(
                 f"{person.id}'s term on the board or in the future: no record written"
             )
             continue
-        if review.state == APPROVED:
+        if review.state == ReviewState.APPROVED:
             if seen != article.digest:
                 notes.append(
                     f"{article.path}: {person.github} approved commit {review.commit[:10]} ({review.where}), where "
@@ -119,9 +121,9 @@ def due_records(
                     "current commit)"
                 )
                 continue
-            decision = "approved"
+            decision = Decision.APPROVED
         else:
-            decision = "changes_requested"
+            decision = Decision.CHANGES_REQUESTED
         if _last_decision(article, person.id, seen, since) == decision:
             continue  # already recorded: running again writes nothing
         record = {"reviewer": person.id, "decision": decision, "date": date, "digest": seen}
@@ -138,16 +140,17 @@ W_UNRECORDED = "W910"  # a board review on GitHub that the article does not hold
 
 def unrecorded(
     article: Article,
+    paths: Sequence[str | None],
     contexts: Sequence[Context],
     latest: dict[str, Review],
-    digest_at: Callable[[str], str | None],
+    article_at: ArticleAt,
     commit: str = "",
     since: int = 0,
 ) -> list[Problem]:
     """A warning for each board review on GitHub that `record-reviews` would write: the
     board has decided, but the article does not say so yet (a pull request merged now
     would leave it unapproved)."""
-    due, _ = due_records(article, contexts, latest, digest_at, since)
+    due, _ = due_records(article, paths, contexts, latest, article_at, since)
     line, col = article.pos("review_status")
     return [
         Problem(
@@ -183,25 +186,25 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
     # The latest decision about the current text decides, as if each review had been recorded
     # in its turn: a request for changes sends the article back, unless an approval came after.
     current = [d for d in due if d.record["digest"] == article.digest]
-    sends_back = bool(current) and current[-1].record["decision"] == "changes_requested"
+    sends_back = bool(current) and current[-1].record["decision"] == Decision.CHANGES_REQUESTED
     status = article.status
-    if status == "submitted" or (status == "approved" and sends_back):
-        data = edit.set_status(data, article, "under_review", clear_next_review=status == "approved")
-        steps.append(Step(data, status, "under_review", ()))
-        article = _reload(article.path, data)
-        status = "under_review"
-    if status not in ("under_review", "approved"):
+    if status == Status.SUBMITTED or (status == Status.APPROVED and sends_back):
+        data = edit.set_status(data, article, Status.UNDER_REVIEW, clear_next_review=status == Status.APPROVED)
+        steps.append(Step(data, status, Status.UNDER_REVIEW, ()))
+        article = reload(article.path, data)
+        status = Status.UNDER_REVIEW
+    if status not in (Status.UNDER_REVIEW, Status.APPROVED):
         raise edit.EditError(
             f"{article.path}: review_status is `{status or '(none)'}`; records are written only to an article in review"
         )
     final, next_review, clear = status, None, False
-    if status == "under_review":
+    if status == Status.UNDER_REVIEW:
         if sends_back:
-            final, clear = "submitted", True
+            final, clear = Status.SUBMITTED, True
         else:
             reviewed = _with_records(article, [d.record for d in due])
             if all(workflow.quorum_met(reviewed, ctx, since) for ctx in contexts):
-                final = "approved"
+                final = Status.APPROVED
                 next_review = min(
                     workflow.review_due(workflow.last_approval_date(reviewed, ctx), ctx) for ctx in contexts
                 )
@@ -215,7 +218,7 @@ def plan(article: Article, data: bytes, contexts: Sequence[Context], due: list[D
             next_review if last else None,
             clear_next_review=clear and last,
         )
-        article = _reload(article.path, data)
+        article = reload(article.path, data)
     steps.append(Step(data, status, final, tuple(due)))
     return steps
 
@@ -237,7 +240,8 @@ def _log(article: Article) -> list:
     return list(value) if isinstance(value, list) else []
 
 
-def _reload(path: str, data: bytes) -> Article:
+def reload(path: str, data: bytes) -> Article:
+    """The article the edited bytes hold (edit.py proved they read back)."""
     article, problems = load_article(path, data)
     if article is None:  # edit.py proved it reads back; this is a second, cheap guard
         raise edit.EditError(
@@ -266,101 +270,3 @@ def commit_message(path: str, step: Step) -> str:
         + "\n".join(lines)
         + "\n"
     )
-
-
-# -- the adapter: git in, files and commits out ---------------------------------------------
-E_UNWRITABLE = "E914"  # the records cannot be written into the file safely
-
-
-@dataclass
-class Result:
-    lines: list[str]  # one per record written
-    notes: list[str]  # reviews that proved nothing, and why
-    problems: list[Problem]
-    commits: list[str]
-
-
-def record_reviews(
-    root: Path, base_ref: str, head_ref: str, reviews: Sequence[Review], day: str | None = None
-) -> Result:
-    from .history import GitError, Repository, context_pair
-
-    day = day or today()
-    lines: list[str] = []
-    problems: list[Problem] = []
-    commits: list[str] = []
-    notes: list[str] = []
-    with Repository(root) as repo:
-        base = repo.resolve(base_ref, "base")
-        head = repo.resolve(head_ref, "head")
-        checked_out = repo.resolve("HEAD", "head")
-        if head != checked_out:
-            raise GitError(
-                f"--head {head_ref} is not the checked-out commit; record-reviews commits on the checked-out branch: "
-                f"check out {head_ref} first"
-            )
-        contexts = context_pair(repo, base, head, day, notes, problems)
-        if any(p.is_error for p in problems):
-            return Result(lines, notes, problems, commits)
-        latest = latest_decisions(reviews)
-        for change in repo.net_changes_checked(base, head):
-            old_side, new_side = change.article_sides()
-            if new_side is None:
-                continue
-            path, blob = new_side
-            data = repo.blob(blob)
-            article, load_problems = load_article(path, data) if data is not None else (None, [])
-            if article is None or data is None:
-                problems.extend(p for p in load_problems[:1])
-                continue
-            repo.require_clean(path)
-            at_base = load_article(old_side[0], repo.blob(old_side[1]) or b"")[0] if old_side else None
-            since = transitions.records_before(at_base, article)
-
-            def digest_at(commit: str, article=article, change=change) -> str | None:
-                for candidate in dict.fromkeys((article.path, change.old_path)):
-                    found = repo.article_at(commit, candidate) if candidate else None
-                    if found is not None and found[0] == article.id:
-                        return found[1]
-                return None
-
-            due, due_notes = due_records(article, contexts, latest, digest_at, since)
-            notes.extend(due_notes)
-            try:
-                steps = plan(article, data, contexts, due, since)
-            except edit.EditError as exc:
-                line, col = article.pos("reviews")
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        col,
-                        E_UNWRITABLE,
-                        f"the review records GitHub's reviews prove cannot be written: {exc}",
-                    )
-                )
-                continue
-            previous = article
-            for step in steps:
-                written = _reload(path, step.data)
-                illegal = [
-                    p
-                    for p in transitions.judge_change(previous, written, transitions.judges(*contexts, None), "")
-                    if p.is_error
-                ]
-                if illegal:  # never commit what check-transitions would refuse
-                    problems.extend(illegal)
-                    break
-                commits.append(repo.commit_file(path, step.data, commit_message(path, step)))
-                previous = written
-                for item in step.records:
-                    moved = (
-                        f"; review_status {steps[0].before} -> {step.after}"
-                        if steps[0].before != step.after and item is step.records[-1]
-                        else ""
-                    )
-                    lines.append(
-                        f"{path}: {item.record['decision']} by {item.person.id} ({item.person.github}, "
-                        f"{item.review.url or 'review ' + str(item.review.id)}) recorded{moved}"
-                    )
-    return Result(lines, notes, problems, commits)

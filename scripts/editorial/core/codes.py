@@ -452,7 +452,7 @@ INTRO = """# Error codes
 
 `E` codes are errors (the check fails, the article is not published), `W` codes are warnings
 (reported, nothing fails), `I` codes are information. Codes are stable: scripts and CI may match on them.
-This page is generated from `scripts/editorial/codes.py`.
+This page is generated from `scripts/editorial/core/codes.py`.
 """
 
 

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from .loader import load_article
-from .model import WORKFLOW_FIELDS, Article
+from .model import Article
+from .vocabulary import WORKFLOW_FIELDS
 
 
 class EditError(Exception):

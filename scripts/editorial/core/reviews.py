@@ -17,17 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-APPROVED, CHANGES_REQUESTED, DISMISSED, COMMENTED, PENDING = (
-    "APPROVED",
-    "CHANGES_REQUESTED",
-    "DISMISSED",
-    "COMMENTED",
-    "PENDING",
-)
-DECIDING = (APPROVED, CHANGES_REQUESTED, DISMISSED)
+from .vocabulary import DECIDING, ReviewState
+
+# (commit, path) -> (id, digest) of the article there; None when there is none, or the commit is unknown
+ArticleAt = Callable[[str, str], "tuple[str, str] | None"]
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 MAX_BYTES = 50 * 1024 * 1024  # far more than any pull request's reviews; a bigger file is not a review list
 
@@ -147,7 +143,7 @@ def _review(item: object, number: int, name: str) -> Review | None:
     submitted = submitted or ""
     if submitted and _moment(submitted) is None:
         raise ReviewsError(f"{name}: item {number} has `submitted_at` `{submitted[:40]}`, not an ISO 8601 time")
-    if state != PENDING and not submitted:
+    if state != ReviewState.PENDING and not submitted:
         raise ReviewsError(f"{name}: item {number} is a {state} review without `submitted_at`")
     review_id = item.get("id")
     body, url = item.get("body"), item.get("html_url")
@@ -180,6 +176,21 @@ def by_login(reviews: Iterable[Review]) -> dict[str, list[Review]]:
     """Every submitted review (pending ones are visible only to their author), by login."""
     found: dict[str, list[Review]] = {}
     for review in reviews:
-        if review.state != PENDING:
+        if review.state != ReviewState.PENDING:
             found.setdefault(review.login, []).append(review)
     return found
+
+
+def text_seen(review: Review, article_id: str, paths: Iterable[str | None], article_at: ArticleAt) -> str | None:
+    """Which text a review saw: the digest of the article (known by its id) at the review's
+    commit, at the first of `paths` (where the article is now, where it was at the base)
+    that holds it there; None when GitHub named no commit, the clone lacks it, or the
+    article is at none of them. The one answer to that question: the check, the record
+    writer, the summary and the history all ask it here."""
+    if not review.commit:
+        return None
+    for path in dict.fromkeys(p for p in paths if p):
+        held = article_at(review.commit, path)
+        if held is not None and held[0] == article_id:
+            return held[1]
+    return None

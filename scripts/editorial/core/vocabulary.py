@@ -1,0 +1,69 @@
+"""The project's words, declared once: statuses, decisions, audiences, roles, GitHub's review
+states, and the paths of the product contract (SPEC: layout). Each is a `StrEnum`, so a value
+compares equal to the text written in a file (`Status.APPROVED == "approved"`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """An article's `review_status`: the review workflow's states."""
+
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    APPROVED = "approved"
+
+
+class Decision(StrEnum):
+    """A review record's `decision`."""
+
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
+class Audience(StrEnum):
+    """Who an article is written for (`audience`)."""
+
+    CLINICIAN = "clinician"
+    PATIENT = "patient"
+
+    @property
+    def label(self) -> str:
+        """How the site names the audience to a reader."""
+        return AUDIENCE_LABELS[self]
+
+
+AUDIENCE_LABELS = {Audience.CLINICIAN: "Healthcare professionals", Audience.PATIENT: "Patients and caregivers"}
+
+
+class Role(StrEnum):
+    """A person's `roles` in the registry."""
+
+    WRITER = "writer"
+    EDITOR = "editor"
+    BOARD = "board"
+
+
+class ReviewState(StrEnum):
+    """GitHub's state of a pull-request review, as its API writes it."""
+
+    APPROVED = "APPROVED"
+    CHANGES_REQUESTED = "CHANGES_REQUESTED"
+    DISMISSED = "DISMISSED"
+    COMMENTED = "COMMENTED"
+    PENDING = "PENDING"
+
+
+# A member's standing decision is their latest review in one of these states (reviews.py).
+DECIDING = (ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED, ReviewState.DISMISSED)
+
+# The front-matter fields the workflow owns: left out of the digest, edited by the tools.
+WORKFLOW_FIELDS = ("review_status", "reviews", "next_review")
+
+# The layout of the product contract, relative to the project's root (posix paths).
+CONFIG = "mkdocs.yml"
+CONTENT = "content"  # no trailing slash: a link or submodule named `content` itself is found too
+ARTICLES = "content/articles"
+REGISTRY = "content/people.yml"
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown

@@ -1,0 +1,246 @@
+"""A built site and content/ as the audit reads them from disk, and the audit run over a
+whole folder, on both cores when it is large (workers.py). The audit itself is pure
+(core/audit.py); this is the thin reader around it that the `editorial audit` command and
+the MkDocs plugin share. The site is never trusted: a symbolic link is reported, never
+followed; a device or pipe is never read; no file is read past MAX_READ bytes (core/audit.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from . import workers
+from .core import audit, site_files
+from .core.audit import Audit, Content, SiteFile, Verdict, _Needles
+from .core.corpus import Corpus
+from .core.model import Problem
+from .core.vocabulary import CONFIG
+from .workspace import NotRegular, open_regular, read_regular, scan_content
+
+
+def site_entries(site_dir: Path) -> list[tuple[str, str]]:
+    """Every entry under the built site as (path relative to it, kind), in a stable order,
+    without following links: kind is file, link or special."""
+    found: list[tuple[str, str]] = []
+    for folder, dirs, files in os.walk(site_dir):  # never descends into a linked folder
+        dirs.sort()
+        base = Path(folder).relative_to(site_dir).as_posix()
+        for name in sorted(dirs) + sorted(files):
+            rel = name if base == "." else f"{base}/{name}"
+            try:
+                mode = os.lstat(Path(folder) / name).st_mode
+            except OSError:
+                found.append((rel, "special"))
+                continue
+            if stat.S_ISLNK(mode):
+                found.append((rel, "link"))
+            elif stat.S_ISREG(mode):
+                found.append((rel, "file"))
+            elif not stat.S_ISDIR(mode):
+                found.append((rel, "special"))
+    return found
+
+
+def read_entry(site_dir: Path, rel: str, kind: str) -> SiteFile:
+    """One entry as the audit judges it: never through a link, never a device, never past MAX_READ."""
+    if kind != "file":
+        return SiteFile(rel, None, kind)
+    try:
+        data = open_regular(site_dir / rel, audit.MAX_READ + 1)
+    except NotRegular:
+        return SiteFile(rel, None, "special")
+    except OSError as exc:
+        return SiteFile(rel, None, "link" if exc.errno == 40 else "special")  # 40: ELOOP, a link after all
+    return SiteFile(rel, None, "large") if len(data) > audit.MAX_READ else SiteFile(rel, data)
+
+
+def read_site(site_dir: Path) -> Iterator[SiteFile]:
+    for rel, kind in site_entries(site_dir):
+        yield read_entry(site_dir, rel, kind)
+
+
+_PREPARED: Audit | None = None  # the audit worker processes inherit when they are forked (see `prepare`)
+
+
+def prepare(run: Audit) -> None:
+    """Make `run` the audit that worker processes forked from now on inherit (a pool forks
+    its processes when it is first given work, so this stays until the next audit)."""
+    global _PREPARED
+    _PREPARED = run
+
+
+def check_page(rel: str, data: bytes) -> Verdict:
+    """In a worker forked after `prepare`: the verdict on one page as written."""
+    assert _PREPARED is not None, "the audit is prepared before the worker is forked"
+    return _PREPARED.check(SiteFile(rel, data))
+
+
+def prepared_needles() -> _Needles:
+    """In a worker: what it searches for, built there, for the process that forked it to share
+    the rest of the work (worked out from the same content, so the same as building them)."""
+    assert _PREPARED is not None, "the audit is prepared before the worker is forked"
+    return _PREPARED.needles
+
+
+def build_needles() -> bool:
+    """In a worker forked after `prepare`: build what it searches for now, so that the first
+    page it is handed waits for nothing (True; the index stays in the worker)."""
+    return prepared_needles() is not None
+
+
+def share_needles(run: Audit, executor: Executor) -> None:
+    """Take the needles the worker on `executor` built, instead of building them again here."""
+    if run._needles is None:
+        try:
+            run._needles = executor.submit(prepared_needles).result()
+        except Exception:  # noqa: BLE001 - a lost worker: they are built here when needed
+            pass
+
+
+def judge_pages(run: Audit, site_dir: Path, rels: Sequence[str], executor: Executor | None) -> list[Verdict]:
+    """The verdicts on pages of the site as written to disk, one per `rels`: on `executor`
+    and here (see workers.share_chunks), or on both cores."""
+    prepare(run)
+    entries = [(rel, "file", None) for rel in rels]
+    return list(_chunks(partial(_check_chunk, site_dir, frozenset()), entries, executor))
+
+
+def audit_site(
+    run: Audit,
+    site_dir: Path,
+    proved: Mapping[str, tuple[bytes, Verdict]] | None = None,
+    folder: str = "",
+    executor: Executor | None = None,
+    skip: str = "",
+) -> tuple[list[Problem], int]:
+    """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
+    content files may be here), then every other file; on both cores when the site is large,
+    or on `executor`, a worker forked after `prepare(run)` (it has built what it searches for).
+
+    `proved`: pages this same `run` already judged while the build wrote them (site path ->
+    (SHA-256 of the bytes judged, verdict)); a file on disk with exactly those bytes keeps its
+    verdict, any other is judged now. Nothing is remembered beyond one build.
+    `folder` (e.g. "pagefind/"): only the files under it, which the build wrote after the rest
+    had passed (they may not be pages, nor content files: nothing refers to them). `skip`: a
+    folder left out, to be audited that way later."""
+    if folder:
+        prefix = folder.rstrip("/") + "/"
+        if (site_dir / prefix.rstrip("/")).is_symlink():  # os.walk would follow it
+            entries = [(prefix.rstrip("/"), "link")]
+        else:
+            entries = [(prefix + rel, kind) for rel, kind in site_entries(site_dir / prefix)]
+    else:
+        entries = site_entries(site_dir)
+    if skip:  # what is under the folder; a link or a file in its place is judged now
+        entries = [(rel, kind) for rel, kind in entries if not rel.startswith(skip.rstrip("/") + "/")]
+    known = proved or {}
+    pages = [(rel, kind, known.get(rel)) for rel, kind in entries if rel.lower().endswith(site_files.HTML_SUFFIXES)]
+    others = [(rel, kind, None) for rel, kind in entries if not rel.lower().endswith(site_files.HTML_SUFFIXES)]
+    if executor is None and len(entries) >= workers.PARALLEL_FROM:
+        run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
+    prepare(run)
+    verdicts = list(_chunks(partial(_check_chunk, site_dir, frozenset()), pages, executor))
+    referenced = frozenset().union(*(v.refers_to for v in verdicts))
+    verdicts += list(_chunks(partial(_check_chunk, site_dir, referenced), others, executor))
+    return [p for v in verdicts for p in v.problems], len(entries)
+
+
+def _chunks(function: Any, entries: Sequence[Any], executor: Executor | None) -> Iterator[Verdict]:
+    """On `executor` (the build's audit worker) and here, or on a pool of their own."""
+    if executor is not None:
+        return workers.share_chunks(function, entries, executor)
+    return workers.map_chunks(function, entries)
+
+
+def _check_chunk(
+    site_dir: Path, referenced: frozenset[str], entries: Sequence[tuple[str, str, tuple[bytes, Verdict] | None]]
+) -> list[Verdict]:
+    """In a worker (or here): the verdicts of some entries of the site."""
+    assert _PREPARED is not None, "audit_site prepares the audit before the work starts"
+    run = _PREPARED
+    verdicts = []
+    for rel, kind, known in entries:
+        item = read_entry(site_dir, rel, kind)
+        if known is not None and item.data is not None and hashlib.sha256(item.data).digest() == known[0]:
+            verdicts.append(known[1])
+        else:
+            verdicts.append(run.check(item, referenced))
+    return verdicts
+
+
+class _Digests(Mapping[str, bytes]):
+    """Site path -> SHA-256 of a file, read when first asked (most are never asked)."""
+
+    def __init__(self, paths: dict[str, Path]):
+        self.paths = paths
+        self.known: dict[str, bytes] = {}
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.known:
+            try:
+                self.known[rel] = hashlib.sha256(open_regular(self.paths[rel], audit.MAX_READ + 1)).digest()
+            except OSError:
+                self.known[rel] = b""  # unreadable: matches no file of the site
+        return self.known[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def theme_files(dirs: Sequence[str], custom_dir: str | None = None) -> tuple[Mapping[str, bytes], frozenset[str]]:
+    """The theme's own files by site path (the first theme folder that has a path wins, as in
+    MkDocs), without dot files and folders (MkDocs never copies them); and those of them that
+    come from the installed theme package rather than the project's `custom_dir` (overrides/)."""
+    paths: dict[str, Path] = {}
+    for folder in dirs:
+        root = Path(folder)
+        for current, subdirs, names in os.walk(root):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+            base = Path(current)
+            for name in names:
+                if not name.startswith("."):
+                    paths.setdefault((base / name).relative_to(root).as_posix(), base / name)
+    custom = Path(custom_dir) if custom_dir else None
+    packaged = frozenset(rel for rel, path in paths.items() if custom is None or not path.is_relative_to(custom))
+    return _Digests(paths), packaged
+
+
+def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: Any = None) -> Content:
+    """What the audit needs from content/ and the theme beside the corpus (a Workspace `ws`;
+    `config`: the loaded MkDocs config, loaded from mkdocs.yml when not given)."""
+    if config is None:
+        from mkdocs.config import load_config
+
+        config = load_config(config_file=str(ws.root / CONFIG))
+    docs = (docs_dir or Path(config.docs_dir)).resolve()
+    policy = corpus.context.policy
+    scan = scan_content(docs, ws.rel(docs), policy.site_pages)
+    site_pages = {}
+    for src_uri in policy.site_pages:
+        data = read_regular(docs / src_uri, audit.MAX_READ) if src_uri in scan.files else None
+        if data is not None:
+            site_pages[src_uri] = data.decode("utf-8", errors="replace")
+    files = {}
+    for src_uri in scan.files:
+        if site_files.is_asset_type(src_uri):
+            files[src_uri] = docs / src_uri
+    loaded = {a.path for a in corpus.articles}
+    raw = {}
+    for path in corpus.paths:
+        if path in corpus.unread:
+            raw[path] = corpus.unread[path].decode("utf-8", errors="replace")
+        elif path not in loaded:
+            source = ws.source(ws.root / path)  # the safe reader: no symlinks, size-limited
+            if source.data is not None:
+                raw[path] = source.data.decode("utf-8", errors="replace")
+    theme, packaged = theme_files(config.theme.dirs, config.theme.custom_dir)
+    return Content(corpus, ws.rel(docs), site_pages, raw, theme, _Digests(files), config.site_url or "", packaged)
