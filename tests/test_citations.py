@@ -149,14 +149,12 @@ def test_the_same_reference_in_another_article_is_rendered_once():
 
 
 def test_references_cache_survives_a_new_process_memory(tmp_path):
-    references._MEMORY.clear()
     cache = References(tmp_path, citations.DEFAULT_STYLE)
     first = citations.references(REFS, KEYS, cache=cache)
     cache.save()
     stored = cache_store.Store(tmp_path, "references", references.code_version()).load()
     assert len(stored) == 3  # one file for every entry
-    references._MEMORY.clear()  # as a fresh process would start
-    fresh = References(tmp_path, citations.DEFAULT_STYLE)
+    fresh = References(tmp_path, citations.DEFAULT_STYLE)  # a fresh memory, as a new process starts
     key = citations.cache_key(REFS, citations.DEFAULT_STYLE)[0]
     assert fresh[key] == stored[key]
     assert [e.html for e in citations.references(REFS, KEYS, cache=fresh)] == [e.html for e in first]
@@ -166,7 +164,6 @@ def test_references_cache_ignores_a_corrupt_file(tmp_path):
     file = tmp_path / ".cache" / "editorial" / "references.cache"
     file.parent.mkdir(parents=True)
     file.write_bytes(b"{not a cache")
-    references._MEMORY.clear()
     cache = References(tmp_path, citations.DEFAULT_STYLE)
     entries = citations.references(REFS, KEYS, cache=cache)
     cache.save()  # and the next build finds a good file again
@@ -177,7 +174,6 @@ def test_references_cache_ignores_a_corrupt_file(tmp_path):
 def test_entries_a_worker_renders_are_the_entries_the_page_would_render(tmp_path):
     from concurrent.futures import Future
 
-    references._MEMORY.clear()
     expected = [e.html for e in citations.references(REFS, KEYS, cache={})]
     cache = References(tmp_path, citations.DEFAULT_STYLE)
     done: Future = Future()
@@ -190,7 +186,7 @@ def test_entries_a_worker_renders_are_the_entries_the_page_would_render(tmp_path
     assert all(k in cache for k in keys)  # in memory now, for the next article citing them
 
 
-# -- citeproc-py's lookups, remembered (citations._memoise_style_lookups) -----------------
+# -- citeproc-py's lookups, remembered (citeproc_speedup.apply) ---------------------------
 
 # Fictional references of every shape the lookups meet: each type, names with and without
 # editors, one to eight authors (et al.), a literal name, no name, no date, a date range.
@@ -258,8 +254,7 @@ _VARIED = [
 ]
 _PRISTINE = """
 import json, sys
-from editorial.core import citations
-citations._memoise_style_lookups = lambda: None  # citeproc-py alone
+from editorial.core import citations  # citeproc-py alone: nothing applies the speed-up here
 items, styles = json.load(sys.stdin)
 json.dump({s: [citations.render_entries([item], s)[0][1] for item in items] for s in styles}, sys.stdout)
 """
@@ -274,10 +269,14 @@ def test_remembered_lookups_render_what_citeproc_alone_renders():
     import subprocess
     import sys
 
-    assert importlib.metadata.version("citeproc-py") == citations.CITEPROC_PROVEN, (
-        "citations._memoise_style_lookups patches citeproc-py internals and was proven on "
-        f"{citations.CITEPROC_PROVEN}: check it against this release, then update CITEPROC_PROVEN"
+    from editorial import citeproc_speedup
+
+    assert importlib.metadata.version("citeproc-py") == citeproc_speedup.CITEPROC_PROVEN, (
+        "citeproc_speedup patches citeproc-py internals and was proven on "
+        f"{citeproc_speedup.CITEPROC_PROVEN}: check it against this release, then update CITEPROC_PROVEN"
     )
+    citeproc_speedup.apply()
+    citeproc_speedup.apply()  # twice changes nothing
     items = [{**item, "id": f"v{i}"} for i, item in enumerate(_VARIED)] + REFS
     styles = [citations.DEFAULT_STYLE, "apa", "ieee", "chicago-author-date-17th-edition"]
     alone = subprocess.run(

@@ -400,7 +400,9 @@ def test_pre_commit_hooks_call_real_commands(name: str, project: Path):
         assert code == 0, err
     # this repository's own config also runs the code's checks, with the tools the test extra installs
     tools = {h["id"]: h["entry"].split() for h in hooks if not h["id"].startswith("editorial-")}
-    assert set(tools) == ({"ruff-check", "ruff-format", "mypy", "lint-imports"} if name == ".pre-commit-config.yaml" else set())
+    assert set(tools) == (
+        {"ruff-check", "ruff-format", "mypy", "lint-imports"} if name == ".pre-commit-config.yaml" else set()
+    )
     for command in tools.values():
         found = shutil.which(command[0])
         assert found, f"{command[0]} is not installed: pip install -e '.[test]'"

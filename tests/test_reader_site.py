@@ -22,6 +22,7 @@ import pytest
 
 from editorial.core import workflow
 from editorial.core.loader import load_article
+from editorial.core.vocabulary import AUDIENCE_LABELS, Audience
 from editorial.plugin import pages
 from gate_content import APPROVED, SAMPLE, WITHHELD, make_mixed_project, mkdocs, rebind, site_bytes
 from site_html import approved_articles, page, parse, search_fragments
@@ -240,7 +241,7 @@ def test_home_lists_each_article_once_most_recently_reviewed_first(built):
         assert li.find("p", class_="editorial-listing__answer").text() == " ".join(article.meta["description"].split())
         meta = li.find("p", class_="editorial-listing__meta")
         assert meta.find("time").attrs["datetime"] == workflow.last_approval_date(article, corpus.context)
-        expected_for = " and ".join(pages.AUDIENCES[a] for a in article.meta["audience"])
+        expected_for = " and ".join(AUDIENCE_LABELS[Audience(a)].lower() for a in article.meta["audience"])
         assert f"For {expected_for}." in meta.text()
         assert [a.attrs["href"] for a in meta.find_all("a")] == [
             f"specialties/{s}/" for s in article.meta["specialties"]

@@ -302,6 +302,13 @@ def test_the_policy_is_declared_once_in_its_schema():
         assert fields[name] == (tuple(default) if isinstance(default, list) else default), name
     options = dict(EditorialConfig._schema)
     assert set(options) == set(properties)
+    kinds = {"integer": int, "boolean": bool, "string": str}
+    for name, spec in properties.items():  # each option is of the schema's type
+        option = options[name]
+        if spec["type"] == "array":
+            assert type(option).__name__ == "ListOfItems" and option.option_type._type is str, name
+        else:
+            assert option._type is kinds[spec["type"]], name
     config = EditorialConfig()
     config.load_dict({})
     assert config.validate() == ([], [])

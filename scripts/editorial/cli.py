@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from .core import report
 from .core.model import CannotRun
+from .core.vocabulary import Decision
 from .workspace import Workspace
 
 CANNOT_RUN = 2  # the contract's exit status when the command itself cannot run
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="record a board member's review of an `under_review` article")
     p.add_argument("file", type=Path)
     p.add_argument("--reviewer", required=True, help="the board member's id in content/people.yml")
-    p.add_argument("--decision", required=True, choices=("approved", "changes_requested"))
+    p.add_argument("--decision", required=True, choices=tuple(Decision))
     p.add_argument("--date", type=_iso_date, help="YYYY-MM-DD (default: today)")
     p.add_argument("--note", help="optional free text kept with the record")
     p.set_defaults(command="review")

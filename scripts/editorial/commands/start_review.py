@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..core import edit
+from ..core.vocabulary import Status
 from ..workspace import Workspace, write_atomic
 from ._shared import OK, PROBLEMS, absolute, read_article
 
@@ -17,7 +18,7 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
     article, data = found
     try:
         clear = edit.plan_start_review(article)
-        write_atomic(absolute(args.file), edit.set_status(data, article, "under_review", clear_next_review=clear))
+        write_atomic(absolute(args.file), edit.set_status(data, article, Status.UNDER_REVIEW, clear_next_review=clear))
     except edit.EditError as exc:
         print(f"editorial: {exc}", file=sys.stderr)
         return PROBLEMS

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import citeproc_speedup
 from ..committed import Committed
 from ..core import citations
 from ..core.loader import decode, load_article
@@ -69,6 +70,7 @@ def gather(
 
 def run(args: argparse.Namespace, ws: Workspace) -> int:
     found = None if args.reviews is None else read_reviews(args.reviews)
+    citeproc_speedup.apply()  # a summary may render many references
     result, contexts, style = gather(ws.root, args.base, args.head, found)
     print(render(result, contexts, style))
     return OK

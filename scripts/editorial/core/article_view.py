@@ -17,8 +17,9 @@ from urllib.parse import quote, urlencode
 from . import citations, disclaimer, jsonld, retractions, review_history, sanitize
 from .model import Article, Context, Person, Site
 from .review_history import ApprovedVersion
+from .vocabulary import AUDIENCE_LABELS, Audience, Status
 
-STEPS = (("submitted", "Submitted"), ("under_review", "Under review"), ("approved", "Approved"))
+STEPS = ((Status.SUBMITTED, "Submitted"), (Status.UNDER_REVIEW, "Under review"), (Status.APPROVED, "Approved"))
 
 
 @dataclass
@@ -90,7 +91,6 @@ class ArticleView:
 
 
 TITLE_MAX = 70  # characters of <title> that search engines show
-AUDIENCES = {"clinician": "Healthcare professionals", "patient": "Patients and caregivers"}
 
 
 def view(
@@ -119,7 +119,7 @@ def view(
     last_reviewed = current.date if current else ""
     published = review_history.first_approval(history) or last_reviewed
     next_review = fields.next_review
-    audience = [a for a in fields.audience if a in AUDIENCES]
+    audience = [a for a in fields.audience if a in AUDIENCE_LABELS]
     data = jsonld.medical_web_page(
         article,
         url=url,
@@ -134,9 +134,9 @@ def view(
         title=article.title,
         title_tag=title_tag(article, site.name),
         description=fields.description,
-        patient_summary=fields.patient_summary if "patient" in audience else "",
-        for_patients="patient" in audience,
-        audience=[AUDIENCES[a] for a in audience],
+        patient_summary=fields.patient_summary if Audience.PATIENT in audience else "",
+        for_patients=Audience.PATIENT in audience,
+        audience=[AUDIENCE_LABELS[Audience(a)] for a in audience],
         steps=stepper(status),
         status=status,
         preview=preview,
@@ -210,13 +210,13 @@ def review_step(article: Article, gate_status: str | None, approved: bool) -> st
     no longer holds) is shown as under review, never as approved."""
     keys = [k for k, _ in STEPS]
     status = gate_status if gate_status in keys else article.status
-    if status == "approved" and not approved:
-        return "under_review"
-    return status if status in keys else "submitted"
+    if status == Status.APPROVED and not approved:
+        return Status.UNDER_REVIEW
+    return status if status in keys else Status.SUBMITTED
 
 
 def stepper(status: str) -> list[Step]:
-    keys = [k for k, _ in STEPS]
+    keys: list[str] = [k for k, _ in STEPS]
     current = keys.index(status) if status in keys else 0
     return [
         Step(label, "done" if i < current else "current" if i == current else "todo")

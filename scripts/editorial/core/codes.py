@@ -18,6 +18,9 @@ class Code:
     family: str  # rules/<family>.py, or: files, transitions, audit, build, corpus
     meaning: str
     todo: str
+    # Every error withholds an article from the public site; these withhold it from previews too:
+    # a path outside articles/ or reached through a link, or a body the renderer cannot take.
+    blocks_preview: bool = False
 
 
 CODES: dict[str, Code] = {
@@ -38,6 +41,7 @@ CODES: dict[str, Code] = {
         "files",
         "the article is a symbolic link, or reached through one",
         "commit the file itself inside `content/articles/`",
+        blocks_preview=True,
     ),
     "E104": Code(
         "files", "the file is empty or has no front matter", "start the file with `---`, the fields, and another `---`"
@@ -69,6 +73,7 @@ CODES: dict[str, Code] = {
         "files",
         "a path named on the command line is not inside `content/articles/`",
         "move the article there, or name the right path",
+        blocks_preview=True,
     ),
     "E113": Code(
         "files", "a Markdown file in `content/articles/` does not end in `.md` (e.g. `.markdown`)", "rename it to `.md`"
@@ -85,6 +90,7 @@ CODES: dict[str, Code] = {
         "a symbolic link or a special file (device, pipe, socket) under `content/`, or a file reached through a "
         "linked folder",
         "commit the file itself, not a link; remove the special file",
+        blocks_preview=True,
     ),
     "E116": Code(
         "files",
@@ -186,12 +192,14 @@ CODES: dict[str, Code] = {
         "structure",
         "something in the body nests deeper than 16 levels (lists, quotes, indentation, HTML elements, `[` brackets)",
         "flatten it: no answer needs more than a few levels",
+        blocks_preview=True,
     ),
     "E506": Code(
         "structure",
         "a paragraph repeats `[` or `<` hundreds of times, a table row has hundreds of cells, or there are over 100 "
         "abbreviations: Markdown would render it slowly",
         "split the paragraph or table, or keep fewer abbreviations",
+        blocks_preview=True,
     ),
     "E601": Code(
         "dates",
@@ -447,6 +455,8 @@ CODES: dict[str, Code] = {
     ),
     "I411": Code("retractions", "a reference was reinstated after a retraction (its latest notice)", "nothing to do"),
 }
+
+BLOCKS_PREVIEW = frozenset(code for code, known in CODES.items() if known.blocks_preview)
 
 INTRO = """# Error codes
 

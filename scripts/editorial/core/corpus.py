@@ -12,6 +12,7 @@ from . import rules
 from .loader import load_article, load_registry
 from .model import Article, Context, Policy, Problem, Registry
 from .retractions import Index
+from .vocabulary import Status
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Corpus:
             decision[path] = reasons
         for article in self.articles:
             reasons = decision[article.path]
-            if article.status != "approved" and not reasons:
+            if article.status != Status.APPROVED and not reasons:
                 line, col = article.pos("review_status")
                 reasons.append(
                     Problem(article.path, line, col, "I001", f"not approved: review_status is `{article.status}`")

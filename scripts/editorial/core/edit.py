@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .loader import load_article
 from .model import Article
-from .vocabulary import WORKFLOW_FIELDS
+from .vocabulary import WORKFLOW_FIELDS, Decision, Status
 
 
 class EditError(Exception):
@@ -254,21 +254,21 @@ class ReviewPlan:
 def plan_start_review(article: Article) -> bool:
     """Whether starting the review also clears `next_review`: an approved article going
     back for a revision has no approval left that the date could follow from."""
-    if article.status not in ("submitted", "approved"):
+    if article.status not in (Status.SUBMITTED, Status.APPROVED):
         raise EditError(
             f"{article.path}: review_status is `{article.status or '(none)'}`; only a `submitted` or `approved` "
             "article can start review (a draft that is ready, or an approved article about to be revised); an "
             "`under_review` one is already waiting for the board"
         )
-    return article.status == "approved"
+    return article.status == Status.APPROVED
 
 
 def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None) -> ReviewPlan:
     """The record to append and where the workflow moves, or an EditError saying why not."""
     from . import retractions, workflow  # the state machine and the quorum live there
 
-    if article.status != "under_review":
-        hint = " (run `editorial start-review` first)" if article.status == "submitted" else ""
+    if article.status != Status.UNDER_REVIEW:
+        hint = " (run `editorial start-review` first)" if article.status == Status.SUBMITTED else ""
         raise EditError(
             f"{article.path}: review_status is `{article.status or '(none)'}`; only an `under_review` article can be "
             f"reviewed{hint}"
@@ -295,8 +295,8 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
     record = {"reviewer": reviewer, "decision": decision, "date": date, "digest": article.digest}
     if note:
         record["note"] = note
-    if decision == "changes_requested":
-        return ReviewPlan(record, "submitted", None, clear_next_review=True)
+    if decision == Decision.CHANGES_REQUESTED:
+        return ReviewPlan(record, Status.SUBMITTED, None, clear_next_review=True)
     retracted = retractions.blocking(list(article.references), ctx.retractions)
     if retracted:
         raise EditError(f"{article.path}: cannot record an approval: {retractions.refusal(retracted)}")
@@ -310,5 +310,5 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
         article.digest,
     )
     if workflow.quorum_met(reviewed, ctx):
-        return ReviewPlan(record, "approved", workflow.review_due(date, ctx))
-    return ReviewPlan(record, "under_review", None)
+        return ReviewPlan(record, Status.APPROVED, workflow.review_due(date, ctx))
+    return ReviewPlan(record, Status.UNDER_REVIEW, None)

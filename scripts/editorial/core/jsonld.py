@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .model import Article, Person, Site
+from .vocabulary import Audience
 
 # Our specialty ids that have a schema.org MedicalSpecialty value; others are given as text.
 SCHEMA_SPECIALTIES = {
@@ -95,9 +96,9 @@ def medical_web_page(
     fields = article.fields
     audience = fields.audience
     audiences: list[Any] = []
-    if "clinician" in audience:
+    if Audience.CLINICIAN in audience:
         audiences.append("https://schema.org/Clinician")
-    if "patient" in audience:
+    if Audience.PATIENT in audience:
         audiences.append({"@type": "Patient"})
     specialties = list(fields.specialties)
     publisher: dict[str, Any] = {"@type": "Organization", "name": site.name}

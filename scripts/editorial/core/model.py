@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .vocabulary import Role
+
 if TYPE_CHECKING:
     from .retractions import Index
 
@@ -204,7 +206,7 @@ class Person:
 
     @property
     def is_board(self) -> bool:
-        return "board" in self.roles
+        return Role.BOARD in self.roles
 
     @property
     def display(self) -> str:

@@ -158,15 +158,17 @@ def unrecorded(
             line,
             col,
             W_UNRECORDED,
-            f"`{d.person.github}` ({d.person.id}) "
-            f"{'approved' if d.record['decision'] == 'approved' else 'requested changes to'} this text on GitHub "
-            f"({d.review.where}), but the article has no record of it yet; the record-reviews workflow writes it, or "
-            "run "
+            f"`{d.person.github}` ({d.person.id}) {_did(d)} this text on GitHub ({d.review.where}), but the article "
+            "has no record of it yet; the record-reviews workflow writes it, or run "
             "`editorial record-reviews --base BASE --reviews FILE` on the branch",
             commit,
         )
         for d in due
     ]
+
+
+def _did(due: Due) -> str:
+    return "approved" if due.record["decision"] == Decision.APPROVED else "requested changes to"
 
 
 def _last_decision(article: Article, reviewer: str, digest: str, since: int = 0) -> str:

@@ -140,14 +140,12 @@ def normalise_pmid(value: object) -> str:
     return str(int(text)) if int(text) > 0 else ""
 
 
-_DATES: dict[str, str] = {}  # the file repeats a few thousand dates 65,000 times: parse each once
-
-
-def parse_date(value: str) -> str:
-    """`1/15/2024 0:00` (the export's form), `1/15/2024` or `2024-01-15` -> `2024-01-15`; "" if not a date."""
-    known = _DATES.get(value)
-    if known is not None:
-        return known
+def parse_date(value: str, known: dict[str, str] | None = None) -> str:
+    """`1/15/2024 0:00` (the export's form), `1/15/2024` or `2024-01-15` -> `2024-01-15`; "" if not a date.
+    `known`: the dates one load has parsed already (the file repeats a few thousand dates
+    65,000 times: each is parsed once)."""
+    if known is not None and value in known:
+        return known[value]
     text = value.strip().split(" ", 1)[0]
     try:
         if "/" in text:
@@ -157,8 +155,8 @@ def parse_date(value: str) -> str:
             iso = dt.date.fromisoformat(text).isoformat() if len(text) == 10 else ""
     except ValueError:
         iso = ""
-    if len(_DATES) < 100_000:
-        _DATES[value] = iso
+    if known is not None:
+        known[value] = iso
     return iso
 
 
@@ -194,7 +192,8 @@ def _index(reader) -> Index:
     read = [columns[name] for name in REQUIRED] + ([columns[REASON]] if REASON in columns else [])
     pick = itemgetter(*read)
     need = max(read) + 1  # a row cut short lacks a field we read
-    by_doi, by_pmid, dates, natures = index.by_doi, index.by_pmid, _DATES, NATURES
+    by_doi, by_pmid, natures = index.by_doi, index.by_pmid, NATURES
+    dates: dict[str, str] = {}
     latest = ""
     for row in rows:
         if len(row) < need:
@@ -210,7 +209,7 @@ def _index(reader) -> Index:
                 _skip(index, reader.line_num)
                 continue
         record_id, when, paper_doi, paper_pmid, kind = fields[0], fields[1], fields[4], fields[5], fields[6]
-        when = dates.get(when) or parse_date(when)
+        when = dates.get(when) or parse_date(when, dates)
         kind = natures.get(kind) or natures.get(kind.strip().lower())
         doi = (
             paper_doi.lower()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import workflow
 from .model import Article, Context
+from .vocabulary import Status
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Committed:
 
 def approval(article: Article, ctx: Context, *, commit: str = "", path: str = "") -> ApprovedVersion | None:
     """The approval that stands for `article` as it is, if any approval counts."""
-    if article.status != "approved":
+    if article.status != Status.APPROVED:
         return None
     verdicts = workflow.judge_reviews(article, ctx)
     reviewers = tuple(workflow.approvers(article, ctx, verdicts))

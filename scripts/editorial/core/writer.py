@@ -13,6 +13,7 @@ from typing import Any
 
 from . import retractions, workflow
 from .model import Article, Context, Person
+from .vocabulary import Decision, Status
 
 MAX_SLUG = 60  # a slug is the page's address: short enough to read, type and share
 DUE_WITHIN_DAYS = 30  # approved articles whose next review is this close are listed
@@ -141,10 +142,10 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
         common: dict[str, Any] = dict(
             path=article.path, id=article.id, title=article.title, status=article.status, age_days=age
         )
-        if article.status in ("submitted", "under_review"):
+        if article.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
             needed = max(0, ctx.policy.min_approvals - len(workflow.approvers(article, ctx)))
-            if article.status == "submitted":
-                changes = [r for r in article.reviews if r.decision == "changes_requested"]
+            if article.status == Status.SUBMITTED:
+                changes = [r for r in article.reviews if r.decision == Decision.CHANGES_REQUESTED]
                 if changes:
                     who, action = (
                         "writer",
@@ -159,7 +160,7 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
             else:
                 who, action = "board", f"review: {needed} approval(s) of the current content still needed"
             pending.append(Waiting(**common, waiting_for=who, action=action, approvals_needed=needed))
-        elif article.status == "approved" and (notices := _notices(article, ctx)):
+        elif article.status == Status.APPROVED and (notices := _notices(article, ctx)):
             first = notices[0].notice
             what = "was retracted" if first.nature == retractions.RETRACTION else "is under an expression of concern"
             action = (
@@ -173,7 +174,7 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
                     Waiting(**common, waiting_for="board", action=action, next_review=fields.next_review),
                 )
             )
-        elif article.status == "approved":
+        elif article.status == Status.APPROVED:
             next_review = fields.next_review
             if not next_review:
                 continue  # validate reports it (E706)

@@ -33,13 +33,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core import links, site_files
+from ..core.codes import BLOCKS_PREVIEW
 from ..core.model import Problem
 from ..workspace import CONFIG, scan_content
 from .build import Build, fail
 
 log = get_plugin_logger("editorial")
-# Never built, not even in a preview: links and paths outside articles/, and bodies the renderer cannot take.
-UNSAFE_CODES = {"E103", "E112", "E115", "E505", "E506"}
 _ALWAYS_RESOLVE = {"", ".", "..", "index", "readme"}  # link names that do not name their target page
 
 
@@ -143,7 +142,7 @@ class Gate:
             ]
         if file.inclusion in (InclusionLevel.INCLUDED, InclusionLevel.UNDEFINED):  # keep exclude_docs/draft_docs
             file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
-        if not reasons or (build.preview and not {r.code for r in reasons} & UNSAFE_CODES):
+        if not reasons or (build.preview and not {r.code for r in reasons} & BLOCKS_PREVIEW):
             return
         self.withheld[file.src_uri] = path
         self.withheld_urls[site_files.page_url(file.src_uri)] = path

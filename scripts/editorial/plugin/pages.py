@@ -26,6 +26,7 @@ from ..core.article_view import Day, specialty_name
 from ..core.jsonld import person_anchor
 from ..core.model import Article, Person, Policy, Problem, Registry
 from ..core.retractions import Index
+from ..core.vocabulary import AUDIENCE_LABELS, Audience, Role
 from .build import Build, fail
 
 HOME = "index.md"
@@ -214,8 +215,6 @@ def _md(text: object) -> str:
 
 # -- the home page and the specialty pages ------------------------------------------
 
-AUDIENCES = {"clinician": "healthcare professionals", "patient": "patients and caregivers"}
-
 
 def home_listing(listed: list[Listed], counts: dict[str, int], here: str) -> str:
     """The home page's listing: the specialties to browse, then the most recently reviewed answers."""
@@ -251,7 +250,7 @@ def cards(listed: Iterable[Listed], here: str) -> str:
     out = ['<ul class="editorial-listing__articles">']
     for item in listed:
         article = item.article
-        audience = [AUDIENCES[a] for a in article.fields.audience if a in AUDIENCES]
+        audience = [AUDIENCE_LABELS[Audience(a)].lower() for a in article.fields.audience if a in AUDIENCE_LABELS]
         day = Day.of(item.reviewed)
         specialties = ", ".join(
             f'<a href="{_e(get_relative_url(site_files.specialty_page(s)[0], here))}">{_e(specialty_name(s))}</a>'
@@ -329,7 +328,7 @@ def board_markdown(registry: Registry, today: str) -> str:
         (
             p
             for p in registry.people.values()
-            if not p.is_board and p.active_on(today) and {"writer", "editor"} & set(p.roles)
+            if not p.is_board and p.active_on(today) and {Role.WRITER, Role.EDITOR} & set(p.roles)
         ),
         key=lambda p: p.name,
     )

@@ -68,6 +68,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self.dirty = False
         self.parts: Parts | None = None
         self.warnings: CountHandler | None = None
+        self.rendered: dict[str, str] = {}  # References entries, kept across the builds of `mkdocs serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -92,7 +93,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
                 ],
             )
         build = Build.start(config, dict(self.config), preview=preview, serve=serve)
-        references = References(build.workspace.root, build.policy.citation_style or DEFAULT_STYLE)
+        references = References(
+            build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered
+        )
         self.parts = Parts(
             build,
             Gate(build),

@@ -19,14 +19,12 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from .. import cache, workers
+from .. import cache, citeproc_speedup, workers
 from ..core import citations
 from ..core.model import Article
 
 log = get_plugin_logger("editorial")
 CHUNK = 50  # entries per task (~65 ms): a chunk taken back is a short pause
-
-_MEMORY: dict[str, str] = {}  # shared by the builds of one process (mkdocs serve)
 
 
 def code_version() -> str:
@@ -36,7 +34,11 @@ def code_version() -> str:
 class References(MutableMapping[str, str]):
     """Rendered entries by cache key: in memory, in the cache store, or from the worker."""
 
-    def __init__(self, root: Path, style: str, *, remember: bool = True):
+    def __init__(self, root: Path, style: str, *, remember: bool = True, memory: dict[str, str] | None = None):
+        """`memory`: the entries a previous build of the same process rendered (`mkdocs serve`
+        rebuilds); the plugin keeps it across builds."""
+        citeproc_speedup.apply()  # this renders thousands of entries: citeproc-py's lookups, remembered
+        self.memory: dict[str, str] = {} if memory is None else memory
         self.style = style
         self.store = cache.Store(root, "references", code_version()) if remember and cache.enabled() else None
         self.loaded = False
@@ -61,7 +63,7 @@ class References(MutableMapping[str, str]):
         for article in articles:
             refs = [r for r in article.references if r.get("id") is not None]
             for key, item in zip(citations.cache_key(refs, self.style), refs, strict=True):
-                if key not in todo and key not in _MEMORY:
+                if key not in todo and key not in self.memory:
                     todo[key] = item
         if len(todo) < workers.PARALLEL_FROM:
             return
@@ -87,7 +89,7 @@ class References(MutableMapping[str, str]):
     def save(self) -> None:
         self.stop()
         if self.store is not None and self.changed:
-            self.store.save(dict(_MEMORY))
+            self.store.save(dict(self.memory))
             self.changed = False
 
     # -- the mapping citations.references reads and writes -----------------------------------
@@ -98,17 +100,17 @@ class References(MutableMapping[str, str]):
         if self.store is not None:
             for key, text in self.store.load().items():
                 if isinstance(key, str) and isinstance(text, str):
-                    _MEMORY.setdefault(key, text)
+                    self.memory.setdefault(key, text)
 
     def __getitem__(self, key: str) -> str:
         self._load()
-        if key not in _MEMORY and key in self.pending:
+        if key not in self.memory and key in self.pending:
             future = self.pending.pop(key)
             if future.done() or not future.cancel():  # rendered, or being rendered: take it
                 self._collect(future)
             elif future in self.chunks:  # the worker had not started it: render the chunk here, whole
                 self._store(citations.render_entries(self.chunks.pop(future), self.style))
-        return _MEMORY[key]
+        return self.memory[key]
 
     def _collect(self, future: Future[list[tuple[str, str]]]) -> None:
         self.chunks.pop(future, None)
@@ -121,26 +123,26 @@ class References(MutableMapping[str, str]):
 
     def _store(self, rendered: list[tuple[str, str]]) -> None:
         for key, text in rendered:
-            if isinstance(text, str) and key not in _MEMORY:
-                _MEMORY[key] = text
+            if isinstance(text, str) and key not in self.memory:
+                self.memory[key] = text
                 self.changed = True
 
     def __setitem__(self, key: str, value: str) -> None:
-        _MEMORY[key] = value
+        self.memory[key] = value
         self.changed = True
 
     def __delitem__(self, key: str) -> None:
-        del _MEMORY[key]
+        del self.memory[key]
         self.changed = True
 
     def __contains__(self, key: object) -> bool:
         self._load()
-        return key in _MEMORY
+        return key in self.memory
 
     def __iter__(self) -> Iterator[str]:
         self._load()
-        return iter(_MEMORY)
+        return iter(self.memory)
 
     def __len__(self) -> int:
         self._load()
-        return len(_MEMORY)
+        return len(self.memory)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from .. import workflow
 from ..model import Article, Context, Problem
+from ..vocabulary import Status
 
 FILE_LOCAL = False  # needs the registry, the policy and today's date (see rules/__init__.py)
 
@@ -17,7 +18,7 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
 
 
 def approval_problems(article: Article, ctx: Context) -> Iterator[Problem]:
-    if article.status != "approved":
+    if article.status != Status.APPROVED:
         return
     verdicts = workflow.judge_reviews(article, ctx)
     counted = workflow.approvers(article, ctx, verdicts)  # judged once: it is the costly part

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from .. import site_files
 from ..model import Article, Context, Problem
+from ..vocabulary import Status
 
 FILE_LOCAL = False  # ids must be unique across all files (see rules/__init__.py)
 
@@ -66,7 +67,7 @@ def _one_page_per_address(articles: Sequence[Article]) -> Iterator[Problem]:
         other = taken.setdefault(at, article)
         if other is article:
             continue
-        if other.status != "approved" and article.status == "approved":
+        if other.status != Status.APPROVED and article.status == Status.APPROVED:
             taken[at], other, article = article, article, other
         yield Problem(
             article.path,

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..model import Article, Context, Problem
+from ..vocabulary import Audience
 
 FILE_LOCAL = True  # this file's patient summary (see rules/__init__.py)
 ADVISORY = True  # it only ever warns: it never decides what is published (see rules/__init__.py)
@@ -50,7 +51,7 @@ def _resource_stream(package: str, name: str) -> Any:
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
     for article in articles:
         summary = article.fields.patient_summary
-        if not summary or "patient" not in article.fields.audience:
+        if not summary or Audience.PATIENT not in article.fields.audience:
             continue
         score = grade(summary)
         if score > MAX_GRADE:

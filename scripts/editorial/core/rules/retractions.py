@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from .. import retractions
 from ..model import Article, Context, Problem
+from ..vocabulary import Status
 
 FILE_LOCAL = False  # needs the policy's snapshot (see rules/__init__.py)
 
@@ -62,7 +63,7 @@ def _finding(article: Article, found: retractions.Finding) -> tuple[str, str]:
         else ""
     )
     if notice.nature == retractions.RETRACTION:
-        if article.status == "approved":
+        if article.status == Status.APPROVED:
             return "W410", (
                 f"{what} was retracted on {notice.date}: the page now tells readers the board is reviewing this "
                 "answer; the board revises it (`editorial start-review`) and removes the source, "
