@@ -25,16 +25,13 @@ a device or pipe is never read; no file is read past MAX_READ bytes.
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import posixpath
 import re
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import links, site_files
+from . import citations, file_text, links, site_files, visible
 from .corpus import Corpus
 from .model import Article, Problem
 
@@ -42,19 +39,8 @@ PREVIEW_MARKER = "editorial-preview-build"  # in every page of a preview build (
 SHINGLE = 8  # words per window: long enough to be specific to one text
 SHORT_TITLE = 3  # titles of 3..7 words are looked up as a whole phrase; shorter ones are too generic
 MAX_READ = 100_000_000  # bytes of one site file the audit reads; a search index of 10,000 articles is a fifth of it
-MAX_UNZIPPED = 200_000_000  # a sitemap.xml.gz is kilobytes; never inflate a bomb
 DATA_SUFFIXES = (".yml", ".yaml")  # the registry and configuration: never in a site
 
-_TOKEN = re.compile(r"\w+(?:[-.]\w+)*")  # ids, slugs, logins: words joined by - or .
-_WORD = re.compile(r"\w+")  # the words of a text: the same as those of its tokens (_words_of)
-_TAG = re.compile(r"<[^<>]*>")
-# Quoted attribute values anywhere (a meta description, an alt, an href leaks too); the
-# literal "=" lets the regex engine skip ahead at C speed (a lookbehind would not).
-_ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
-_SVG_PATH = re.compile(r' d="[^"]*"')  # SVG path data: no text, a third of a page's words
-# Joins many texts into one for a single tokenizer pass. Upper case: never produced by
-# str.lower(), so no window of real (lower-cased) text contains it; windows across two texts do.
-_SEPARATOR = " SEP "
 _RAW_ID = re.compile(r"^id:\s*[\"']?([^\s\"'#]+)", re.M)
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:\s*)?")
 _RAW_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.M)
@@ -99,8 +85,8 @@ class _Withheld:
 
     @cached_property
     def texts(self) -> list[str]:
-        """Its words, as the audit looks for them: worked out where they are searched for."""
-        return _texts(self.article) if self.article is not None else _raw_texts(self.raw)
+        """Its texts, as the audit reads them: worked out where they are searched for."""
+        return article_texts(self.article) if self.article is not None else raw_texts(self.raw)
 
 
 @dataclass
@@ -148,7 +134,7 @@ class Audit:
     @cached_property
     def public_texts(self) -> list[str]:
         """The approved articles' words (no site page is exempt), needed only to build the needles."""
-        return [t for a in self.published for t in _texts(a)]
+        return [t for a in self.published for t in article_texts(a)]
 
     def check(self, item: SiteFile, referenced: Set[str] = frozenset()) -> Verdict:
         """The problems of one file of the site. `referenced`: every site path an allowed page
@@ -182,14 +168,29 @@ class Audit:
             problem = self._judge_file(rel, where, item.data, referenced)
             if problem is not None:
                 problems.append(problem)
-        problems.extend(self._search(where, _text_of(lower, item.data)))
+        read = file_text.of_file(lower, item.data)
+        if read.unread:
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "E958",
+                    f"{rel} holds compressed data the audit cannot read whole ({read.unread}); nothing unread is "
+                    "published: make it smaller or leave it out",
+                )
+            )
+        problems.extend(self._search(where, item.data, read.texts))
         return Verdict(problems, refers_to, page_links)
 
-    def _search(self, where: str, text: str) -> list[Problem]:
+    def _search(self, where: str, data: bytes, texts: list[str]) -> list[Problem]:
+        """What of the withheld this file's texts show: the preview marker, ids and logins, and
+        passages of withheld articles (each text's words as read: visible.words)."""
         needles = self.needles
         problems = []
-        if PREVIEW_MARKER in text:
-            line, col = _position(text, text.index(PREVIEW_MARKER))
+        raw = data.decode("utf-8", errors="replace")
+        if any(PREVIEW_MARKER in text for text in texts):
+            line, col = _position(raw, max(raw.find(PREVIEW_MARKER), 0))
             problems.append(
                 Problem(
                     where,
@@ -200,17 +201,20 @@ class Audit:
                     "without EDITORIAL_PREVIEW and outside `mkdocs serve`",
                 )
             )
-        lower = text.lower()
-        tokens = _TOKEN.findall(lower)
-        for token in sorted(needles.tokens.keys() & set(tokens)):
+        seen_tokens: set[str] = set()
+        hits: set[int] = set()
+        for text in texts:
+            tokens = visible.tokens(text)
+            seen_tokens.update(tokens)
+            words = _words_of(tokens)
+            for size, hashes in needles.shingles.items():
+                hits |= hashes.intersection(_windows(words, size))
+        lower = raw.lower()
+        for token in sorted(needles.tokens.keys() & seen_tokens):
             what, whose = needles.tokens[token]
             line, col = _position(lower, _find_token(lower, token))
             code = "E955" if what.startswith("GitHub") else "E954"
             problems.append(Problem(where, line, col, code, f"{what} {whose} appears here; it must not be published"))
-        words = _words_of(tokens)
-        hits: set[int] = set()
-        for size, hashes in needles.shingles.items():
-            hits |= hashes.intersection(_windows(words, size))
         if hits:
             for item, count in self._owners(hits):
                 problems.append(
@@ -230,7 +234,7 @@ class Audit:
         for item in self.withheld:
             mine: set[int] = set()
             for text in item.texts:
-                words = _words(text)
+                words = visible.words(text)
                 for size in self.needles.shingles:
                     mine.update(_windows(words, size))
             found = len(hits & mine)
@@ -365,23 +369,26 @@ def _withheld(path: str, article: Article | None, raw: str, prefix: str) -> _Wit
     )
 
 
-def _raw_texts(raw: str) -> list[str]:
-    """A file the loader could not read: its body, and each front-matter line's value on
-    its own (a window across `title: ...` and `description: ...` would match the page
-    head of any article, so values are never joined)."""
+def raw_texts(raw: str) -> list[str]:
+    """The texts of a file the loader could not (or need not) read, as `article_texts` reads an
+    article: its body as its page would show it, and each front-matter line's value on its own
+    (a window across `title: ...` and `description: ...` would match the page head of any
+    article, so values are never joined)."""
     lines = raw.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0) if lines[0].strip() == "---" else 0
     if not end:  # no front matter found (never closed, hidden in a comment): every line on its own, keys dropped
-        return [v for v in (_YAML_KEY.sub("", line) for line in lines) if v.strip()]
+        return [t for line in lines for t in body_texts(_YAML_KEY.sub("", line)) if t.strip()]
     values = [_YAML_KEY.sub("", line) for line in lines[1:end]]
-    return ["\n".join(lines[end + 1 :] if end else lines)] + [v for v in values if v.strip()]
+    return body_texts("\n".join(lines[end + 1 :])) + [v for v in values if v.strip()]
 
 
-def _texts(article: Article) -> list[str]:
-    """The article's body and every text value of its front matter, each on its own
+def article_texts(article: Article) -> list[str]:
+    """The article's body as its page shows it (citations numbered, Markdown read as the page
+    reads: visible.markdown_text) and every text value of its front matter, each on its own
     (an explicit stack: a thousand articles' references are 100,000 values)."""
-    found = [article.body]
-    stack = [article.meta]
+    keys = [str(r["id"]) for r in article.references if r.get("id") is not None]
+    found = body_texts(article.body, keys)
+    stack: list[object] = [article.meta]
     while stack:
         value = stack.pop()
         if isinstance(value, str):
@@ -393,67 +400,19 @@ def _texts(article: Article) -> list[str]:
     return found
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def _joined_words(texts: Iterable[str]) -> list[str]:
-    """The words of many texts in one pass; the separator word keeps a window from joining two texts."""
-    return _WORD.findall(_SEPARATOR.join(t.lower() for t in texts))
+def body_texts(body: str, keys: list[str] | None = None) -> list[str]:
+    """A Markdown body's texts as its page shows them: the citations as their superscripts."""
+    return visible.markdown_text(citations.number(body, keys).body if "@" in body else body)
 
 
 def _words_of(tokens: list[str]) -> list[str]:
     """The words of a text from its tokens (each word is in exactly one token), without a second regex pass."""
-    return " ".join(tokens).replace("-", " ").replace(".", " ").split()
+    return " ".join(tokens).replace("-", " ").replace(".", " ").replace("_", " ").split()
 
 
 def _windows(words: list[str], size: int) -> Iterator[int]:
     """Hashes of every `size`-word window, computed at C speed (zip of shifted slices)."""
     return map(hash, zip(*(words[i:] for i in range(size)), strict=False))
-
-
-def _text_of(lower_name: str, data: bytes) -> str:
-    """A file's text as a reader would see it: tags dropped but attribute values kept
-    (a meta description or an href leaks too), entities and JSON escapes decoded."""
-    if lower_name.endswith(".gz"):
-        data = _gunzip(data)
-        lower_name = lower_name[:-3]
-    elif lower_name.endswith(site_files.SEARCH_DATA_SUFFIXES + (".pagefind",)):
-        data = _gunzip(data).removeprefix(b"pagefind_dcd")  # Pagefind's chunks: a fragment is JSON, an index CBOR
-        lower_name = lower_name + ".json" if lower_name.endswith(".pf_fragment") else lower_name
-    text = data.decode("utf-8", errors="replace")
-    if lower_name.endswith(".json"):
-        try:
-            text = "\n".join(_json_strings(json.loads(text)))
-        except (ValueError, RecursionError):
-            pass
-    if "<!--" in text:  # a comment is in the file for anyone to read: its text counts
-        text = text.replace("<!--", " ").replace("-->", " ")
-    values = [a or b for a, b in _ATTR_VALUE.findall(_SVG_PATH.sub(" ", text) if ' d="' in text else text)]
-    # Text nodes in order, then attribute values (each kept whole, so a leaked sentence in
-    # one is still read as a run of words); one regex pass each, no per-tag callback.
-    text = "\n".join([_TAG.sub(" ", text)] + values)
-    return html.unescape(text) if "&" in text else text
-
-
-def _gunzip(data: bytes) -> bytes:
-    try:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        return inflater.decompress(data, MAX_UNZIPPED)
-    except zlib.error:
-        return data
-
-
-def _json_strings(value) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _json_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_strings(item)
 
 
 @dataclass
@@ -466,30 +425,32 @@ class _Needles:
 
     @classmethod
     def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> _Needles:
-        shingles: dict[int, set[int]] = {
-            SHINGLE: set(_windows(_joined_words(t for w in withheld for t in w.texts), SHINGLE))
-        }
+        shingles: dict[int, set[int]] = {SHINGLE: set()}
         for item in withheld:
-            size = len(_words(item.title))
-            if SHORT_TITLE <= size < SHINGLE:
-                shingles.setdefault(size, set()).add(hash(tuple(_words(item.title))))
-        # a draft may share a sentence with published text: not a leak
-        public = _TOKEN.findall(_SEPARATOR.join(t.lower() for t in public_texts))
-        public_words = _words_of(public)
-        for size, hashes in shingles.items():
-            hashes.difference_update(_windows(public_words, size))
-        public_tokens = set(public)
+            for text in item.texts:
+                shingles[SHINGLE].update(_windows(visible.words(text), SHINGLE))
+            title = visible.words(item.title)
+            if SHORT_TITLE <= len(title) < SHINGLE:
+                shingles.setdefault(len(title), set()).add(hash(tuple(title)))
+        # a draft may share a sentence with published text, read the same way: not a leak
+        public_tokens: set[str] = set()
+        for text in public_texts:
+            found = visible.tokens(text)
+            public_tokens.update(found)
+            words = _words_of(found)
+            for size, hashes in shingles.items():
+                hashes.difference_update(_windows(words, size))
         tokens: dict[str, tuple[str, str]] = {}
         for item in withheld:
             for kind, value in (("slug", item.slug), ("id", item.id)):
-                value = value.lower()
+                value = visible.visible(value)
                 # a one-word slug ("asthma") is an ordinary word: its page and its text are checked instead
                 if value and not value.isalpha() and value not in public_tokens:
                     tokens.setdefault(value, (f"{kind} `{value}` of unpublished article", item.path))
         registry = content.corpus.registry
         person_ids = {pid.lower() for pid in registry.people}
         for person in registry.people.values():
-            login = person.github.lower()
+            login = visible.visible(person.github)
             if login and login not in person_ids:  # a login equal to a public id reveals nothing
                 tokens[login] = ("GitHub login of a person in", registry.path)
         return cls({k: v for k, v in shingles.items() if v}, tokens)
