@@ -276,7 +276,10 @@ def test_indentation_cannot_inflate_one_article_past_the_others_and_nothing_is_c
     out = summary.render(summary.Summary(changed), NO_REGISTRY)
     assert "characters before its end: read the rest under Files changed" in out
     assert "`content/articles/zzz-target.md` · new article" in out  # the next article is still shown
-    # with many such articles the summary is cut, between articles
-    many = summary.render(summary.Summary(changed[:1] * 8), NO_REGISTRY)
+    # eight such articles share the summary: each is shown, cut to its share
+    eight = summary.render(summary.Summary(changed[:1] * 8), NO_REGISTRY)
+    assert len(eight) <= summary.MAX_CHARS and eight.count("`content/articles/aaa-bomb.md` · new article") == 8
+    # with more than fit even at their least share, the summary is cut, between articles
+    many = summary.render(summary.Summary(changed[:1] * 120), NO_REGISTRY)
     assert len(many) <= summary.MAX_CHARS and many.endswith(summary.CUT_NOTE)
     assert many.count("<details>") == many.count("</details>")

@@ -24,6 +24,7 @@ from .core.loader import MAX_FILE_BYTES
 from .core.model import CannotRun, Policy, Problem, today
 from .core.report import text_line
 from .core.rules import schema as schema_rules
+from .core.rules import visible_text
 from .core.vocabulary import ARTICLES, CONFIG, CONTENT, MARKDOWN_SUFFIXES, REGISTRY
 
 
@@ -300,8 +301,12 @@ def scan_content(docs: Path, shown: str, site_pages: tuple[str, ...] | list[str]
                 )
             else:
                 files.append(rel)
-                if site_files.is_markdown(rel) and not site_files.is_article(rel) and rel not in allowed:
-                    problems.append(_unlisted_page(path, where, rel))
+                if site_files.is_markdown(rel) and not site_files.is_article(rel):
+                    if rel not in allowed:
+                        problems.append(_unlisted_page(path, where, rel))
+                    else:  # a site page is published as written: nothing in it a reader cannot see
+                        text = (read_regular(path, MAX_FILE_BYTES) or b"").decode("utf-8", errors="replace")
+                        problems.extend(visible_text.in_text(where, text))
     return ContentScan(files, problems)
 
 

@@ -249,6 +249,13 @@ CODES: dict[str, Code] = {
         "a front-matter text (or a registry entry) holds HTML markup: a tag or a character reference",
         "write plain text: the site shows it as written",
     ),
+    "E805": Code(
+        "visible_text",
+        "an invisible character (a bidirectional control, a zero-width or other format character, a control, "
+        "private-use or unassigned code point) in an article, the registry or a site page: readers would not see "
+        "what the file says (the message names the character, U+XXXX)",
+        'delete it (an editor\'s "show invisibles" finds it), and retype the words around it if they looked wrong',
+    ),
     "E901": Code(
         "transitions",
         "a new article is not `submitted`, or already has reviews",

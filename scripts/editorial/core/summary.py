@@ -20,17 +20,24 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import citations, transitions, workflow
+from . import citations, transitions, visible, workflow
 from .model import Article, Context, Person
 from .reviews import Review
 from .vocabulary import Decision as RecordDecision
 from .vocabulary import ReviewState
 
 MAX_CHARS = 900_000  # GitHub keeps at most 1 MiB of summary per step
-# Markdown written for one article's body, and for one other file's text (an answer is a few
-# thousand characters): no one of them can crowd the others out of the summary
+# Every part and every field has its share, so that nothing can crowd the rest out of the summary:
+# each changed file gets an equal share of MAX_CHARS (at least MIN_SHARE), an article's body at
+# most half of it; a field at most MAX_FIELD (a title, a name) or MAX_TEXT (a short answer, a
+# note) characters; a reference's values are cut at MAX_FIELD before they are rendered; lists
+# (files, review records, reviews on GitHub, references) at MAX_ITEMS entries. Each cut says so.
 MAX_BODY_CHARS = 200_000
 MAX_PAGE_CHARS = 100_000
+MIN_SHARE = 20_000
+MAX_FIELD = 2_000
+MAX_TEXT = 20_000
+MAX_ITEMS = 500
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: Markdown lets each be escaped
 
 
@@ -67,7 +74,9 @@ def render(summary: Summary, contexts: Sequence[Context], style: str = citations
     if not summary.articles:
         head += ["This pull request changes no article.", ""]
     head += _contents(summary)  # first: a summary cut at GitHub's limit still names every change
-    parts = [head] + [_article(changed, contexts, style) for changed in summary.articles]
+    files = len(summary.articles) + len(summary.texts) or 1
+    share = max(MIN_SHARE, (MAX_CHARS - len("\n".join(head))) // files)
+    parts = [head] + [_article(changed, contexts, style, share) for changed in summary.articles]
     if summary.others:
         parts.append(
             [
@@ -76,14 +85,15 @@ def render(summary: Summary, contexts: Sequence[Context], style: str = citations
                 "These are not articles and have no review log of their own; a board member's approval "
                 "of the pull request, given after their last change, is needed for them (E912):",
                 "",
-                *(f"- `{_code(path)}`" for path in summary.others),
+                *(f"- `{_code(path)}`" for path in summary.others[:MAX_ITEMS]),
+                *_more_note(len(summary.others), "files"),
                 "",
             ]
         )
         for path in summary.others:
             if path in summary.texts:
-                lines, left = _as_written(summary.texts[path], MAX_PAGE_CHARS)
-                parts.append([f"### `{_code(path)}`", "", *lines, "", *_cut_note(left)])
+                lines, left = _as_written(summary.texts[path], min(MAX_PAGE_CHARS, share))
+                parts.append([f"### `{_code(path)}`", "", *lines, "", *_cut_note(left, path)])
     # Whole parts only, so nothing is cut inside one (an open <details> would fold the rest away)
     kept: list[str] = []
     size = len(CUT_NOTE)
@@ -103,40 +113,69 @@ CUT_NOTE = (
 )
 
 
-def _cut_note(left: int) -> list[str]:
-    return [f"*(Cut here, {left:,} characters before its end: read the rest under Files changed.)*", ""] if left else []
+def _cut_note(left: int, path: str = "") -> list[str]:
+    where = f", in `{_code(path)}`" if path else ""
+    return (
+        [f"*(Cut here, {left:,} characters before its end: read the rest under Files changed{where}.)*", ""]
+        if left
+        else []
+    )
+
+
+def _more_note(count: int, what: str, path: str = "") -> list[str]:
+    """A line saying how many entries a list left out, and where they are."""
+    where = f" in `{_code(path)}`" if path else ""
+    if count <= MAX_ITEMS:
+        return []
+    return [f"- *({count - MAX_ITEMS:,} more {what} are not shown here: read them{where} under Files changed.)*"]
+
+
+def _clip(text: str, limit: int) -> str:
+    """A field on one line, escaped (see _inline), cut at `limit` characters with a note saying so."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return _inline(text)
+    return _inline(text[:limit]) + f" *(cut: {len(text) - limit:,} more characters, read them under Files changed)*"
 
 
 def _contents(summary: Summary) -> list[str]:
     if not summary.articles and not summary.others:
         return []
     out = ["Every file this pull request changes in `content/`, each shown below:", ""]
-    for changed in summary.articles:
+    for changed in summary.articles[:MAX_ITEMS]:
         if changed.article is not None:
             state = f"status {_inline(changed.article.status or '(none)')}"
         else:
             state = "cannot be read" if changed.unreadable else "deleted"
         out.append(f"- `{_code(changed.path)}` · {state}")
-    out += [f"- `{_code(path)}` · not an article" for path in summary.others]
+    out += _more_note(len(summary.articles), "articles")
+    out += [f"- `{_code(path)}` · not an article" for path in summary.others[:MAX_ITEMS]]
+    out += _more_note(len(summary.others), "other files")
     return out + [""]
 
 
-def _article(changed: Changed, contexts: Sequence[Context], style: str) -> list[str]:
+def _article(changed: Changed, contexts: Sequence[Context], style: str, share: int = MAX_CHARS) -> list[str]:
+    """One changed article in at most about `share` characters (every field cut to its own share)."""
     ctx = contexts[0]
     article = changed.article
     if changed.unreadable:
-        return [f"## `{_code(changed.path)}`", "", f"This version cannot be read: {_inline(changed.unreadable)}", ""]
+        return [
+            f"## `{_code(changed.path)}`",
+            "",
+            f"This version cannot be read: {_clip(changed.unreadable, MAX_TEXT)}",
+            "",
+        ]
     if article is None:
         title = changed.before.title if changed.before else changed.path
-        was = f" (it was `{changed.before.status}`)" if changed.before else ""
+        was = f" (it was `{_code(changed.before.status[:MAX_FIELD])}`)" if changed.before else ""
         return [
-            f"## Deleted: {_inline(title)}",
+            f"## Deleted: {_clip(title, MAX_FIELD)}",
             "",
             f"`{_code(changed.path)}` is deleted by this pull request{was}. "
             "Deleting an approved article needs a board member's approval of the pull request (E906).",
             "",
         ]
-    out = [f"## {_inline(article.title or article.id)}", ""]
+    out = [f"## {_clip(article.title or article.id, MAX_FIELD)}", ""]
     what = (
         "new article"
         if changed.before is None
@@ -145,25 +184,34 @@ def _article(changed: Changed, contexts: Sequence[Context], style: str) -> list[
     if changed.before is not None and changed.before.path != changed.path:
         what += f" · **moved** from `{_code(changed.before.path)}` (its address on the site changes)"
     out += [
-        f"`{_code(changed.path)}` · {what} · status **{_inline(article.status or '(none)')}** · "
+        f"`{_code(changed.path)}` · {what} · status **{_clip(article.status or '(none)', MAX_FIELD)}** · "
         f"digest `{article.digest[:19]}…`",
         "",
     ]
     description = article.fields.description
     if description.strip():
-        out += ["> " + _inline(" ".join(description.split())), ""]
-    refs = [r for r in article.references if r.get("id") is not None]
+        out += ["> " + _clip(description, MAX_TEXT), ""]
+    originals = [r for r in article.references if r.get("id") is not None]
+    refs = [_clipped(r) for r in originals]
     numbered = citations.number(article.body, [str(r["id"]) for r in refs], as_text=True)
     out += ["*The answer as written (Markdown; the preview shows it as a page):*", ""]
-    lines, left = _as_written(numbered.body, MAX_BODY_CHARS)
-    out += [*lines, "", *_cut_note(left)]
+    lines, left = _as_written(numbered.body, min(MAX_BODY_CHARS, share // 2))
+    out += [*lines, "", *_cut_note(left, changed.path)]
     out += _fields(article, ctx)
-    entries = _references(refs, numbered.order, style)
+    first = set(numbered.order[:MAX_ITEMS])  # the cited first, in their order, then the others
+    shown = sorted(refs, key=lambda r: str(r["id"]) not in first)[:MAX_ITEMS]
+    entries = _references(shown, numbered.order[:MAX_ITEMS], style)
     if entries:
         # one HTML block on one line: a blank line inside (a title may hold one, or a bare CR,
         # which Markdown also counts as a line end) would end the block there
-        block = re.sub(r"[\r\n]+", " ", citations.references_html(entries))
+        block = re.sub(r"[\r\n]+", " ", visible.escape(citations.references_html(entries)))
         out += ["### References", "", block, ""]
+        if len(refs) > MAX_ITEMS or any(r is not o for r, o in zip(refs, originals, strict=True)):
+            out += [
+                f"*(References are shown with each value cut at {MAX_FIELD:,} characters and at most {MAX_ITEMS} "
+                f"entries: read them whole in `{_code(changed.path)}` under Files changed.)*",
+                "",
+            ]
     out += _approvals(changed, article, contexts)
     out += ["<details><summary>Content digest</summary>", "", f"`{article.digest}`", "", "</details>", ""]
     return out
@@ -191,18 +239,21 @@ def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) 
     records = article.reviews
     if records:
         out += ["| reviewer | decision | date | text |", "| --- | --- | --- | --- |"]
-        for record in records:
+        for record in records[-MAX_ITEMS:]:  # the latest: the log only grows
             which = "this text" if record.digest == article.digest else "an earlier text"
             out.append(
                 f"| {_cell(_name(ctx, record.reviewer or '?'))} | {_cell(record.decision or '?')} | "
                 f"{_cell(record.date or '?')} | {which} |"
             )
+        if len(records) > MAX_ITEMS:
+            out.append(f"*(The {len(records) - MAX_ITEMS:,} earlier records are in the file's `reviews`.)*")
         out.append("")
     if changed.decisions:
         out += ["On GitHub (each member's standing review):", ""]
         recorded = {(r.reviewer, r.decision, r.digest) for r in records}
-        for decision in changed.decisions:
+        for decision in changed.decisions[:MAX_ITEMS]:
             out.append("- " + _decision_line(decision, article, recorded))
+        out += _more_note(len(changed.decisions), "reviews")
         out.append("")
     return out
 
@@ -252,7 +303,23 @@ def _decision_line(decision: Decision, article: Article, recorded: set) -> str:
 
 def _name(ctx: Context, person_id: str) -> str:
     person = ctx.registry.get(person_id)
-    return f"{person.display} ({person_id})" if person else person_id
+    return (f"{person.display} ({person_id})" if person else person_id)[:MAX_FIELD]
+
+
+def _clipped(reference: dict) -> dict:
+    """A reference with each of its texts cut at MAX_FIELD characters (itself when none is longer)."""
+
+    def cut(value: object) -> object:
+        if isinstance(value, str):
+            return value if len(value) <= MAX_FIELD else value[:MAX_FIELD] + "…"
+        if isinstance(value, list):
+            return [cut(v) for v in value[:MAX_ITEMS]]
+        if isinstance(value, dict):
+            return {k: cut(v) for k, v in list(value.items())[:MAX_ITEMS]}
+        return value
+
+    clipped = cut(reference)
+    return reference if clipped == reference else clipped  # type: ignore[return-value]
 
 
 def _fields(article: Article, ctx: Context) -> list[str]:
@@ -272,7 +339,11 @@ def _fields(article: Article, ctx: Context) -> list[str]:
         ("Conflicts of interest", meta.conflicts),
         ("Dates", dates),
     ]
-    return ["### Also on the page", ""] + [f"- **{label}:** {_inline(value)}" for label, value in rows if value] + [""]
+    return (
+        ["### Also on the page", ""]
+        + [f"- **{label}:** {_clip(value, MAX_TEXT)}" for label, value in rows if value]
+        + [""]
+    )
 
 
 def _as_written(text: str, limit: int) -> tuple[list[str], int]:
@@ -299,13 +370,14 @@ def _as_written(text: str, limit: int) -> tuple[list[str], int]:
 
 def _plain(text: str) -> str:
     """Text that GitHub shows as it is: every ASCII punctuation character escaped, so no
-    Markdown or HTML in it (a heading, a link, a comment, a table) takes effect."""
-    return _PUNCTUATION.sub(r"\\\1", text)
+    Markdown or HTML in it (a heading, a link, a comment, a table) takes effect, and every
+    character a reader cannot see shown as its code (`[U+202E]`, visible.escape)."""
+    return _PUNCTUATION.sub(r"\\\1", visible.escape(text))
 
 
 def _inline(text: str) -> str:
     """Plain text on one line (see _plain)."""
-    return _plain(" ".join(str(text).split()))
+    return _plain(" ".join(visible.escape(str(text)).split()))
 
 
 def _cell(text: str) -> str:
@@ -314,4 +386,4 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     """Text for a code span: no backtick to end it, no line break to leave it (git allows both in a path)."""
-    return str(text).replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")
+    return visible.escape(str(text)[:MAX_FIELD]).replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")

@@ -237,7 +237,13 @@ _LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\n]*)\)")
 _REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
 _LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\[\]\n]+\]:[ \t]*(\S.*)$", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+)>")
-_ATTR_LIST = re.compile(r"\{:?[ \t]*([#.][^{}\n]*|[A-Za-z-]+=[^{}\n]*)\}")
+# An attribute list takes effect (and leaves the text) where Python-Markdown's attr_list takes it:
+# alone on the last line of a block, at the end of a heading after a space, or right after an
+# inline element; anywhere else it is shown as written.
+_ATTRS = r"\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}"
+_BLOCK_ATTRS = re.compile(rf"^[ ]*{_ATTRS}[ ]*$")
+_HEADING_ATTRS = re.compile(rf"^([ ]{{0,3}}#{{1,6}}[ ].*?)[ ]+{_ATTRS}[ ]*$")
+_INLINE_ATTRS = re.compile(rf"(?<=[*_`)>\]]){_ATTRS}")
 _STARS = re.compile(r"(?:\*+|~~|==|\^\^)(?=[^\W_])|(?<=[^\W_])(?:\*+|~~|==|\^\^)")
 _UNDERSCORES = re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")
 _BACKTICKS = re.compile(r"`+")
@@ -265,6 +271,8 @@ def markdown_text(source: str) -> list[str]:
         return ""
 
     text = _ESCAPED.sub(lambda m: f"&#{ord(m.group(1))};", source)  # an escaped mark is a character
+    if "{" in text:
+        text = _attribute_lists(text, extras)
     if "](" in text or "][" in text or "]:" in text:
         text = _IMAGE.sub(image, text)
         text = _LINK.sub(link, text)
@@ -272,13 +280,32 @@ def markdown_text(source: str) -> list[str]:
         text = _LINK_DEFINITION.sub(kept, text)
     if "<" in text:
         text = _AUTOLINK.sub(r"\1", text)
-    if "{" in text:
-        text = _ATTR_LIST.sub(kept, text)
     text = _STARS.sub("", text)
     text = _UNDERSCORES.sub("", text)
     text = _BACKTICKS.sub("", text)
     flow, *inside = html_text(text)
     return [flow, *inside, *(piece for extra in extras for piece in html_text(extra))]
+
+
+def _attribute_lists(text: str, extras: list[str]) -> str:
+    """`text` without the attribute lists that take effect (their values go to `extras`)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if "{" not in line:
+            continue
+        block = _BLOCK_ATTRS.match(line)
+        last = i + 1 == len(lines) or not lines[i + 1].strip()
+        if block and last and i > 0 and lines[i - 1].strip():
+            extras.append(block.group(1))
+            lines[i] = ""
+            continue
+        heading = _HEADING_ATTRS.match(line)
+        if heading:
+            extras.append(heading.group(2))
+            line = heading.group(1)
+        extras.extend(found.group(1) for found in _INLINE_ATTRS.finditer(line))
+        lines[i] = _INLINE_ATTRS.sub("", line)
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from . import (
     retractions,
     schema,
     structure,
+    visible_text,
 )
 
 MODULES = (
@@ -37,6 +38,7 @@ MODULES = (
     dates,
     approval,
     html_safety,
+    visible_text,
     readability,
     retractions,
 )

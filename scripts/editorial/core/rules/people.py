@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from ..model import Article, Context, Problem, Registry
 from .html_safety import markup_in_text  # names, credentials and bios are published as plain text
+from .visible_text import in_values as invisible_in_values
 
 FILE_LOCAL = False  # needs the registry (see rules/__init__.py)
 
@@ -62,6 +63,7 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
 
 def check_registry(registry: Registry) -> Iterator[Problem]:
     yield from markup_in_text(registry.path, registry.located.data, registry.located.pos)
+    yield from invisible_in_values(registry.path, registry.located.data, registry.located.pos)
     seen: dict[str, int] = {}
     logins: dict[str, object] = {}  # login -> the id of the entry that holds it
     entries = registry.located.data.get("people", []) if isinstance(registry.located.data, dict) else []
