@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import citeproc_speedup
 from ..committed import Committed
-from ..core import citations
+from ..core import citations, identifiers
 from ..core.loader import decode, load_article
 from ..core.model import Context, today
 from ..core.reviews import Review, latest_decisions, text_seen
@@ -34,7 +34,9 @@ def gather(
         latest = latest_decisions(reviews or ())
         logins = {
             login: person
-            for login, person in ((p.github.lower(), p) for p in base_ctx.registry.people.values() if p.github)
+            for login, person in (
+                (identifiers.login(p.github), p) for p in base_ctx.registry.people.values() if p.github
+            )
         }
         for change in repo.net_changes_checked(base, head):
             old_side, new_side = change.article_sides()

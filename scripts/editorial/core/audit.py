@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import citations, file_text, links, site_files, visible
+from . import citations, file_text, identifiers, links, site_files, visible
 from .corpus import Corpus
 from .model import Article, Problem
 
@@ -448,7 +448,7 @@ class _Needles:
                 if value and not value.isalpha() and value not in public_tokens:
                     tokens.setdefault(value, (f"{kind} `{value}` of unpublished article", item.path))
         registry = content.corpus.registry
-        person_ids = {pid.lower() for pid in registry.people}
+        person_ids = {identifiers.key(pid) for pid in registry.people}
         for person in registry.people.values():
             login = visible.visible(person.github)
             if login and login not in person_ids:  # a login equal to a public id reveals nothing

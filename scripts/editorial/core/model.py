@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from . import identifiers
 from .vocabulary import Role
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ class Registry:
         return self.people.get(person_id)
 
     def board_logins(self) -> dict[str, Person]:
-        return {p.github.lower(): p for p in self.people.values() if p.github and p.is_board}
+        return {identifiers.login(p.github): p for p in self.people.values() if p.github and p.is_board}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import edit, workflow
+from . import edit, identifiers, workflow
 from .loader import load_article
 from .model import Article, Context, Person, Problem
 from .reviews import ArticleAt, Review, text_seen
@@ -70,7 +70,7 @@ def eligible(article: Article, contexts: Sequence[Context]) -> list[Person]:
             (other := ctx.registry.get(person.id)) is not None
             and other.is_board
             and other.active_on(ctx.today)
-            and other.github.lower() == person.github.lower()
+            and identifiers.login(other.github) == identifiers.login(person.github)
             for ctx in contexts
         ):
             people.append(person)
@@ -93,7 +93,7 @@ def due_records(
     due: list[Due] = []
     notes: list[str] = []
     for person in eligible(article, contexts):
-        review = latest.get(person.github.lower())
+        review = latest.get(identifiers.login(person.github))
         if review is None or review.state not in (ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED):
             continue
         seen = text_seen(review, article.id, paths, article_at)

@@ -28,7 +28,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import NamedTuple
-from urllib.parse import unquote
+
+from . import identifiers
+from .visible import invisible
 
 RETRACTION = "Retraction"
 CONCERN = "Expression of concern"
@@ -42,7 +44,6 @@ RECORD, DATE, NOTICE_DOI, NOTICE_PMID = "Record ID", "RetractionDate", "Retracti
 PAPER_DOI, PAPER_PMID, NATURE, REASON = "OriginalPaperDOI", "OriginalPaperPubMedID", "RetractionNature", "Reason"
 REQUIRED = (RECORD, DATE, NOTICE_DOI, NOTICE_PMID, PAPER_DOI, PAPER_PMID, NATURE)
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _BROKEN = re.compile("[\udc80-\udcff]")  # a byte that was not UTF-8, kept by surrogateescape
 MAX_FIELD_CHARS = 1_000_000  # a longer field (a runaway quote, most likely) costs its row only
 MAX_SNAPSHOT_BYTES = 400_000_000  # the real file is ~60 MB; anything this large is not it
@@ -94,7 +95,8 @@ class Index:
 
     def find(self, doi: object = None, pmid: object = None) -> Notice | None:
         """The latest notice about the paper with this DOI and/or PMID, if any."""
-        found = [n for n in (self.by_doi.get(normalise_doi(doi)), self.by_pmid.get(normalise_pmid(pmid))) if n]
+        # a reference's identifiers however written: the same paper is the same paper
+        found = [n for n in (self.by_doi.get(identifiers.doi(doi)), self.by_pmid.get(identifiers.pmid(pmid))) if n]
         return max(found) if found else None
 
     def for_reference(self, reference: dict) -> Notice | None:
@@ -111,33 +113,14 @@ class Index:
 
 
 def normalise_doi(value: object) -> str:
-    """`https://doi.org/10.1000/ABC` -> `10.1000/abc`; "" for anything that is not a DOI."""
-    if not isinstance(value, str):
-        return ""
-    if value[:3] == "10." and "/" in value and value.isascii() and value.isprintable() and " " not in value:
-        return value.lower()  # the usual case
-    text = value.strip()
-    stripped = _DOI_PREFIX.sub("", text, count=1)
-    if stripped != text and "%" in stripped:
-        stripped = unquote(stripped)  # a DOI copied from a URL may be percent-encoded
-    text = stripped.strip().lower()
-    # no spaces or control characters: what we print and link must be one clean token
-    return text if text.startswith("10.") and "/" in text and text.isprintable() and len(text.split()) == 1 else ""
+    """A DOI of the snapshot in its canonical form (identifiers.doi), or "" when the file writes
+    it with a character no one can see: such a row is damaged, and never becomes a link."""
+    return identifiers.doi(value) if isinstance(value, str) and not any(invisible(value)) else ""
 
 
 def normalise_pmid(value: object) -> str:
-    """`"33538029"`, `33538029` or `PMID: 33538029` -> `33538029`; "" for none (the CSV writes 0)."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.isdigit() and text.isascii() and text[:1] != "0":
-        return text  # the usual case
-    text = text.strip()
-    if text[:5].lower() == "pmid:":
-        text = text[5:].strip()
-    if not text.isascii() or not text.isdigit():
-        return ""
-    return str(int(text)) if int(text) > 0 else ""
+    """A PubMed id of the snapshot in its canonical form (identifiers.pmid); "" as normalise_doi."""
+    return identifiers.pmid(value) if not (isinstance(value, str) and any(invisible(value))) else ""
 
 
 def parse_date(value: str, known: dict[str, str] | None = None) -> str:
@@ -218,6 +201,7 @@ def _index(reader) -> Index:
             and paper_doi.isascii()
             and paper_doi.isprintable()
             and " " not in paper_doi
+            and "%" not in paper_doi
             else normalise_doi(paper_doi)
         )
         pmid = (
@@ -364,8 +348,8 @@ def findings(references: Iterable[object], index: Index | None) -> list[Finding]
         notice = index.for_reference(ref)
         if notice is None:
             continue
-        doi = normalise_doi(ref.get("DOI"))
-        pmid = normalise_pmid(ref.get("PMID"))
+        doi = identifiers.doi(ref.get("DOI"))
+        pmid = identifiers.pmid(ref.get("PMID"))
         identifier = f"doi {doi}" if doi and index.by_doi.get(doi) == notice else f"pmid {pmid}"
         acknowledged = _date_text(ref.get("retraction_acknowledged"))
         covers = bool(acknowledged) and acknowledged >= notice.date

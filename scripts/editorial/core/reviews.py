@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from . import identifiers
 from .vocabulary import DECIDING, ReviewState
 
 # (commit, path) -> (id, digest) of the article there; None when there is none, or the commit is unknown
@@ -131,6 +132,10 @@ def _review(item: object, number: int, name: str) -> Review | None:
         return None
     if not isinstance(user, dict) or not isinstance(user.get("login"), str) or not user["login"].strip():
         raise ReviewsError(f"{name}: item {number} has no `user.login`")
+    if not identifiers.login(user["login"]) or len(user["login"]) > 100:
+        raise ReviewsError(
+            f"{name}: item {number} has a `user.login` that is not a GitHub login (ASCII letters, digits, -)"
+        )
     commit = item.get("commit_id")
     if commit is not None and not isinstance(commit, str):
         raise ReviewsError(f"{name}: item {number} has a `commit_id` that is not text")
@@ -149,7 +154,7 @@ def _review(item: object, number: int, name: str) -> Review | None:
     body, url = item.get("body"), item.get("html_url")
     return Review(
         id=review_id if isinstance(review_id, int) and not isinstance(review_id, bool) else 0,
-        login=user["login"].strip().lower(),
+        login=identifiers.login(user["login"]),
         shown_login=user["login"].strip(),
         state=state.upper(),
         commit=commit,

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from . import retractions, workflow
+from . import identifiers, retractions, workflow
 from .changes import GITLINK, SYMLINK
 from .loader import load_article
 from .model import Article, Context, Policy, Problem
@@ -94,7 +94,7 @@ class Judges:
 def judges(
     base: Context, head: Context, approvers: Iterable[str] | None, reviews: GitHubReviews | None = None
 ) -> Judges:
-    logins = None if approvers is None else frozenset(a.strip().lstrip("@").lower() for a in approvers if a.strip())
+    logins = None if approvers is None else frozenset(filter(None, map(identifiers.login, approvers)))
     return Judges(base, head, logins, reviews)
 
 
@@ -594,7 +594,7 @@ def _judge_added_reviews(
         if not judges_.confirming:
             continue
         person = judges_.base.registry.get(reviewer)
-        login = person.github.lower() if person and person.github else ""
+        login = identifiers.login(person.github) if person and person.github else ""
         if judges_.reviews is not None:
             standing = (
                 at_head

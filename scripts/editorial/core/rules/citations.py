@@ -10,9 +10,9 @@ from ..text import citations, line_col, mask_code
 
 FILE_LOCAL = True  # citations against this file's own references (see rules/__init__.py)
 
-DOI = re.compile(r"10\.\d{4,9}/\S+")
-PMID = re.compile(r"[1-9]\d{0,8}")
-PMCID = re.compile(r"PMC\d{1,9}")
+DOI = re.compile(r"10\.\d{4,9}/[!-~]+", re.ASCII)  # printable ASCII: what doi.org reads is what is written
+PMID = re.compile(r"[1-9]\d{0,8}", re.ASCII)
+PMCID = re.compile(r"PMC\d{1,9}", re.ASCII)
 
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
@@ -68,11 +68,17 @@ def _check_one(article: Article) -> Iterator[Problem]:
 
 def _identifiers(article: Article, index: int, ref: dict) -> Iterator[Problem]:
     checks = (
-        ("DOI", DOI, "a DOI starts with 10. and has no https://doi.org/ prefix, e.g. 10.1007/s00134-021-06506-y"),
+        (
+            "DOI",
+            DOI,
+            "a DOI starts with 10., has no https://doi.org/ or doi: prefix and no %-escapes (write the characters "
+            "they stand for), e.g. 10.1007/s00134-021-06506-y",
+        ),
         ("PMID", PMID, "a PMID is digits only, e.g. 33538029"),
         ("PMCID", PMCID, "a PMCID is PMC followed by digits, e.g. PMC1234567"),
     )
     for field, pattern, hint in checks:
-        if field in ref and not pattern.fullmatch(str(ref[field]).strip()):
+        value = str(ref[field]).strip() if field in ref else ""
+        if field in ref and (not pattern.fullmatch(value) or (field == "DOI" and "%" in value)):
             line, col = article.pos("references", index, field)
             yield Problem(article.path, line, col, "E404", f"{field} {ref[field]!r} is malformed: {hint}")

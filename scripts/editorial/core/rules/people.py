@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from .. import identifiers
 from ..model import Article, Context, Problem, Registry
 from .html_safety import markup_in_text  # names, credentials and bios are published as plain text
 from .visible_text import in_values as invisible_in_values
@@ -85,7 +86,7 @@ def check_registry(registry: Registry) -> Iterator[Problem]:
             else:
                 seen[person_id] = line
         if isinstance(login, str):
-            key = login.lower()
+            key = identifiers.login(login) or login
             if key in logins and logins[key] != person_id:
                 line, col = registry.located.pos("people", index, "github")
                 yield Problem(

@@ -1,0 +1,72 @@
+"""Identifiers in one canonical form each, so that two ways of writing one thing compare equal.
+
+A DOI, a PubMed id, a GitHub login or an id can be written many ways that name the same paper
+or person: `https://doi.org/10.1000/ABC`, `doi:10.1000/abc`, `10.1000%2Fabc` (doi.org decodes
+percent-encoding), with an invisible character pasted into it, in fullwidth digits. Every check
+that compares them (the retraction snapshot, the registry, the reviews, --approvers) compares
+these forms; "" means the text names no such identifier."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import unquote
+
+from .visible import invisible
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:www\.|dx\.)?doi\.org/|doi:|info:doi/|urn:doi:)\s*", re.I)
+_DOI = re.compile(r"10\.[0-9]{4,9}/\S+", re.ASCII)
+_PMID_PREFIX = re.compile(
+    r"^(?:pmid:|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)\s*", re.I
+)
+_PMCID = re.compile(r"pmc([0-9]{1,9})", re.I | re.ASCII)
+
+
+def plain(text: str) -> str:
+    """`text` without invisible characters, compatibility forms folded (NFKC), stripped."""
+    hidden = {ch for _, ch in invisible(text)}
+    if hidden:
+        text = text.translate(dict.fromkeys(map(ord, hidden)))
+    return unicodedata.normalize("NFKC", text).strip() if not text.isascii() else text.strip()
+
+
+def doi(value: object) -> str:
+    """`https://doi.org/10.1000/ABC`, `doi:10.1000/abc`, `10.1000%2Fabc` -> `10.1000/abc`."""
+    if not isinstance(value, str):
+        return ""
+    text = _DOI_PREFIX.sub("", plain(value), count=1)
+    if "%" in text:
+        text = unquote(text)  # as doi.org reads it
+    text = text.strip().lower()
+    return text if _DOI.fullmatch(text) else ""
+
+
+def pmid(value: object) -> str:
+    """`33538029`, `"PMID: 033538029"`, a PubMed address, fullwidth digits -> `33538029`."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    text = _PMID_PREFIX.sub("", plain(value if isinstance(value, str) else str(value)), count=1).rstrip("/")
+    if not (text.isascii() and text.isdigit()) or int(text) == 0:
+        return ""
+    return str(int(text))
+
+
+def pmcid(value: object) -> str:
+    """`PMC1234567`, `pmc 1234567` -> `PMC1234567`."""
+    if not isinstance(value, str):
+        return ""
+    found = _PMCID.fullmatch(plain(value).replace(" ", ""))
+    return f"PMC{int(found.group(1))}" if found else ""
+
+
+def login(value: object) -> str:
+    """A GitHub login as GitHub compares them: `@AOkafor ` -> `aokafor` (logins are ASCII)."""
+    if not isinstance(value, str):
+        return ""
+    text = plain(value).lstrip("@").strip()
+    return text.lower() if text.isascii() else ""
+
+
+def key(value: object) -> str:
+    """An id (article, person, reference) as compared across files: `Itp-Refill` -> `itp-refill`."""
+    return plain(value).casefold() if isinstance(value, str) else ""
