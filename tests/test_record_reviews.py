@@ -436,3 +436,58 @@ def test_a_text_that_comes_back_is_approved_by_a_new_approval_not_by_the_old_rec
     assert pr.text().count("reviewer: bram-board") == 2
     code, out = pr.check()
     assert code == 0, out
+
+
+# -- what the bot writes is always valid, and dated as GitHub dates it ------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "note"),
+    [
+        (
+            "See <https://doi.org/10.1007/s00134-021-06506-y> &mdash; fine",
+            "See https://doi.org/10.1007/s00134-021-06506-y — fine",
+        ),
+        ("**Bold** and <b>tags</b> &amp;lt;i&amp;gt;", "**Bold** and tags"),
+        ("dose 1\u202e05\u202c mg, ok\u200b", "dose 105 mg, ok"),
+        ("x &amp; y < 5 <a", "x & y < 5 < a"),
+    ],
+)
+def test_a_comment_with_markup_is_recorded_as_plain_text_that_validates(pr: PullRequest, body: str, note: str):
+    from editorial.core.loader import load_article
+
+    pr.add("bram-b", "APPROVED", body=body)
+    code, _, err = pr.record()
+    assert code == 0, err
+    written, _ = load_article(ARTICLE, pr.text().encode())
+    assert written is not None and [r.note for r in written.reviews] == [note]
+    _, out, err = pr.repo.editorial("validate", pr.repo.path("pump-question"))
+    assert not {"E804", "E805", "E106"} & set(codes(out)), out  # the record is valid front matter
+    code, out = pr.check()
+    assert code == 0, out
+
+
+def test_a_record_dated_another_day_than_its_review_on_github_is_refused(pr: PullRequest):
+    pr.add("bram-b", "APPROVED", when="2024-06-01T10:00:00Z")
+    assert pr.record()[0] == 0
+    pr.repo.write("pump-question", pr.text().replace("date: 2024-06-01", "date: 2024-05-30"))
+    pr.repo.commit("backdate the record")
+    code, out = pr.check()
+    assert code == 1 and "E903" in codes(out), out  # the record was edited: the log only grows
+    # a record made by hand with the wrong day, never recorded by the bot, is refused for its date
+    fresh = PullRequest(pr.repo.root.parent / "second")
+    fresh.add("bram-b", "APPROVED", when="2024-06-01T10:00:00Z")
+    text = (
+        fresh.text()
+        .replace(
+            "reviews: []",
+            "reviews:\n  - reviewer: bram-board\n    decision: approved\n    date: 2024-05-30\n"
+            f"    digest: {fresh.repo.digest('pump-question')}",
+        )
+        .replace("review_status: under_review", "review_status: approved\nnext_review: 2025-01-01", 1)
+    )
+    fresh.repo.write("pump-question", text)
+    fresh.repo.commit("a record by hand, dated the wrong day")
+    code, out = fresh.check()
+    assert code == 1, out
+    assert "is dated 2024-05-30, but `bram-b` gave that approval on GitHub on 2024-06-01" in out

@@ -546,3 +546,20 @@ def test_advisory_rules_only_warn():
         owned = {c for c, code in codes.CODES.items() if code.family == family}
         assert emitted and emitted <= owned, (family, emitted, owned)
         assert all(c[0] in "WI" for c in emitted | owned), (family, emitted | owned)
+
+
+def test_a_review_dated_before_the_article_was_written_is_refused():
+    from editorial.core.model import Context, Policy, Registry
+    from editorial.core.rules import dates
+    from site_html import REPO
+
+    text = (REPO / "content" / "articles" / "itp-refill-sepsis.md").read_text(encoding="utf-8")
+    text = text.replace("created: 2025-05-30", "created: 2026-06-10", 1).replace(
+        "updated: 2026-05-20", "updated: 2026-06-10"
+    )
+    article, problems = load_article("content/articles/x.md", text.encode())
+    assert article is not None, problems
+    ctx = Context(Registry("content/people.yml", {}), Policy(), "2026-07-01")
+    found = [p for p in dates.check([article], ctx) if p.code == "E601"]
+    assert len(found) == 1 and "review date 2026-06-09 is before the article was written" in found[0].message
+    assert text.split("\n")[found[0].line - 1].strip().startswith("date: 2026-06-09")

@@ -203,7 +203,7 @@ CODES: dict[str, Code] = {
     ),
     "E601": Code(
         "dates",
-        "`updated` is before `created` (or a registry `until` before `since`)",
+        "`updated` is before `created`, a review is dated before `created`, or a registry `until` is before `since`",
         "correct whichever date is wrong",
     ),
     "E602": Code("dates", "a date in the future (`updated`, or a review)", "use the date of the change or review"),

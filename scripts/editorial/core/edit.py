@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .loader import load_article
 from .model import Article
+from .reviews import plain_note
 from .vocabulary import WORKFLOW_FIELDS, Decision, Status
 
 
@@ -292,7 +293,10 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
         raise EditError(f"`{reviewer}` is an author of {article.path} and cannot review it; ask another board member")
     if date > ctx.today:
         raise EditError(f"--date {date} is in the future; a review is dated the day it is done")
+    if article.fields.created and date < article.fields.created:
+        raise EditError(f"--date {date} is before the article was written ({article.fields.created})")
     record = {"reviewer": reviewer, "decision": decision, "date": date, "digest": article.digest}
+    note = plain_note(note or "")
     if note:
         record["note"] = note
     if decision == Decision.CHANGES_REQUESTED:

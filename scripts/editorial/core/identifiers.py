@@ -12,7 +12,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
-from .visible import invisible
+from .visible import without_invisible
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:www\.|dx\.)?doi\.org/|doi:|info:doi/|urn:doi:)\s*", re.I)
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+", re.ASCII)
@@ -24,9 +24,7 @@ _PMCID = re.compile(r"pmc([0-9]{1,9})", re.I | re.ASCII)
 
 def plain(text: str) -> str:
     """`text` without invisible characters, compatibility forms folded (NFKC), stripped."""
-    hidden = {ch for _, ch in invisible(text)}
-    if hidden:
-        text = text.translate(dict.fromkeys(map(ord, hidden)))
+    text = without_invisible(text)
     return unicodedata.normalize("NFKC", text).strip() if not text.isascii() else text.strip()
 
 
@@ -59,12 +57,16 @@ def pmcid(value: object) -> str:
     return f"PMC{int(found.group(1))}" if found else ""
 
 
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?", re.ASCII)  # as GitHub allows
+
+
 def login(value: object) -> str:
-    """A GitHub login as GitHub compares them: `@AOkafor ` -> `aokafor` (logins are ASCII)."""
+    """A GitHub login as GitHub compares them: `@AOkafor ` -> `aokafor`; "" for what GitHub would
+    not accept as a login (an app's reviews come from `name[bot]`)."""
     if not isinstance(value, str):
         return ""
     text = plain(value).lstrip("@").strip()
-    return text.lower() if text.isascii() else ""
+    return text.lower() if _LOGIN.fullmatch(text) else ""
 
 
 def key(value: object) -> str:

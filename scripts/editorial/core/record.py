@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from . import edit, identifiers, workflow
 from .loader import load_article
 from .model import Article, Context, Person, Problem
-from .reviews import ArticleAt, Review, text_seen
+from .reviews import ArticleAt, Review, plain_note, text_seen
 from .vocabulary import Decision, ReviewState, Status
 
 
@@ -127,9 +127,9 @@ def due_records(
         if _last_decision(article, person.id, seen, since) == decision:
             continue  # already recorded: running again writes nothing
         record = {"reviewer": person.id, "decision": decision, "date": date, "digest": seen}
-        note = " ".join(review.body.split())
+        note = plain_note(review.body)
         if note:
-            record["note"] = note[:1000]
+            record["note"] = note
         due.append(Due(record, person, review))
     due.sort(key=lambda d: d.review.sort_key)
     return due, notes

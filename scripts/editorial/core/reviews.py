@@ -20,13 +20,15 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from . import identifiers
+from . import identifiers, visible
 from .vocabulary import DECIDING, ReviewState
 
 # (commit, path) -> (id, digest) of the article there; None when there is none, or the commit is unknown
 ArticleAt = Callable[[str, str], "tuple[str, str] | None"]
 _SHA = re.compile(r"^[0-9a-f]{40}$")
+_REVIEW_URL = re.compile(r"https://github\.com/[A-Za-z0-9._/#-]{1,300}")  # nothing that could end a Markdown link
 MAX_BYTES = 50 * 1024 * 1024  # far more than any pull request's reviews; a bigger file is not a review list
+MAX_REVIEWS = 100_000
 
 
 class ReviewsError(ValueError):
@@ -66,9 +68,11 @@ def _moment(text: str) -> dt.datetime | None:
         return None
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        moment.astimezone(dt.UTC)  # a time at the edge of the calendar cannot be told in UTC
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment
 
 
 def parse(data: bytes, name: str = "the reviews file") -> list[Review]:
@@ -82,6 +86,8 @@ def parse(data: bytes, name: str = "the reviews file") -> list[Review]:
     items = []
     for page in _arrays(text, name):
         items.extend(page)
+        if len(items) > MAX_REVIEWS:
+            raise ReviewsError(f"{name} lists over {MAX_REVIEWS:,} reviews; it is not one pull request's review list")
     found = []
     for number, item in enumerate(items, 1):
         review = _review(item, number, name)
@@ -106,6 +112,13 @@ def _arrays(text: str, name: str) -> Iterable[list]:
                 f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
                 "give the answer of `gh api --paginate repos/OWNER/REPO/pulls/N/reviews` unchanged"
             ) from None
+        except RecursionError:
+            raise ReviewsError(
+                f"{name} nests arrays or objects far deeper than GitHub's review list (a few levels); it is not "
+                "GitHub's answer"
+            ) from None
+        except ValueError as exc:  # e.g. a number of more digits than Python reads
+            raise ReviewsError(f"{name} holds a value GitHub never writes ({exc}); it is not GitHub's answer") from None
         if not isinstance(value, list):
             raise ReviewsError(
                 f"{name} holds a JSON {type(value).__name__ if not isinstance(value, dict) else 'object'}, not an "
@@ -132,22 +145,25 @@ def _review(item: object, number: int, name: str) -> Review | None:
         return None
     if not isinstance(user, dict) or not isinstance(user.get("login"), str) or not user["login"].strip():
         raise ReviewsError(f"{name}: item {number} has no `user.login`")
-    if not identifiers.login(user["login"]) or len(user["login"]) > 100:
+    if not identifiers.login(user["login"]):
         raise ReviewsError(
-            f"{name}: item {number} has a `user.login` that is not a GitHub login (ASCII letters, digits, -)"
+            f"{name}: item {number} has `user.login` `{_shown(user['login'])}`, not a GitHub login (letters, digits "
+            "and single hyphens)"
         )
     commit = item.get("commit_id")
     if commit is not None and not isinstance(commit, str):
         raise ReviewsError(f"{name}: item {number} has a `commit_id` that is not text")
     commit = (commit or "").strip().lower()
     if commit and not _SHA.match(commit):
-        raise ReviewsError(f"{name}: item {number} has `commit_id` `{commit[:50]}`, not a 40-digit commit id")
+        raise ReviewsError(f"{name}: item {number} has `commit_id` `{_shown(commit)}`, not a 40-digit commit id")
     submitted = item.get("submitted_at")
     if submitted is not None and not isinstance(submitted, str):
         raise ReviewsError(f"{name}: item {number} has a `submitted_at` that is not text")
     submitted = submitted or ""
     if submitted and _moment(submitted) is None:
-        raise ReviewsError(f"{name}: item {number} has `submitted_at` `{submitted[:40]}`, not an ISO 8601 time")
+        raise ReviewsError(f"{name}: item {number} has `submitted_at` `{_shown(submitted)}`, not an ISO 8601 time")
+    if state.upper() not in tuple(ReviewState):
+        raise ReviewsError(f"{name}: item {number} has `state` `{_shown(state)}`, which GitHub never writes")
     if state != ReviewState.PENDING and not submitted:
         raise ReviewsError(f"{name}: item {number} is a {state} review without `submitted_at`")
     review_id = item.get("id")
@@ -155,14 +171,42 @@ def _review(item: object, number: int, name: str) -> Review | None:
     return Review(
         id=review_id if isinstance(review_id, int) and not isinstance(review_id, bool) else 0,
         login=identifiers.login(user["login"]),
-        shown_login=user["login"].strip(),
+        shown_login=identifiers.plain(user["login"]).lstrip("@"),
         state=state.upper(),
         commit=commit,
         submitted_at=submitted,
         body=body if isinstance(body, str) else "",
-        url=url if isinstance(url, str) and url.startswith("https://") else "",
+        url=url if isinstance(url, str) and _REVIEW_URL.fullmatch(url) else "",
         order=number,
     )
+
+
+def _shown(value: object) -> str:
+    """A value of the file in a one-line message: on one line, its invisible characters named, short."""
+    text = visible.escape(" ".join(str(value).split()))
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
+MAX_NOTE = 1000  # characters of a review's comment kept in its record; the review itself is linked
+
+
+def plain_note(text: str) -> str:
+    """A review's comment as the plain text a record keeps and the page shows: what the member
+    wrote, read as GitHub shows it (an autolink as its address, an entity as its character, a
+    tag left out), on one line, with nothing invisible and no markup left (validate refuses
+    markup in front matter: a record the bot writes must always validate)."""
+    for _ in range(3):  # `&amp;lt;b&amp;gt;` reads as `&lt;b&gt;`, then as `<b>`, a tag
+        read = visible.html_text(_AUTOLINK.sub(r"\1", text))[0] if ("<" in text or "&" in text) else text
+        if read == text:
+            break
+        text = read
+    text = " ".join(visible.without_invisible(text).split())
+    text = _MARKUP.sub(lambda m: m.group()[0] + " " + m.group()[1:], text)  # `< b` and `& lt;` are not markup
+    return text if len(text) <= MAX_NOTE else text[: MAX_NOTE - 1].rstrip() + "…"
+
+
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def latest_decisions(reviews: Iterable[Review]) -> dict[str, Review]:

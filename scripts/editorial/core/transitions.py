@@ -659,9 +659,17 @@ def _unconfirmed_by_github(
             "so no review on GitHub can be theirs"
         )
     decision = record.get("decision")
+    date = str(record.get("date", ""))
     if decision != Decision.APPROVED:
-        if github.every.get(login):
+        reviewed = github.every.get(login, [])
+        if any(r.date == date for r in reviewed):
             return ""
+        if reviewed:
+            return (
+                f"review record by `{reviewer}` ({decision}) is dated {date or '(no date)'}, but `{person.github}` "
+                f"reviewed the pull request on GitHub on {', '.join(sorted({r.date for r in reviewed}))} (UTC); a "
+                "record is dated the day its review was given: record-reviews writes it so"
+            )
         return (
             f"review record by `{reviewer}` ({decision}) is not confirmed: `{person.github}` has not reviewed the pull "
             "request on GitHub; the board member requests changes there"
@@ -673,8 +681,10 @@ def _unconfirmed_by_github(
 
     if not standing:  # an approval of a text since revised or withdrawn: it was genuine when written
         given = [r for r in github.every.get(login, ()) if r.state in (ReviewState.APPROVED, ReviewState.DISMISSED)]
-        if any(seen_at(r) == wanted for r in given):
+        if any(seen_at(r) == wanted and r.date == date for r in given):
             return ""
+        if any(seen_at(r) == wanted for r in given):
+            return _misdated(reviewer, date, person.github, [r for r in given if seen_at(r) == wanted])
         if not given:
             return (
                 f"review record by `{reviewer}` is not confirmed: `{person.github}` has not approved the pull request "
@@ -713,6 +723,8 @@ def _unconfirmed_by_github(
             f"({latest.where}), where this article cannot be found (the commit is not in this clone, or the article "
             "was elsewhere); ask them to approve the current commit"
         )
+    if seen == wanted and latest.date != date:
+        return _misdated(reviewer, date, person.github, [latest])
     if seen != wanted:
         return (
             f"review record by `{reviewer}` is not confirmed: `{person.github}` approved commit {latest.commit[:10]} "
@@ -721,6 +733,14 @@ def _unconfirmed_by_github(
             "saw: ask them to approve again"
         )
     return ""
+
+
+def _misdated(reviewer: str, date: str, login: str, given: Sequence[Review]) -> str:
+    days = ", ".join(sorted({r.date for r in given}))
+    return (
+        f"review record by `{reviewer}` is dated {date or '(no date)'}, but `{login}` gave that approval on GitHub on "
+        f"{days} (UTC, its submitted_at); a record is dated the day its review was given: record-reviews writes it so"
+    )
 
 
 _STANDING: dict[str, str] = {ReviewState.DISMISSED: "was dismissed", ReviewState.CHANGES_REQUESTED: "requests changes"}

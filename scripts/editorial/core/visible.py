@@ -174,16 +174,20 @@ _WORD = re.compile(r"[^\W_]+")  # letters and digits: `_` and punctuation separa
 _TOKEN = re.compile(r"[^\W_]+(?:[-._][^\W_]+)*")  # ids, slugs, logins: words joined by - . or _
 
 
+def without_invisible(text: str) -> str:
+    """`text` with every character a reader does not see left out (nothing else changed)."""
+    if text.isascii():
+        return text.translate(_ASCII_CONTROLS) if _SUSPECT.search(text) else text
+    hidden = {ch for _, ch in invisible(text)}
+    return text.translate(dict.fromkeys(map(ord, hidden))) if hidden else text
+
+
 def visible(text: str) -> str:
     """`text` as a reader reads it: invisible characters gone, compatibility forms folded
     (NFKC), every run of white space one space, in lower case (casefold)."""
+    text = without_invisible(text)
     if not text.isascii():
-        hidden = {ch for _, ch in invisible(text)}
-        if hidden:
-            text = text.translate(dict.fromkeys(map(ord, hidden)))
         text = unicodedata.normalize("NFKC", text)
-    elif _SUSPECT.search(text):  # ASCII control characters
-        text = text.translate(_ASCII_CONTROLS)
     return _SPACES.sub(" ", text).casefold()
 
 

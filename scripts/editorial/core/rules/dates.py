@@ -1,4 +1,4 @@
-"""Date rules: created <= updated <= today, and no review dated in the future."""
+"""Date rules: created <= updated <= today, and every review dated between created and today."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
             )
         for record in article.reviews:
             date = real_date(record.date)
+            if date and created and date < created:
+                line, col = article.pos("reviews", record.index, "date")
+                yield Problem(
+                    article.path,
+                    line,
+                    col,
+                    "E601",
+                    f"review date {date} is before the article was written (`created` {created}); a review cannot "
+                    "come before its text: correct whichever date is wrong",
+                )
             if date and date > ctx.today:
                 line, col = article.pos("reviews", record.index, "date")
                 yield Problem(
