@@ -620,3 +620,29 @@ def test_a_change_elsewhere_in_mkdocs_yml_is_the_maintainers_alone(repo: InProce
     repo.commit("describe the site")
     code, out = check(repo)
     assert code == 0, out
+
+
+def test_an_author_never_approves_alone_what_readers_see_in_her_answer(repo: InProcess):
+    """An image that an article shows is part of what readers read there: a change to it needs a
+    board member who is an author of none of the articles that show it."""
+    repo.write(
+        "pump-question",
+        article_text(authors="[ada-both]").replace(
+            "The answer, in our own words.", "The answer, in our own words.\n\n![The chart](img/dose-chart.png)"
+        ),
+    )
+    figure = repo.root / "content" / "articles" / "img" / "dose-chart.png"
+    figure.parent.mkdir(parents=True)
+    figure.write_bytes(b"\x89PNG\r\n\x1a\n the first chart")
+    repo.commit("an article by a board member, with its chart")
+    repo.on_main()
+    figure.write_bytes(b"\x89PNG\r\n\x1a\n another dose on the chart")
+    repo.commit("the author changes the chart")
+    code, out = check(repo, "--approvers", "ada-b")
+    assert code == 1 and codes(out) == ["E912"], out
+    assert "content/articles/img/dose-chart.png:1:1: E912" in out
+    assert "shown by content/articles/pump-question.md, and the only board approval is by ada-both, an author" in out
+    code, out = check(repo, "--approvers", "ada-b,cora-b")  # another board member approves: it stands
+    assert code == 0, out
+    code, out = check(repo, "--approvers", "cora-b")
+    assert code == 0, out

@@ -226,6 +226,20 @@ class Repository:
         )
         return self._git("rev-parse", "HEAD", what="read the new commit").strip()
 
+    def files_naming(self, rev: str, text: str, where: str) -> list[str]:
+        """Project paths of the files under `where` at `rev` whose bytes hold `text` (`git grep -F`)."""
+        done = subprocess.run(
+            ["git", "grep", "-F", "-l", "-z", "-e", text, rev, "--", self.prefix + where],
+            cwd=self.root,
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode not in (0, 1):  # 1: nothing found
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"cannot search {where} at {rev[:10]}: {detail[-1] if detail else 'git grep failed'}")
+        found = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+        return [hit.split(":", 1)[1].removeprefix(self.prefix) for hit in found if ":" in hit]
+
     def special_entries(self, rev: str) -> list[tuple[str, str]]:
         """(path, mode) of every symbolic link and submodule under content/ at `rev`."""
         raw = self._git(

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from ..committed import Committed
 from ..core import transitions
-from ..core.changes import REGULAR, CommitChanges, FileChange
+from ..core.changes import REGULAR, CommitChanges, FileChange, is_article
 from ..core.loader import load_article
-from ..core.model import Problem, today
+from ..core.model import Article, Problem, today
 from ..core.record import unrecorded
 from ..core.reviews import Review, by_login, latest_decisions
-from ..core.vocabulary import CONFIG
+from ..core.vocabulary import ARTICLES, CONFIG, REGISTRY
 from ..git import Repository
 from ..workspace import Workspace
 from ._shared import emit, read_reviews
@@ -138,13 +138,34 @@ def _net_problems(
     problems = transitions.judge_net(article_changes, judges, short)
     if judges.reviews is not None:
         problems.extend(_unrecorded_reviews(committed, article_changes, judges, short))
-    problems.extend(transitions.judge_other_content(other, judges, short))
+    problems.extend(transitions.judge_other_content(other, judges, short, _shown_by(repo, base, head, other)))
     problems.extend(transitions.special_entries(repo.special_entries(head), short, "at the head of this range"))
     return problems
 
 
 # Codes that say the same thing about an article: its `approved` is not earned.
 _SAME = {code: "status" for code in (transitions.E_NEW, transitions.E_MOVE, transitions.E_STALE, transitions.E_QUORUM)}
+
+
+def _shown_by(repo: Repository, base: str, head: str, others: list[tuple[str, str | None]]) -> dict[str, list[Article]]:
+    """For each changed file that is not an article: the articles (at the head, or at the base for
+    one the pull request deletes) that name it, so that none of their authors approves it alone.
+    Found by its file name, which is more than the articles that link it (fail closed)."""
+    shown: dict[str, list[Article]] = {}
+    for path, _ in others:
+        name = path.rsplit("/", 1)[-1]
+        if path == REGISTRY or not name:
+            continue
+        found: dict[str, Article] = {}
+        for rev in (head, base):
+            for hit in repo.files_naming(rev, name, ARTICLES):
+                data = repo.blob(f"{rev}:{repo.prefix}{hit}")
+                article = load_article(hit, data)[0] if data is not None and is_article(hit) else None
+                if article is not None and article.id not in found:
+                    found[article.id] = article
+        if found:
+            shown[path] = list(found.values())
+    return shown
 
 
 def _version(repo: Repository, side: tuple[str, str] | None) -> transitions.Version:

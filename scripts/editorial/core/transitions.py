@@ -25,7 +25,7 @@ cannot point a board member's `github` at someone else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import identifiers, retractions, workflow
@@ -202,20 +202,29 @@ def special_entries(entries: Iterable[tuple[str, str]], commit: str, where: str)
     return problems
 
 
-def judge_other_content(changes: Sequence[tuple[str, str | None]], judges_: Judges, commit: str) -> list[Problem]:
+def judge_other_content(
+    changes: Sequence[tuple[str, str | None]],
+    judges_: Judges,
+    commit: str,
+    shown_by: Mapping[str, Sequence[Article]] | None = None,
+) -> list[Problem]:
     """A file in content/ that is not an article (a site page, an image, the registry,
     anything) is published or shapes what is, yet has no review log of its own: the
     pull request that changes it needs an active board member's approval, as a
-    deletion of an approved article does. `changes`: (path, blob id at the head or None
-    when the pull request deletes it)."""
+    deletion of an approved article does; and what readers see in an answer is never
+    approved by its author: a file that articles show (`shown_by`: path -> the articles
+    that name it) needs a member who is an author of none of them. `changes`: (path, blob
+    id at the head or None when the pull request deletes it)."""
     problems = []
     for path, blob in changes:
+        showing = (shown_by or {}).get(path, ())
+        authors = frozenset(author for article in showing for author in article.authors)
 
         def bound(review: Review, path=path, blob=blob) -> bool:
             held = judges_.reviews.blob_at(review.commit, path) if judges_.reviews and review.commit else None
             return held is not None and held == (blob or "")
 
-        consent, why = _board_consent(judges_, bound, "this file as it is at the head")
+        consent, why = _board_consent(judges_, bound, "this file as it is at the head", authors, showing)
         if consent:
             continue
         change = "deletes" if blob is None else "changes"
@@ -484,11 +493,27 @@ def _judge_move(old: Article, new: Article, judges_: Judges, commit: str) -> lis
     ]
 
 
-def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) -> tuple[bool, str]:
-    """Whether an active board member (base registry, serving today) approved the pull
-    request, and if not, why not in words."""
+def _board_consent(
+    judges_: Judges,
+    bound: Callable[[Review], bool],
+    seen: str,
+    authors: frozenset[str] = frozenset(),
+    showing: Sequence[Article] = (),
+) -> tuple[bool, str]:
+    """Whether an active board member (base registry, serving today) who is none of `authors`
+    approved the pull request, and if not, why not in words."""
     ctx = judges_.base
-    board = {login: person for login, person in ctx.registry.board_logins().items() if person.active_on(ctx.today)}
+    serving = {login: person for login, person in ctx.registry.board_logins().items() if person.active_on(ctx.today)}
+    board = {login: person for login, person in serving.items() if person.id not in authors}
+    if authors and serving.keys() - board.keys() and not board.keys() & _approving_logins(judges_):
+        shown = ", ".join(sorted(a.path for a in showing)[:5])
+        own = sorted(p.id for login, p in serving.items() if p.id in authors and login in _approving_logins(judges_))
+        if own:
+            return (
+                False,
+                f"it is shown by {shown}, and the only board approval is by {', '.join(own)}, an author there: what "
+                "readers see in an answer is approved by a board member who is not its author",
+            )
     if judges_.reviews is not None:
         approving = [
             r for login, r in judges_.reviews.latest.items() if login in board and r.state == ReviewState.APPROVED
@@ -507,6 +532,13 @@ def _board_consent(judges_: Judges, bound: Callable[[Review], bool], seen: str) 
             return True, ""
         return False, "none of the pull request's approvers is an active board member"
     return False, "no --approvers or --reviews were given, so the board's consent cannot be confirmed"
+
+
+def _approving_logins(judges_: Judges) -> set[str]:
+    """The logins whose standing review approves the pull request (or --approvers)."""
+    if judges_.reviews is not None:
+        return {login for login, r in judges_.reviews.latest.items() if r.state == ReviewState.APPROVED}
+    return set(judges_.approvers or ())
 
 
 def _appended_reviews(old: Article, new: Article, commit: str, against: str = "") -> tuple[list[int], list[Problem]]:
