@@ -191,31 +191,84 @@ def test_the_previews_copy_of_content_is_the_committed_bytes_whatever_gitattribu
 def test_record_reviews_workflow_writes_with_the_default_branchs_package_and_an_app_token():
     workflow = load(REPO / ".github" / "workflows" / "record-reviews.yml")
     assert workflow["on"] == {"pull_request_review": {"types": ["submitted"]}}
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "read"}
+    assert workflow["permissions"] == {}
     record = _job(workflow, "record the board's reviews")
+    assert record["permissions"] == {"contents": "read", "pull-requests": "read"}
     assert "github.event.pull_request.head.repo.full_name == github.repository" in record["if"]
     assert "github.event.pull_request.base.ref == github.event.repository.default_branch" in record["if"]
-    uses = [str(s.get("uses", "")) for s in record["steps"]]
-    assert uses[0].startswith("actions/create-github-app-token@")
-    app = record["steps"][0]["with"]
-    assert app["permission-contents"] == "write" and "secrets." in app["private-key"]
     judge, branch = (s for s in record["steps"] if str(s.get("uses", "")).startswith("actions/checkout@"))
     assert judge["with"] == {
         "ref": "${{ github.event.repository.default_branch }}",
         "path": "judge",
         "persist-credentials": False,
     }
-    assert branch["with"]["path"] == "pr" and branch["with"]["token"] == "${{ steps.app.outputs.token }}"
+    assert branch["with"]["path"] == "pr" and branch["with"]["persist-credentials"] is False
     commands = _job_runs(record)
     assert "-m pip install --quiet -e judge" in commands and not re.search(r"pip install[^\n]*\bpr\b", commands)
     assert (
         '"$RUNNER_TEMP/judge-venv/bin/editorial" record-reviews --base "$base" --reviews "$RUNNER_TEMP/reviews.json"'
         in commands
     )
-    assert 'git push origin "HEAD:refs/heads/${HEAD_REF}"' in commands
+    assert "git bundle create" in commands and "git push" not in commands
+    push = _job(workflow, "push the records")
+    uses = [str(s.get("uses", "")) for s in push["steps"]]
+    assert uses[0].startswith("actions/create-github-app-token@")
+    app = push["steps"][0]["with"]
+    assert app["permission-contents"] == "write" and "secrets." in app["private-key"]
+    pushing = _job_runs(push)
+    assert "pip" not in pushing and "editorial" not in pushing.replace("editorial-", "")
+    assert (
+        "grep -Ev '^content/articles/.+\\.md$'" in pushing
+        and 'git merge-base --is-ancestor "$start" "$head"' in pushing
+    )
+    assert 'git push origin "${head}:refs/heads/${HEAD_REF}"' in pushing
     fork = _job(workflow, "a fork's branch - the commands to run")
     assert "!= github.repository" in fork["if"] and "editorial record-reviews" in _job_runs(fork)
     assert not any("checkout" in str(s.get("uses", "")) for s in fork["steps"])
+
+
+_INSTALLS = re.compile(r"\b(?:pip|pip3|npm|npx|yarn|apt-get|apt|gem|cargo)\b[^\n]*\b(?:install|add|ci)\b|python -m pip")
+# a command that runs the pipeline: at the start of a command, or a venv's bin/ path to it
+_BUILDS = re.compile(r"""(?:^|[;&|(]|\bthen|\bdo)\s*(?:"?\S*/)?(?:mkdocs|editorial|properdocs|zensical)"?\s""", re.M)
+# what a job that can write may run: actions of GitHub's own, and no package it installs
+_TRUSTED_ACTIONS = (
+    "actions/checkout@",
+    "actions/download-artifact@",
+    "actions/create-github-app-token@",
+    "actions/configure-pages@",
+    "actions/deploy-pages@",
+)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
+    """Least privilege: no permission granted to a whole workflow; a job that installs packages or
+    runs the pipeline holds no token that can write (no write permission, no App token, no secret,
+    and checkouts that keep no credentials); a job that can write installs nothing."""
+    workflow = load(path)
+    assert workflow.get("permissions") == {}, f"{path.name}: permissions are granted per job"
+    for name, job in workflow["jobs"].items():
+        permissions = job.get("permissions")
+        assert isinstance(permissions, dict), f"{path.name}: job {name} says what it uses"
+        commands = re.sub(r"<<'?(\w+)'?\n.*?\n\s*\1\n", "\n", _job_runs(job), flags=re.S)  # a heredoc is text
+        text = yaml.safe_dump(job)
+        writes = (
+            "write" in permissions.values()
+            or "create-github-app-token" in text
+            or "secrets." in text
+            or any(
+                str(s.get("uses", "")).startswith("actions/checkout@")
+                and s.get("with", {}).get("persist-credentials") is not False
+                for s in job.get("steps", [])
+            )
+        )
+        if _INSTALLS.search(commands) or _BUILDS.search(commands):
+            assert not writes, f"{path.name}: job {name} installs or builds and holds a token that can write"
+        if writes:
+            assert not _INSTALLS.search(commands), f"{path.name}: job {name} can write and installs packages"
+            for step in job.get("steps", []):
+                uses = str(step.get("uses", ""))
+                assert not uses or uses.startswith(_TRUSTED_ACTIONS), f"{path.name}: job {name} runs {uses}"
 
 
 def test_the_fork_comment_runs_no_code_from_the_pull_request():
@@ -223,8 +276,9 @@ def test_the_fork_comment_runs_no_code_from_the_pull_request():
     assert workflow["on"]["workflow_run"]["workflows"] == [
         load(REPO / ".github" / "workflows" / "record-reviews.yml")["name"]
     ]
-    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert workflow["permissions"] == {}
     job = workflow["jobs"]["comment"]
+    assert job["permissions"] == {"pull-requests": "write"}
     assert "head_repository.full_name != github.repository" in job["if"]
     assert all("uses" not in step for step in job["steps"]), "no checkout, no action: only GitHub's API"
     commands = _job_runs(job)
@@ -263,7 +317,9 @@ def test_publish_workflow_builds_audits_and_deploys_main():
     uses = [str(s.get("uses", "")) for s in steps(workflow)]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}  # the deploy job alone can deploy
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
 
 
 def test_committed_codeowners_matches_the_registry():
