@@ -181,3 +181,11 @@ def test_the_rule_names_each_character_where_it_is():
     assert lines[body.line - 1][body.column - 1] == "\u202e" and body.code == "E805"
     title = next(p for p in found if "U+200B" in p.message)
     assert "in `title`, character 4" in title.message and lines[title.line - 1].startswith("title:")
+
+
+@pytest.mark.parametrize("reference", ["&#x202E;", "&#8238;", "&shy;", "&zwj;", "&#x200B;", "&lrm;"])
+def test_an_invisible_character_written_as_a_character_reference_is_refused_too(reference: str):
+    """The page shows `&#x202E;` as the character itself: refused like the character typed."""
+    text = f"For adults give 1{reference}05 mg."
+    found = list(visible_text.in_text("content/about.md", text))
+    assert [(p.code, p.line, p.column) for p in found] == [("E805", 1, text.index("&") + 1)]

@@ -8,6 +8,8 @@ just the same), in every text of the front matter, in the registry, in the site 
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 from .. import visible
@@ -26,9 +28,10 @@ def check(articles: Sequence[Article], ctx: Context | None) -> Iterator[Problem]
 
 
 def in_text(path: str, text: str, lines_before: int = 0) -> Iterator[Problem]:
-    """E805 for each invisible character of a text (a body, a page) at its line and column;
+    """E805 for each invisible character of a text (a body, a page) at its line and column, typed
+    or written as a character reference (`&#x202E;`, `&shy;`: the page shows it all the same);
     `lines_before`: the lines of the file above the text."""
-    found = list(_first(visible.invisible(text)))
+    found = list(_first(_invisible_or_referenced(text)))
     for offset, ch in found[:MAX_REPORTED]:
         line, col = line_col(text, offset)
         yield Problem(path, line + 1 + lines_before, col, CODE, _message(ch, "here"))
@@ -55,6 +58,19 @@ def in_values(path: str, data: object, pos: Callable[..., Position], where: tupl
             stack.extend((key + (k,), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((key + (i,), v) for i, v in enumerate(value))
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def _invisible_or_referenced(text: str) -> Iterator[tuple[int, str]]:
+    found = list(visible.invisible(text))
+    if "&" in text:
+        for reference in _REFERENCE.finditer(text):
+            meant = html.unescape(reference.group())
+            if len(meant) == 1 and visible.is_invisible(meant):
+                found.append((reference.start(), meant))
+    yield from sorted(found)
 
 
 def _first(found: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
