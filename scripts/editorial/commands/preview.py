@@ -102,14 +102,21 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
-            if server.poll() is None:
-                server.terminate()
-                try:
-                    server.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-        return 0 if server.returncode in (0, -15, None) else server.returncode
+            _stop_server(server)
+        return 0 if server.returncode in (0, -2, -15, None) else server.returncode
+
+
+def _stop_server(server: subprocess.Popen) -> None:
+    """Ctrl-C first: MkDocs then shuts down cleanly and the plugin removes its staged folder
+    (the preview's drafts, in the temporary folder); a server that does not stop is killed."""
+    for stop in (lambda: server.send_signal(signal.SIGINT), server.terminate, server.kill):
+        if server.poll() is not None:
+            return
+        stop()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def _stop(signum, frame):
