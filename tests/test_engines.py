@@ -24,10 +24,9 @@ import pytest
 import yaml
 
 from conftest import run_cli
+from editorial.core.vocabulary import MARKDOWN_SUFFIXES, PLACEHOLDER
 from gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, mkdocs_process, site_bytes
 from site_html import REPO, copy_project
-
-from editorial.core.vocabulary import MARKDOWN_SUFFIXES, PLACEHOLDER
 
 ENGINES = Path(sys.executable).parent  # the console scripts of the environment the tests run in
 PAGES = {"index.md", "about.md", "articles/itp-refill-sepsis.md"} | {f"articles/{slug}.md" for slug in APPROVED}
