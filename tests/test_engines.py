@@ -247,7 +247,7 @@ def _wait_for(url: str, server: subprocess.Popen, wanted: str = "", timeout: flo
     html = ""
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"mkdocs serve exited: {server.stderr.read() if server.stderr else ''}")
+            pytest.fail(f"mkdocs serve exited with {server.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 html = response.read().decode("utf-8")
@@ -261,25 +261,30 @@ def _wait_for(url: str, server: subprocess.Popen, wanted: str = "", timeout: flo
 
 @pytest.mark.build
 @pytest.mark.slow
-def test_mkdocs_serve_reloads_an_edit_of_content_and_stages_outside_the_project(tmp_path: Path):
+@pytest.mark.parametrize("flags", [[], ["--clean"]], ids=["serve", "serve --clean"])
+def test_mkdocs_serve_reloads_an_edit_of_content_and_stages_outside_the_project(tmp_path: Path, flags: list[str]):
+    """`mkdocs serve` (a preview) stages in the temporary folder for the session; `--clean` is
+    a public build each time (MkDocs tells the plugin it is `build`), staged beside its own site."""
     project = copy_project(tmp_path / "project")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
+    log = tmp_path / "serve.log"
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env={**env, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
-    url = f"http://127.0.0.1:{port}/articles/itp-refill-sepsis/"
+    staged: list[Path] = []
     try:
-        _wait_for(url, server, "intrathecal")
-        [staged] = Path(tempfile.gettempdir()).glob(f".editorial.staging-{server.pid}-*")
-        assert (staged / "articles" / "septic-shock-first-hour.md").is_file()  # a preview shows drafts
-        article = project / "content" / "articles" / "itp-refill-sepsis.md"
-        article.write_text(article.read_text(encoding="utf-8") + "\nZqxservereload was added while serving.\n")
-        _wait_for(url, server, "Zqxservereload")  # the edit of content/ rebuilt the page
+        _wait_for(f"http://127.0.0.1:{port}/articles/itp-refill-sepsis/", server, "intrathecal")
+        staged = list(Path(tempfile.gettempdir()).glob(f".editorial.staging-{server.pid}-*"))
+        if not flags:
+            assert len(staged) == 1 and (staged[0] / "articles" / "septic-shock-first-hour.md").is_file()  # drafts
+        about = project / "content" / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\nZqxservereload was added while serving.\n")
+        _wait_for(f"http://127.0.0.1:{port}/about/", server, "Zqxservereload")  # the edit of content/ rebuilt it
         assert leftovers(project) == [] and not (project / "site").exists()
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: MkDocs shuts down and the plugin cleans up
@@ -288,4 +293,5 @@ def test_mkdocs_serve_reloads_an_edit_of_content_and_stages_outside_the_project(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    assert not staged.exists()  # the preview's drafts do not outlive it
+    assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+    assert not [folder for folder in staged if folder.exists()]  # the preview's drafts do not outlive it

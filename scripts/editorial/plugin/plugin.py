@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -73,6 +74,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self.warnings: CountHandler | None = None
         self.rendered: dict[str, str] = {}  # References entries, kept across the builds of `mkdocs serve`
         self.staging: Staging | None = None  # the engine's docs_dir (`mkdocs serve`: one for the session)
+        self.placeholder = ""  # mkdocs.yml's docs_dir, which the staged folder stands in for
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -122,20 +124,24 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
-    def _stage(self, config: MkDocsConfig, pages: dict) -> None:
+    def _stage(self, config: MkDocsConfig, pages: dict[str, Path]) -> None:
         """Point the engine at a folder holding `pages` only (staging.py), never at content/."""
         assert self.parts is not None
         build = self.parts.build
         if self.staging is None:
             self.staging = Staging.create(self.parts.output.site_dir or config.site_dir, preview=build.preview)
         self.staging.fill(pages, build.docs)
+        self.placeholder = config.docs_dir
         config.docs_dir = self.staging.folder
 
     def _unstage(self) -> None:
-        """The staged folder is not needed once the site is written (`mkdocs serve` keeps its own)."""
+        """The staged folder is not needed once the site is written (`mkdocs serve` keeps its own);
+        docs_dir names the placeholder again, which `mkdocs serve --clean` then watches."""
         if self.staging is not None and self.command != "serve":
             self.staging.remove()
             self.staging = None
+            if self.parts is not None and self.placeholder:
+                self.parts.build.config.docs_dir = self.placeholder
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         """Reload when a writer edits content/ (MkDocs watches docs_dir, the staged folder, which
