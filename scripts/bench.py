@@ -224,7 +224,7 @@ def make_project(repo: Path, size: int, seed: int = 7) -> list[str]:
     today = dt.date.today()
     (repo / "content" / "articles").mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
-    for extra in ("overrides",):
+    for extra in ("overrides", "placeholder"):  # placeholder/: mkdocs.yml's docs_dir (the plugin stages the pages)
         if (ROOT / extra).is_dir():
             shutil.copytree(ROOT / extra, repo / extra)
     for entry in (ROOT / "content").iterdir():  # the site's own pages and assets, not its articles
@@ -288,6 +288,7 @@ def make_plain_project(repo: Path, plain: Path, approved: list[str]) -> None:
     config.pop("extra_css", None)
     config.pop("extra_javascript", None)
     config["strict"] = False
+    config["docs_dir"] = "content"  # no editorial plugin to stage the pages: MkDocs reads them itself
     # As the editorial plugin does, keep articles out of the nav (reached from index pages
     # and search): a 5,000-entry nav rendered into every page would be the plain build's
     # own quadratic step, and make the comparison flatter us.

@@ -16,9 +16,11 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 
 def copy_project(dest: Path) -> Path:
-    """mkdocs.yml, content/ and overrides/ of the repository, copied to `dest`."""
+    """mkdocs.yml, content/, overrides/ and placeholder/ (mkdocs.yml's docs_dir) of the repository,
+    copied to `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(REPO / "placeholder", dest / "placeholder")
     shutil.copytree(REPO / "content", dest / "content")
     shutil.copytree(REPO / "overrides", dest / "overrides")
     return dest

@@ -33,7 +33,7 @@ def validate(project: Path, capsys, monkeypatch, *paths: str) -> tuple[int, str]
 
 def no_site(project: Path) -> None:
     assert not (project / "site").exists(), "a refused build must not write site/"
-    assert not [p for p in project.iterdir() if p.name.startswith((".site.building-", ".site.old-"))]
+    assert not [p for p in project.iterdir() if p.name.startswith((".site.building-", ".site.old-", ".site.staging-"))]
 
 
 # -- links and special files anywhere in content/ ---------------------------------------------

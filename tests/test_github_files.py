@@ -312,14 +312,157 @@ def test_no_github_context_is_pasted_into_a_shell_script(path: Path):
 def test_publish_workflow_builds_audits_and_deploys_main():
     workflow = load(REPO / ".github" / "workflows" / "publish.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
-    commands = runs(workflow)
-    assert commands.index("mkdocs build") < commands.index("editorial audit site")
-    uses = [str(s.get("uses", "")) for s in steps(workflow)]
-    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
-    assert any(u.startswith("actions/deploy-pages@") for u in uses)
-    deploy = workflow["jobs"]["deploy"]
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}  # the deploy job alone can deploy
-    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    build, deploy = _job(workflow, "build and audit the site"), _job(workflow, "deploy to GitHub Pages")
+    commands = _job_runs(build)
+    assert commands.index("mkdocs build") < commands.index(
+        'editorial audit site --manifest "$RUNNER_TEMP/audit/site.sha256"'
+    )
+    assert any(str(s.get("uses", "")).startswith("actions/upload-pages-artifact@") for s in build["steps"])
+    assert str(deploy["steps"][-1].get("uses", "")).startswith("actions/deploy-pages@")
+    assert deploy["needs"] == "build"
+
+
+def test_only_the_deploy_job_can_write_and_no_checkout_keeps_a_token():
+    """Least privilege: the job that installs packages and builds holds a read-only token and its
+    checkout keeps no credentials; the deploy job, which writes to Pages, installs and builds nothing."""
+    workflow = load(REPO / ".github" / "workflows" / "publish.yml")
+    assert workflow["permissions"] == {}  # nothing by default: each job asks for its own
+    deploy = _job(workflow, "deploy to GitHub Pages")
+    for job in workflow["jobs"].values():
+        granted = job.get("permissions", {})
+        if job is deploy:
+            assert granted == {"pages": "write", "id-token": "write"}
+            assert not re.search(r"\b(pip|mkdocs|editorial|python|npm)\b", _job_runs(job)), (
+                "the deploy job runs no code"
+            )
+            assert not any(str(s.get("uses", "")).startswith("actions/checkout@") for s in job["steps"])
+        else:
+            assert "write" not in granted.values(), job["name"]
+            assert "pip install" in _job_runs(job)  # the job this is about
+        for step in job["steps"]:
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, job["name"]
+
+
+def _deploy_check() -> str:
+    """The deploy job's script that checks the downloaded site against the audit's manifest."""
+    deploy = _job(load(REPO / ".github" / "workflows" / "publish.yml"), "deploy to GitHub Pages")
+    return next(s["run"] for s in deploy["steps"] if "sha256sum --check" in s.get("run", ""))
+
+
+def test_the_deploy_job_checks_the_site_against_the_audits_manifest_before_deploying():
+    workflow = load(REPO / ".github" / "workflows" / "publish.yml")
+    build, deploy = _job(workflow, "build and audit the site"), _job(workflow, "deploy to GitHub Pages")
+    upload = next(s for s in build["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["with"] == {
+        "name": "audit-manifest",
+        "path": "${{ runner.temp }}/audit/site.sha256",  # where the audit wrote it, outside the site
+        "if-no-files-found": "error",
+    }
+    steps = deploy["steps"]
+    downloads = [s["with"] for s in steps if str(s.get("uses", "")).startswith("actions/download-artifact@")]
+    assert downloads == [
+        {"name": "github-pages", "path": "${{ runner.temp }}/pages"},
+        {"name": "audit-manifest", "path": "${{ runner.temp }}/audit"},
+    ]
+    check = next(i for i, s in enumerate(steps) if "sha256sum --check" in s.get("run", ""))
+    assert check < next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/deploy-pages@"))
+
+
+def _pages_artifact(site: Path, runner: Path) -> None:
+    """The artifact as actions/upload-pages-artifact@v4 makes it and download-artifact lays it out:
+    $RUNNER_TEMP/pages/artifact.tar, the folder's files, links dereferenced, dot files left out."""
+    (runner / "pages").mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "tar",
+            "--dereference",
+            "--hard-dereference",
+            "--directory",
+            str(site),
+            "-cf",
+            str(runner / "pages" / "artifact.tar"),
+            "--exclude=.git",
+            "--exclude=.github",
+            "--exclude=.[^/]*",
+            ".",
+        ],
+        check=True,
+    )
+
+
+def _run_deploy_check(runner: Path) -> subprocess.CompletedProcess:
+    shutil.rmtree(runner / "verified-site", ignore_errors=True)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", _deploy_check()],  # GitHub's `run:` shell
+        env={"RUNNER_TEMP": str(runner), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory) -> tuple[Path, Path]:
+    """A real built site and the manifest `editorial audit --manifest` wrote for it."""
+    from gate_content import mkdocs_process
+    from site_html import copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("publish") / "project")
+    assert mkdocs_process(project, "build", "-q").returncode == 0
+    manifest = project.parent / "runner" / "audit" / "site.sha256"
+    code, out, err = run_cli("audit", "site", "--manifest", manifest, cwd=project)
+    assert code == 0 and manifest.is_file(), out + err
+    return project, manifest
+
+
+@pytest.mark.build
+@pytest.mark.slow
+@pytest.mark.parametrize("spoil", ["none", "extra file", "changed byte", "missing file", "link", "no manifest"])
+def test_the_deploy_check_passes_the_audited_site_and_nothing_else(audited, tmp_path: Path, spoil: str):
+    project, manifest = audited
+    site = tmp_path / "site"
+    shutil.copytree(project / "site", site)
+    runner = tmp_path / "runner"
+    (runner / "audit").mkdir(parents=True)
+    shutil.copy2(manifest, runner / "audit" / "site.sha256")
+    listed = len(manifest.read_text().splitlines())
+    assert listed == sum(1 for p in site.rglob("*") if p.is_file()) > 50
+    if spoil == "extra file":  # e.g. what a failed build left beside the audited files
+        (site / "articles" / "left-behind.html").write_text("<p>a draft</p>")
+    elif spoil == "changed byte":
+        page = site / "about" / "index.html"
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"<!-- x --></body>"))
+    elif spoil == "missing file":
+        (site / "feed.xml").unlink()
+    elif spoil == "link":  # the artifact follows it: the files it points at would be deployed
+        (tmp_path / "outside").mkdir()
+        (tmp_path / "outside" / "secret.txt").write_text("not audited")
+        (site / "elsewhere").symlink_to(tmp_path / "outside")
+    elif spoil == "no manifest":  # the audit failed: it wrote none
+        (runner / "audit" / "site.sha256").unlink()
+    _pages_artifact(site, runner)
+    done = _run_deploy_check(runner)
+    if spoil == "none":
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"verified: {listed} files" in done.stdout
+    else:
+        assert done.returncode != 0, (spoil, done.stdout, done.stderr)
+
+
+@pytest.mark.build
+@pytest.mark.slow
+def test_a_failed_audit_writes_no_manifest_and_removes_an_old_one(audited, tmp_path: Path):
+    project, manifest = audited
+    leaky = tmp_path / "project"
+    shutil.copytree(project, leaky, ignore=shutil.ignore_patterns(".cache"))
+    (leaky / "site" / "people.yml").write_bytes((leaky / "content" / "people.yml").read_bytes())
+    stale = tmp_path / "site.sha256"
+    stale.write_text(manifest.read_text())
+    code, out, err = run_cli("audit", "site", "--manifest", stale, cwd=leaky)
+    assert code == 1 and "E956" in out
+    assert not stale.exists() and "no manifest written" in err
+    code, _, err = run_cli("audit", "site", "--manifest", "site/site.sha256", cwd=leaky)
+    assert code == 2 and "outside the site" in err
 
 
 def test_committed_codeowners_matches_the_registry():
@@ -483,3 +626,35 @@ def test_the_guide_the_template_and_the_queue_agree_that_the_writer_starts_the_r
     ]
     assert steps == sorted(steps), "the writer's guide: new, branch, start-review, push, pull request"
     assert "editorial start-review" not in template.split("## Reviewer's checklist")[1]
+
+
+def test_the_manifest_names_any_file_as_sha256sum_reads_it(tmp_path: Path):
+    """A line break, a carriage return or a backslash in a name is escaped as GNU writes it, so
+    `sha256sum --check` finds that very file (and a name cannot forge a second line)."""
+    import hashlib
+
+    from editorial.commands.audit import manifest_text
+
+    names = ["plain.png", "a\nb.png", "c\\d.png", "e\rf.png", "g h/i.png"]
+    digests = {}
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(name.encode())
+        digests[name] = hashlib.sha256(name.encode()).hexdigest()
+    text = manifest_text(digests)
+    assert len(text.splitlines()) == len(names)
+    (tmp_path.parent / "m.sha256").write_text(text)
+    done = subprocess.run(
+        ["sha256sum", "--check", "--strict", str(tmp_path.parent / "m.sha256")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and done.stdout.count(": OK") == len(names), done.stdout + done.stderr
+    (tmp_path / "a\nb.png").write_bytes(b"changed")
+    assert (
+        subprocess.run(
+            ["sha256sum", "--check", "--quiet", str(tmp_path.parent / "m.sha256")], cwd=tmp_path, capture_output=True
+        ).returncode
+        == 1
+    )

@@ -7,6 +7,7 @@ every page says it is a preview, is `noindex`, and carries the marker that makes
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def test_mkdocs_serve_shows_the_same_preview(tmp_path):
             approved.find(class_="editorial-pending") is None and approved.find(class_="editorial-preview") is not None
         )
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: the plugin removes its staged drafts
         server.wait(timeout=30)
     assert not (project / "site").exists()  # serve builds in its own folder; nothing is moved into site/
 

@@ -710,7 +710,7 @@ def test_the_workflow_proposes_the_latest_snapshot_weekly_and_on_demand_through_
 
     workflow = load(REPO / ".github" / "workflows" / "retractions.yml")
     assert workflow["on"]["schedule"] and "workflow_dispatch" in workflow["on"]
-    assert workflow["jobs"]["update"]["env"]["SNAPSHOT_URL"].startswith(
+    assert workflow["jobs"]["prepare"]["env"]["SNAPSHOT_URL"].startswith(
         "https://gitlab.com/crossref/retraction-watch-data/"
     )
     commands = runs(workflow)

@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -217,6 +218,10 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
         url = f"http://127.0.0.1:{port}/articles/septic-shock-first-hour/"
         page = _fetch(url, time.monotonic() + 60, "first hour")
         assert "What should be done in the first hour for an adult with suspected septic shock?" in page
+        # the mkdocs serve it started stages the preview's pages in the temporary folder, not the project
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        staged = [p for pid in children for p in Path(tempfile.gettempdir()).glob(f".editorial.staging-{pid}-*")]
+        assert len(staged) == 1 and (staged[0] / "articles" / "septic-shock-first-hour.md").is_file()
         assert "Preview build" in page  # the whole site is marked as a preview
         assert "pending human review" in page  # the article is not approved
 
@@ -232,6 +237,7 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert "previewing content/articles/septic-shock-first-hour.md" in output
+    assert not staged[0].exists()  # stopped with Ctrl-C, the server removed the preview's drafts
 
 
 def test_preview_refuses_a_file_outside_the_articles(project: Path):

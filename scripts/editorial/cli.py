@@ -118,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="prove that a built site holds approved content only")
     p.add_argument("site_dir", type=Path, metavar="SITE_DIR", help="the built site, e.g. site")
+    p.add_argument(
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help="when the audit passes, write every file's path and SHA-256 to FILE (sha256sum format, outside the "
+        "site), the record the publish workflow deploys by; removed when it fails",
+    )
     _formats(p)
     p.set_defaults(command="audit")
 

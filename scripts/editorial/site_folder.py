@@ -20,8 +20,8 @@ from .core import audit, site_files
 from .core.audit import Audit, Content, SiteFile, Verdict, _Needles
 from .core.corpus import Corpus
 from .core.model import Problem
-from .core.vocabulary import CONFIG
-from .workspace import NotRegular, open_regular, read_regular, scan_content
+from .core.vocabulary import CONFIG, CONTENT
+from .workspace import ContentScan, NotRegular, open_regular, read_regular, scan_content
 
 
 def site_entries(site_dir: Path) -> list[tuple[str, str]]:
@@ -108,7 +108,7 @@ def judge_pages(run: Audit, site_dir: Path, rels: Sequence[str], executor: Execu
     and here (see workers.share_chunks), or on both cores."""
     prepare(run)
     entries = [(rel, "file", None) for rel in rels]
-    return list(_chunks(partial(_check_chunk, site_dir, frozenset()), entries, executor))
+    return [verdict for verdict, _ in _chunks(partial(_check_chunk, site_dir, frozenset(), False), entries, executor)]
 
 
 def audit_site(
@@ -118,6 +118,7 @@ def audit_site(
     folder: str = "",
     executor: Executor | None = None,
     skip: str = "",
+    digests: dict[str, str] | None = None,
 ) -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
     content files may be here), then every other file; on both cores when the site is large,
@@ -128,7 +129,8 @@ def audit_site(
     verdict, any other is judged now. Nothing is remembered beyond one build.
     `folder` (e.g. "pagefind/"): only the files under it, which the build wrote after the rest
     had passed (they may not be pages, nor content files: nothing refers to them). `skip`: a
-    folder left out, to be audited that way later."""
+    folder left out, to be audited that way later. `digests`, when given, is filled with the
+    SHA-256 (hex) of every regular file, of the very bytes judged (the audit's manifest)."""
     if folder:
         prefix = folder.rstrip("/") + "/"
         if (site_dir / prefix.rstrip("/")).is_symlink():  # os.walk would follow it
@@ -145,13 +147,18 @@ def audit_site(
     if executor is None and len(entries) >= workers.PARALLEL_FROM:
         run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
     prepare(run)
-    verdicts = list(_chunks(partial(_check_chunk, site_dir, frozenset()), pages, executor))
-    referenced = frozenset().union(*(v.refers_to for v in verdicts))
-    verdicts += list(_chunks(partial(_check_chunk, site_dir, referenced), others, executor))
-    return [p for v in verdicts for p in v.problems], len(entries)
+    hashed = digests is not None
+    judged = list(_chunks(partial(_check_chunk, site_dir, frozenset(), hashed), pages, executor))
+    referenced = frozenset().union(*(verdict.refers_to for verdict, _ in judged))
+    judged += list(_chunks(partial(_check_chunk, site_dir, referenced, hashed), others, executor))
+    if digests is not None:
+        for rel, (_, digest) in zip([rel for rel, _, _ in pages] + [rel for rel, _, _ in others], judged, strict=True):
+            if digest:
+                digests[rel] = digest
+    return [p for verdict, _ in judged for p in verdict.problems], len(entries)
 
 
-def _chunks(function: Any, entries: Sequence[Any], executor: Executor | None) -> Iterator[Verdict]:
+def _chunks(function: Any, entries: Sequence[Any], executor: Executor | None) -> Iterator[tuple[Verdict, str]]:
     """On `executor` (the build's audit worker) and here, or on a pool of their own."""
     if executor is not None:
         return workers.share_chunks(function, entries, executor)
@@ -159,19 +166,22 @@ def _chunks(function: Any, entries: Sequence[Any], executor: Executor | None) ->
 
 
 def _check_chunk(
-    site_dir: Path, referenced: frozenset[str], entries: Sequence[tuple[str, str, tuple[bytes, Verdict] | None]]
-) -> list[Verdict]:
-    """In a worker (or here): the verdicts of some entries of the site."""
+    site_dir: Path,
+    referenced: frozenset[str],
+    hashed: bool,
+    entries: Sequence[tuple[str, str, tuple[bytes, Verdict] | None]],
+) -> list[tuple[Verdict, str]]:
+    """In a worker (or here): the verdicts of some entries of the site, each with the SHA-256 (hex)
+    of the bytes judged when `hashed` ("" otherwise, and for what is not a regular file)."""
     assert _PREPARED is not None, "audit_site prepares the audit before the work starts"
     run = _PREPARED
-    verdicts = []
+    judged = []
     for rel, kind, known in entries:
         item = read_entry(site_dir, rel, kind)
-        if known is not None and item.data is not None and hashlib.sha256(item.data).digest() == known[0]:
-            verdicts.append(known[1])
-        else:
-            verdicts.append(run.check(item, referenced))
-    return verdicts
+        digest = hashlib.sha256(item.data).digest() if item.data is not None and (hashed or known) else b""
+        verdict = known[1] if known is not None and digest == known[0] else run.check(item, referenced)
+        judged.append((verdict, digest.hex() if hashed else ""))
+    return judged
 
 
 class _Digests(Mapping[str, bytes]):
@@ -214,16 +224,19 @@ def theme_files(dirs: Sequence[str], custom_dir: str | None = None) -> tuple[Map
     return _Digests(paths), packaged
 
 
-def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: Any = None) -> Content:
+def read_content(ws: Any, corpus: Corpus, config: Any = None, scan: ContentScan | None = None) -> Content:
     """What the audit needs from content/ and the theme beside the corpus (a Workspace `ws`;
-    `config`: the loaded MkDocs config, loaded from mkdocs.yml when not given)."""
+    `config`: the loaded MkDocs config, loaded from mkdocs.yml when not given; `scan`: content/
+    as the build already walked it). content/ itself, the contract's source folder, whatever
+    mkdocs.yml's docs_dir says (the engine reads a placeholder or a staged folder)."""
     if config is None:
         from mkdocs.config import load_config
 
         config = load_config(config_file=str(ws.root / CONFIG))
-    docs = (docs_dir or Path(config.docs_dir)).resolve()
+    docs = ws.root / CONTENT
     policy = corpus.context.policy
-    scan = scan_content(docs, ws.rel(docs), policy.site_pages)
+    if scan is None:
+        scan = scan_content(docs, CONTENT, policy.site_pages)
     site_pages = {}
     for src_uri in policy.site_pages:
         data = read_regular(docs / src_uri, audit.MAX_READ) if src_uri in scan.files else None
@@ -243,4 +256,4 @@ def read_content(ws: Any, corpus: Corpus, docs_dir: Path | None = None, config: 
             if source.data is not None:
                 raw[path] = source.data.decode("utf-8", errors="replace")
     theme, packaged = theme_files(config.theme.dirs, config.theme.custom_dir)
-    return Content(corpus, ws.rel(docs), site_pages, raw, theme, _Digests(files), config.site_url or "", packaged)
+    return Content(corpus, CONTENT, site_pages, raw, theme, _Digests(files), config.site_url or "", packaged)

@@ -3,7 +3,8 @@
 It builds a throw-away project holding only that article, the registry,
 the site's own pages and the theme overrides, and runs `mkdocs serve` on it as a
 preview build (EDITORIAL_PREVIEW=1: the preview banner, noindex). A small loop copies
-the article into that project whenever it is saved, and MkDocs reloads the page."""
+the article into that project's content/ whenever it is saved; the plugin watches content/
+(and stages the pages for the engine in a temporary folder of its own), and MkDocs reloads the page."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 from ..core import report
-from ..core.vocabulary import ARTICLES, CONFIG, CONTENT
+from ..core.vocabulary import ARTICLES, CONFIG, CONTENT, PLACEHOLDER
 from ..workspace import Workspace
 from ._shared import PROBLEMS, absolute
 
@@ -36,10 +37,11 @@ def make_project(ws: Workspace, article: Path, folder: Path) -> Path:
     for extra in ("overrides",):
         if (ws.root / extra).is_dir():
             shutil.copytree(ws.root / extra, folder / extra)
+    (folder / PLACEHOLDER).mkdir()  # the engine's docs_dir until the plugin stages the pages (never content/)
     # Inherit the real config (theme, extensions, policy); only the folders and the
     # strictness change: links to articles left out must not fail the preview.
     (folder / CONFIG).write_text(
-        f"INHERIT: {(ws.root / CONFIG).as_posix()}\ndocs_dir: {CONTENT}\nsite_dir: site\nstrict: false\n",
+        f"INHERIT: {(ws.root / CONFIG).as_posix()}\ndocs_dir: {PLACEHOLDER}\nsite_dir: site\nstrict: false\n",
         encoding="utf-8",
     )
     _place_snapshot(ws, folder)
@@ -100,14 +102,21 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
-            if server.poll() is None:
-                server.terminate()
-                try:
-                    server.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-        return 0 if server.returncode in (0, -15, None) else server.returncode
+            _stop_server(server)
+        return 0 if server.returncode in (0, -2, -15, None) else server.returncode
+
+
+def _stop_server(server: subprocess.Popen) -> None:
+    """Ctrl-C first: MkDocs then shuts down cleanly and the plugin removes its staged folder
+    (the preview's drafts, in the temporary folder); a server that does not stop is killed."""
+    for stop in (lambda: server.send_signal(signal.SIGINT), server.terminate, server.kill):
+        if server.poll() is not None:
+            return
+        stop()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def _stop(signum, frame):

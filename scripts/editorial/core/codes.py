@@ -432,6 +432,12 @@ CODES: dict[str, Code] = {
         "the search index (Pagefind) could not be built from the audited pages",
         "install the project again (`pip install -e .` brings `pagefind[bin]`) and build again",
     ),
+    "E971": Code(
+        "build",
+        "`docs_dir` in `mkdocs.yml` is `content/`, inside it, or holds it: an engine that skips the editorial plugin "
+        "would publish every draft and the registry",
+        "set `docs_dir: placeholder` (the committed placeholder folder); the plugin builds from `content/` itself",
+    ),
     "W701": Code("approval", "review overdue: `next_review` has passed", "the board reviews the article again"),
     "W801": Code(
         "html_safety",

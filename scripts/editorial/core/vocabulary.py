@@ -66,4 +66,8 @@ CONFIG = "mkdocs.yml"
 CONTENT = "content"  # no trailing slash: a link or submodule named `content` itself is found too
 ARTICLES = "content/articles"
 REGISTRY = "content/people.yml"
+# mkdocs.yml's docs_dir: a committed folder with one harmless page. The editorial plugin points
+# the engine at a folder of proven pages instead (plugin/staging.py); an engine that skips the
+# plugin finds this placeholder, never content/.
+PLACEHOLDER = "placeholder"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown

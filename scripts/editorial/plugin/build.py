@@ -3,7 +3,11 @@
 The corpus is judged here, with the same loader and rules as `editorial validate`, and
 never through a cache: MkDocs' own meta parser swallows YAML errors, so `page.meta` is
 never trusted, and a cache could be forged. Fail closed: invalid policy options, articles
-that cannot be read at all, or a cache file that git tracks stop the build (PluginError)."""
+that cannot be read at all, a cache file that git tracks, or a `docs_dir` that lets an engine
+see content/ stop the build (PluginError).
+
+The build reads content/ itself (the contract's source folder, whatever `docs_dir` says):
+the engine is pointed at a folder of proven pages only (staging.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from ..core.corpus import Corpus
 from ..core.model import Article, Policy, Problem, Site
 from ..core.report import text_line
 from ..core.rules import schema as schema_rules
-from ..workspace import CONFIG, SnapshotRefused, Workspace
+from ..core.vocabulary import CONTENT, PLACEHOLDER
+from ..workspace import CONFIG, ContentScan, SnapshotRefused, Workspace, option_line, scan_content
 
 log = get_plugin_logger("editorial")
 MAX_LISTED = 20  # problems listed in one error message; the rest are counted
@@ -33,7 +38,7 @@ class Build:
 
     config: MkDocsConfig
     workspace: Workspace
-    docs: str  # docs_dir relative to the project root, e.g. "content"
+    docs: str  # the source folder relative to the project root: "content", as problems name it
     policy: Policy
     corpus: Corpus
     decision: dict[str, list[Problem]]  # article path -> why it is withheld ([]: published)
@@ -42,13 +47,15 @@ class Build:
     published: dict[str, Article] = field(default_factory=dict)  # src_uri -> approved article
     by_path: dict[str, Article] = field(default_factory=dict)  # article path -> Article the loader read
     site: Site = field(default_factory=lambda: Site(""))
+    scan: ContentScan = field(default_factory=lambda: ContentScan([], []))  # content/'s regular files, what it refuses
     _history: dict[str, list[review_history.Committed]] | None = None  # article id -> its versions on main
     _reviewed: dict[str, str] = field(default_factory=dict)  # article path -> date of its approval now
 
     @classmethod
     def start(cls, config: MkDocsConfig, options: dict[str, object], *, preview: bool, serve: bool) -> Build:
         workspace = Workspace(Path(config.config_file_path or CONFIG).resolve().parent)
-        docs = workspace.rel(Path(config.docs_dir).resolve())
+        docs = CONTENT
+        _refuse_content_as_docs_dir(workspace, Path(config.docs_dir))
         policy, problems = schema_rules.policy(CONFIG, dict(options))
         if policy is None:
             fail(
@@ -82,6 +89,7 @@ class Build:
             )
         build = cls(config, workspace, docs, policy, corpus, decision, preview, serve)
         build.by_path = {a.path: a for a in corpus.articles}
+        build.scan = scan_content(build.content_dir, docs, policy.site_pages)
         site_url = config.site_url or ""
         build.site = Site(
             config.site_name,
@@ -96,6 +104,11 @@ class Build:
             if not why and path in build.by_path and path.startswith(prefix)
         }
         return build
+
+    @property
+    def content_dir(self) -> Path:
+        """content/ on disk: what the build judges and publishes from."""
+        return self.workspace.root / self.docs
 
     def src_path(self, src_uri: str) -> str:
         """The project-relative path of a docs file, as problems name it."""
@@ -138,6 +151,27 @@ class Build:
     def withheld_reasons(self, src_uri: str) -> list[Problem] | None:
         """Why an article file is withheld ([]: published); None when the loader never saw it."""
         return self.decision.get(self.src_path(src_uri))
+
+
+def _refuse_content_as_docs_dir(workspace: Workspace, docs_dir: Path) -> None:
+    """mkdocs.yml's docs_dir must never let an engine read content/ (E971): the engine that runs
+    this plugin builds from the staged folder, but one that skips it reads docs_dir as it is."""
+    engine, content = docs_dir.resolve(), (workspace.root / CONTENT).resolve()
+    if engine == content or engine.is_relative_to(content) or content.is_relative_to(engine):
+        fail(
+            "",
+            [
+                Problem(
+                    CONFIG,
+                    option_line(workspace.root / CONFIG, "docs_dir"),
+                    1,
+                    "E971",
+                    f"`docs_dir` is {workspace.rel(engine)}, which is or holds {CONTENT}/: an engine that skips the "
+                    f"editorial plugin would publish every draft and the registry; set `docs_dir: {PLACEHOLDER}` "
+                    f"(the plugin builds from {CONTENT}/ itself)",
+                )
+            ],
+        )
 
 
 def fail(headline: str, problems: list[Problem]) -> NoReturn:

@@ -2,9 +2,11 @@
 
 A file reaches the site only when it is proven publishable (site_files.py has the rules):
 
-    select       on_files      pages: approved articles, the policy's site pages, the generated
-                               pages; content files held back until a page refers to them;
-                               links, special files, unlisted pages, theme look-alikes refused
+    decide       on_config     the pages the engine may see (staged for it, staging.py): approved
+                               articles and the policy's site pages; content files held back
+                               until a page refers to them; links, special files, unlisted
+                               pages, theme look-alikes in content/ refused
+    select       on_files      the staged pages, and the held-back content files as excluded files
     check_nav    on_nav        an explicit nav entry to a withheld article fails the build
     check_links  on_post_build each page's final HTML, read with a real parser (by the audit's
                                worker as the page is written, or on_post_page without one): a
@@ -35,7 +37,7 @@ from mkdocs.structure.pages import Page
 from ..core import links, site_files
 from ..core.codes import BLOCKS_PREVIEW
 from ..core.model import Problem
-from ..workspace import CONFIG, scan_content
+from ..workspace import CONFIG
 from .build import Build, fail
 
 log = get_plugin_logger("editorial")
@@ -49,6 +51,8 @@ class Gate:
         self.build = build
         self.withheld: dict[str, str] = {}  # src_uri -> article path, for pages left out of this build
         self.withheld_urls: dict[str, str] = {}  # page URL ("articles/x/") -> article path
+        self.pages: dict[str, Path] = {}  # src_uri -> its file in content/: the pages staged for the engine
+        self.held_back: list[str] = []  # src_uris of content files that are no page (published if a page uses them)
         self.content_files: dict[str, File] = {}  # site path -> a content file that is not a page
         self.used: set[str] = set()  # site paths of content files that published pages refer to
         self._names: set[str] = set()  # last names worth resolving in a link (see check_links)
@@ -56,32 +60,17 @@ class Gate:
         self._site_url = build.config.site_url or ""
         self.quiet = _HeldBackNote(self)  # MkDocs' "excluded from the built site" note is wrong for these
 
-    # -- on_files ------------------------------------------------------------------------
-    def select(self, files: Files) -> Files:
-        """Keep the pages that are proven publishable and hold back every other content file."""
-        build, config = self.build, self.build.config
-        scan = scan_content(Path(config.docs_dir), build.docs, build.policy.site_pages)
-        refused = list(scan.problems)
-        regular = set(scan.files)
-        for file in list(files):
-            if file.generated_by is not None or file.src_dir != config.docs_dir:
-                continue  # the theme's own files and other plugins' generated files
-            src = file.src_uri
-            if src not in regular:  # found through a linked folder, or not a regular file (refused above)
-                files.remove(file)
-                if not any(p.path == build.src_path(src) for p in refused):
-                    refused.append(
-                        Problem(
-                            build.src_path(src),
-                            1,
-                            1,
-                            "E115",
-                            f"{build.src_path(src)} is reached through a symbolic "
-                            f"link; nothing under {build.docs}/ is published through a link: move the file in",
-                        )
-                    )
-                continue
-            if not site_files.is_article(src) and _in_theme(config, src):
+    # -- on_config: what the engine may see -------------------------------------------------
+    def decide(self) -> dict[str, Path]:
+        """The pages this build may publish (docs-relative path -> the file in content/): the
+        approved articles (a preview's: every article it can show) and the policy's site pages.
+        Only these are staged for the engine (staging.py); every other content file is held back
+        until a page refers to it (`select`, `check_links`). Links, special files, unlisted pages
+        and theme look-alikes in content/ stop the build."""
+        build = self.build
+        refused = list(build.scan.problems)
+        for src in build.scan.files:
+            if not site_files.is_article(src) and _in_theme(build.config, src):
                 refused.append(
                     Problem(
                         build.src_path(src),
@@ -92,27 +81,19 @@ class Gate:
                         "own files and would replace it on every page; rename or remove it",
                     )
                 )
-                files.remove(file)
             elif site_files.is_article(src):
-                self._select_article(file, files)
-            elif file.is_documentation_page():
-                if src not in build.policy.site_pages:
-                    files.remove(file)  # refused by the scan (E114)
+                self._decide_article(src)
+            elif site_files.is_markdown(src):
+                if src in build.policy.site_pages:  # any other page is refused by the scan (E114)
+                    self.pages[src] = build.content_dir / src
             else:
-                file.inclusion = InclusionLevel.EXCLUDED  # never copied by MkDocs; see check_links and publish
-                self.content_files[file.dest_uri] = file
+                self.held_back.append(src)
         if refused:
             fail(
                 f"these files in {build.docs}/ cannot be published and stop the build (`editorial validate` lists "
                 "them too):",
                 refused,
             )
-        self._names = (
-            {_last_name(src) for src in self.withheld}
-            | {_last_name(url) for url in self.withheld_urls}
-            | {_last_name(path) for path in self.content_files}
-            | _ALWAYS_RESOLVE
-        )
         withheld = sum(1 for reasons in build.decision.values() if reasons)
         snapshot = build.corpus.context.retractions
         log.info(
@@ -124,13 +105,13 @@ class Gate:
             if reasons:
                 first = reasons[0]
                 log.info(f"withheld {path}: {first.code} {first.message} (line {first.line})")
-        return files
+        return self.pages
 
-    def _select_article(self, file: File, files: Files) -> None:
+    def _decide_article(self, src: str) -> None:
         build = self.build
-        path = build.src_path(file.src_uri)
-        reasons = build.withheld_reasons(file.src_uri)
-        if reasons is None:  # MkDocs found it, the editorial loader did not: never published
+        path = build.src_path(src)
+        reasons = build.withheld_reasons(src)
+        if reasons is None:  # found in content/articles/, not read by the editorial loader: never published
             reasons = [
                 Problem(
                     path,
@@ -140,13 +121,41 @@ class Gate:
                     f"{path} was not read by the editorial loader; move the file into {build.docs}/articles/",
                 )
             ]
-        if file.inclusion in (InclusionLevel.INCLUDED, InclusionLevel.UNDEFINED):  # keep exclude_docs/draft_docs
-            file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
         if not reasons or (build.preview and not {r.code for r in reasons} & BLOCKS_PREVIEW):
+            self.pages[src] = build.content_dir / src
             return
-        self.withheld[file.src_uri] = path
-        self.withheld_urls[site_files.page_url(file.src_uri)] = path
-        files.remove(file)
+        self.withheld[src] = path
+        self.withheld_urls[site_files.page_url(src)] = path
+
+    # -- on_files ------------------------------------------------------------------------
+    def select(self, files: Files) -> Files:
+        """MkDocs' files, found in the staged folder: the pages `decide` chose. The content files
+        held back join them as excluded files (MkDocs resolves links to them, never copies them)."""
+        config = self.build.config
+        for file in list(files):
+            if file.generated_by is not None or file.src_dir != config.docs_dir:
+                continue  # the theme's own files and other plugins' generated files
+            if file.src_uri not in self.pages:  # only staging.py writes the folder: never expected
+                files.remove(file)
+            elif site_files.is_article(file.src_uri) and file.inclusion in (
+                InclusionLevel.INCLUDED,
+                InclusionLevel.UNDEFINED,
+            ):  # keep exclude_docs/draft_docs
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
+        content = str(self.build.content_dir)
+        for src in self.held_back:
+            file = File(
+                src, content, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.EXCLUDED
+            )  # never copied by MkDocs; see check_links and Output.copy_content_files
+            files.append(file)
+            self.content_files[file.dest_uri] = file
+        self._names = (
+            {_last_name(src) for src in self.withheld}
+            | {_last_name(url) for url in self.withheld_urls}
+            | {_last_name(path) for path in self.content_files}
+            | _ALWAYS_RESOLVE
+        )
+        return files
 
     # -- on_nav --------------------------------------------------------------------------
     def check_nav(self, nav: Navigation) -> Navigation:

@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import NoReturn
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -38,7 +39,7 @@ from .build import Build, fail
 
 log = get_plugin_logger("editorial")
 MAX_ASSET_BYTES = 100_000_000  # an image or a PDF; anything larger is a mistake
-_WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]+)-[^/]*")
+_WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old|staging)-(?P<pid>[0-9]+)-[^/]*")
 
 
 class Output:
@@ -67,10 +68,10 @@ class Output:
         parent, name = os.path.split(self.site_dir)
         try:
             os.makedirs(parent, exist_ok=True)
-            _remove_abandoned(parent, name)
+            remove_abandoned(parent, name)
             self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building-{os.getpid()}-", dir=parent)
         except OSError as exc:  # a read-only or full disk: one clear line, not a traceback
-            _cannot_write(self.site_dir, exc)
+            cannot_write(self.site_dir, exc)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.building_dir, 0o777 & ~umask)  # mkdtemp's 0700 would lock readers out of the site
@@ -107,7 +108,7 @@ class Output:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             except OSError as exc:
-                _cannot_write(self.site_dir or str(target_root), exc)
+                cannot_write(self.site_dir or str(target_root), exc)
         if problems:
             fail("content files that pages refer to cannot be published:", problems)
 
@@ -118,7 +119,7 @@ class Output:
         build = self.build
         if build.preview or not self.building_dir:
             return
-        content = site_folder.read_content(build.workspace, build.corpus, Path(build.config.docs_dir), build.config)
+        content = site_folder.read_content(build.workspace, build.corpus, build.config, build.scan)
         self.run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
         site_folder.prepare(self.run)  # the worker inherits it
         self.pool = workers.pool(1)
@@ -238,11 +239,12 @@ class Output:
             self.building_dir = ""
             self.build.config.site_dir = self.site_dir
         if isinstance(error, OSError) and self.site_dir:
-            _cannot_write(self.site_dir, error)
+            cannot_write(self.site_dir, error)
 
 
-def _remove_abandoned(parent: str, name: str) -> None:
-    """Remove the work folders of builds that died before cleaning up (kill -9, power loss).
+def remove_abandoned(parent: str, name: str) -> None:
+    """Remove the work folders (building, old, staging) of builds that died before cleaning up
+    (kill -9, power loss).
 
     Each build names its folders with its process id: a folder whose process is gone
     is abandoned; one whose process still runs (a parallel build) is left alone."""
@@ -266,7 +268,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _cannot_write(site_dir: str, exc: OSError) -> None:
+def cannot_write(site_dir: str, exc: OSError) -> NoReturn:
     target = exc.filename2 or exc.filename  # a copy names its source first, the file written second
     what = f"{exc.strerror or exc}" + (f": {target}" if target else "")
     fail(

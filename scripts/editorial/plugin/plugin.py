@@ -4,8 +4,9 @@ One typed object per build, created in `on_config` and kept on the plugin (as
 mkdocs-material's blog plugin keeps its state); the hooks below only say which part acts
 when. The parts, each in its own module, with no cycle between them:
 
-    build.py       Build: the policy, the judged corpus, the publish decision
+    build.py       Build: the policy, the judged corpus (read from content/), the publish decision
     gate.py        Gate: what reaches the site (allow-list), nav and link checks
+    staging.py     Staging: the engine's docs_dir, filled with the pages the gate chose (never content/)
     pages.py       SitePages: the board and policy pages, the home listing, the about page
     articles.py    ArticlePages: the article page (citations, References, trust block)
     references.py  References: rendered entries, cached by content, rendered ahead
@@ -19,9 +20,11 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -41,6 +44,7 @@ from .output import Output
 from .pages import SitePages
 from .references import References
 from .rendering import Rendering
+from .staging import Staging
 
 log = logging.getLogger("mkdocs.plugins.editorial")
 
@@ -69,6 +73,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         self.parts: Parts | None = None
         self.warnings: CountHandler | None = None
         self.rendered: dict[str, str] = {}  # References entries, kept across the builds of `mkdocs serve`
+        self.staging: Staging | None = None  # the engine's docs_dir (`mkdocs serve`: one for the session)
+        self.placeholder = ""  # mkdocs.yml's docs_dir, which the staged folder stands in for
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -111,11 +117,48 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""
         config.extra["editorial_search"] = not serve  # `mkdocs serve` builds no search index (search.py)
         self.parts.output.prepare(config)
+        self._stage(config, self.parts.gate.decide())
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _stage(self, config: MkDocsConfig, pages: dict[str, Path]) -> None:
+        """Point the engine at a folder holding `pages` only (staging.py), never at content/."""
+        assert self.parts is not None
+        build = self.parts.build
+        if self.staging is None:
+            self.staging = Staging.create(self.parts.output.site_dir or config.site_dir, preview=build.preview)
+        self.staging.fill(pages, build.docs)
+        self.placeholder = config.docs_dir
+        config.docs_dir = self.staging.folder
+
+    def _unstage(self) -> None:
+        """The staged folder is not needed once the site is written (`mkdocs serve` keeps its own);
+        docs_dir names the placeholder again, which `mkdocs serve --clean` then watches."""
+        if self.staging is not None and self.command != "serve":
+            self.staging.remove()
+            self.staging = None
+            if self.parts is not None and self.placeholder:
+                self.parts.build.config.docs_dir = self.placeholder
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        """Reload when a writer edits content/ (MkDocs watches docs_dir, the staged folder, which
+        every rebuild fills again: watching it would rebuild for ever)."""
+        if self.staging is not None and config.docs_dir == self.staging.folder:
+            try:
+                server.unwatch(config.docs_dir)
+            except KeyError:  # not watched by this version of the engine
+                pass
+        if self.parts is not None:
+            server.watch(str(self.parts.build.content_dir))
+        return server
+
+    def on_shutdown(self) -> None:
+        if self.staging is not None:
+            self.staging.remove()
+            self.staging = None
 
     def _require(self) -> Parts:
         if self.parts is None:
@@ -200,9 +243,11 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
                 f"editorial: {left_out} file(s) in {parts.build.docs}/ not published (no published page refers to them)"
             )
         parts.output.publish(strict_warnings)
+        self._unstage()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_counting()
+        self._unstage()
         if self.parts is not None:
             self.parts.references.stop()  # no wait for references still queued
             self.parts.output.abort(error)
