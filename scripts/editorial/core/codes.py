@@ -201,6 +201,14 @@ CODES: dict[str, Code] = {
         "split the paragraph or table, or keep fewer abbreviations",
         blocks_preview=True,
     ),
+    "E510": Code(
+        "template",
+        "text that `editorial new` wrote for the writer to replace is still in the article: a placeholder (`(replace "
+        "this text)`, in `description` or `conflicts`) or the guidance under an answer section; the line is the "
+        "field's or the guidance's",
+        "write the article's own text there (the message says what belongs there): the answer, the authors' own "
+        "statement of their conflicts of interest (`none` if they have none), the sections' text with citations",
+    ),
     "E601": Code(
         "dates",
         "`updated` is before `created` (or a registry `until` before `since`)",

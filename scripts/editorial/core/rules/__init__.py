@@ -25,6 +25,7 @@ from . import (
     retractions,
     schema,
     structure,
+    template,
 )
 
 MODULES = (
@@ -33,6 +34,7 @@ MODULES = (
     people,
     citations,
     structure,
+    template,
     complexity,
     dates,
     approval,
