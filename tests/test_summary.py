@@ -280,3 +280,26 @@ def test_indentation_cannot_inflate_one_article_past_the_others_and_nothing_is_c
     many = summary.render(summary.Summary(changed[:1] * 8), NO_REGISTRY)
     assert len(many) <= summary.MAX_CHARS and many.endswith(summary.CUT_NOTE)
     assert many.count("<details>") == many.count("</details>")
+
+
+def test_the_summary_shows_what_each_record_signs():
+    """A record's signature, as record-reviews writes it: the printed name and credentials that day,
+    what the approval attests, the time in UTC, the commit and the review. An older record has none."""
+    text = REPO_ARTICLE.read_text(encoding="utf-8")
+    signed = (
+        '    meaning: "Reviewed for medical accuracy against the cited sources"\n'
+        '    name: "Ama <b>Okafor</b>"\n    credentials: "MD, FRCA"\n    at: "2025-06-09T14:03:11Z"\n'
+        "    commit: abcdef0123456789abcdef0123456789abcdef01\n"
+        '    review: "https://github.com/example/answers/pull/7#pullrequestreview-80000001"\n'
+    )
+    text = re.sub(r"(\n    digest: sha256:[0-9a-f]{64}\n)", r"\1" + signed.replace("\\", r"\\"), text, count=1)
+    out = summary.render(summary.Summary([added(ARTICLE, text)]), NO_REGISTRY)
+    page = on_github(out)
+    assert (
+        "approved by amara-okafor: Ama <b>Okafor</b>, MD, FRCA · signed as “Reviewed for medical accuracy against "
+        "the cited sources” · 2025-06-09 14:03:11 UTC · commit abcdef0123 · review" in page.visible
+    )
+    assert "b" not in page.tags  # the name is text
+    assert '<a href="https://github.com/example/answers/pull/7#pullrequestreview-80000001">review</a>' in (
+        cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE)
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from . import citations, disclaimer, jsonld, retractions, review_history, sanitize
-from .model import Article, Context, Person, Site
+from .model import Article, Context, Person, Record, Site
 from .review_history import ApprovedVersion
 from .vocabulary import AUDIENCE_LABELS, Audience, Status
 
@@ -46,6 +46,19 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """One approval of a version, as its record signs it: the name and credentials as they were
+    that day (today's registry for an older record that has none), what it attests, when."""
+
+    id: str  # the board member's id: their entry on the board page
+    name: str
+    credentials: str
+    meaning: str  # "" for an older record
+    at: str  # "2 June 2024, 01:30 UTC"; "" when the record has no time
+    review_url: str  # the review in the publisher's repository ("" when unknown or elsewhere)
+
+
+@dataclass(frozen=True)
 class Version:
     """One entry of the review history as the page shows it."""
 
@@ -54,6 +67,7 @@ class Version:
     current: bool
     content_changed: bool
     source_url: str  # the approved text in the publisher's repository ("" when unknown)
+    signatures: tuple[Signature, ...] = ()
 
 
 @dataclass
@@ -196,9 +210,35 @@ def _history(
             else ""
         )
         shown.append(
-            Version(Day.of(version.date), _people(ctx, version.reviewers), is_current, version.content_changed, source)
+            Version(
+                Day.of(version.date),
+                _people(ctx, version.reviewers),
+                is_current,
+                version.content_changed,
+                source,
+                tuple(_signature(record, ctx, repo) for record in version.signed),
+            )
         )
     return shown[::-1]
+
+
+def _signature(record: Record, ctx: Context, repo: str) -> Signature:
+    person = ctx.registry.get(record.reviewer)
+    if record.name:
+        name, credentials = record.name, record.credentials
+    else:
+        name, credentials = (person.name, person.credentials) if person else (record.reviewer, "")
+    review = record.review if repo.startswith("https://") and record.review.startswith(repo + "/") else ""
+    return Signature(record.reviewer, name, credentials, record.meaning, moment_text(record.at), review)
+
+
+def moment_text(at: str) -> str:
+    """`2024-06-02T01:30:00Z` -> `2 June 2024, 01:30 UTC` ("" for anything else)."""
+    try:
+        moment = dt.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return ""
+    return f"{Day.of(moment.date().isoformat()).text}, {moment:%H:%M} UTC"
 
 
 specialty_name = jsonld.specialty_label  # `infectious-disease` -> `Infectious disease`

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .loader import load_article
-from .model import Article
+from .model import Article, Person, Policy
 from .vocabulary import WORKFLOW_FIELDS, Decision, Status
 
 
@@ -243,6 +243,23 @@ def _verify(before: Article, data: bytes, status: str, reviews: object, next_rev
 
 
 # -- what `start-review` and `review` write (the workflow's rules, applied) -----------
+def signature(person: Person, policy: Policy, decision: str, at: str = "", commit: str = "", review: str = "") -> dict:
+    """What a review record says of its signature, besides who, which day and which text: for
+    an approval, what it attests (the policy's words); the reviewer's printed name and
+    credentials as the registry has them now; and, when known, the time in UTC, the commit
+    reviewed and the review's address."""
+    signed: dict[str, str] = {}
+    if decision == Decision.APPROVED and policy.approval_meaning.strip():
+        signed["meaning"] = " ".join(policy.approval_meaning.split())
+    signed["name"] = " ".join(person.name.split())
+    if person.credentials.strip():
+        signed["credentials"] = " ".join(person.credentials.split())
+    for key, value in (("at", at), ("commit", commit), ("review", review)):
+        if value:
+            signed[key] = value
+    return signed
+
+
 @dataclass(frozen=True)
 class ReviewPlan:
     record: dict
@@ -263,8 +280,11 @@ def plan_start_review(article: Article) -> bool:
     return article.status == Status.APPROVED
 
 
-def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None) -> ReviewPlan:
-    """The record to append and where the workflow moves, or an EditError saying why not."""
+def plan_review(
+    article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None, at: str = ""
+) -> ReviewPlan:
+    """The record to append and where the workflow moves, or an EditError saying why not.
+    `at`: the time of the review in UTC (YYYY-MM-DDTHH:MM:SSZ), recorded when it falls on `date`."""
     from . import retractions, workflow  # the state machine and the quorum live there
 
     if article.status != Status.UNDER_REVIEW:
@@ -295,6 +315,7 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
     record = {"reviewer": reviewer, "decision": decision, "date": date, "digest": article.digest}
     if note:
         record["note"] = note
+    record.update(signature(person, ctx.policy, decision, at if at.startswith(date) else ""))
     if decision == Decision.CHANGES_REQUESTED:
         return ReviewPlan(record, Status.SUBMITTED, None, clear_next_review=True)
     retracted = retractions.blocking(list(article.references), ctx.retractions)

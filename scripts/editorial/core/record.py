@@ -130,6 +130,7 @@ def due_records(
         note = " ".join(review.body.split())
         if note:
             record["note"] = note[:1000]
+        record.update(edit.signature(person, contexts[0].policy, decision, review.utc, review.commit, review.url))
         due.append(Due(record, person, review))
     due.sort(key=lambda d: d.review.sort_key)
     return due, notes

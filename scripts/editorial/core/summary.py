@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import citations, transitions, workflow
-from .model import Article, Context, Person
+from .model import Article, Context, Person, Record
 from .reviews import Review
 from .vocabulary import Decision as RecordDecision
 from .vocabulary import ReviewState
@@ -198,6 +198,7 @@ def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) 
                 f"{_cell(record.date or '?')} | {which} |"
             )
         out.append("")
+        out += _signatures(records)
     if changed.decisions:
         out += ["On GitHub (each member's standing review):", ""]
         recorded = {(r.reviewer, r.decision, r.digest) for r in records}
@@ -205,6 +206,34 @@ def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) 
             out.append("- " + _decision_line(decision, article, recorded))
         out.append("")
     return out
+
+
+_REVIEW_URL = re.compile(r"https://[A-Za-z0-9._~/#?=&%:+-]+")  # a link GitHub shows as it is: nothing to escape
+
+
+def _signatures(records: Sequence[Record]) -> list[str]:
+    """What each record signs, as it says it (records written before the tools wrote signatures
+    have none): the printed name and credentials that day, what an approval attests, the time
+    in UTC, the commit reviewed and the review."""
+    lines = []
+    for record in records:
+        parts = []
+        if record.name:
+            credentials = f", {_inline(record.credentials)}" if record.credentials else ""
+            parts.append(f"**{_inline(record.name)}**{credentials}")
+        if record.meaning:
+            parts.append(f"signed as “{_inline(record.meaning)}”")
+        if record.at:
+            parts.append(_inline(record.at.replace("T", " ").removesuffix("Z") + " UTC"))
+        if record.commit:
+            parts.append(f"commit `{_code(record.commit[:10])}`")
+        if record.review:
+            shown = _REVIEW_URL.fullmatch(record.review)
+            parts.append(f"[review]({record.review})" if shown else f"review `{_code(record.review)}`")
+        if parts:
+            what = _inline(record.decision or "?")
+            lines.append(f"- {what} by {_inline(record.reviewer or '?')}: " + " · ".join(parts))
+    return ["Signatures, as each record states them:", "", *lines, ""] if lines else []
 
 
 _DECIDED: dict[str, str] = {
