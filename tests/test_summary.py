@@ -303,3 +303,89 @@ def test_the_summary_shows_what_each_record_signs():
     assert '<a href="https://github.com/example/answers/pull/7#pullrequestreview-80000001">review</a>' in (
         cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE)
     )
+
+
+class _Redline(HTMLParser):
+    """The summary's "Changes since the approved version" section as GitHub shows it: its text,
+    its tags, and the words in each <del> and <ins>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.tags: list[str] = []
+        self.marked: dict[str, list[str]] = {"del": [], "ins": []}
+        self.text: list[str] = []
+        self.open: str | None = None
+        self.heading = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h2", "h3"):
+            self.heading = True
+            if self.inside:
+                self.inside = False
+        if self.inside:
+            self.tags.append(tag)
+            if tag in self.marked:
+                self.open = tag
+                self.marked[tag].append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("h2", "h3"):
+            self.heading = False
+        if tag == self.open:
+            self.open = None
+
+    def handle_data(self, data):
+        if self.heading and data.strip() == "Changes since the approved version":
+            self.inside = True
+            return
+        if self.inside:
+            self.text.append(data)
+            if self.open:
+                self.marked[self.open][-1] += data
+
+
+@pytest.mark.git
+def test_a_revision_shows_just_the_number_it_changes_and_the_reference_it_adds(project: Path):
+    """The board re-reviews a revised answer by its changes: the text as readers read it, compared
+    word by word with the last approved version, as GitHub renders the summary."""
+    from gate_content import rebind
+
+    path = project / ARTICLE
+    long_paragraph = "The result can be meningitis"
+    # on main, an approved version whose long first paragraph holds a number (test content, not advice)
+    approved = rebind(path.read_text().replace(long_paragraph, "Within 48 hours, the result can be meningitis"))
+    path.write_text(approved)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the approved version")
+    git(project, "checkout", "-q", "-b", "revise")
+    assert run_in(project, "start-review", ARTICLE)[0] == 0
+    added_reference = (
+        "references:\n  - id: example2024\n    evidence: research\n    type: article-journal\n"
+        "    title: Example content, a fictional report for this test\n    author: [{family: Example, given: A}]\n"
+        "    container-title: Example Journal\n    issued: {date-parts: [[2024]]}\n"
+    )
+    revised = (
+        path.read_text()
+        .replace("Within 48 hours", "Within 72 hours")
+        .replace("through the pump [@koljonen2021].", "through the pump [@koljonen2021] [@example2024].")
+        .replace("references:\n", added_reference, 1)
+    )
+    path.write_text(revised)
+    git(project, "commit", "-q", "-am", "revise one number, add one source")
+
+    code, out, err = run_in(project, "summary", "--base", "main")
+    assert code == 0, err
+    assert out.index("### Changes since the approved version") < out.index("*The answer as written")  # first
+    section = _Redline()
+    section.feed(cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE))
+    assert section.marked["del"] == ["48"] and section.marked["ins"][:2] == ["72", "[4]"], section.marked
+    assert len(section.marked["ins"]) == 3 and section.marked["ins"][2].startswith("[4] Example A. Example content")
+    assert set(section.tags) <= {"p", "em", "strong", "del", "ins", "ul", "li", "code"}, set(section.tags)
+    text = " ".join("".join(section.text).split())
+    assert "Added: [4] Example A. Example content, a fictional report for this test" in text
+    # the changed sentence with its neighbour as context; the rest of the answer counted, not shown
+    assert "Within 48 72 hours, the result can be meningitis" in text
+    assert re.search(r"… \d+ unchanged sentences …", text)
+    assert "When the refill cannot wait" not in text and "Removed" not in text and "Also on the page" not in text

@@ -98,6 +98,16 @@ def versions(current: Article, ctx: Context, committed: Iterable[Committed] = ()
     return found
 
 
+def last_approved(committed: Iterable[Committed], current: Article, ctx: Context) -> Committed | None:
+    """The latest of the versions (oldest first) whose approval counts, judged as `versions`
+    judges them (an item without its article is `current`): what a revision is compared with."""
+    for item in reversed(list(committed)):
+        article = item.article if item.article is not None else current
+        if article.id == current.id and approval(article, ctx) is not None:
+            return Committed(item.commit, item.path, article)
+    return None
+
+
 def first_approval(history: list[ApprovedVersion]) -> str:
     """When the article was first published: its first approved version's date."""
     return history[0].date if history else ""

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import citations, transitions, workflow
+from . import citations, redline, review_history, transitions, workflow
 from .model import Article, Context, Person, Record
 from .reviews import Review
 from .vocabulary import Decision as RecordDecision
@@ -51,6 +51,7 @@ class Changed:
     before: Article | None  # at the base; None when the pull request adds it
     decisions: tuple[Decision, ...] = ()
     unreadable: str = ""  # why the head's version cannot be read
+    approved: review_history.Committed | None = None  # the last approved version, on the base's branch
 
 
 @dataclass
@@ -149,6 +150,7 @@ def _article(changed: Changed, contexts: Sequence[Context], style: str) -> list[
         f"digest `{article.digest[:19]}…`",
         "",
     ]
+    out += _changes(changed, article, ctx, style)  # first: what the board re-reviews
     description = article.fields.description
     if description.strip():
         out += ["> " + _inline(" ".join(description.split())), ""]
@@ -206,6 +208,77 @@ def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) 
             out.append("- " + _decision_line(decision, article, recorded))
         out.append("")
     return out
+
+
+def _changes(changed: Changed, article: Article, ctx: Context, style: str) -> list[str]:
+    """The redline of a revision against its last approved version (redline.py), as GitHub
+    shows it: <del> and <ins> are the only markup, every word in them escaped (see _plain)."""
+    approved = changed.approved
+    if approved is None or approved.article is None or approved.article.digest == article.digest:
+        return []
+    lines = redline.compare(approved.article, article, style, lambda person_id: _name(ctx, person_id))
+    when = review_history.approval(approved.article, ctx)
+    commit = f" (commit `{_code(approved.commit[:10])}`)" if approved.commit else ""
+    out = [
+        "### Changes since the approved version",
+        "",
+        f"*Compared with the version approved on {_inline(when.date if when else '?')}{commit}, as readers read "
+        "it: deleted words are struck through, new words underlined; unchanged sentences are left out. This "
+        "version follows in full.*",
+        "",
+    ]
+    body: list[str] = []
+    for line in lines.body:
+        text = "".join(_marked(piece) for piece in line.pieces)
+        body += [f"**{text}**" if line.kind == redline.HEADING else text, ""]
+    if not lines.body:
+        body += ["*The text of the answer is unchanged.*", ""]
+    kept, left = _as_cut(body, MAX_BODY_CHARS)
+    out += [*kept, *_cut_note(left)]
+    if lines.references:
+        out += ["**References**", ""]
+        for ref in lines.references:
+            entry = _plain(f"[{ref.number}] {ref.entry}" if ref.number else ref.key)
+            if ref.kind == "added":
+                out.append(f"- Added: <ins>{entry}</ins>")
+            elif ref.kind == "removed":
+                out.append(f"- Removed: <del>{entry}</del>")
+            else:
+                out.append(f"- Changed: {entry}")
+                out += [f"  - `{_code(f.label)}`: {_before_after(f.before, f.after)}" for f in ref.fields]
+        out.append("")
+    if lines.fields:
+        out += ["**Also on the page**", "", "| | the approved version | this version |", "| --- | --- | --- |"]
+        out += [
+            f"| {_cell(f.label)} | {_cell(f.before) or '*(none)*'} | {_cell(f.after) or '*(none)*'} |"
+            for f in lines.fields
+        ]
+        out.append("")
+    return out + ["### This version in full", ""]
+
+
+def _marked(piece: redline.Piece) -> str:
+    if piece.kind == redline.SKIPPED:
+        n = int(piece.text)
+        return f"*… {n} unchanged sentence{'s' if n != 1 else ''} …*"
+    text = _plain(re.sub(r"\s+", " ", piece.text))  # its spaces kept: they separate it from its neighbours
+    return f"<{piece.kind}>{text}</{piece.kind}>" if piece.kind in (redline.DELETED, redline.INSERTED) else text
+
+
+def _before_after(before: str, after: str) -> str:
+    was = f"<del>{_inline(before)}</del>" if before.strip() else "*(none)*"
+    now = f"<ins>{_inline(after)}</ins>" if after.strip() else "*(none)*"
+    return f"{was} → {now}"
+
+
+def _as_cut(lines: list[str], limit: int) -> tuple[list[str], int]:
+    """At most `limit` characters of the lines, whole lines; and how many characters were left out."""
+    size = 0
+    for index, line in enumerate(lines):
+        if size + len(line) + 1 > limit:
+            return lines[:index], sum(len(rest) + 1 for rest in lines[index:])
+        size += len(line) + 1
+    return lines, 0
 
 
 _REVIEW_URL = re.compile(r"https://[A-Za-z0-9._~/#?=&%:+-]+")  # a link GitHub shows as it is: nothing to escape
