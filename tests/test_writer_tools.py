@@ -276,6 +276,11 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
         assert "What should be done in the first hour for an adult with suspected septic shock?" in page
         assert "Preview build" in page  # the whole site is marked as a preview
         assert "pending human review" in page  # the article is not approved
+        # the home page lists the article it previews first, with a link to it
+        home = _fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 30, "In this preview")
+        listed = home[home.index('id="in-this-preview"') :]
+        assert 'href="articles/septic-shock-first-hour/"' in listed.split("</ul>")[0]
+        assert "not approved yet: submitted" in listed.split("</ul>")[0]
 
         # only this article is in the preview project: another one is not served
         with pytest.raises(OSError):
@@ -288,7 +293,8 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
-    assert "previewing content/articles/septic-shock-first-hour.md" in output
+    # the address it gives opens the article's page, not the home page
+    assert f"previewing content/articles/septic-shock-first-hour.md at {url} " in output
 
 
 def test_preview_refuses_a_file_outside_the_articles(project: Path):

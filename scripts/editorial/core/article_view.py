@@ -2,9 +2,9 @@
 
 The plugin (plugin/articles.py) hands in the article, the context it was judged in and its
 rendered References entries; overrides/partials/editorial-article.html shows the result.
-Every string here is plain text (the template escapes it), except `references_html` and
-`jsonld`, which are made safe here (the References list through the sanitiser, rendered or from
-the cache; JSON with `<` escaped).
+Every string here is plain text (the template escapes it), except `references_html`, `changes`
+and `jsonld`, which are made safe here (the References list through the sanitiser, rendered or from
+the cache; JSON with `<` escaped), and `changes`, every word of which redline.as_html escapes.
 """
 
 from __future__ import annotations
@@ -102,6 +102,9 @@ class ArticleView:
     disclaimer_clinician: str = disclaimer.CLINICIAN
     disclaimer_patient: str = disclaimer.PATIENT
     retractions: list[retractions.PageNotice] = field(default_factory=list)  # partials/editorial-retraction.html
+    # a preview of a revision: its changes since the last approved version, as HTML escaped by
+    # redline.as_html (partials/editorial-changes.html); "" otherwise
+    changes: str = ""
 
 
 TITLE_MAX = 70  # characters of <title> that search engines show
