@@ -166,6 +166,57 @@ def add_review(
     return result
 
 
+_ACKNOWLEDGED_LINE = re.compile(
+    r"^([ \t]*(?:-[ \t]+)?retraction_acknowledged[ \t]*:[ \t]*)([\"']?)([0-9-]*)\2([ \t]*(?:#.*)?)$"
+)
+
+
+def acknowledge_retraction(data: bytes, article: Article, index: int, date: str) -> bytes:
+    """The file with `retraction_acknowledged: DATE` set on reference number `index` (added as
+    the reference's last field, or its value replaced); nothing else changed. The reference is
+    content: the article's digest changes, and an approval must then be given to the new text."""
+    refs = article.meta.get("references")
+    if not isinstance(refs, list) or not 0 <= index < len(refs) or not isinstance(refs[index], dict) or not refs[index]:
+        raise EditError(f"reference {index + 1} is not a mapping of fields; edit it by hand")
+    doc = _Lines.of(data)
+    if "retraction_acknowledged" in refs[index]:
+        line = article.pos("references", index, "retraction_acknowledged")[0] - 1
+        match = _ACKNOWLEDGED_LINE.match(doc.lines[line])
+        if not match:
+            raise EditError(
+                f"line {line + 1}: `retraction_acknowledged` is not written as `retraction_acknowledged: YYYY-MM-DD`; "
+                "fix that line by hand and run the command again"
+            )
+        doc.lines[line] = f"{match.group(1)}{match.group(2)}{date}{match.group(2)}{match.group(4)}"
+    else:
+        first = next(iter(refs[index]))
+        line, col = article.pos("references", index, first)
+        lead = doc.lines[line - 1][: col - 1]
+        if lead.strip() not in ("-", "") or not doc.lines[line - 1][col - 1 :].startswith(str(first)):
+            raise EditError(
+                f"line {line}: the reference is not written as a block of `key: value` lines; add "
+                f"`retraction_acknowledged: {date}` to it by hand"
+            )
+        if index + 1 < len(refs):
+            stop = article.pos("references", index + 1)[0] - 1
+        else:
+            stop = _next_key_index(_top_level_lines(article), article.pos("references")[0] - 1, article.body_line - 2)
+        after = _last_value_line(doc, line - 1, stop)
+        doc.lines[after + 1 : after + 1] = [" " * (col - 1) + f"retraction_acknowledged: {date}"]
+        doc.ends[after + 1 : after + 1] = [doc.eol]
+    result = doc.text()
+    expected = [dict(ref) if isinstance(ref, dict) else ref for ref in refs]
+    expected[index]["retraction_acknowledged"] = date
+    reread, problems = load_article(article.path, result)
+    if reread is None or reread.body != article.body or reread.meta != {**article.meta, "references": expected}:
+        detail = f" ({problems[0].message})" if problems else ""
+        raise EditError(
+            f"the edit would not read back as intended{detail}; the file was left unchanged, please add "
+            f"`retraction_acknowledged: {date}` to the reference by hand and report this"
+        )
+    return result
+
+
 def _replace_status(doc: _Lines, article: Article, status: str) -> None:
     if "review_status" not in article.meta:
         raise EditError("the front matter has no `review_status`; add `review_status: submitted` first")

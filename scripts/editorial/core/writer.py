@@ -209,7 +209,7 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
             what = "was retracted" if first.nature == retractions.RETRACTION else "is under an expression of concern"
             action = (
                 f"review again: reference '{notices[0].key}' {what} ({first.date}); revise the article, or keep the "
-                f"source with `retraction_acknowledged`"
+                f"source (`Keep retracted source: {notices[0].key}` in a board member's review on GitHub)"
                 + (f" ({len(notices) - 1} more source(s))" if len(notices) > 1 else "")
             )
             sources.append(
