@@ -16,7 +16,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from editorial.core import summary
+from editorial.core import review_history, summary
 from editorial.core.loader import load_article
 from editorial.core.model import Context, Policy, Registry
 from gitrepos import review, run_in
@@ -389,3 +389,32 @@ def test_a_revision_shows_just_the_number_it_changes_and_the_reference_it_adds(p
     assert "Within 48 72 hours, the result can be meningitis" in text
     assert re.search(r"… \d+ unchanged sentences …", text)
     assert "When the refill cannot wait" not in text and "Removed" not in text and "Also on the page" not in text
+
+
+def test_a_redline_leaves_nothing_a_writer_typed_for_github_to_interpret():
+    """The redline's <del> and <ins> are the only markup: words a revision adds that look like
+    markup, an unclosed comment or a closing </ins> among them, are shown as the text they are."""
+    approved = REPO_ARTICLE.read_text(encoding="utf-8")
+    hostile = "A claim </ins><!-- HIDDEN-R1 <b>HIDDEN-R2</b> `code` **not bold** [link](https://example.org)"
+    revised = approved.replace("The result can be meningitis", f"{hostile} The result can be meningitis")
+    before, after = added(ARTICLE, approved).article, added(ARTICLE, revised).article
+    changed = summary.Changed(ARTICLE, after, before, approved=review_history.Committed("ab" * 20, ARTICLE, before))
+    out = summary.render(summary.Summary([changed]), NO_REGISTRY)
+    section = _Redline()
+    section.feed(cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE))
+    assert set(section.tags) <= {"p", "em", "strong", "del", "ins", "ul", "li", "code"}, set(section.tags)
+    assert section.marked["del"] == []
+    inserted = " ".join(section.marked["ins"])
+    # the words readers read (the site drops the tags it renders, and shows the unclosed `<!--` as text), all
+    # of them shown on GitHub, none of them opening a comment there
+    assert " ".join(inserted.split()) == "A claim <!-- HIDDEN-R1 HIDDEN-R2 code not bold link"
+    assert not on_github(out).comments
+
+
+def test_a_revision_that_reads_the_same_says_its_markdown_changed():
+    approved = REPO_ARTICLE.read_text(encoding="utf-8")
+    revised = approved.replace("The result can be meningitis", "The result can be *meningitis*")
+    before, after = added(ARTICLE, approved).article, added(ARTICLE, revised).article
+    changed = summary.Changed(ARTICLE, after, before, approved=review_history.Committed("ab" * 20, ARTICLE, before))
+    out = summary.render(summary.Summary([changed]), NO_REGISTRY)
+    assert "*The answer reads as it did, but its Markdown changed" in out

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import citations, redline, review_history, transitions, workflow
+from .digest import normalise_body
 from .model import Article, Context, Person, Record
 from .reviews import Review
 from .vocabulary import Decision as RecordDecision
@@ -223,8 +224,9 @@ def _changes(changed: Changed, article: Article, ctx: Context, style: str) -> li
         "### Changes since the approved version",
         "",
         f"*Compared with the version approved on {_inline(when.date if when else '?')}{commit}, as readers read "
-        "it: deleted words are struck through, new words underlined; unchanged sentences are left out. This "
-        "version follows in full.*",
+        "it: deleted words are struck through, new words underlined; unchanged sentences are left out. What "
+        "readers do not see (formatting, comments, markup the site removes) is not compared here: this version "
+        "follows in full, as written.*",
         "",
     ]
     body: list[str] = []
@@ -232,7 +234,14 @@ def _changes(changed: Changed, article: Article, ctx: Context, style: str) -> li
         text = "".join(_marked(piece) for piece in line.pieces)
         body += [f"**{text}**" if line.kind == redline.HEADING else text, ""]
     if not lines.body:
-        body += ["*The text of the answer is unchanged.*", ""]
+        same = normalise_body(approved.article.body) == normalise_body(article.body)
+        body += [
+            "*The answer reads as it did.*"
+            if same
+            else "*The answer reads as it did, but its Markdown changed (formatting, or something readers do not "
+            "see): read it in full below.*",
+            "",
+        ]
     kept, left = _as_cut(body, MAX_BODY_CHARS)
     out += [*kept, *_cut_note(left)]
     if lines.references:
