@@ -116,3 +116,24 @@ def test_opened_from_disk_in_chromium_every_click_lands_on_a_page(preview: Path)
         page.wait_for_load_state()
         assert page.url.endswith("/index.html") and page.locator("#in-this-preview").is_visible()
         assert "Index of" not in page.content()
+
+
+def test_a_folder_link_names_its_index_and_every_other_link_is_left_as_it_is():
+    from editorial.core.from_disk import folder_links_to_index, to_index
+
+    cases = {
+        "articles/x/": "articles/x/index.html",
+        "../../board/#member-a": "../../board/index.html#member-a",
+        ".": "./index.html",
+        "..": "../index.html",
+        "../..?q=1": "../../index.html?q=1",
+        "assets/editorial/editorial.css": "assets/editorial/editorial.css",
+        "#question": "#question",
+        "https://doi.org/10.1/x/": "https://doi.org/10.1/x/",
+        "/absolute/": "/absolute/",
+        "mailto:a@example.org": "mailto:a@example.org",
+        "": "",
+    }
+    assert {url: to_index(url) for url in cases} == cases
+    page = '<a href="board/">x</a><link rel="canonical" href="https://a.example/b/"><a title="href=&quot;c/&quot;">'
+    assert folder_links_to_index(page) == page.replace('"board/"', '"board/index.html"')

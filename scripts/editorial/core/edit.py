@@ -128,14 +128,7 @@ def add_review(
 
     if next_review is not None:
         if "next_review" in article.meta:
-            index = keys["next_review"] - 1
-            match = _NEXT_LINE.match(doc.lines[index])
-            if not match:
-                raise EditError(
-                    f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; fix that line by "
-                    "hand and run the command again"
-                )
-            doc.lines[index] = f"{match.group(1)}{match.group(2)}{next_review}{match.group(2)}{match.group(4)}"
+            _set_value(doc, keys["next_review"] - 1, _NEXT_LINE, "next_review", next_review)
         else:
             inserts[max(inserts)].append(f"next_review: {next_review}")
 
@@ -181,13 +174,7 @@ def acknowledge_retraction(data: bytes, article: Article, index: int, date: str)
     doc = _Lines.of(data)
     if "retraction_acknowledged" in refs[index]:
         line = article.pos("references", index, "retraction_acknowledged")[0] - 1
-        match = _ACKNOWLEDGED_LINE.match(doc.lines[line])
-        if not match:
-            raise EditError(
-                f"line {line + 1}: `retraction_acknowledged` is not written as `retraction_acknowledged: YYYY-MM-DD`; "
-                "fix that line by hand and run the command again"
-            )
-        doc.lines[line] = f"{match.group(1)}{match.group(2)}{date}{match.group(2)}{match.group(4)}"
+        _set_value(doc, line, _ACKNOWLEDGED_LINE, "retraction_acknowledged", date)
     else:
         first = next(iter(refs[index]))
         line, col = article.pos("references", index, first)
@@ -217,17 +204,23 @@ def acknowledge_retraction(data: bytes, article: Article, index: int, date: str)
     return result
 
 
+def _set_value(doc: _Lines, index: int, line: re.Pattern[str], key: str, value: str, form: str = "YYYY-MM-DD") -> None:
+    """The value on line `index` (written `key: VALUE`, as `line` matches it) replaced by `value`,
+    its quotes and comment kept."""
+    match = line.match(doc.lines[index])
+    if not match:
+        raise EditError(
+            f"line {index + 1}: `{key}` is not written as `{key}: {form}`; fix that line by hand and run the "
+            "command again"
+        )
+    doc.lines[index] = f"{match.group(1)}{match.group(2)}{value}{match.group(2)}{match.group(4)}"
+
+
 def _replace_status(doc: _Lines, article: Article, status: str) -> None:
     if "review_status" not in article.meta:
         raise EditError("the front matter has no `review_status`; add `review_status: submitted` first")
     index = _top_level_lines(article)["review_status"] - 1
-    match = _STATUS_LINE.match(doc.lines[index])
-    if not match:
-        raise EditError(
-            f"line {index + 1}: `review_status` is not written as `review_status: VALUE`; fix that line by hand and "
-            "run the command again"
-        )
-    doc.lines[index] = f"{match.group(1)}{match.group(2)}{status}{match.group(2)}{match.group(4)}"
+    _set_value(doc, index, _STATUS_LINE, "review_status", status, "VALUE")
 
 
 def _top_level_lines(article: Article) -> dict[str, int]:
