@@ -47,6 +47,16 @@ RAW_MARKUP = [b'1 < 2 > 0 & "quoted"', b'a < b > c & "quotes"', b'3 < 4 & "this"
 ONLY_SPECIALTY = "zqxonlyspecialty"
 FIRST_APPROVAL = ("tomas-lindqvist", "2025-06-02")  # the sample's first approved version (in git)
 EARLIER_WORDS = "An earlier wording of this answer, approved in 2025."
+REPOSITORY = "https://github.com/example-org/reviewed-answers-example"  # the sample's repo_url
+# the signature of the approval now, as record-reviews writes it: the name as it was that day
+SIGNED = {
+    "meaning": "Reviewed for medical accuracy against the cited sources",
+    "name": "Dr Name-That-Day",
+    "credentials": "MD, FRCA",
+    "at": "2026-06-09T14:03:11Z",
+    "commit": "0123456789abcdef0123456789abcdef01234567",
+    "review": f"{REPOSITORY}/pull/7#pullrequestreview-80000001",
+}
 
 
 def _yaml_str(value: str) -> str:
@@ -80,12 +90,13 @@ def _hostile_article() -> str:
     return rebind(text, reviewer="zed-hostile")
 
 
-def _version(text: str, reviews: list[tuple[str, str, str]]) -> str:
-    """The sample article with `reviews` (reviewer, date, digest) as its whole log."""
+def _version(text: str, reviews: list[tuple[str, str, str]], signed: dict[str, str] | None = None) -> str:
+    """The sample article with `reviews` (reviewer, date, digest) as its whole log; `signed`: the
+    last record's signature."""
     log = "".join(
         f"  - reviewer: {who}\n    decision: approved\n    date: {day}\n    digest: {digest}\n"
         for who, day, digest in reviews
-    )
+    ) + "".join(f"    {key}: {json.dumps(value)}\n" for key, value in (signed or {}).items())
     return re.sub(r"^reviews:\n(?:  .*\n|    .*\n)+", "reviews:\n" + log, text, count=1, flags=re.M)
 
 
@@ -130,7 +141,7 @@ def built(tmp_path_factory):
     _git(project, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "add", "-A")
     _git(project, "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "commit", "-qm", "first approval")
     first_commit = _git(project, "rev-parse", "HEAD").strip()
-    sample.write_text(_version(current, [first, now_record]), encoding="utf-8")
+    sample.write_text(_version(current, [first, now_record], SIGNED), encoding="utf-8")
     _git(
         project,
         "-c",
@@ -427,6 +438,14 @@ def test_review_history_shows_every_approved_version_from_git(built):
         source.attrs["href"]
         == f"https://github.com/example-org/reviewed-answers-example/blob/{first_commit}/content/articles/{SAMPLE_SLUG}.md"
     )
+    # each approval as its record signs it: the name and credentials that day, what it attests, when, the review
+    signed = " ".join(newest.text().split())
+    assert (
+        f"{SIGNED['name']}, {SIGNED['credentials']} (signed as \u201c{SIGNED['meaning']}\u201d, 9 June 2026, "
+        "14:03 UTC; the review)" in signed
+    )
+    assert next(a for a in newest.find_all("a") if a.text() == "the review").attrs["href"] == SIGNED["review"]
+    assert "signed as" not in oldest.text()  # an older record without a signature stays valid, shown as it was
     shown = _git(project, "show", f"{first_commit}:content/articles/{SAMPLE_SLUG}.md")
     assert EARLIER_WORDS in shown  # the link names the commit that holds the earlier approved text
     assert EARLIER_WORDS not in _html(site, f"articles/{SAMPLE_SLUG}")

@@ -81,10 +81,15 @@ def test_an_approval_at_the_head_is_recorded_and_confirmed(pr: PullRequest):
     ]
     text = pr.text()
     digest = pr.repo.digest("pump-question")
-    # the review's UTC date (23:30 at UTC-2 is the next day in UTC), and next_review a policy interval later
+    commit = item["commit_id"] if item["commit_id"][0].isalpha() else f'"{item["commit_id"]}"'  # YAML: not a number
+    # the review's UTC date (23:30 at UTC-2 is the next day in UTC), and next_review a policy interval later;
+    # the signature: what it attests (the policy's words), the name that day, the time in UTC, the commit, the review
     assert (
         "reviews:\n  - reviewer: bram-board\n    decision: approved\n    date: 2024-06-02\n"
-        f'    digest: {digest}\n    note: "Reads well; the dose matches the guideline."\nnext_review: 2025-06-02\n'
+        f'    digest: {digest}\n    note: "Reads well; the dose matches the guideline."\n'
+        '    meaning: "Reviewed for medical accuracy against the cited sources"\n    name: "Bram Board"\n'
+        f'    at: "2024-06-02T01:30:00Z"\n    commit: {commit}\n    review: "{item["html_url"]}"\n'
+        "next_review: 2025-06-02\n"
     ) in text
     assert "review_status: approved" in text
     assert pr.commits() == before + 1

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import sys
 from pathlib import Path
@@ -721,3 +722,57 @@ def test_the_workflow_proposes_the_latest_snapshot_weekly_and_on_demand_through_
         < commands.index("gh pr create")
     )
     assert "main" not in re.findall(r"git push[^\n]*", commands)[0]  # a branch of its own, never main
+
+
+# -- keeping a retracted source is a review action -------------------------------------------
+
+
+@pytest.mark.git
+def test_a_board_review_keeps_a_retracted_source_and_record_reviews_writes_it(tmp_path: Path):
+    """The board member writes "Keep retracted source: <id>" in their GitHub review; record-reviews
+    turns it into `retraction_acknowledged` on that reference (a change of the text: the board then
+    approves the new text), never a YAML edit by hand. Only a board member's phrase counts, and
+    only for a reference with a notice."""
+    from gitrepos import InProcess, review
+
+    repo = InProcess(tmp_path / "repo")
+    _pr_approving(repo)
+    refs = {"fict-a": REFS["fict-a"]}
+    repo.write("pump", approved("pump", refs=refs))  # an approved answer; then its source is retracted
+    repo.commit("approved before the retraction was known")
+    repo.on_main()
+    assert repo.editorial("start-review", repo.path("pump"))[0] == 0
+    repo.commit("review again: a source was retracted")
+    code, out, _ = repo.editorial("validate", repo.path("pump"))
+    assert code == 1 and "E410" in out
+    head, day = repo.sha(), (TODAY - dt.timedelta(days=1)).isoformat()
+    when = f"{day}T09:30:00Z"
+    reviews = tmp_path / "reviews.json"
+    found = [
+        review(
+            "bram-b", "COMMENTED", head, when, body="The answer stands without it.\nKeep retracted source: fict-a\n"
+        ),
+        review("bram-b", "COMMENTED", head, when, body="Keep retracted source: no-such-ref"),
+        review("wendy-w", "COMMENTED", head, when, body="Keep retracted source: fict-a"),  # a writer: no effect
+    ]
+    reviews.write_text(json.dumps(found))
+    code, out, err = repo.editorial("record-reviews", "--base", "main", "--reviews", reviews)
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"content/articles/pump.md: reference fict-a kept on purpose by bram-board (bram-b, {found[0]['html_url']}): "
+        f"retraction_acknowledged {day}"
+    ]
+    assert "`no-such-ref`" in err and "no reference with that id" in err and "wendy-w" not in err
+    text = repo.path("pump").read_text()
+    assert f"    DOI: 10.5555/fict.a\n    retraction_acknowledged: {day}\n" in text
+    assert "Keep retracted source" in repo.git("log", "-1", "--format=%B")
+    code, out, _ = repo.editorial("validate", repo.path("pump"))
+    assert code == 0 and "E410" not in out  # kept on purpose: validate is quiet
+    assert repo.editorial("record-reviews", "--base", "main", "--reviews", reviews)[1] == ""  # once only
+    # the acknowledgement is part of the text the board approves
+    found.append(review("bram-b", "APPROVED", repo.sha(), f"{day}T10:00:00Z"))
+    reviews.write_text(json.dumps(found))
+    code, out, err = repo.editorial("record-reviews", "--base", "main", "--reviews", reviews)
+    assert code == 0 and "under_review -> approved" in out, err
+    code, out, err = repo.editorial("check-transitions", "--base", "main", "--reviews", reviews)
+    assert code == 0, out + err

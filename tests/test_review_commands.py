@@ -13,6 +13,8 @@ from conftest import run_cli, run_editorial
 from test_transitions import CONFIG, REGISTRY
 
 DATE = "2024-06-01"
+# what an approval by hand signs, besides who, which day and which text (the policy's default words)
+SIGNED = ['meaning: "Reviewed for medical accuracy against the cited sources"', 'name: "Bram Board"']
 
 ODD = """---
 # Written by hand; the comments and the quoting must survive.
@@ -93,6 +95,7 @@ def test_review_turns_an_empty_flow_list_into_a_block_and_keeps_everything_else(
         f"    date: {DATE}",
         f"    digest: {sha}",
         '    note: "Checked: the \\"guideline\\" too"',
+        *(f"    {line}" for line in SIGNED),
         "next_review: 2025-06-01",
     ]
     expected = before.replace(b"review_status: 'under_review'", b"review_status: 'approved'").replace(
@@ -141,6 +144,7 @@ def test_review_appends_to_an_existing_block_list_in_its_own_indentation(site: P
                 "        decision: approved",
                 f"        date: {DATE}",
                 f"        digest: {sha}",
+                *(f"        {line}" for line in SIGNED),
             ]
         ).encode()
         + newline.encode()
@@ -291,7 +295,9 @@ def test_review_appends_to_a_log_written_at_the_key_indentation_and_adds_next_re
     assert code == 0, err
     anchor = b"  note: Please cite the guideline.\n"
     added = (
-        f"- reviewer: bram-board\n  decision: approved\n  date: {DATE}\n  digest: {sha}\nnext_review: 2025-06-01\n"
+        f"- reviewer: bram-board\n  decision: approved\n  date: {DATE}\n  digest: {sha}\n"
+        + "".join(f"  {line}\n" for line in SIGNED)
+        + "next_review: 2025-06-01\n"
     ).encode()
     expected = before.replace(b"review_status: under_review", b"review_status: approved").replace(
         anchor, anchor + added
@@ -314,3 +320,30 @@ def test_review_refuses_a_log_in_flow_form_it_cannot_extend_safely(site: Path):
     code, _, err = review(site, path, "bram-board")
     assert code == 1 and "block list" in err
     assert path.read_bytes() == before
+
+
+def test_a_review_recorded_as_it_is_done_signs_its_time_and_one_dated_by_hand_only_its_day(site: Path):
+    """`editorial review` without --date records the time in UTC with the day; a record dated by
+    hand carries no time it cannot know. A request for changes attests nothing: no meaning."""
+    from editorial.core import edit
+    from editorial.workspace import Workspace
+
+    path = put(site, ODD.replace("'submitted'", "'under_review'"))
+    corpus = Workspace(site).corpus()
+    article = next(a for a in corpus.articles if a.id == "odd-question")
+    now = edit.plan_review(article, corpus.context, "bram-board", "approved", DATE, None, f"{DATE}T09:15:00Z")
+    assert now.record["at"] == f"{DATE}T09:15:00Z" and now.record["meaning"] and now.record["name"] == "Bram Board"
+    other_day = edit.plan_review(article, corpus.context, "bram-board", "approved", DATE, None, "2024-06-02T00:10:00Z")
+    assert "at" not in other_day.record
+    changes = edit.plan_review(article, corpus.context, "cora-board", "changes_requested", DATE, "Why?", "")
+    assert "meaning" not in changes.record and changes.record["name"] == "Cora Board"
+    code, _, err = run_cli("review", path, "--reviewer", "bram-board", "--decision", "approved", cwd=site)
+    assert code == 0, err
+    assert re.search(r'\n    at: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"\n', path.read_text()) or dt_differs()
+
+
+def dt_differs() -> bool:
+    """The local day and the UTC day differ right now: the record then rightly has no time."""
+    import datetime as dt
+
+    return dt.date.today() != dt.datetime.now(dt.UTC).date()

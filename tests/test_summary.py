@@ -16,7 +16,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from editorial.core import summary
+from editorial.core import review_history, summary
 from editorial.core.loader import load_article
 from editorial.core.model import Context, Policy, Registry
 from gitrepos import review, run_in
@@ -283,3 +283,141 @@ def test_indentation_cannot_inflate_one_article_past_the_others_and_nothing_is_c
     many = summary.render(summary.Summary(changed[:1] * 120), NO_REGISTRY)
     assert len(many) <= summary.MAX_CHARS and many.endswith(summary.CUT_NOTE)
     assert many.count("<details>") == many.count("</details>")
+
+
+def test_the_summary_shows_what_each_record_signs():
+    """A record's signature, as record-reviews writes it: the printed name and credentials that day,
+    what the approval attests, the time in UTC, the commit and the review. An older record has none."""
+    text = REPO_ARTICLE.read_text(encoding="utf-8")
+    signed = (
+        '    meaning: "Reviewed for medical accuracy against the cited sources"\n'
+        '    name: "Ama <b>Okafor</b>"\n    credentials: "MD, FRCA"\n    at: "2025-06-09T14:03:11Z"\n'
+        "    commit: abcdef0123456789abcdef0123456789abcdef01\n"
+        '    review: "https://github.com/example/answers/pull/7#pullrequestreview-80000001"\n'
+    )
+    text = re.sub(r"(\n    digest: sha256:[0-9a-f]{64}\n)", r"\1" + signed.replace("\\", r"\\"), text, count=1)
+    out = summary.render(summary.Summary([added(ARTICLE, text)]), NO_REGISTRY)
+    page = on_github(out)
+    assert (
+        "approved by amara-okafor: Ama <b>Okafor</b>, MD, FRCA · signed as “Reviewed for medical accuracy against "
+        "the cited sources” · 2025-06-09 14:03:11 UTC · commit abcdef0123 · review" in page.visible
+    )
+    assert "b" not in page.tags  # the name is text
+    assert '<a href="https://github.com/example/answers/pull/7#pullrequestreview-80000001">review</a>' in (
+        cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE)
+    )
+
+
+class _Redline(HTMLParser):
+    """The summary's "Changes since the approved version" section as GitHub shows it: its text,
+    its tags, and the words in each <del> and <ins>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.tags: list[str] = []
+        self.marked: dict[str, list[str]] = {"del": [], "ins": []}
+        self.text: list[str] = []
+        self.open: str | None = None
+        self.heading = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h2", "h3"):
+            self.heading = True
+            if self.inside:
+                self.inside = False
+        if self.inside:
+            self.tags.append(tag)
+            if tag in self.marked:
+                self.open = tag
+                self.marked[tag].append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("h2", "h3"):
+            self.heading = False
+        if tag == self.open:
+            self.open = None
+
+    def handle_data(self, data):
+        if self.heading and data.strip() == "Changes since the approved version":
+            self.inside = True
+            return
+        if self.inside:
+            self.text.append(data)
+            if self.open:
+                self.marked[self.open][-1] += data
+
+
+@pytest.mark.git
+def test_a_revision_shows_just_the_number_it_changes_and_the_reference_it_adds(project: Path):
+    """The board re-reviews a revised answer by its changes: the text as readers read it, compared
+    word by word with the last approved version, as GitHub renders the summary."""
+    from gate_content import rebind
+
+    path = project / ARTICLE
+    long_paragraph = "The result can be meningitis"
+    # on main, an approved version whose long first paragraph holds a number (test content, not advice)
+    approved = rebind(path.read_text().replace(long_paragraph, "Within 48 hours, the result can be meningitis"))
+    path.write_text(approved)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the approved version")
+    git(project, "checkout", "-q", "-b", "revise")
+    assert run_in(project, "start-review", ARTICLE)[0] == 0
+    added_reference = (
+        "references:\n  - id: example2024\n    evidence: research\n    type: article-journal\n"
+        "    title: Example content, a fictional report for this test\n    author: [{family: Example, given: A}]\n"
+        "    container-title: Example Journal\n    issued: {date-parts: [[2024]]}\n"
+    )
+    revised = (
+        path.read_text()
+        .replace("Within 48 hours", "Within 72 hours")
+        .replace("through the pump [@koljonen2021].", "through the pump [@koljonen2021] [@example2024].")
+        .replace("references:\n", added_reference, 1)
+    )
+    path.write_text(revised)
+    git(project, "commit", "-q", "-am", "revise one number, add one source")
+
+    code, out, err = run_in(project, "summary", "--base", "main")
+    assert code == 0, err
+    assert out.index("### Changes since the approved version") < out.index("*The answer as written")  # first
+    section = _Redline()
+    section.feed(cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE))
+    assert section.marked["del"] == ["48"] and section.marked["ins"][:2] == ["72", "[4]"], section.marked
+    assert len(section.marked["ins"]) == 3 and section.marked["ins"][2].startswith("[4] Example A. Example content")
+    assert set(section.tags) <= {"p", "em", "strong", "del", "ins", "ul", "li", "code"}, set(section.tags)
+    text = " ".join("".join(section.text).split())
+    assert "Added: [4] Example A. Example content, a fictional report for this test" in text
+    # the changed sentence with its neighbour as context; the rest of the answer counted, not shown
+    assert "Within 48 72 hours, the result can be meningitis" in text
+    assert re.search(r"… \d+ unchanged sentences …", text)
+    assert "When the refill cannot wait" not in text and "Removed" not in text and "Also on the page" not in text
+
+
+def test_a_redline_leaves_nothing_a_writer_typed_for_github_to_interpret():
+    """The redline's <del> and <ins> are the only markup: words a revision adds that look like
+    markup, an unclosed comment or a closing </ins> among them, are shown as the text they are."""
+    approved = REPO_ARTICLE.read_text(encoding="utf-8")
+    hostile = "A claim </ins><!-- HIDDEN-R1 <b>HIDDEN-R2</b> `code` **not bold** [link](https://example.org)"
+    revised = approved.replace("The result can be meningitis", f"{hostile} The result can be meningitis")
+    before, after = added(ARTICLE, approved).article, added(ARTICLE, revised).article
+    changed = summary.Changed(ARTICLE, after, before, approved=review_history.Committed("ab" * 20, ARTICLE, before))
+    out = summary.render(summary.Summary([changed]), NO_REGISTRY)
+    section = _Redline()
+    section.feed(cmarkgfm.github_flavored_markdown_to_html(out, options=Options.CMARK_OPT_UNSAFE))
+    assert set(section.tags) <= {"p", "em", "strong", "del", "ins", "ul", "li", "code"}, set(section.tags)
+    assert section.marked["del"] == []
+    inserted = " ".join(section.marked["ins"])
+    # the words readers read (the site drops the tags it renders, and shows the unclosed `<!--` as text), all
+    # of them shown on GitHub, none of them opening a comment there
+    assert " ".join(inserted.split()) == "A claim <!-- HIDDEN-R1 HIDDEN-R2 code not bold link"
+    assert not on_github(out).comments
+
+
+def test_a_revision_that_reads_the_same_says_its_markdown_changed():
+    approved = REPO_ARTICLE.read_text(encoding="utf-8")
+    revised = approved.replace("The result can be meningitis", "The result can be *meningitis*")
+    before, after = added(ARTICLE, approved).article, added(ARTICLE, revised).article
+    changed = summary.Changed(ARTICLE, after, before, approved=review_history.Committed("ab" * 20, ARTICLE, before))
+    out = summary.render(summary.Summary([changed]), NO_REGISTRY)
+    assert "*The answer reads as it did, but its Markdown changed" in out

@@ -48,12 +48,69 @@ def test_new_writes_a_submitted_article_whose_only_problems_are_the_writers_to_d
     ):
         assert line in text
     assert f'title: "{QUESTION}"' in text
-    # the command says what is left to do: both sections cite nothing yet
-    assert result.stderr.count("E502") == 2
+    assert "conflicts: none" not in text  # the authors state their conflicts: the template never answers for them
+    # the command says what is left to do: both sections cite nothing yet, the template's text is still there
+    assert result.stderr.count("E502") == 2 and result.stderr.count("E510") == 4
 
     check = editorial(project, "validate", NEW_PATH, "--format", "json")
-    codes = sorted(p["code"] for p in json.loads(check.stdout))
-    assert codes == ["E502", "E502"]  # schema-valid: nothing but the to-do list
+    found = json.loads(check.stdout)
+    codes = sorted(p["code"] for p in found)
+    assert codes == ["E502", "E502", "E510", "E510", "E510", "E510"]  # schema-valid: nothing but the to-do list
+    lines = text.splitlines()
+    template = {p["line"]: p["message"] for p in found if p["code"] == "E510"}
+    # each at its place, saying what to write instead
+    at = {lines[n - 1].split(":")[0] if ":" in lines[n - 1] else lines[n - 1][:20]: m for n, m in template.items()}
+    assert set(at) == {"description", "conflicts", "Say what the guideli", "Summarise the studie"}
+    assert "answer the question for a clinician" in at["description"]
+    assert "conflicts of interest" in at["conflicts"] and "`conflicts: none`" in at["conflicts"]
+    assert "under `## From the Guidelines`" in at["Say what the guideli"]
+    assert "under `## From the Research`" in at["Summarise the studie"]
+
+
+def test_no_template_text_passes_validate_and_the_authors_state_their_conflicts(project: Path):
+    """Every placeholder `editorial new` writes is refused, each on its own: a writer who fills in
+    all but one is told about that one; once all are written, validate passes."""
+    from editorial.core import writer
+
+    assert editorial(project, "new", QUESTION, "--author", "jordan-mills").returncode == 0
+    path = project / NEW_PATH
+    guidelines, research = writer.GUIDANCE
+    template = path.read_text(encoding="utf-8")
+    finished = (
+        template.replace(writer.DESCRIPTION, "Usually not: check the pump's MRI labelling and plan the scan with it.")
+        .replace(f'"{writer.CONFLICTS}"', "none")
+        .replace("references: []", REFERENCE)
+    )
+    for g, words in ((guidelines, "The labelling says so [@ref2020]."), (research, "Case reports agree [@ref2020].")):
+        paragraph = finished[finished.index(" ".join(g.sentences[0].split()[:3])) :].split("\n\n")[0]
+        finished = finished.replace(paragraph, words)
+    path.write_text(finished, encoding="utf-8")
+    assert editorial(project, "validate", NEW_PATH).returncode == 0
+    # each piece of template text alone, even re-wrapped or cut down to one sentence, is refused
+    left = [
+        finished.replace("Usually not: check the pump's MRI labelling and plan the scan with it.", writer.DESCRIPTION),
+        finished.replace("conflicts: none", f'conflicts: "{writer.CONFLICTS}"'),
+        finished.replace("Case reports agree", " ".join(research.sentences[-1:]).replace(" ", "\n", 2) + " Case"),
+        finished.replace("The labelling says so", guidelines.sentences[0].replace(" in ", "\n  in ")),
+    ]
+    for text in left:
+        path.write_text(text, encoding="utf-8")
+        check = editorial(project, "validate", NEW_PATH, "--format", "json")
+        assert check.returncode == 1
+        assert [p["code"] for p in json.loads(check.stdout)] == ["E510"], check.stdout
+    # no conflicts at all: an error that says the authors state them
+    path.write_text(finished.replace("conflicts: none\n", ""), encoding="utf-8")
+    check = editorial(project, "validate", NEW_PATH)
+    assert check.returncode == 1 and "E201 missing required field `conflicts`" in check.stdout
+    assert "write `none` when there are none" in check.stdout
+
+
+REFERENCE = """references:
+  - id: ref2020
+    evidence: guideline
+    type: report
+    title: Example content, not a real source
+    issued: {date-parts: [[2020]]}"""
 
 
 def test_new_refuses_an_unknown_author(project: Path):
@@ -224,6 +281,11 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
         assert len(staged) == 1 and (staged[0] / "articles" / "septic-shock-first-hour.md").is_file()
         assert "Preview build" in page  # the whole site is marked as a preview
         assert "pending human review" in page  # the article is not approved
+        # the home page lists the article it previews first, with a link to it
+        home = _fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 30, "In this preview")
+        listed = home[home.index('id="in-this-preview"') :]
+        assert 'href="articles/septic-shock-first-hour/"' in listed.split("</ul>")[0]
+        assert "not approved yet: submitted" in listed.split("</ul>")[0]
 
         # only this article is in the preview project: another one is not served
         with pytest.raises(OSError):
@@ -236,7 +298,8 @@ def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project:
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
-    assert "previewing content/articles/septic-shock-first-hour.md" in output
+    # the address it gives opens the article's page, not the home page
+    assert f"previewing content/articles/septic-shock-first-hour.md at {url} " in output
     assert not staged[0].exists()  # stopped with Ctrl-C, the server removed the preview's drafts
 
 

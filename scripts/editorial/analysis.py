@@ -31,6 +31,7 @@ Progress = Callable[[int, int], None]  # (files done, files in all)
 CORE_MODULES = (
     *("core/model", "core/vocabulary", "core/loader", "core/digest", "core/text", "core/jsonschemas", "core/corpus"),
     *("analysis", "cache"),
+    "core/writer",  # the template's placeholders, which rules/template.py refuses
 )
 PACKAGES = ("PyYAML", "python-frontmatter", "textstat", "fastjsonschema", "jsonschema")
 

@@ -142,19 +142,34 @@ def main_history(root: Path) -> list[VersionOnMain]:
     repo = Repository(root)
     try:
         where = repo.prefix + ARTICLES
-        written = [(sha, path, blob) for sha, path, blob in repo.written_on_first_parent(where) if path.endswith(".md")]
         current = {blob: path.removeprefix(repo.prefix) for blob, path in repo.indexed_unchanged(where).items()}
-        wanted = sorted({blob for _, _, blob in written if blob not in current})
-        paths = {blob: path for _, path, blob in written}
-        articles = {}
-        for blob, data in repo.blobs(wanted):
-            front = data[: data.find(b"\n---", 3) + 1] if data.startswith(b"---") else b""
-            if _APPROVED.search(front):  # only approved versions are shown: the others are never loaded
-                article, _ = load_article(paths.get(blob, "history.md"), data)
-                if article is not None:
-                    articles[blob] = article
+        return _approved_written(repo, "HEAD", [where], current)
     finally:
         repo.close()
+
+
+def approved_versions(repo: Repository, rev: str, paths: list[str]) -> list[VersionOnMain]:
+    """The approved versions of the article files at `paths` (project paths) that the
+    first-parent history of `rev` wrote, oldest first, each loaded: where a revision's last
+    approved version is found (the summary's redline). Raises GitError when git cannot answer."""
+    return _approved_written(repo, rev, [repo.prefix + path for path in dict.fromkeys(paths)], {})
+
+
+def _approved_written(repo: Repository, rev: str, where: list[str], current: dict[str, str]) -> list[VersionOnMain]:
+    """The versions under `where` that say `review_status: approved`, from the first-parent
+    history of `rev`; a blob in `current` (blob -> working-tree path) is the working tree's own."""
+    written = [
+        (sha, path, blob) for sha, path, blob in repo.written_on_first_parent(where, rev) if path.endswith(".md")
+    ]
+    wanted = sorted({blob for _, _, blob in written if blob not in current})
+    paths = {blob: path for _, path, blob in written}
+    articles = {}
+    for blob, data in repo.blobs(wanted):
+        front = data[: data.find(b"\n---", 3) + 1] if data.startswith(b"---") else b""
+        if _APPROVED.search(front):  # only approved versions are shown: the others are never loaded
+            article, _ = load_article(paths.get(blob, "history.md"), data)
+            if article is not None:
+                articles[blob] = article
     found = []
     for sha, path, blob in written:
         if blob in current:

@@ -293,9 +293,9 @@ class Repository:
             )
 
     # -- the main branch's history -----------------------------------------------------
-    def written_on_first_parent(self, where: str) -> list[tuple[str, str, str]]:
-        """(commit, path from the repository's top, blob) of every file under `where` that
-        each first-parent commit of HEAD wrote, oldest first (one `git log`)."""
+    def written_on_first_parent(self, where: Sequence[str], rev: str = "HEAD") -> list[tuple[str, str, str]]:
+        """(commit, path from the repository's top, blob) of every file under `where` (paths
+        from the top) that each first-parent commit of `rev` wrote, oldest first (one `git log`)."""
         raw = self._git(
             "log",
             "--first-parent",
@@ -306,8 +306,9 @@ class Repository:
             "--no-abbrev",
             "--no-renames",
             "--format=%x00commit %H",
+            rev,
             "--",
-            where,
+            *where,
             what="read the history of the articles",
         )
         written = []

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core import report
-from ..core.vocabulary import ARTICLES, CONFIG, CONTENT, PLACEHOLDER
+from ..core import report, site_files
+from ..core.vocabulary import ARTICLES, CONFIG, CONTENT, PLACEHOLDER, PREVIEW_CHANGED
 from ..workspace import Workspace
 from ._shared import PROBLEMS, absolute
 
@@ -75,10 +75,12 @@ def serve(ws: Workspace, article: Path, address: str, quiet: bool = False) -> in
     with tempfile.TemporaryDirectory(prefix="editorial-preview-") as temp:
         folder = Path(temp)
         copy = make_project(ws, article, folder)
-        env = {**os.environ, "EDITORIAL_PREVIEW": "1", "NO_MKDOCS_2_WARNING": "1"}
+        # the home page lists the article first, and the address printed is the article's page
+        env = {**os.environ, "EDITORIAL_PREVIEW": "1", "NO_MKDOCS_2_WARNING": "1", PREVIEW_CHANGED: ws.rel(article)}
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(folder / CONFIG), "-a", address, "--no-strict"]
         print(
-            f"previewing {ws.rel(article)} at http://{address}/ (Ctrl-C to stop); saving the file reloads the page",
+            f"previewing {ws.rel(article)} at {page_address(ws, article, address)} (Ctrl-C to stop); saving the file "
+            "reloads the page",
             file=sys.stderr,
             flush=True,
         )
@@ -117,6 +119,13 @@ def _stop_server(server: subprocess.Popen) -> None:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             continue
+
+
+def page_address(ws: Workspace, article: Path, address: str) -> str:
+    """The address of the article's page in the preview (the site's home for a file outside content/)."""
+    rel = ws.rel(article)
+    inside = rel.removeprefix(CONTENT + "/")
+    return f"http://{address}/" + (site_files.page_url(inside) if inside != rel else "")
 
 
 def _stop(signum, frame):

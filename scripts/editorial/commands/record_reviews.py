@@ -13,9 +13,9 @@ from pathlib import Path
 from ..committed import Committed
 from ..core import edit, report, transitions
 from ..core.loader import load_article
-from ..core.model import Problem, today
-from ..core.record import commit_message, due_records, plan, reload
-from ..core.reviews import Review, latest_decisions
+from ..core.model import Article, Context, Problem, today
+from ..core.record import Kept, Step, commit_message, due_records, keep_message, keep_step, kept_sources, plan, reload
+from ..core.reviews import Review, by_login, latest_decisions
 from ..git import GitError, Repository
 from ..workspace import Workspace, write_atomic
 from ._shared import OK, PROBLEMS, read_reviews
@@ -53,6 +53,7 @@ def record_reviews(
         if any(p.is_error for p in problems):
             return Result(lines, notes, problems, commits)
         latest = latest_decisions(reviews)
+        every = by_login(reviews)
         for change in repo.net_changes_checked(base, head):
             old_side, new_side = change.article_sides()
             if new_side is None:
@@ -67,6 +68,13 @@ def record_reviews(
             at_base = load_article(old_side[0], repo.blob(old_side[1]) or b"")[0] if old_side else None
             since = transitions.records_before(at_base, article)
             paths = (article.path, change.old_path)
+            kept, kept_notes = kept_sources(article, paths, contexts, every, committed.article_at)
+            notes.extend(kept_notes)
+            if kept:  # first the sources the board keeps, then the reviews (an approval is of the new text)
+                done = _keep(repo, contexts, article, data, kept, Result(lines, notes, problems, commits))
+                if done is None:
+                    continue
+                article, data = done
             due, due_notes = due_records(article, paths, contexts, latest, committed.article_at, since)
             notes.extend(due_notes)
             try:
@@ -85,17 +93,9 @@ def record_reviews(
                 continue
             previous = article
             for step in steps:
-                written = reload(path, step.data)
-                illegal = [
-                    p
-                    for p in transitions.judge_change(previous, written, transitions.judges(*contexts, None), "")
-                    if p.is_error
-                ]
-                if illegal:  # never commit what check-transitions would refuse
-                    problems.extend(illegal)
+                written = _commit(repo, contexts, previous, step, commit_message(path, step), problems, commits)
+                if written is None:
                     break
-                write_atomic(repo.root / (repo.prefix + path), step.data)
-                commits.append(repo.commit(path, commit_message(path, step)))
                 previous = written
                 for item in step.records:
                     moved = (
@@ -108,6 +108,54 @@ def record_reviews(
                         f"{item.review.url or 'review ' + str(item.review.id)}) recorded{moved}"
                     )
     return Result(lines, notes, problems, commits)
+
+
+def _commit(
+    repo: Repository,
+    contexts: tuple[Context, Context],
+    previous: Article,
+    step: Step,
+    message: str,
+    problems: list[Problem],
+    commits: list[str],
+) -> Article | None:
+    """Write and commit one step, unless check-transitions would refuse it (then its problems,
+    and None); the article as the step leaves it."""
+    written = reload(previous.path, step.data)
+    illegal = [
+        p for p in transitions.judge_change(previous, written, transitions.judges(*contexts, None), "") if p.is_error
+    ]
+    if illegal:  # never commit what check-transitions would refuse
+        problems.extend(illegal)
+        return None
+    write_atomic(repo.root / (repo.prefix + previous.path), step.data)
+    commits.append(repo.commit(previous.path, message))
+    return written
+
+
+def _keep(
+    repo: Repository, contexts: tuple[Context, Context], article: Article, data: bytes, kept: list[Kept], result: Result
+) -> tuple[Article, bytes] | None:
+    """Commit the retracted sources the board keeps (record.keep_step); the article and its bytes after."""
+    path = article.path
+    try:
+        step = keep_step(article, data, kept)
+    except edit.EditError as exc:
+        line, col = article.pos("references")
+        result.problems.append(
+            Problem(path, line, col, E_UNWRITABLE, f"the retracted sources kept cannot be written: {exc}")
+        )
+        return None
+    written = _commit(repo, contexts, article, step, keep_message(path, step, kept), result.problems, result.commits)
+    if written is None:
+        return None
+    moved = f"; review_status {step.before} -> {step.after}" if step.before != step.after else ""
+    result.lines += [
+        f"{path}: reference {k.key} kept on purpose by {k.person.id} ({k.person.github}, {k.review.where}): "
+        f"retraction_acknowledged {k.review.date}{moved}"
+        for k in kept
+    ]
+    return written, step.data
 
 
 def run(args: argparse.Namespace, ws: Workspace) -> int:

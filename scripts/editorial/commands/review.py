@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from ..core import edit, report
@@ -23,7 +24,11 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
         print(report.render(blocking, "text", 0), file=sys.stderr)
         return PROBLEMS
     try:
-        plan = edit.plan_review(article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note)
+        # a review recorded as it is done carries its time; one dated by hand, only its day
+        at = "" if args.date else dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        plan = edit.plan_review(
+            article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note, at
+        )
         write_atomic(
             absolute(args.file),
             edit.add_review(data, article, plan.record, plan.status, plan.next_review, plan.clear_next_review),

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import citeproc_speedup
-from ..committed import Committed
-from ..core import citations, identifiers
+from ..committed import Committed, approved_versions
+from ..core import citations, identifiers, review_history
 from ..core.loader import decode, load_article
 from ..core.model import Context, today
 from ..core.reviews import Review, latest_decisions, text_seen
@@ -65,7 +65,16 @@ def gather(
             for login, review in sorted(latest.items()):
                 found = text_seen(review, article.id, (path, change.old_path), committed.article_at)
                 decisions.append(Decision(review.shown_login, logins.get(login), review, found))
-            summary.articles.append(Changed(path, article, before, tuple(decisions)))
+            # the version a revision is compared with: the last one approved on the base's branch
+            approved = review_history.last_approved(
+                (
+                    review_history.Committed(v.commit, v.path, v.article)
+                    for v in approved_versions(repo, base, [p for p in (change.old_path, path) if p])
+                ),
+                article,
+                base_ctx,
+            )
+            summary.articles.append(Changed(path, article, before, tuple(decisions), approved=approved))
         # counted against both, as check-transitions counts them; names and style from the base
         return summary, (base_ctx, head_ctx), base_ctx.policy.citation_style or citations.DEFAULT_STYLE
 

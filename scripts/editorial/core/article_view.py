@@ -2,9 +2,9 @@
 
 The plugin (plugin/articles.py) hands in the article, the context it was judged in and its
 rendered References entries; overrides/partials/editorial-article.html shows the result.
-Every string here is plain text (the template escapes it), except `references_html` and
-`jsonld`, which are made safe here (the References list through the sanitiser, rendered or from
-the cache; JSON with `<` escaped).
+Every string here is plain text (the template escapes it), except `references_html`, `changes`
+and `jsonld`, which are made safe here (the References list through the sanitiser, rendered or from
+the cache; JSON with `<` escaped), and `changes`, every word of which redline.as_html escapes.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from . import citations, disclaimer, jsonld, retractions, review_history, sanitize
-from .model import Article, Context, Person, Site
+from .model import Article, Context, Person, Record, Site
 from .review_history import ApprovedVersion
 from .vocabulary import AUDIENCE_LABELS, Audience, Status
 
@@ -46,6 +46,19 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """One approval of a version, as its record signs it: the name and credentials as they were
+    that day (today's registry for an older record that has none), what it attests, when."""
+
+    id: str  # the board member's id: their entry on the board page
+    name: str
+    credentials: str
+    meaning: str  # "" for an older record
+    at: str  # "2 June 2024, 01:30 UTC"; "" when the record has no time
+    review_url: str  # the review in the publisher's repository ("" when unknown or elsewhere)
+
+
+@dataclass(frozen=True)
 class Version:
     """One entry of the review history as the page shows it."""
 
@@ -54,6 +67,7 @@ class Version:
     current: bool
     content_changed: bool
     source_url: str  # the approved text in the publisher's repository ("" when unknown)
+    signatures: tuple[Signature, ...] = ()
 
 
 @dataclass
@@ -88,6 +102,9 @@ class ArticleView:
     disclaimer_clinician: str = disclaimer.CLINICIAN
     disclaimer_patient: str = disclaimer.PATIENT
     retractions: list[retractions.PageNotice] = field(default_factory=list)  # partials/editorial-retraction.html
+    # a preview of a revision: its changes since the last approved version, as HTML escaped by
+    # redline.as_html (partials/editorial-changes.html); "" otherwise
+    changes: str = ""
 
 
 TITLE_MAX = 70  # characters of <title> that search engines show
@@ -196,9 +213,35 @@ def _history(
             else ""
         )
         shown.append(
-            Version(Day.of(version.date), _people(ctx, version.reviewers), is_current, version.content_changed, source)
+            Version(
+                Day.of(version.date),
+                _people(ctx, version.reviewers),
+                is_current,
+                version.content_changed,
+                source,
+                tuple(_signature(record, ctx, repo) for record in version.signed),
+            )
         )
     return shown[::-1]
+
+
+def _signature(record: Record, ctx: Context, repo: str) -> Signature:
+    person = ctx.registry.get(record.reviewer)
+    if record.name:
+        name, credentials = record.name, record.credentials
+    else:
+        name, credentials = (person.name, person.credentials) if person else (record.reviewer, "")
+    review = record.review if repo.startswith("https://") and record.review.startswith(repo + "/") else ""
+    return Signature(record.reviewer, name, credentials, record.meaning, moment_text(record.at), review)
+
+
+def moment_text(at: str) -> str:
+    """`2024-06-02T01:30:00Z` -> `2 June 2024, 01:30 UTC` ("" for anything else)."""
+    try:
+        moment = dt.datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return ""
+    return f"{Day.of(moment.date().isoformat()).text}, {moment:%H:%M} UTC"
 
 
 specialty_name = jsonld.specialty_label  # `infectious-disease` -> `Infectious disease`

@@ -41,6 +41,7 @@ class Numbered:
     order: list[str]  # reference keys, first cited first: number = index + 1
     unknown: list[str]  # cited keys with no reference (the validator reports them)
     marks: tuple[str, ...] = ()  # with placeholders: the superscript of placeholder i
+    cited: tuple[tuple[str, ...], ...] = ()  # with placeholders: the keys placeholder i cites
 
 
 def anchor(key: str) -> str:
@@ -52,7 +53,7 @@ def anchor(key: str) -> str:
 # in after conversion. Raw <sup> HTML in the Markdown made Python-Markdown take 1.6 times
 # as long for a page (its HTML pre-parser runs over the whole body once it sees a tag).
 _MARK = "\ue000c{}\ue001"  # private-use characters: nothing a writer types
-_MARK_FOUND = re.compile("\ue000c([0-9]+)\ue001")
+MARK_FOUND = re.compile("\ue000c([0-9]+)\ue001")  # a placeholder, in the HTML (or text) made from the body
 _HEADING_LINE = re.compile(r"[ ]{0,3}#")
 _SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*(?:\n|\Z)")
 
@@ -83,6 +84,7 @@ def number(
 
     out: list[str] = []
     marks: list[str] = []
+    cited: list[tuple[str, ...]] = []
     last = 0
     for group in CITATION_GROUP.finditer(masked):
         keys = [m.group(1) for m in CITATION_KEY.finditer(group.group(1))]
@@ -98,11 +100,12 @@ def number(
         if placeholders and not _in_heading(masked, group.start(), group.end()):
             out.append(_MARK.format(len(marks)))
             marks.append(superscript)
+            cited.append(tuple(keys))
         else:
             out.append(superscript)
         last = group.end()
     out.append(body[last:])
-    return Numbered("".join(out), order, unknown, tuple(marks))
+    return Numbered("".join(out), order, unknown, tuple(marks), tuple(cited))
 
 
 def _in_heading(text: str, start: int, end: int) -> bool:
@@ -122,7 +125,7 @@ def fill(html_text: str, numbered: Numbered) -> str:
         return html_text
     out: list[str] = []
     last = 0
-    for found in _MARK_FOUND.finditer(html_text):
+    for found in MARK_FOUND.finditer(html_text):
         index = int(found.group(1))
         if index >= len(numbered.marks):
             continue
@@ -140,7 +143,7 @@ _TAGS = re.compile(r"<[^>]*>")
 
 def unmark(html_text: str) -> str:
     """The HTML made from a body with placeholders, with the placeholders left out."""
-    return _MARK_FOUND.sub("", html_text) if "\ue000" in html_text else html_text
+    return MARK_FOUND.sub("", html_text) if "\ue000" in html_text else html_text
 
 
 _TIGHT_AFTER = frozenset(".,;:)%'\"_")

@@ -168,8 +168,9 @@ CODES: dict[str, Code] = {
         "retractions",
         "a reference of a submitted or under-review article was retracted (Retraction Watch snapshot of the policy); "
         "the line is the reference's",
-        "remove the reference and what rests on it, or, if the board keeps it on purpose, add "
-        "`retraction_acknowledged: YYYY-MM-DD` to it (see guides/writers.md)",
+        "remove the reference and what rests on it, or, if the board keeps it on purpose, a board member writes "
+        "`Keep retracted source: <reference id>` in their review on GitHub, which adds `retraction_acknowledged` to "
+        "it (see guides/board.md)",
     ),
     "E411": Code(
         "retractions",
@@ -200,6 +201,14 @@ CODES: dict[str, Code] = {
         "abbreviations: Markdown would render it slowly",
         "split the paragraph or table, or keep fewer abbreviations",
         blocks_preview=True,
+    ),
+    "E510": Code(
+        "template",
+        "text that `editorial new` wrote for the writer to replace is still in the article: a placeholder (`(replace "
+        "this text)`, in `description` or `conflicts`) or the guidance under an answer section; the line is the "
+        "field's or the guidance's",
+        "write the article's own text there (the message says what belongs there): the answer, the authors' own "
+        "statement of their conflicts of interest (`none` if they have none), the sections' text with citations",
     ),
     "E601": Code(
         "dates",
@@ -339,7 +348,8 @@ CODES: dict[str, Code] = {
         "transitions",
         "an article became `approved` in a commit while it cites a paper that the retraction snapshot of the base or "
         "the head lists as retracted",
-        "remove the reference, or have the board acknowledge it (`retraction_acknowledged`) before the approval",
+        "remove the reference, or have the board keep it first (`Keep retracted source: <reference id>` in a board "
+        "member's review on GitHub writes `retraction_acknowledged`), then approve the new text",
     ),
     "E951": Code("audit", "the site is a preview build", "build without `EDITORIAL_PREVIEW` before deploying"),
     "E952": Code(
@@ -413,13 +423,15 @@ CODES: dict[str, Code] = {
         "retractions",
         "a reference of an approved article was retracted: the page tells readers the board is reviewing the answer, "
         "`editorial queue` lists the article first",
-        "the board revises the article, or keeps the source with `retraction_acknowledged: YYYY-MM-DD` (see "
+        "the board revises the article, or keeps the source (`Keep retracted source: <reference id>` in a board "
+        "member's review on GitHub of a pull request for the article; see "
         "guides/board.md)",
     ),
     "W411": Code(
         "retractions",
         "a reference is under an expression of concern: the page of an approved article tells readers",
-        "the board decides whether the answer stands; `retraction_acknowledged` keeps the source",
+        "the board decides whether the answer stands; `Keep retracted source: <reference id>` in a board member's "
+        "review on GitHub keeps the source (`retraction_acknowledged`)",
     ),
     "E916": Code(
         "transitions",

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .loader import load_article
-from .model import Article
+from .model import Article, Person, Policy
 from .reviews import plain_note
 from .vocabulary import WORKFLOW_FIELDS, Decision, Status
 
@@ -129,14 +129,7 @@ def add_review(
 
     if next_review is not None:
         if "next_review" in article.meta:
-            index = keys["next_review"] - 1
-            match = _NEXT_LINE.match(doc.lines[index])
-            if not match:
-                raise EditError(
-                    f"line {index + 1}: `next_review` is not written as `next_review: YYYY-MM-DD`; fix that line by "
-                    "hand and run the command again"
-                )
-            doc.lines[index] = f"{match.group(1)}{match.group(2)}{next_review}{match.group(2)}{match.group(4)}"
+            _set_value(doc, keys["next_review"] - 1, _NEXT_LINE, "next_review", next_review)
         else:
             inserts[max(inserts)].append(f"next_review: {next_review}")
 
@@ -167,17 +160,68 @@ def add_review(
     return result
 
 
+_ACKNOWLEDGED_LINE = re.compile(
+    r"^([ \t]*(?:-[ \t]+)?retraction_acknowledged[ \t]*:[ \t]*)([\"']?)([0-9-]*)\2([ \t]*(?:#.*)?)$"
+)
+
+
+def acknowledge_retraction(data: bytes, article: Article, index: int, date: str) -> bytes:
+    """The file with `retraction_acknowledged: DATE` set on reference number `index` (added as
+    the reference's last field, or its value replaced); nothing else changed. The reference is
+    content: the article's digest changes, and an approval must then be given to the new text."""
+    refs = article.meta.get("references")
+    if not isinstance(refs, list) or not 0 <= index < len(refs) or not isinstance(refs[index], dict) or not refs[index]:
+        raise EditError(f"reference {index + 1} is not a mapping of fields; edit it by hand")
+    doc = _Lines.of(data)
+    if "retraction_acknowledged" in refs[index]:
+        line = article.pos("references", index, "retraction_acknowledged")[0] - 1
+        _set_value(doc, line, _ACKNOWLEDGED_LINE, "retraction_acknowledged", date)
+    else:
+        first = next(iter(refs[index]))
+        line, col = article.pos("references", index, first)
+        lead = doc.lines[line - 1][: col - 1]
+        if lead.strip() not in ("-", "") or not doc.lines[line - 1][col - 1 :].startswith(str(first)):
+            raise EditError(
+                f"line {line}: the reference is not written as a block of `key: value` lines; add "
+                f"`retraction_acknowledged: {date}` to it by hand"
+            )
+        if index + 1 < len(refs):
+            stop = article.pos("references", index + 1)[0] - 1
+        else:
+            stop = _next_key_index(_top_level_lines(article), article.pos("references")[0] - 1, article.body_line - 2)
+        after = _last_value_line(doc, line - 1, stop)
+        doc.lines[after + 1 : after + 1] = [" " * (col - 1) + f"retraction_acknowledged: {date}"]
+        doc.ends[after + 1 : after + 1] = [doc.eol]
+    result = doc.text()
+    expected = [dict(ref) if isinstance(ref, dict) else ref for ref in refs]
+    expected[index]["retraction_acknowledged"] = date
+    reread, problems = load_article(article.path, result)
+    if reread is None or reread.body != article.body or reread.meta != {**article.meta, "references": expected}:
+        detail = f" ({problems[0].message})" if problems else ""
+        raise EditError(
+            f"the edit would not read back as intended{detail}; the file was left unchanged, please add "
+            f"`retraction_acknowledged: {date}` to the reference by hand and report this"
+        )
+    return result
+
+
+def _set_value(doc: _Lines, index: int, line: re.Pattern[str], key: str, value: str, form: str = "YYYY-MM-DD") -> None:
+    """The value on line `index` (written `key: VALUE`, as `line` matches it) replaced by `value`,
+    its quotes and comment kept."""
+    match = line.match(doc.lines[index])
+    if not match:
+        raise EditError(
+            f"line {index + 1}: `{key}` is not written as `{key}: {form}`; fix that line by hand and run the "
+            "command again"
+        )
+    doc.lines[index] = f"{match.group(1)}{match.group(2)}{value}{match.group(2)}{match.group(4)}"
+
+
 def _replace_status(doc: _Lines, article: Article, status: str) -> None:
     if "review_status" not in article.meta:
         raise EditError("the front matter has no `review_status`; add `review_status: submitted` first")
     index = _top_level_lines(article)["review_status"] - 1
-    match = _STATUS_LINE.match(doc.lines[index])
-    if not match:
-        raise EditError(
-            f"line {index + 1}: `review_status` is not written as `review_status: VALUE`; fix that line by hand and "
-            "run the command again"
-        )
-    doc.lines[index] = f"{match.group(1)}{match.group(2)}{status}{match.group(2)}{match.group(4)}"
+    _set_value(doc, index, _STATUS_LINE, "review_status", status, "VALUE")
 
 
 def _top_level_lines(article: Article) -> dict[str, int]:
@@ -244,6 +288,23 @@ def _verify(before: Article, data: bytes, status: str, reviews: object, next_rev
 
 
 # -- what `start-review` and `review` write (the workflow's rules, applied) -----------
+def signature(person: Person, policy: Policy, decision: str, at: str = "", commit: str = "", review: str = "") -> dict:
+    """What a review record says of its signature, besides who, which day and which text: for
+    an approval, what it attests (the policy's words); the reviewer's printed name and
+    credentials as the registry has them now; and, when known, the time in UTC, the commit
+    reviewed and the review's address."""
+    signed: dict[str, str] = {}
+    if decision == Decision.APPROVED and policy.approval_meaning.strip():
+        signed["meaning"] = " ".join(policy.approval_meaning.split())
+    signed["name"] = " ".join(person.name.split())
+    if person.credentials.strip():
+        signed["credentials"] = " ".join(person.credentials.split())
+    for key, value in (("at", at), ("commit", commit), ("review", review)):
+        if value:
+            signed[key] = value
+    return signed
+
+
 @dataclass(frozen=True)
 class ReviewPlan:
     record: dict
@@ -264,8 +325,11 @@ def plan_start_review(article: Article) -> bool:
     return article.status == Status.APPROVED
 
 
-def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None) -> ReviewPlan:
-    """The record to append and where the workflow moves, or an EditError saying why not."""
+def plan_review(
+    article: Article, ctx, reviewer: str, decision: str, date: str, note: str | None, at: str = ""
+) -> ReviewPlan:
+    """The record to append and where the workflow moves, or an EditError saying why not.
+    `at`: the time of the review in UTC (YYYY-MM-DDTHH:MM:SSZ), recorded when it falls on `date`."""
     from . import retractions, workflow  # the state machine and the quorum live there
 
     if article.status != Status.UNDER_REVIEW:
@@ -299,6 +363,7 @@ def plan_review(article: Article, ctx, reviewer: str, decision: str, date: str, 
     note = plain_note(note or "")
     if note:
         record["note"] = note
+    record.update(signature(person, ctx.policy, decision, at if at.startswith(date) else ""))
     if decision == Decision.CHANGES_REQUESTED:
         return ReviewPlan(record, Status.SUBMITTED, None, clear_next_review=True)
     retracted = retractions.blocking(list(article.references), ctx.retractions)

@@ -74,6 +74,9 @@ def _texts(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
+RECORD_TEXTS = ("note", "meaning", "name", "credentials", "at", "commit", "review")  # a record's optional fields
+
+
 @dataclass(frozen=True)
 class Record:
     """One entry of an article's `reviews` log, as the workflow reads it."""
@@ -84,6 +87,13 @@ class Record:
     date: str
     digest: str
     note: str = ""
+    # the signature, as the tools write it (optional: older records have none)
+    meaning: str = ""  # what the approval attests, in the policy's words that day
+    name: str = ""  # the reviewer's printed name that day
+    credentials: str = ""  # and credentials
+    at: str = ""  # UTC time, YYYY-MM-DDTHH:MM:SSZ
+    commit: str = ""  # the commit reviewed
+    review: str = ""  # the review's address on GitHub
 
 
 @dataclass(frozen=True)
@@ -121,7 +131,7 @@ class ArticleMeta:
                 _text(r.get("decision")),
                 str(r.get("date") or ""),
                 _text(r.get("digest")),
-                _text(r.get("note")),
+                *(_text(r.get(key)) for key in RECORD_TEXTS),
             )
             for i, r in enumerate(raw_reviews if isinstance(raw_reviews, list) else [])
             if isinstance(r, dict)
@@ -249,6 +259,7 @@ class Policy:
     maintainers: tuple[str, ...] = ()  # GitHub logins or org/teams owning the code paths (CODEOWNERS); empty: the board
     retractions: str = ""  # path of a Retraction Watch snapshot (Crossref's CSV) in the repository
     retractions_sha256: str = ""  # its SHA-256; a file with another hash is refused
+    approval_meaning: str = "Reviewed for medical accuracy against the cited sources"  # what an approval attests
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> Policy:

@@ -22,10 +22,11 @@ Pure: commands/record_reviews.py reads git, writes and commits what `plan` decid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import edit, identifiers, workflow
+from . import edit, identifiers, retractions, workflow
 from .loader import load_article
 from .model import Article, Context, Person, Problem
 from .reviews import ArticleAt, Review, plain_note, text_seen
@@ -130,6 +131,7 @@ def due_records(
         note = plain_note(review.body)
         if note:
             record["note"] = note
+        record.update(edit.signature(person, contexts[0].policy, decision, review.utc, review.commit, review.url))
         due.append(Due(record, person, review))
     due.sort(key=lambda d: d.review.sort_key)
     return due, notes
@@ -271,4 +273,109 @@ def commit_message(path: str, step: Step) -> str:
         f"{title}\n\nWritten by `editorial record-reviews` from the pull request's reviews on GitHub:\n"
         + "\n".join(lines)
         + "\n"
+    )
+
+
+# -- a retracted source kept on purpose, as a board member's GitHub review says -------------
+# A line of a review's text, e.g. "Keep retracted source: koljonen2021" (the reference's id).
+KEEP_SOURCE = re.compile(
+    r"^[ \t]*keep retracted source[ \t]*:[ \t]*`?([A-Za-z0-9][A-Za-z0-9_:.-]*)`?[ \t.]*$", re.I | re.M
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A reference a board member keeps on purpose, and the review that says so."""
+
+    index: int  # its place in `references`
+    key: str
+    person: Person
+    review: Review
+
+
+def kept_sources(
+    article: Article,
+    paths: Sequence[str | None],
+    contexts: Sequence[Context],
+    reviews: dict[str, list[Review]],
+    article_at: ArticleAt,
+) -> tuple[list[Kept], list[str]]:
+    """The references that board members' reviews keep on purpose (KEEP_SOURCE in the review's
+    text, by a member who may review the article, on a commit that holds it), and notes on
+    the phrases that keep nothing. `reviews`: every submitted review, by login
+    (reviews.by_login). Only a reference with a retraction notice (or an expression of concern)
+    that its `retraction_acknowledged` does not cover yet is kept; the latest such review dates it."""
+    kept: dict[str, Kept] = {}
+    notes: list[str] = []
+    refs = list(article.references)
+    for person in eligible(article, contexts):
+        for review in sorted(reviews.get(person.github.lower(), ()), key=lambda r: r.sort_key):
+            for key in KEEP_SOURCE.findall(review.body):
+                why = _cannot_keep(article, key, review, person, contexts, paths, article_at)
+                if why:
+                    notes.append(f"{article.path}: {person.github} asks to keep `{key}` ({review.where}): {why}")
+                    continue
+                index = next(i for i, ref in enumerate(refs) if str(ref.get("id")) == key)
+                kept[key] = Kept(index, key, person, review)
+    return sorted(kept.values(), key=lambda k: k.index), notes
+
+
+def _cannot_keep(
+    article: Article,
+    key: str,
+    review: Review,
+    person: Person,
+    contexts: Sequence[Context],
+    paths: Sequence[str | None],
+    article_at: ArticleAt,
+) -> str:
+    """Why a review's phrase keeps nothing ("" when it keeps the reference)."""
+    ref = next((r for r in article.references if str(r.get("id")) == key), None)
+    if ref is None:
+        return "the article has no reference with that id"
+    if text_seen(review, article.id, paths, article_at) is None:
+        return "the review was given on a commit without this article, or one this clone does not have"
+    if not review.date or review.date > contexts[0].today:
+        return "the review has no date, or one in the future"
+    if not all(ctx.registry.people[person.id].active_on(review.date) for ctx in contexts):
+        return f"{person.id} was not on the board on {review.date}"
+    found = [
+        f
+        for ctx in contexts
+        for f in retractions.findings(list(article.references), ctx.retractions)
+        if f.key == key and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)
+    ]
+    if not found:
+        return "the retraction snapshot has no retraction or expression of concern for it: nothing to keep"
+    if all(f.notice.date > review.date for f in found):
+        return "the review is older than the notice, so it cannot have weighed it"
+    if str(ref.get("retraction_acknowledged") or "") >= review.date:
+        return "already kept"
+    return ""
+
+
+def keep_step(article: Article, data: bytes, kept: list[Kept]) -> Step:
+    """The commit that writes the acknowledgements: each reference's `retraction_acknowledged`
+    dated its review's day. That changes the text, so an approved article goes back to
+    `under_review` in the same commit (and the board approves the new text). Raises
+    edit.EditError when the file cannot be edited safely."""
+    for item in kept:
+        data = edit.acknowledge_retraction(data, article, item.index, item.review.date)
+        article = reload(article.path, data)
+    after = Status.UNDER_REVIEW if article.status == Status.APPROVED else article.status
+    if after != article.status:
+        data = edit.set_status(data, article, after, clear_next_review=True)
+    return Step(data, article.status, after, ())
+
+
+def keep_message(path: str, step: Step, kept: list[Kept]) -> str:
+    moved = f": {step.before} -> {step.after}" if step.before != step.after else ""
+    lines = [
+        f"- `{k.key}` kept by {k.person.id} ({k.person.github}) on {k.review.date}: {k.review.where}" for k in kept
+    ]
+    return (
+        f"Keep retracted source{'s' if len(kept) > 1 else ''} in {path}{moved}\n\n"
+        "Written by `editorial record-reviews` from the board's reviews on GitHub (\"Keep retracted source: "
+        '<reference id>"): `retraction_acknowledged` on each reference. The text changed, so the board approves '
+        "it again.\n" + "\n".join(lines) + "\n"
     )

@@ -376,7 +376,8 @@ def refusal(found: list[Finding]) -> str:
     listed = "; ".join(f"'{f.key}' ({f.identifier}) was retracted on {f.notice.date}" for f in found)
     return (
         f"it cites retracted work: {listed}; remove the reference (and what rests on it), or, if the board "
-        f"keeps it on purpose, add `retraction_acknowledged: YYYY-MM-DD` to the reference first"
+        f"keeps it on purpose, a board member writes `Keep retracted source: {found[0].key}` in their review on GitHub "
+        "first (record-reviews then adds `retraction_acknowledged` to the reference)"
     )
 
 

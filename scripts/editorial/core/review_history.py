@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import workflow
-from .model import Article, Context
+from .model import Article, Context, Record
 from .vocabulary import Status
 
 
@@ -26,6 +26,7 @@ class ApprovedVersion:
     commit: str = ""  # the commit that first carried this approval ("": not known from git)
     path: str = ""  # the article's file at that commit
     content_changed: bool = True  # False: a re-review of the same content as the version before
+    signed: tuple[Record, ...] = ()  # the approving records that counted, one a reviewer: their signatures
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,24 @@ def approval(article: Article, ctx: Context, *, commit: str = "", path: str = ""
     reviewers = tuple(workflow.approvers(article, ctx, verdicts))
     if not reviewers:
         return None
-    return ApprovedVersion(workflow.last_approval_date(article, ctx, verdicts), reviewers, article.digest, commit, path)
+    return ApprovedVersion(
+        workflow.last_approval_date(article, ctx, verdicts),
+        reviewers,
+        article.digest,
+        commit,
+        path,
+        signed=_signed(article, verdicts, reviewers),
+    )
+
+
+def _signed(article: Article, verdicts: list[workflow.Verdict], reviewers: tuple[str, ...]) -> tuple[Record, ...]:
+    """Each approver's latest approving record that counts (the one their signature stands on)."""
+    records = {record.index: record for record in article.reviews}
+    latest: dict[str, Record] = {}
+    for verdict in verdicts:
+        if verdict.counts:
+            latest[verdict.reviewer] = records[verdict.index]
+    return tuple(latest[r] for r in reviewers if r in latest)
 
 
 def versions(current: Article, ctx: Context, committed: Iterable[Committed] = ()) -> list[ApprovedVersion]:
@@ -62,14 +80,32 @@ def versions(current: Article, ctx: Context, committed: Iterable[Committed] = ()
         if found and (found[-1].digest, found[-1].date) == (version.digest, version.date):
             continue  # the same approval, carried by a later commit (a change to next_review, say)
         changed = not found or found[-1].digest != version.digest
-        found.append(ApprovedVersion(version.date, version.reviewers, version.digest, item.commit, item.path, changed))
+        found.append(
+            ApprovedVersion(
+                version.date, version.reviewers, version.digest, item.commit, item.path, changed, version.signed
+            )
+        )
     if now is not None and (not found or (found[-1].digest, found[-1].date) != (now.digest, now.date)):
         found.append(
             ApprovedVersion(
-                now.date, now.reviewers, now.digest, content_changed=not found or found[-1].digest != now.digest
+                now.date,
+                now.reviewers,
+                now.digest,
+                content_changed=not found or found[-1].digest != now.digest,
+                signed=now.signed,
             )
         )
     return found
+
+
+def last_approved(committed: Iterable[Committed], current: Article, ctx: Context) -> Committed | None:
+    """The latest of the versions (oldest first) whose approval counts, judged as `versions`
+    judges them (an item without its article is `current`): what a revision is compared with."""
+    for item in reversed(list(committed)):
+        article = item.article if item.article is not None else current
+        if article.id == current.id and approval(article, ctx) is not None:
+            return Committed(item.commit, item.path, article)
+    return None
 
 
 def first_approval(history: list[ApprovedVersion]) -> str:

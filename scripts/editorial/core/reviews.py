@@ -54,6 +54,12 @@ class Review:
         return moment.astimezone(dt.UTC).date().isoformat() if moment else ""
 
     @property
+    def utc(self) -> str:
+        """The review's time in UTC, YYYY-MM-DDTHH:MM:SSZ ("" when unknown), as a record's `at`."""
+        moment = _moment(self.submitted_at)
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+    @property
     def sort_key(self) -> tuple:
         moment = _moment(self.submitted_at)
         return (moment or dt.datetime.min.replace(tzinfo=dt.UTC), self.order)

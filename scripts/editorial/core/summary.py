@@ -20,8 +20,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import citations, transitions, visible, workflow
-from .model import Article, Context, Person
+from . import citations, redline, review_history, transitions, visible, workflow
+from .digest import normalise_body
+from .model import Article, Context, Person, Record
 from .reviews import Review
 from .vocabulary import Decision as RecordDecision
 from .vocabulary import ReviewState
@@ -58,6 +59,7 @@ class Changed:
     before: Article | None  # at the base; None when the pull request adds it
     decisions: tuple[Decision, ...] = ()
     unreadable: str = ""  # why the head's version cannot be read
+    approved: review_history.Committed | None = None  # the last approved version, on the base's branch
 
 
 @dataclass
@@ -188,6 +190,7 @@ def _article(changed: Changed, contexts: Sequence[Context], style: str, share: i
         f"digest `{article.digest[:19]}…`",
         "",
     ]
+    out += _changes(changed, article, ctx, style)  # first: what the board re-reviews
     description = article.fields.description
     if description.strip():
         out += ["> " + _clip(description, MAX_TEXT), ""]
@@ -248,6 +251,7 @@ def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) 
         if len(records) > MAX_ITEMS:
             out.append(f"*(The {len(records) - MAX_ITEMS:,} earlier records are in the file's `reviews`.)*")
         out.append("")
+        out += _signatures(records)
     if changed.decisions:
         out += ["On GitHub (each member's standing review):", ""]
         recorded = {(r.reviewer, r.decision, r.digest) for r in records}
@@ -256,6 +260,113 @@ def _approvals(changed: Changed, article: Article, contexts: Sequence[Context]) 
         out += _more_note(len(changed.decisions), "reviews")
         out.append("")
     return out
+
+
+def _changes(changed: Changed, article: Article, ctx: Context, style: str) -> list[str]:
+    """The redline of a revision against its last approved version (redline.py), as GitHub
+    shows it: <del> and <ins> are the only markup, every word in them escaped (see _plain)."""
+    approved = changed.approved
+    if approved is None or approved.article is None or approved.article.digest == article.digest:
+        return []
+    lines = redline.compare(approved.article, article, style, lambda person_id: _name(ctx, person_id))
+    when = review_history.approval(approved.article, ctx)
+    commit = f" (commit `{_code(approved.commit[:10])}`)" if approved.commit else ""
+    out = [
+        "### Changes since the approved version",
+        "",
+        f"*Compared with the version approved on {_inline(when.date if when else '?')}{commit}, as readers read "
+        "it: deleted words are struck through, new words underlined; unchanged sentences are left out. What "
+        "readers do not see (formatting, comments, markup the site removes) is not compared here: this version "
+        "follows in full, as written.*",
+        "",
+    ]
+    body: list[str] = []
+    for line in lines.body:
+        text = "".join(_marked(piece) for piece in line.pieces)
+        body += [f"**{text}**" if line.kind == redline.HEADING else text, ""]
+    if not lines.body:
+        same = normalise_body(approved.article.body) == normalise_body(article.body)
+        body += [
+            "*The answer reads as it did.*"
+            if same
+            else "*The answer reads as it did, but its Markdown changed (formatting, or something readers do not "
+            "see): read it in full below.*",
+            "",
+        ]
+    kept, left = _as_cut(body, MAX_BODY_CHARS)
+    out += [*kept, *_cut_note(left)]
+    if lines.references:
+        out += ["**References**", ""]
+        for ref in lines.references:
+            entry = _plain(f"[{ref.number}] {ref.entry}" if ref.number else ref.key)
+            if ref.kind == "added":
+                out.append(f"- Added: <ins>{entry}</ins>")
+            elif ref.kind == "removed":
+                out.append(f"- Removed: <del>{entry}</del>")
+            else:
+                out.append(f"- Changed: {entry}")
+                out += [f"  - `{_code(f.label)}`: {_before_after(f.before, f.after)}" for f in ref.fields]
+        out.append("")
+    if lines.fields:
+        out += ["**Also on the page**", "", "| | the approved version | this version |", "| --- | --- | --- |"]
+        out += [
+            f"| {_cell(f.label)} | {_cell(f.before) or '*(none)*'} | {_cell(f.after) or '*(none)*'} |"
+            for f in lines.fields
+        ]
+        out.append("")
+    return out + ["### This version in full", ""]
+
+
+def _marked(piece: redline.Piece) -> str:
+    if piece.kind == redline.SKIPPED:
+        n = int(piece.text)
+        return f"*… {n} unchanged sentence{'s' if n != 1 else ''} …*"
+    text = _plain(re.sub(r"\s+", " ", piece.text))  # its spaces kept: they separate it from its neighbours
+    return f"<{piece.kind}>{text}</{piece.kind}>" if piece.kind in (redline.DELETED, redline.INSERTED) else text
+
+
+def _before_after(before: str, after: str) -> str:
+    was = f"<del>{_inline(before)}</del>" if before.strip() else "*(none)*"
+    now = f"<ins>{_inline(after)}</ins>" if after.strip() else "*(none)*"
+    return f"{was} → {now}"
+
+
+def _as_cut(lines: list[str], limit: int) -> tuple[list[str], int]:
+    """At most `limit` characters of the lines, whole lines; and how many characters were left out."""
+    size = 0
+    for index, line in enumerate(lines):
+        if size + len(line) + 1 > limit:
+            return lines[:index], sum(len(rest) + 1 for rest in lines[index:])
+        size += len(line) + 1
+    return lines, 0
+
+
+_REVIEW_URL = re.compile(r"https://[A-Za-z0-9._~/#?=&%:+-]+")  # a link GitHub shows as it is: nothing to escape
+
+
+def _signatures(records: Sequence[Record]) -> list[str]:
+    """What each record signs, as it says it (records written before the tools wrote signatures
+    have none): the printed name and credentials that day, what an approval attests, the time
+    in UTC, the commit reviewed and the review."""
+    lines = []
+    for record in records:
+        parts = []
+        if record.name:
+            credentials = f", {_inline(record.credentials)}" if record.credentials else ""
+            parts.append(f"**{_inline(record.name)}**{credentials}")
+        if record.meaning:
+            parts.append(f"signed as “{_inline(record.meaning)}”")
+        if record.at:
+            parts.append(_inline(record.at.replace("T", " ").removesuffix("Z") + " UTC"))
+        if record.commit:
+            parts.append(f"commit `{_code(record.commit[:10])}`")
+        if record.review:
+            shown = _REVIEW_URL.fullmatch(record.review)
+            parts.append(f"[review]({record.review})" if shown else f"review `{_code(record.review)}`")
+        if parts:
+            what = _inline(record.decision or "?")
+            lines.append(f"- {what} by {_inline(record.reviewer or '?')}: " + " · ".join(parts))
+    return ["Signatures, as each record states them:", "", *lines, ""] if lines else []
 
 
 _DECIDED: dict[str, str] = {

@@ -71,3 +71,7 @@ REGISTRY = "content/people.yml"
 # plugin finds this placeholder, never content/.
 PLACEHOLDER = "placeholder"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown
+
+# A preview build's articles to review, named in the environment as project paths separated by white
+# space (`git diff --name-only`): its home page lists them first (plugin/pages.py).
+PREVIEW_CHANGED = "EDITORIAL_PREVIEW_CHANGED"

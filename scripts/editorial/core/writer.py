@@ -70,17 +70,70 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
+# The template's words that the writer replaces: `editorial validate` refuses each one still in an
+# article (rules/template.py, E510), so no template text can reach the board, let alone be approved.
+REPLACE = "(replace this text)"  # ends every front-matter placeholder
+DESCRIPTION = f"One or two sentences that answer the question for a clinician {REPLACE}."
+CONFLICTS = f"The authors' conflicts of interest: state them, or write none {REPLACE}."
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """A paragraph of guidance `new` writes under an answer section, and what belongs there instead."""
+
+    section: str
+    sentences: tuple[str, ...]
+    instead: str
+
+
+GUIDANCE = (
+    Guidance(
+        "From the Guidelines",
+        (
+            "Say what the guidelines recommend, in your own words.",
+            "Add each guideline to `references` with `evidence: guideline` and cite it where you use it, like "
+            "`[@evans2021]`.",
+            "Delete this section if no guideline covers the question.",
+        ),
+        "write what the guidelines recommend, in your own words, citing each guideline as [@key]; or delete the "
+        "section if no guideline covers the question",
+    ),
+    Guidance(
+        "From the Research",
+        (
+            "Summarise the studies that bear on the question, citing each one, like `[@koljonen2021; @boviatsis2004]`.",
+            "Delete this section if there is no research.",
+        ),
+        "summarise the studies that bear on the question, citing each one as [@key]; or delete the section if "
+        "there is no research",
+    ),
+)
+
+
+def _wrapped(sentences: tuple[str, ...], width: int = 76) -> str:
+    lines: list[str] = []
+    for word in " ".join(sentences).split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def new_article(question: str, authors: Person | list[Person], today: str, slug: str | None = None) -> str:
     """The text of a new, schema-valid article: `submitted`, no reviews, no references yet.
 
-    Its two answer sections cite nothing, so validate lists them: that is the writer's to-do."""
+    What the writer must write is placeholder text that validate refuses (E510), and its two
+    answer sections cite nothing (E502): validate's list is the writer's to-do. The conflicts
+    of interest are the authors' own statement: the template never answers `none` for them."""
     authors = [authors] if isinstance(authors, Person) else list(authors)
     specialties = list(dict.fromkeys(s for a in authors for s in a.specialties[:1])) or ["general-medicine"]
+    sections = "\n\n".join(f"## {g.section}\n\n{_wrapped(g.sentences)}" for g in GUIDANCE)
     return f"""---
 id: {slug or slugify(question)}
 title: {_quoted(question.strip())}
 description: >-
-  One or two sentences that answer the question for a clinician (replace this text).
+  {DESCRIPTION}
 audience: [clinician]            # add patient (and a patient_summary) if patients should read it
 specialties: [{", ".join(specialties)}]
 authors: [{", ".join(a.id for a in authors)}]
@@ -88,20 +141,11 @@ created: {today}
 updated: {today}
 review_status: submitted
 reviews: []
-conflicts: none                  # the authors' disclosures; `none` must be true, not a default
+conflicts: {_quoted(CONFLICTS)}
 references: []                   # CSL items, each with `evidence: guideline` or `research` (see guides/writers.md)
 ---
 
-## From the Guidelines
-
-Say what the guidelines recommend, in your own words. Add each guideline to
-`references` with `evidence: guideline` and cite it where you use it, like
-`[@evans2021]`. Delete this section if no guideline covers the question.
-
-## From the Research
-
-Summarise the studies that bear on the question, citing each one, like
-`[@koljonen2021; @boviatsis2004]`. Delete this section if there is no research.
+{sections}
 """
 
 
@@ -165,7 +209,7 @@ def queue(articles: list[Article], ctx: Context) -> list[Waiting]:
             what = "was retracted" if first.nature == retractions.RETRACTION else "is under an expression of concern"
             action = (
                 f"review again: reference '{notices[0].key}' {what} ({first.date}); revise the article, or keep the "
-                f"source with `retraction_acknowledged`"
+                f"source (`Keep retracted source: {notices[0].key}` in a board member's review on GitHub)"
                 + (f" ({len(notices) - 1} more source(s))" if len(notices) > 1 else "")
             )
             sources.append(

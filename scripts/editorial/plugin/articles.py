@@ -19,7 +19,7 @@ from markupsafe import escape
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..core import article_view, citations, disclaimer, sanitize, site_files
+from ..core import article_view, citations, disclaimer, redline, review_history, sanitize, site_files
 from ..core.model import Article, Problem
 from .build import Build, fail
 from .references import References
@@ -106,7 +106,7 @@ class ArticlePages:
         except citations.StyleError as exc:
             fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
         history = build.history(article) if not build.preview else None
-        context["editorial_article"] = article_view.view(
+        view = article_view.view(
             article,
             build.corpus.context,
             entries,
@@ -117,7 +117,25 @@ class ArticlePages:
             history=history,
             order=numbered.order,
         )
+        if build.preview:  # a revision: its changes since the last approved version, behind a switch
+            view.changes = self._changes(article)
+        context["editorial_article"] = view
         page.toc = _starting_at_the_question(page.toc, article.title)
+
+    def _changes(self, article: Article) -> str:
+        """The preview's "changes" view of a revised article (redline.py; "" when there is none)."""
+        ctx = self.build.corpus.context
+        approved = self.build.last_approved(article)
+        if approved is None or approved.article is None or approved.article.digest == article.digest:
+            return ""
+        when = review_history.approval(approved.article, ctx)
+        lines = redline.compare(
+            approved.article,
+            article,
+            self.references.style,
+            lambda person_id: person.display if (person := ctx.registry.get(person_id)) else person_id,
+        )
+        return redline.as_html(lines, article_view.Day.of(when.date).text if when else "?")
 
     def check_page(self, output: str, page: Page) -> None:
         """Fail the build if an article page was rendered without the medical disclaimer (a

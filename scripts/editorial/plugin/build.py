@@ -133,6 +133,13 @@ class Build:
             self._history = self._read_history()
         return review_history.versions(article, self.corpus.context, self._history.get(article.id, ()))
 
+    def last_approved(self, article: Article) -> review_history.Committed | None:
+        """The last version of `article` on the branch whose approval counts (what a preview
+        compares a revision with), from the same one read of git as `history`."""
+        if self._history is None:
+            self._history = self._read_history()
+        return review_history.last_approved(self._history.get(article.id, ()), article, self.corpus.context)
+
     def _read_history(self) -> dict[str, list[review_history.Committed]]:
         try:
             found = committed.main_history(self.workspace.root)

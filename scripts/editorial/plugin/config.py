@@ -22,3 +22,4 @@ class EditorialConfig(Config):
     maintainers = c.ListOfItems(c.Type(str), default=[])
     retractions = c.Type(str, default="")
     retractions_sha256 = c.Type(str, default="")
+    approval_meaning = c.Type(str, default="Reviewed for medical accuracy against the cited sources")

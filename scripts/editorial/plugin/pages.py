@@ -26,7 +26,7 @@ from ..core.article_view import Day, specialty_name
 from ..core.jsonld import person_anchor
 from ..core.model import Article, Person, Policy, Problem, Registry
 from ..core.retractions import Index
-from ..core.vocabulary import AUDIENCE_LABELS, Audience, Role
+from ..core.vocabulary import AUDIENCE_LABELS, PREVIEW_CHANGED, Audience, Role
 from .build import Build, fail
 
 HOME = "index.md"
@@ -115,12 +115,46 @@ class SitePages:
         listed = self.listed()
         if src == HOME:
             html = home_listing(listed, self._counts(), page.url)
+            if self.build.preview:  # what the preview was built for comes first
+                html = self.changed_listing(page.url) + html
         elif src.startswith(site_files.SPECIALTIES_DIR) and src != site_files.GENERATED_PAGES["specialties/"]:
             slug = src[len(site_files.SPECIALTIES_DIR) :].removesuffix(".md")
             html = cards([item for item in listed if slug in item.specialties], page.url)
         else:
             return
         page.content = content.replace(LISTING_SLOT, sanitize.article_html(html, ours=True), 1)
+
+    def changed_listing(self, here: str) -> str:
+        """The articles the preview was built for (PREVIEW_CHANGED names them: the pull request's changed
+        articles, or the one `editorial preview` serves), each with where it stands: the home
+        page of a preview lists them first. Empty when none are named."""
+        named = [path for path in dict.fromkeys(os.environ.get(PREVIEW_CHANGED, "").split()) if path.endswith(".md")]
+        if not named:
+            return ""
+        build = self.build
+        items = []
+        for path in named:
+            article = build.by_path.get(path)
+            src_uri = path.removeprefix(build.docs + "/")
+            file = self.files.get_file_from_path(src_uri) if self.files is not None else None
+            if article is None or file is None:
+                why = "deleted, or not an article this preview can show" if article is None else "not shown"
+                reasons = build.withheld_reasons(src_uri) or []
+                if article is not None and reasons:
+                    why += f": {reasons[0].code} {reasons[0].message}"
+                items.append(f"<li><code>{_e(path)}</code>: {_e(why)}</li>")
+                continue
+            reasons = build.withheld_reasons(src_uri) or []
+            status = article.status.replace("_", " ") or "no status"
+            state = "approved" if not reasons else f"not approved yet: {status}"
+            link = _e(get_relative_url(file.url, here))
+            items.append(f'<li><a href="{link}">{_e(article.title or path)}</a> ({_e(state)})</li>')
+        return (
+            '<h2 id="in-this-preview">In this preview</h2>'
+            "<p>The articles this preview was built for (for a pull request: the articles it changes). A revised "
+            "article's page can show its changes since the approved version.</p>"
+            '<ul class="editorial-listing__changed">' + "".join(items) + "</ul>"
+        )
 
     def listed(self) -> list[Listed]:
         """Every published article once, most recently reviewed first (then by title)."""

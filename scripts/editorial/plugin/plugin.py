@@ -33,7 +33,7 @@ from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
 from .. import progress
-from ..core import sanitize, site_files
+from ..core import from_disk, sanitize, site_files
 from ..core.citations import DEFAULT_STYLE
 from ..core.model import Problem
 from .articles import ArticlePages
@@ -218,6 +218,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     @event_priority(-100)  # after other plugins' post_page hooks: the HTML judged is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         parts = self._require()
+        if parts.build.preview and not parts.build.serve:  # a preview is opened from disk: no folder links
+            output = from_disk.folder_links_to_index(output)
         parts.articles.check_page(output, page)
         if not parts.output.page_written(page, output):  # no audit worker to read its links: here
             parts.gate.check_links([(page, parts.gate.read_links(output))])

@@ -25,6 +25,7 @@ from . import (
     retractions,
     schema,
     structure,
+    template,
     visible_text,
 )
 
@@ -34,6 +35,7 @@ MODULES = (
     people,
     citations,
     structure,
+    template,
     complexity,
     dates,
     approval,

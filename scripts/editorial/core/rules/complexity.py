@@ -33,7 +33,7 @@ _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:", re.M)
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 
 
-def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
+def check(articles: Sequence[Article], ctx: Context | None) -> Iterator[Problem]:
     for article in articles:
         yield from _check_one(article)
 

@@ -22,7 +22,10 @@ from ..vocabulary import Status
 
 FILE_LOCAL = False  # needs the policy's snapshot (see rules/__init__.py)
 
-KEEP = "or, if the board keeps it on purpose, add `retraction_acknowledged: YYYY-MM-DD` to the reference"
+KEEP = (
+    "or, if the board keeps it on purpose, a board member writes `Keep retracted source: <reference id>` in their "
+    "review on GitHub (record-reviews then adds `retraction_acknowledged: YYYY-MM-DD` to the reference)"
+)
 
 
 def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
