@@ -41,6 +41,8 @@ SHORT_TITLE = 3  # titles of 3..7 words are looked up as a whole phrase; shorter
 MAX_READ = 100_000_000  # bytes of one site file the audit reads; a search index of 10,000 articles is a fifth of it
 DATA_SUFFIXES = (".yml", ".yaml")  # the registry and configuration: never in a site
 
+_READ_AS_TEXT = (*site_files.HTML_SUFFIXES, ".xml", ".xml.gz", ".txt", ".json", ".pf_fragment")
+_REORDERED = re.compile(rb"<bdo\b|\bdir\s*=\s*[\"']?rtl", re.I)
 _RAW_ID = re.compile(r"^id:\s*[\"']?([^\s\"'#]+)", re.M)
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?(?:[\w-]+:\s*)?")
 _RAW_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.M)
@@ -178,6 +180,20 @@ class Audit:
                     "E958",
                     f"{rel} holds compressed data the audit cannot read whole ({read.unread}); nothing unread is "
                     "published: make it smaller or leave it out",
+                )
+            )
+        if lower.endswith(_READ_AS_TEXT) and (
+            any(next(visible.reordering(text), None) for text in read.texts) or _REORDERED.search(item.data)
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "E958",
+                    f"{rel} holds right-to-left text or a bidirectional override (a control character, `<bdo>` or "
+                    "`dir=rtl`), which shows readers another order of words than the audit reads; nothing it cannot "
+                    "read as a reader sees it is published: rebuild from content that has none (E805)",
                 )
             )
         problems.extend(self._search(where, item.data, read.texts))

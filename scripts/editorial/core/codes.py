@@ -261,8 +261,9 @@ CODES: dict[str, Code] = {
     "E805": Code(
         "visible_text",
         "an invisible character (a bidirectional control, a zero-width or other format character, a control, "
-        "private-use or unassigned code point) in an article, the registry or a site page: readers would not see "
-        "what the file says (the message names the character, U+XXXX)",
+        "private-use or unassigned code point) or a right-to-left character in an article, the registry or a site "
+        "page: readers would not see what the file says, or see it in another order (the message names the "
+        "character, U+XXXX)",
         'delete it (an editor\'s "show invisibles" finds it), and retype the words around it if they looked wrong',
     ),
     "E901": Code(

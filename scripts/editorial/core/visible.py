@@ -26,6 +26,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 # -- the characters a reader does not see ----------------------------------------------------
 
@@ -140,6 +141,11 @@ def describe(ch: str) -> str:
     name = unicodedata.name(ch, "")
     if ch in BIDI_CONTROLS:
         kind = "a bidirectional control: it reorders the text around it, so readers see other words or numbers"
+    elif unicodedata.bidirectional(ch) in ("R", "AL", "AN"):
+        kind = (
+            "a right-to-left character: on this English site it turns the numbers and words beside it around, so "
+            "readers see another order than the file says"
+        )
     elif 0xE0000 <= cp <= 0xE007F:
         kind = "a tag character (invisible)"
     elif unicodedata.category(ch) == "Cc":
@@ -154,11 +160,12 @@ def describe(ch: str) -> str:
 
 
 def escape(text: str) -> str:
-    """`text` with every invisible character shown as `[U+202E]`, for a reader who must see it."""
+    """`text` with every invisible or reordering character (see `reorders`) shown as `[U+202E]`,
+    for a reader who must see what the file holds."""
     if not _SUSPECT.search(text):
         return text
     out, last = [], 0
-    for offset, ch in invisible(text):
+    for offset, ch in sorted({*invisible(text), *reordering(text)}):
         out.append(text[last:offset])
         out.append(f"[U+{ord(ch):04X}]")
         last = offset + 1
@@ -172,23 +179,77 @@ _SPACES = re.compile(r"\s+")
 _ASCII_CONTROLS = dict.fromkeys(cp for cp in range(0x80) if is_invisible(chr(cp)))
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: `_` and punctuation separate words, as a reader reads
 _TOKEN = re.compile(r"[^\W_]+(?:[-._][^\W_]+)*")  # ids, slugs, logins: words joined by - . or _
+# Blank glyphs and fillers are drawn as a space's width: read as one
+SPACE_LIKE = {0x2800: " ", 0x3164: " ", 0x115F: " ", 0x1160: " ", 0xFFA0: " "}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])$")
 
 
 def without_invisible(text: str) -> str:
     """`text` with every character a reader does not see left out (nothing else changed)."""
     if text.isascii():
         return text.translate(_ASCII_CONTROLS) if _SUSPECT.search(text) else text
-    hidden = {ch for _, ch in invisible(text)}
+    hidden = {ch for _, ch in invisible(text) if ord(ch) not in SPACE_LIKE}
+    text = text.translate(SPACE_LIKE) if any(chr(cp) in text for cp in SPACE_LIKE) else text
     return text.translate(dict.fromkeys(map(ord, hidden))) if hidden else text
 
 
 def visible(text: str) -> str:
-    """`text` as a reader reads it: invisible characters gone, compatibility forms folded
-    (NFKC), every run of white space one space, in lower case (casefold)."""
+    """`text` as a reader reads it: invisible characters gone (blank glyphs as spaces), every
+    letter as the plain letter it looks like (compatibility forms folded by NFKC, accents
+    dropped, look-alikes of other scripts and small capitals as their Latin letter), every run of
+    white space one space, in lower case (casefold)."""
     text = without_invisible(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        text = _NON_ASCII.sub(_plain_letter, unicodedata.normalize("NFKC", text))
     return _SPACES.sub(" ", text).casefold()
+
+
+@lru_cache(maxsize=65536)
+def _plain_of(ch: str) -> str:
+    decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    small = _SMALL_CAPITAL.match(unicodedata.name(ch, ""))
+    if small:
+        return small.group(1).lower()
+    return lookalikes().get(decomposed, decomposed)
+
+
+def _plain_letter(found: re.Match[str]) -> str:
+    return _plain_of(found.group())
+
+
+@lru_cache(maxsize=1)
+def lookalikes() -> dict[str, str]:
+    """Each character that Unicode's confusables list (UTS #39, through confusable-homoglyphs)
+    ties to a Latin letter or digit, and that letter: `а` (Cyrillic) -> `a`."""
+    from confusable_homoglyphs import confusables  # its list, read once, when first needed
+
+    graph: dict[str, set[str]] = {}
+    for ch, alikes in confusables.confusables_data.items():
+        for alike in alikes:
+            graph.setdefault(ch, set()).add(alike["c"])
+            graph.setdefault(alike["c"], set()).add(ch)
+    found: dict[str, str] = {}
+    for ch in graph:
+        if len(ch) != 1 or ch.isascii():
+            continue
+        seen, frontier = {ch}, [ch]
+        while frontier and ch not in found:  # the nearest Latin letter or digit it looks like
+            ahead = []
+            for near in frontier:
+                for other in sorted(graph.get(near, ())):
+                    if len(other) == 1 and other.isascii() and other.isalnum():
+                        found[ch] = other.lower()
+                        break
+                    if other not in seen:
+                        seen.add(other)
+                        ahead.append(other)
+                if ch in found:
+                    break
+            frontier = ahead
+    return found
 
 
 def words(text: str) -> list[str]:
@@ -201,44 +262,123 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(visible(text))
 
 
+def reorders(ch: str) -> bool:
+    """Whether `ch` makes a line show its characters in another order than they are written: a
+    bidirectional control, or a right-to-left character (a Hebrew or Arabic letter or mark, an
+    Arabic digit), which turns the numbers beside it around on an English page."""
+    return ch in BIDI_CONTROLS or unicodedata.bidirectional(ch) in ("R", "AL", "AN")
+
+
+def reordering(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, character) of every character of `text` that reorders what is around it."""
+    for found in _NON_ASCII.finditer(text):
+        if reorders(found.group()):
+            yield found.start(), found.group()
+
+
 # -- markup as read ---------------------------------------------------------------------------
 
-# Phrasing elements drawn on the line at the same size: a tag of theirs between two letters
-# leaves one word. (A superscript or subscript is read apart, as the site's citation numbers
-# are by every reader: a browser, a screen reader, the search index.)
-INLINE = frozenset(
-    "a abbr b bdi bdo big cite code data del dfn em font i ins kbd label mark nobr q s samp small span "
-    "strike strong time tt u var wbr".split()
+# Elements that break the line (or stand for something else than text): a tag of theirs parts the
+# words on both sides. Any other tag, inline or unknown (a custom element), is drawn within the
+# line and joins them. A superscript or subscript is read apart, as the site's citation numbers
+# are by every reader: a browser, a screen reader, the search index.
+BREAKING = frozenset(
+    "address area article aside audio blockquote body br button canvas caption center col colgroup dd details "
+    "dialog dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 head "
+    "header hgroup hr html iframe img input legend li link main map menu meta meter nav noframes object ol "
+    "optgroup option output p param picture pre progress section select source sub summary sup svg table "
+    "tbody td textarea tfoot th thead tr track ul video".split()
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>|<![^<>]*>|<\?[^<>]*>")
-_COMMENT = re.compile(r"<!--(.*?)(?:-->|\Z)", re.S)
+# Elements whose content is not drawn: read as texts of their own (they are in the page's source)
+UNDRAWN = ("script", "style", "template", "title", "rp", "noembed", "xmp")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+# Comments (with the abrupt `<!-->`), CDATA, declarations, processing instructions and bogus end
+# tags (`</3>`): none of them is drawn; what they hold is in the source
+_HIDDEN_MARKUP = re.compile(
+    r"<!--(?:>|->)|<!--(.*?)(?:-->|\Z)|<!\[CDATA\[(.*?)(?:\]\]>|\Z)|<![^<>]*>|<\?[^<>]*>|</[^A-Za-z>][^>]*>", re.S
+)
+_UNDRAWN = re.compile(r"<(" + "|".join(UNDRAWN) + r")\b[^>]*>(.*?)(?:</\1\s*>|\Z)", re.S | re.I)
+_HIDDEN_ATTRIBUTE = re.compile(r"""\shidden(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?(?=[\s/>]|$)""", re.I)
 _ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 _SVG_PATH = re.compile(r' d="[^"]*"')  # SVG path data: no text, and a third of a page's words
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 def _tag(found: re.Match[str]) -> str:
-    name = (found.group(2) or "").lower()
-    return "" if name in INLINE else "\n"
+    return "\n" if found.group(2).lower() in BREAKING else ""
 
 
 def html_text(source: str) -> list[str]:
-    """The texts of HTML as a reader meets them: first the flow, the words between tags (an
-    inline tag joins what is on both sides of it, any other tag is a break); then each
-    attribute value (a meta description or an alt is published too) and each comment (in the
-    page source for anyone to read), a text of its own. Entities decoded."""
+    """The texts of HTML as a reader meets them: first the flow, the words drawn on the page
+    (an inline tag joins what is on both sides of it, a breaking one parts them; what is not
+    drawn, a comment, a script, a hidden element, is not in it); then each attribute value (a
+    meta description or an alt is published too) and each part that is not drawn, a text of its
+    own. Entities decoded; markup that decoding reveals (escaped in a feed, shown in code) is
+    read once more, without decoding again."""
+    texts = _html_texts(source)
+    again = []
+    for text in texts:
+        again.extend(_html_texts(text, decode=False) if "<" in text else [text])
+    return again
+
+
+def _html_texts(source: str, decode: bool = True) -> list[str]:
     extras: list[str] = []
-    if "<!--" in source:
-        extras.extend(_COMMENT.findall(source))
-        source = _COMMENT.sub("", source)
+
+    def hidden(found: re.Match[str]) -> str:
+        extras.extend(piece for piece in found.groups() if piece)
+        return ""
+
+    def undrawn(found: re.Match[str]) -> str:
+        extras.append(found.group(2))
+        return "\n" if found.group(1).lower() in BREAKING else ""
+
+    if "<!" in source or "<?" in source or "</" in source:
+        source = _HIDDEN_MARKUP.sub(hidden, source)
+    if "<" in source:
+        source = _UNDRAWN.sub(undrawn, source)
+    if " hidden" in source or "\thidden" in source or "\nhidden" in source:
+        source = _without_hidden(source, extras)
     values = _SVG_PATH.sub(" ", source) if ' d="' in source else source
     extras.extend(a or b for a, b in _ATTR_VALUE.findall(values))
     texts = [_TAG.sub(_tag, source), *extras]
-    return [html.unescape(text) if "&" in text else text for text in texts]
+    return [html.unescape(text) if decode and "&" in text else text for text in texts]
 
 
-_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\(([^()\n]*)\)")
-_LINK = re.compile(r"\[([^\[\]\n]*)\]\(([^()\n]*)\)")
-_REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+def _without_hidden(source: str, extras: list[str]) -> str:
+    """`source` without the content of its elements that have the `hidden` attribute (kept in
+    `extras`): their end is found by counting the tags of their name opened inside them."""
+    out: list[str] = []
+    last = 0
+    tags = list(_TAG.finditer(source))
+    i = 0
+    while i < len(tags):
+        tag = tags[i]
+        name = tag.group(2).lower()
+        if tag.group(1) or name in VOID or not _HIDDEN_ATTRIBUTE.search(tag.group(3)):
+            i += 1
+            continue
+        depth, j = 1, i + 1
+        while j < len(tags) and depth:
+            if tags[j].group(2).lower() == name and not tags[j].group(3).rstrip().endswith("/"):
+                depth += -1 if tags[j].group(1) else 1
+            j += 1
+        end = tags[j - 1].end() if depth == 0 else len(source)
+        out.append(source[last : tag.start()])
+        extras.append(_TAG.sub(" ", source[tag.end() : tags[j - 1].start() if depth == 0 else len(source)]))
+        out.append("\n" if name in BREAKING else "")
+        last = end
+        i = j
+    out.append(source[last:])
+    return "".join(out)
+
+
+_TEXT = r"((?:[^\[\]\n]|\[[^\[\]\n]*\])*)"  # a link's text: brackets may nest once
+_DEST = r"<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:[ \t]+(\"[^\"\n]*\"|'[^'\n]*'))?"  # and its target, parens once
+_IMAGE = re.compile(rf"!\[{_TEXT}\]\({_DEST}\)")
+_REF_IMAGE = re.compile(rf"!\[{_TEXT}\]\[[^\[\]\n]*\]")
+_LINK = re.compile(rf"\[{_TEXT}\]\({_DEST}\)")
+_REF_LINK = re.compile(rf"\[{_TEXT}\]\[[^\[\]\n]*\]")
 _LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\[\]\n]+\]:[ \t]*(\S.*)$", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+)>")
 # An attribute list takes effect (and leaves the text) where Python-Markdown's attr_list takes it:
@@ -248,54 +388,151 @@ _ATTRS = r"\{:?[ ]*([^\}\n ][^\}\n]*)[ ]*\}"
 _BLOCK_ATTRS = re.compile(rf"^[ ]*{_ATTRS}[ ]*$")
 _HEADING_ATTRS = re.compile(rf"^([ ]{{0,3}}#{{1,6}}[ ].*?)[ ]+{_ATTRS}[ ]*$")
 _INLINE_ATTRS = re.compile(rf"(?<=[*_`)>\]]){_ATTRS}")
-_STARS = re.compile(r"(?:\*+|~~|==|\^\^)(?=[^\W_])|(?<=[^\W_])(?:\*+|~~|==|\^\^)")
-_UNDERSCORES = re.compile(r"(?<![^\W_])_+(?=[^\W_])|(?<=[^\W_])_+(?![^\W_])")
-_BACKTICKS = re.compile(r"`+")
+# Emphasis: a pair of markers around text (asterisks also inside a word, underscores not); a
+# lone marker is shown as written
+_STARS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1")
+_UNDERSCORES = re.compile(r"(?<![^\W_])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?![^\W_])")
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+# Blocks: fences (their info string is a class), list markers (CSS draws them), admonition and
+# details titles (the type, capitalised, when none is given), definitions that leave the flow
+# (abbreviations become titles, footnotes go to the end in the order they are defined)
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})(.*)$")
+_MARKER = re.compile(r"^([ \t]*)(?:[0-9]{1,9}[.]|[-*+])(?=[ \t]+\S)")
+_ADMONITION = re.compile(r'^([ \t]*)(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"\n]*)")?[ \t]*$')
+_ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[([^\]\n]+)\]:[ \t]*(.*)$")
+_FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def markdown_text(source: str) -> list[str]:
     """The texts of Markdown as its page shows them, closely enough that the same sentence gives
-    the same words in both (a test renders Markdown to compare): the flow first, where link and
-    image targets, attribute lists and emphasis markers are not (they are texts of their own, as
-    `html_text` keeps attribute values); HTML in it as `html_text` reads it. Citations are
-    numbered before this (citations.number with `visible=True`)."""
+    the same words in both (a test renders Markdown with the site's extensions to compare): the
+    flow first, without what the page does not show there (link and image targets, attribute
+    lists, emphasis markers, list numbers, fence languages, definitions), which are texts of their
+    own as `html_text` keeps attribute values; code as written; HTML as `html_text` reads it.
+    Citations are numbered before this (citations.number)."""
     extras: list[str] = []
+    text = _attribute_lists(source, extras) if "{" in source else source
+    blocks, footnotes = _blocks(text, extras)
+    numbers = {label: str(n) for n, (label, _) in enumerate(footnotes, 1)}
+    flow = "".join(html.escape(text, quote=False) if code else _inline(text, extras, numbers) for text, code in blocks)
+    for _, note in footnotes:  # at the end of the page, as the footnotes extension puts them
+        flow += "\n" + _inline(note, extras, numbers)
+    first, *inside = html_text(flow)
+    return [first, *inside, *(piece for extra in extras for piece in html_text(extra))]
+
+
+def _blocks(text: str, extras: list[str]) -> tuple[list[tuple[str, bool]], list[tuple[str, str]]]:
+    """The text as (piece, is code) in order, with the block syntax the page does not show taken
+    out; and the footnote definitions (label, text), in the order they are defined."""
+    out: list[tuple[str, bool]] = []
+    footnotes: list[tuple[str, str]] = []
+    fence = ""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        opened = _FENCE.match(line)
+        if fence:
+            closing = opened is not None and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence)
+            if closing and opened is not None and not opened.group(2).strip():
+                fence = ""
+                out.append(("\n", False))
+            else:
+                out.append((line + "\n", True))
+            continue
+        if opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
+            fence = opened.group(1)
+            extras.append(opened.group(2).strip())
+            out.append(("\n", False))
+            continue
+        footnote = _FOOTNOTE.match(line)
+        if footnote:
+            body = [footnote.group(2)]
+            while i < len(lines) and (lines[i].startswith(("    ", "\t")) or not lines[i].strip()):
+                if not lines[i].strip() and not (i + 1 < len(lines) and lines[i + 1].startswith(("    ", "\t"))):
+                    break
+                body.append(lines[i].strip())
+                i += 1
+            footnotes.append((footnote.group(1), " ".join(body)))
+            out.append(("\n", False))
+            continue
+        abbreviation = _ABBREVIATION.match(line)
+        if abbreviation:
+            extras.append(abbreviation.group(2))
+            out.append(("\n", False))
+            continue
+        admonition = _ADMONITION.match(line)
+        if admonition:
+            indent, kind, title = admonition.groups()
+            out.append((indent + (kind.capitalize() if title is None else title) + "\n", False))
+            continue
+        out.append((_MARKER.sub(r"\1", line) + "\n", False))
+    return out, footnotes
+
+
+def _inline(text: str, extras: list[str], footnotes: dict[str, str]) -> str:
+    """Inline Markdown as the page shows it (code spans as written)."""
+    pieces = []
+    last = 0
+    for span in _CODE_SPAN.finditer(text):
+        pieces.append(_marks(text[last : span.start()], extras, footnotes))
+        pieces.append(html.escape(span.group(2).strip() or span.group(2), quote=False))  # code is shown as written
+        last = span.end()
+    pieces.append(_marks(text[last:], extras, footnotes))
+    return "".join(pieces)
+
+
+def _marks(text: str, extras: list[str], footnotes: dict[str, str]) -> str:
+    """Text outside code as the page shows it: escapes, links and images, emphasis."""
 
     def image(found: re.Match[str]) -> str:
-        extras.extend(found.groups())
+        extras.extend(piece for piece in found.groups() if piece)
         return ""
 
     def link(found: re.Match[str]) -> str:
-        extras.append(found.group(2))
+        extras.extend(piece for piece in found.groups()[1:] if piece)
         return found.group(1)
 
     def kept(found: re.Match[str]) -> str:
         extras.append(found.group(1))
         return ""
 
-    text = _ESCAPED.sub(lambda m: f"&#{ord(m.group(1))};", source)  # an escaped mark is a character
-    if "{" in text:
-        text = _attribute_lists(text, extras)
-    if "](" in text or "][" in text or "]:" in text:
+    if "\\" in text:
+        text = _ESCAPED.sub(lambda m: f"&#{ord(m.group(1))};", text)  # an escaped mark is a character
+    if "[" in text:
+        if footnotes:
+            text = _FOOTNOTE_REF.sub(
+                lambda m: f"<sup>{footnotes[m.group(1)]}</sup>" if m.group(1) in footnotes else m.group(), text
+            )
         text = _IMAGE.sub(image, text)
+        text = _REF_IMAGE.sub(image, text)
         text = _LINK.sub(link, text)
         text = _REF_LINK.sub(r"\1", text)
         text = _LINK_DEFINITION.sub(kept, text)
     if "<" in text:
         text = _AUTOLINK.sub(r"\1", text)
-    text = _STARS.sub("", text)
-    text = _UNDERSCORES.sub("", text)
-    text = _BACKTICKS.sub("", text)
-    flow, *inside = html_text(text)
-    return [flow, *inside, *(piece for extra in extras for piece in html_text(extra))]
+    for _ in range(3):  # nested emphasis, from the outside in
+        marked = _UNDERSCORES.sub(r"\2", _STARS.sub(r"\2", text))
+        if marked == text:
+            break
+        text = marked
+    return text
 
 
 def _attribute_lists(text: str, extras: list[str]) -> str:
-    """`text` without the attribute lists that take effect (their values go to `extras`)."""
+    """`text` without the attribute lists that take effect (their values go to `extras`); code
+    blocks are left as written."""
     lines = text.split("\n")
+    fence = ""
     for i, line in enumerate(lines):
-        if "{" not in line:
+        opened = _FENCE.match(line)
+        if opened and (not fence or opened.group(1)[0] == fence[0]):
+            fence = "" if fence else opened.group(1)
+            continue
+        if fence or "{" not in line:
             continue
         block = _BLOCK_ATTRS.match(line)
         last = i + 1 == len(lines) or not lines[i + 1].strip()

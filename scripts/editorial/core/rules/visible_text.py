@@ -1,10 +1,12 @@
-"""Visible text: nothing in an article, the registry or a site page that a reader cannot see.
+"""Visible text: nothing in an article, the registry or a site page that a reader cannot see, or
+that shows readers the text in another order than it is written.
 
 A bidirectional control makes the page show other words and numbers than the file holds (the
 board reads "105 mg", the page shows "150 mg"); any other invisible character (core/visible.py
 says which) hides words from the audit and the search, or splits an id. Each one is refused
 where it is, naming the character: in the body (code included: a control there reorders it
-just the same), in every text of the front matter, in the registry, in the site pages."""
+just the same), in every text of the front matter, in the registry, in the site pages. So is a
+right-to-left character: on an English page a Hebrew maqaf between `5` and `10` shows "510"."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ def in_text(path: str, text: str, lines_before: int = 0) -> Iterator[Problem]:
     """E805 for each invisible character of a text (a body, a page) at its line and column, typed
     or written as a character reference (`&#x202E;`, `&shy;`: the page shows it all the same);
     `lines_before`: the lines of the file above the text."""
-    found = list(_first(_invisible_or_referenced(text)))
+    found = list(_first(_hidden_or_reordering(text)))
     for offset, ch in found[:MAX_REPORTED]:
         line, col = line_col(text, offset)
         yield Problem(path, line + 1 + lines_before, col, CODE, _message(ch, "here"))
@@ -47,7 +49,7 @@ def in_values(path: str, data: object, pos: Callable[..., Position], where: tupl
     while stack:
         key, value = stack.pop()
         if isinstance(value, str):
-            for offset, ch in _first(visible.invisible(value)):
+            for offset, ch in _first(_hidden_or_reordering(value)):
                 if reported == MAX_REPORTED:
                     return
                 reported += 1
@@ -63,13 +65,15 @@ def in_values(path: str, data: object, pos: Callable[..., Position], where: tupl
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?")
 
 
-def _invisible_or_referenced(text: str) -> Iterator[tuple[int, str]]:
-    found = list(visible.invisible(text))
+def _hidden_or_reordering(text: str) -> Iterator[tuple[int, str]]:
+    """Every character a reader does not see, or that reorders what is around it, typed or written
+    as a character reference."""
+    found = {*visible.invisible(text), *visible.reordering(text)}
     if "&" in text:
         for reference in _REFERENCE.finditer(text):
             meant = html.unescape(reference.group())
-            if len(meant) == 1 and visible.is_invisible(meant):
-                found.append((reference.start(), meant))
+            if len(meant) == 1 and (visible.is_invisible(meant) or visible.reorders(meant)):
+                found.add((reference.start(), meant))
     yield from sorted(found)
 
 
