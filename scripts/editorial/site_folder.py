@@ -108,7 +108,8 @@ def judge_pages(run: Audit, site_dir: Path, rels: Sequence[str], executor: Execu
     and here (see workers.share_chunks), or on both cores."""
     prepare(run)
     entries = [(rel, "file", None) for rel in rels]
-    return [verdict for verdict, _ in _chunks(partial(_check_chunk, site_dir, frozenset(), False), entries, executor)]
+    judged = _chunks(partial(_check_chunk, site_dir, frozenset(), frozenset(), False), entries, executor)
+    return [verdict for verdict, _ in judged]
 
 
 def audit_site(
@@ -119,6 +120,7 @@ def audit_site(
     executor: Executor | None = None,
     skip: str = "",
     digests: dict[str, str] | None = None,
+    owned: frozenset[int] = frozenset(),
 ) -> tuple[list[Problem], int]:
     """(problems, number of entries) of the site in `site_dir`: the pages first (they say which
     content files may be here), then every other file; on both cores when the site is large,
@@ -130,7 +132,8 @@ def audit_site(
     `folder` (e.g. "pagefind/"): only the files under it, which the build wrote after the rest
     had passed (they may not be pages, nor content files: nothing refers to them). `skip`: a
     folder left out, to be audited that way later. `digests`, when given, is filled with the
-    SHA-256 (hex) of every regular file, of the very bytes judged (the audit's manifest)."""
+    SHA-256 (hex) of every regular file, of the very bytes judged (the audit's manifest).
+    `owned`: the `Verdict.owned` of pages judged before this call (for the search bundle)."""
     if folder:
         prefix = folder.rstrip("/") + "/"
         if (site_dir / prefix.rstrip("/")).is_symlink():  # os.walk would follow it
@@ -148,9 +151,10 @@ def audit_site(
         run.needles  # noqa: B018 - built once, before the fork, rather than once a worker
     prepare(run)
     hashed = digests is not None
-    judged = list(_chunks(partial(_check_chunk, site_dir, frozenset(), hashed), pages, executor))
+    judged = list(_chunks(partial(_check_chunk, site_dir, frozenset(), owned, hashed), pages, executor))
     referenced = frozenset().union(*(verdict.refers_to for verdict, _ in judged))
-    judged += list(_chunks(partial(_check_chunk, site_dir, referenced, hashed), others, executor))
+    owned = owned.union(*(verdict.owned for verdict, _ in judged))
+    judged += list(_chunks(partial(_check_chunk, site_dir, referenced, owned, hashed), others, executor))
     if digests is not None:
         for rel, (_, digest) in zip([rel for rel, _, _ in pages] + [rel for rel, _, _ in others], judged, strict=True):
             if digest:
@@ -168,6 +172,7 @@ def _chunks(function: Any, entries: Sequence[Any], executor: Executor | None) ->
 def _check_chunk(
     site_dir: Path,
     referenced: frozenset[str],
+    owned: frozenset[int],
     hashed: bool,
     entries: Sequence[tuple[str, str, tuple[bytes, Verdict] | None]],
 ) -> list[tuple[Verdict, str]]:
@@ -179,7 +184,7 @@ def _check_chunk(
     for rel, kind, known in entries:
         item = read_entry(site_dir, rel, kind)
         digest = hashlib.sha256(item.data).digest() if item.data is not None and (hashed or known) else b""
-        verdict = known[1] if known is not None and digest == known[0] else run.check(item, referenced)
+        verdict = known[1] if known is not None and digest == known[0] else run.check(item, referenced, owned)
         judged.append((verdict, digest.hex() if hashed else ""))
     return judged
 

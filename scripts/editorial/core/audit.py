@@ -41,6 +41,7 @@ SHORT_TITLE = 3  # titles of 3..7 words are looked up as a whole phrase; shorter
 MAX_READ = 100_000_000  # bytes of one site file the audit reads; a search index of 10,000 articles is a fifth of it
 DATA_SUFFIXES = (".yml", ".yaml")  # the registry and configuration: never in a site
 
+_REFERENCES = re.compile(r'<section class="editorial-references".*?</section>', re.S)
 _READ_AS_TEXT = (*site_files.HTML_SUFFIXES, ".xml", ".xml.gz", ".txt", ".json", ".pf_fragment")
 _REORDERED = re.compile(rb"<bdo\b|\bdir\s*=\s*[\"']?rtl", re.I)
 _RAW_ID = re.compile(r"^id:\s*[\"']?([^\s\"'#]+)", re.M)
@@ -98,6 +99,9 @@ class Verdict:
     problems: list[Problem]
     refers_to: set[str] = field(default_factory=set)
     links: tuple[str, list[str]] | None = None  # a page's <base href> and every URL in it (links.urls)
+    # withheld windows an approved article's page shows in its own References: what the article
+    # says, so never a leak anywhere (the search index repeats them); only those few, never all
+    owned: frozenset[int] = frozenset()
 
 
 class Audit:
@@ -117,8 +121,10 @@ class Audit:
             if reasons or p not in by_path
         ]
         self.pages = {"404.html"} | site_files.generated_outputs(site_files.published_specialties(published))
+        self.article_pages: set[str] = set()  # the pages of published articles
         for article in published:
-            self.pages |= site_files.page_outputs(_src_uri(article.path, prefix))
+            self.article_pages |= site_files.page_outputs(_src_uri(article.path, prefix))
+        self.pages |= self.article_pages
         for src_uri in content.site_pages:
             self.pages |= site_files.page_outputs(src_uri)
         self.withheld_pages = {out: w for w in self.withheld for out in site_files.page_outputs(w.src_uri)}
@@ -138,9 +144,10 @@ class Audit:
         """The approved articles' words (no site page is exempt), needed only to build the needles."""
         return [t for a in self.published for t in article_texts(a)]
 
-    def check(self, item: SiteFile, referenced: Set[str] = frozenset()) -> Verdict:
+    def check(self, item: SiteFile, referenced: Set[str] = frozenset(), owned: Set[int] = frozenset()) -> Verdict:
         """The problems of one file of the site. `referenced`: every site path an allowed page
-        refers to (needed for files that are not pages; pages are checked first)."""
+        refers to (needed for files that are not pages; pages are checked first); `owned`: the
+        `Verdict.owned` of the pages (what approved articles say in their References lists)."""
         rel, where = item.rel, f"{self.shown}/{item.rel}"
         if item.kind != "file" or item.data is None:
             return Verdict([self._unreadable(item, where)])
@@ -196,12 +203,31 @@ class Audit:
                     "read as a reader sees it is published: rebuild from content that has none (E805)",
                 )
             )
-        problems.extend(self._search(where, item.data, read.texts))
-        return Verdict(problems, refers_to, page_links)
+        own = self._own_references(rel, item.data)
+        problems.extend(self._search(where, item.data, read.texts, own | owned))
+        wanted = frozenset(w for w in own if any(w in hashes for hashes in self.needles.shingles.values()))
+        return Verdict(problems, refers_to, page_links, wanted)
 
-    def _search(self, where: str, data: bytes, texts: list[str]) -> list[Problem]:
+    def _own_references(self, rel: str, data: bytes) -> set[int]:
+        """On an approved article's page, the windows of its own References list (rendered by the
+        plugin from the references the board approved, in the policy's style): what the article
+        says, so not a leak where a withheld article repeats a reference as text."""
+        if rel not in self.article_pages or b"editorial-references" not in data:
+            return set()
+        found = _REFERENCES.search(data.decode("utf-8", errors="replace"))
+        if found is None:
+            return set()
+        own: set[int] = set()
+        for text in visible.html_text(found.group()):
+            words = visible.words(text)
+            for size in self.needles.shingles:
+                own.update(_windows(words, size))
+        return own
+
+    def _search(self, where: str, data: bytes, texts: list[str], own: Set[int] = frozenset()) -> list[Problem]:
         """What of the withheld this file's texts show: the preview marker, ids and logins, and
-        passages of withheld articles (each text's words as read: visible.words)."""
+        passages of withheld articles (each text's words as read: visible.words); `own`: windows
+        the page's own article says, which are never a leak."""
         needles = self.needles
         problems = []
         raw = data.decode("utf-8", errors="replace")
@@ -225,6 +251,7 @@ class Audit:
             words = _words_of(tokens)
             for size, hashes in needles.shingles.items():
                 hits |= hashes.intersection(_windows(words, size))
+        hits -= own
         lower = raw.lower()
         for token in sorted(needles.tokens.keys() & seen_tokens):
             what, whose = needles.tokens[token]
@@ -356,7 +383,8 @@ def audit(site: Iterable[SiteFile], content: Content, *, shown: str = "site") ->
     pages = [item for item in items if _is_page(item)]
     verdicts = [run.check(item) for item in pages]
     referenced = set().union(*(v.refers_to for v in verdicts)) if verdicts else set()
-    verdicts += [run.check(item, referenced) for item in items if not _is_page(item)]
+    owned = frozenset().union(*(v.owned for v in verdicts))
+    verdicts += [run.check(item, referenced, owned) for item in items if not _is_page(item)]
     return [p for v in verdicts for p in v.problems]
 
 

@@ -202,8 +202,9 @@ class Output:
         assert indexing is not None  # a folder is being built
         indexing.wait()
         if run is not None:
+            owned = frozenset().union(*(verdict.owned for _, verdict in self.proved.values()))
             bundle = site_folder.audit_site(
-                run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool
+                run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool, owned=owned
             )
             self._passes(bundle[0], shown)
         self.indexing = None  # done: nothing to stop
