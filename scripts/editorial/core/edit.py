@@ -366,7 +366,7 @@ def plan_review(
     record.update(signature(person, ctx.policy, decision, at if at.startswith(date) else ""))
     if decision == Decision.CHANGES_REQUESTED:
         return ReviewPlan(record, Status.SUBMITTED, None, clear_next_review=True)
-    retracted = retractions.blocking(list(article.references), ctx.retractions)
+    retracted = retractions.blocking(retractions.cited_works(article), ctx.retractions)
     if retracted:
         raise EditError(f"{article.path}: cannot record an approval: {retractions.refusal(retracted)}")
     log = article.meta.get("reviews")

@@ -36,6 +36,16 @@ def doi(value: object) -> str:
     if "%" in text:
         text = unquote(text)  # as doi.org reads it
     text = text.strip().lower()
+    if "/." in text:  # `10.1/./a`, `10.1/x/../a`: the address a browser, and doi.org, read
+        prefix, _, suffix = text.partition("/")
+        kept: list[str] = []
+        for segment in suffix.split("/"):
+            if segment == "..":
+                if kept:
+                    kept.pop()
+            elif segment != ".":
+                kept.append(segment)
+        text = prefix + "/" + "/".join(kept)
     return text if _DOI.fullmatch(text) else ""
 
 

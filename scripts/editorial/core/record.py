@@ -342,7 +342,7 @@ def _cannot_keep(
     found = [
         f
         for ctx in contexts
-        for f in retractions.findings(list(article.references), ctx.retractions)
+        for f in retractions.findings(retractions.cited_works(article), ctx.retractions)
         if f.key == key and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)
     ]
     if not found:

@@ -100,7 +100,10 @@ class Index:
         return max(found) if found else None
 
     def for_reference(self, reference: dict) -> Notice | None:
-        return self.find(reference.get("DOI"), reference.get("PMID"))
+        """The notice about the work a reference names: by its DOI or PMID, or by its URL when that
+        is a doi.org or PubMed address."""
+        found = self.find(reference.get("DOI"), reference.get("PMID"))
+        return found or self.find(reference.get("URL"), reference.get("URL"))
 
     def summary(self) -> str:
         """One line for logs and pull requests: how many rows, how many left out, the date."""
@@ -348,8 +351,8 @@ def findings(references: Iterable[object], index: Index | None) -> list[Finding]
         notice = index.for_reference(ref)
         if notice is None:
             continue
-        doi = identifiers.doi(ref.get("DOI"))
-        pmid = identifiers.pmid(ref.get("PMID"))
+        doi = identifiers.doi(ref.get("DOI")) or identifiers.doi(ref.get("URL"))
+        pmid = identifiers.pmid(ref.get("PMID")) or identifiers.pmid(ref.get("URL"))
         identifier = f"doi {doi}" if doi and index.by_doi.get(doi) == notice else f"pmid {pmid}"
         acknowledged = _date_text(ref.get("retraction_acknowledged"))
         covers = bool(acknowledged) and acknowledged >= notice.date
@@ -364,6 +367,36 @@ def findings(references: Iterable[object], index: Index | None) -> list[Finding]
             )
         )
     return found
+
+
+_WORK_LINK = re.compile(
+    r"https?://(?:(?:www\.|dx\.)?doi\.org|(?:www\.)?pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)"
+    r"/[^\s)\]>\"']+",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A doi.org or PubMed address in an article's body: a work the article points readers to."""
+
+    url: str
+    offset: int  # in the body
+
+    def as_reference(self) -> dict[str, str]:
+        return {"id": f"the link {self.url}", "URL": self.url}
+
+
+def body_links(body: str) -> list[Link]:
+    """The doi.org and PubMed addresses an article's body links to (a retracted paper linked in
+    the text is cited as surely as one in `references`)."""
+    return [Link(m.group().rstrip(".,;:"), m.start()) for m in _WORK_LINK.finditer(body)] if "://" in body else []
+
+
+def cited_works(article: object) -> list[object]:
+    """Every work an article cites or links: its references, then its body's doi.org and PubMed links."""
+    refs = list(getattr(article, "references", ()))
+    return refs + [link.as_reference() for link in body_links(getattr(article, "body", ""))]
 
 
 def blocking(references: Iterable[object], index: Index | None) -> list[Finding]:

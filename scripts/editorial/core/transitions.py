@@ -800,7 +800,7 @@ def _judge_retracted_sources(new: Article, judges_: Judges, commit: str) -> list
     """No article becomes approved citing a paper that the Retraction Watch snapshot of the
     base or of the head lists as retracted, unless the reference acknowledges it."""
     for ctx in judges_.contexts():
-        found = retractions.blocking(list(new.references), ctx.retractions)
+        found = retractions.blocking(retractions.cited_works(new), ctx.retractions)
         if found:
             line, col = new.pos("review_status")
             return [

@@ -241,7 +241,7 @@ def _notices(article: Article, ctx: Context) -> list[retractions.Finding]:
     """The approved article's sources that were retracted, then those under concern, not acknowledged."""
     found = [
         f
-        for f in retractions.findings(list(article.references), ctx.retractions)
+        for f in retractions.findings(retractions.cited_works(article), ctx.retractions)
         if not f.acknowledged and f.notice.nature in (retractions.RETRACTION, retractions.CONCERN)
     ]
     return sorted(found, key=lambda f: f.notice.nature != retractions.RETRACTION)

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from .. import retractions
 from ..model import Article, Context, Problem
+from ..text import line_col
 from ..vocabulary import Status
 
 FILE_LOCAL = False  # needs the policy's snapshot (see rules/__init__.py)
@@ -45,10 +46,15 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
                     f"`retraction_acknowledged: {kept}` is in the future; "
                     "write the day the board decided to keep the reference",
                 )
-        for found in retractions.findings(refs, index):
+        links = retractions.body_links(article.body)
+        for found in retractions.findings(refs + [link.as_reference() for link in links], index):
             if found.acknowledged:
                 continue  # kept on purpose, after this notice: validate is quiet
-            line, col = article.pos("references", found.index)
+            if found.index < len(refs):
+                line, col = article.pos("references", found.index)
+            else:  # a link in the body
+                line, col = line_col(article.body, links[found.index - len(refs)].offset)
+                line += article.body_line
             code, message = _finding(article, found)
             yield Problem(article.path, line, col, code, message)
 
