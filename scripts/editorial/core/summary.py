@@ -39,6 +39,7 @@ MIN_SHARE = 20_000
 MAX_FIELD = 2_000
 MAX_TEXT = 20_000
 MAX_ITEMS = 500
+MAX_PATH = 300  # characters of a path shown
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # ASCII punctuation: Markdown lets each be escaped
 
 
@@ -78,7 +79,9 @@ def render(summary: Summary, contexts: Sequence[Context], style: str = citations
     head += _contents(summary)  # first: a summary cut at GitHub's limit still names every change
     files = len(summary.articles) + len(summary.texts) or 1
     share = max(MIN_SHARE, (MAX_CHARS - len("\n".join(head))) // files)
-    parts = [head] + [_article(changed, contexts, style, share) for changed in summary.articles]
+    parts = [head] + [
+        _fit(_article(changed, contexts, style, share), share, changed.path) for changed in summary.articles
+    ]
     if summary.others:
         parts.append(
             [
@@ -204,6 +207,12 @@ def _article(changed: Changed, contexts: Sequence[Context], style: str, share: i
     first = set(numbered.order[:MAX_ITEMS])  # the cited first, in their order, then the others
     shown = sorted(refs, key=lambda r: str(r["id"]) not in first)[:MAX_ITEMS]
     entries = _references(shown, numbered.order[:MAX_ITEMS], style)
+    room = share // 4  # a reference's text may grow when escaped: the list has its own share
+    fitting = [
+        entry for size, entry in zip(_running([len(e.html) for e in entries]), entries, strict=True) if size <= room
+    ]
+    if len(fitting) < len(entries):
+        entries, refs = fitting, refs + [{}] * MAX_ITEMS  # (and say so below)
     if entries:
         # one HTML block on one line: a blank line inside (a title may hold one, or a bare CR,
         # which Markdown also counts as a line end) would end the block there
@@ -486,15 +495,48 @@ def _plain(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", visible.escape(text))
 
 
-def _inline(text: str) -> str:
-    """Plain text on one line (see _plain)."""
-    return _plain(" ".join(visible.escape(str(text)).split()))
+def _inline(text: str, limit: int = MAX_TEXT) -> str:
+    """Plain text on one line (see _plain), at most `limit` characters of it."""
+    text = " ".join(visible.escape(str(text)).split())
+    return _plain(text) if len(text) <= limit else _plain(text[:limit]) + "… *(cut)*"
 
 
 def _cell(text: str) -> str:
-    return _inline(text)
+    return _inline(text, MAX_FIELD)
 
 
 def _code(text: str) -> str:
-    """Text for a code span: no backtick to end it, no line break to leave it (git allows both in a path)."""
-    return visible.escape(str(text)[:MAX_FIELD]).replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")
+    """Text for a code span: no backtick to end it, no line break to leave it (git allows both in a
+    path), at most MAX_PATH characters."""
+    text = visible.escape(str(text))
+    text = text if len(text) <= MAX_PATH else text[:MAX_PATH] + "…"
+    return text.replace("`", "'").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _running(sizes: list[int]) -> list[int]:
+    total, out = 0, []
+    for size in sizes:
+        total += size
+        out.append(total)
+    return out
+
+
+def _fit(lines: list[str], share: int, path: str) -> list[str]:
+    """One file's part of the summary in at most `share` characters: cut between lines, never
+    inside a folded block (an open <details> is closed), with a note saying where the rest is."""
+    size = 0
+    for index, line in enumerate(lines):
+        size += len(line) + 1
+        if size > share:
+            kept = lines[:index]
+            opened = sum(line.count("<details") - line.count("</details>") for line in kept)
+            return [
+                *kept,
+                "",
+                *["</details>"] * max(opened, 0),
+                "",
+                f"*(This file's part of the summary is cut here, at its share of GitHub's 1 MB: read the rest under "
+                f"Files changed, in `{_code(path)}`.)*",
+                "",
+            ]
+    return lines
