@@ -240,6 +240,22 @@ _TRUSTED_ACTIONS = (
 )
 
 
+def _can_write(job: dict) -> bool:
+    """The job holds a token that can write: a write permission, an App token, a secret, or a
+    checkout that keeps its credentials in .git/config."""
+    text = yaml.safe_dump(job)
+    return (
+        "write" in (job.get("permissions") or {}).values()
+        or "create-github-app-token" in text
+        or "secrets." in text
+        or any(
+            str(s.get("uses", "")).startswith("actions/checkout@")
+            and s.get("with", {}).get("persist-credentials") is not False
+            for s in job.get("steps", [])
+        )
+    )
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
     """Least privilege: no permission granted to a whole workflow; a job that installs packages or
@@ -251,17 +267,7 @@ def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
         permissions = job.get("permissions")
         assert isinstance(permissions, dict), f"{path.name}: job {name} says what it uses"
         commands = re.sub(r"<<'?(\w+)'?\n.*?\n\s*\1\n", "\n", _job_runs(job), flags=re.S)  # a heredoc is text
-        text = yaml.safe_dump(job)
-        writes = (
-            "write" in permissions.values()
-            or "create-github-app-token" in text
-            or "secrets." in text
-            or any(
-                str(s.get("uses", "")).startswith("actions/checkout@")
-                and s.get("with", {}).get("persist-credentials") is not False
-                for s in job.get("steps", [])
-            )
-        )
+        writes = _can_write(job)
         if _INSTALLS.search(commands) or _BUILDS.search(commands):
             assert not writes, f"{path.name}: job {name} installs or builds and holds a token that can write"
         if writes:
@@ -269,6 +275,37 @@ def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
             for step in job.get("steps", []):
                 uses = str(step.get("uses", ""))
                 assert not uses or uses.startswith(_TRUSTED_ACTIONS), f"{path.name}: job {name} runs {uses}"
+
+
+def test_the_jobs_that_can_write_are_the_deploy_the_two_proposers_and_the_fork_comment():
+    """The jobs that hold a token that can write, which the tests below hold to more than the others:
+    a new one is a decision made here, never one that slips past them."""
+    writers = {
+        f"{path.name}: {name}" for path in WORKFLOWS for name, job in load(path)["jobs"].items() if _can_write(job)
+    }
+    assert writers == {
+        "publish.yml: deploy",
+        "record-reviews.yml: push",
+        "retractions.yml: propose",
+        "review-commands.yml: comment",
+    }
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(path: Path):
+    """A tag (`@v5`) can be moved to other code: every action of every job, and so of each job that
+    holds a token that can write, is pinned to a full commit id, with the release it is in a comment
+    (`uses: actions/checkout@<commit>  # v5.1.0`) so that an update changes both where a reviewer sees it."""
+    for name, job in load(path)["jobs"].items():
+        for uses in [job.get("uses"), *(step.get("uses") for step in job.get("steps", []))]:
+            assert uses is None or re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", str(uses)), (
+                f"{path.name}: job {name} runs {uses}"
+            )
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if re.match(r"\s*(- )?uses:", line):
+            assert re.fullmatch(r"\s*(- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+", line), (
+                f"{path.name}:{number}: {line.strip()}"
+            )
 
 
 def test_the_fork_comment_runs_no_code_from_the_pull_request():
