@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from conftest import REPO, run_cli
 
@@ -204,7 +208,9 @@ def test_record_reviews_workflow_writes_with_the_default_branchs_package_and_an_
     }
     assert branch["with"]["path"] == "pr" and branch["with"]["persist-credentials"] is False
     commands = _job_runs(record)
-    assert "-m pip install --quiet -e judge" in commands and not re.search(r"pip install[^\n]*\bpr\b", commands)
+    assert "-m pip install --quiet --require-hashes -r judge/requirements/lock.txt" in commands
+    assert "-m pip install --quiet --no-deps --no-build-isolation --no-index ./judge" in commands
+    assert not re.search(r"pip install[^\n]*\bpr\b", commands)
     assert (
         '"$RUNNER_TEMP/judge-venv/bin/editorial" record-reviews --base "$base" --reviews "$RUNNER_TEMP/reviews.json"'
         in commands
@@ -240,6 +246,22 @@ _TRUSTED_ACTIONS = (
 )
 
 
+def _can_write(job: dict) -> bool:
+    """The job holds a token that can write: a write permission, an App token, a secret, or a
+    checkout that keeps its credentials in .git/config."""
+    text = yaml.safe_dump(job)
+    return (
+        "write" in (job.get("permissions") or {}).values()
+        or "create-github-app-token" in text
+        or "secrets." in text
+        or any(
+            str(s.get("uses", "")).startswith("actions/checkout@")
+            and s.get("with", {}).get("persist-credentials") is not False
+            for s in job.get("steps", [])
+        )
+    )
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
     """Least privilege: no permission granted to a whole workflow; a job that installs packages or
@@ -251,17 +273,7 @@ def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
         permissions = job.get("permissions")
         assert isinstance(permissions, dict), f"{path.name}: job {name} says what it uses"
         commands = re.sub(r"<<'?(\w+)'?\n.*?\n\s*\1\n", "\n", _job_runs(job), flags=re.S)  # a heredoc is text
-        text = yaml.safe_dump(job)
-        writes = (
-            "write" in permissions.values()
-            or "create-github-app-token" in text
-            or "secrets." in text
-            or any(
-                str(s.get("uses", "")).startswith("actions/checkout@")
-                and s.get("with", {}).get("persist-credentials") is not False
-                for s in job.get("steps", [])
-            )
-        )
+        writes = _can_write(job)
         if _INSTALLS.search(commands) or _BUILDS.search(commands):
             assert not writes, f"{path.name}: job {name} installs or builds and holds a token that can write"
         if writes:
@@ -269,6 +281,120 @@ def test_each_job_holds_only_what_it_uses_and_no_builder_can_write(path: Path):
             for step in job.get("steps", []):
                 uses = str(step.get("uses", ""))
                 assert not uses or uses.startswith(_TRUSTED_ACTIONS), f"{path.name}: job {name} runs {uses}"
+
+
+def test_the_jobs_that_can_write_are_the_deploy_the_two_proposers_and_the_fork_comment():
+    """The jobs that hold a token that can write, which the tests below hold to more than the others:
+    a new one is a decision made here, never one that slips past them."""
+    writers = {
+        f"{path.name}: {name}" for path in WORKFLOWS for name, job in load(path)["jobs"].items() if _can_write(job)
+    }
+    assert writers == {
+        "publish.yml: deploy",
+        "record-reviews.yml: push",
+        "retractions.yml: propose",
+        "review-commands.yml: comment",
+    }
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(path: Path):
+    """A tag (`@v5`) can be moved to other code: every action of every job, and so of each job that
+    holds a token that can write, is pinned to a full commit id, with the release it is in a comment
+    (`uses: actions/checkout@<commit>  # v5.1.0`) so that an update changes both where a reviewer sees it."""
+    for name, job in load(path)["jobs"].items():
+        for uses in [job.get("uses"), *(step.get("uses") for step in job.get("steps", []))]:
+            assert uses is None or re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", str(uses)), (
+                f"{path.name}: job {name} runs {uses}"
+            )
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        if re.match(r"\s*(- )?uses:", line):
+            assert re.fullmatch(r"\s*(- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+", line), (
+                f"{path.name}:{number}: {line.strip()}"
+            )
+
+
+# the two installs a job whose output is deployed or pushed may make: the lock file, every package
+# checked by its hash; then the package itself from the same checkout, with no index (nothing is downloaded)
+_PIP = r'(?:python|"\$RUNNER_TEMP/[\w-]+/bin/python") -m pip install (?:--quiet )?'
+_LOCKED_INSTALL = re.compile(_PIP + r"--require-hashes -r (?P<tree>(?:\w+/)?)requirements/lock\.txt")
+_SOURCE_INSTALL = re.compile(_PIP + r"--no-deps --no-build-isolation --no-index (?P<tree>\.|\./\w+)")
+
+
+def test_what_a_writing_job_deploys_or_pushes_comes_from_hash_locked_installs():
+    """The deploy job deploys, and the proposing jobs push, what another job made: that job's
+    packages decide what the token writes, so they come from the lock file, each checked by its
+    hash, and the package from the checked-out source of the trusted branch."""
+    makers = set()
+    for path in WORKFLOWS:
+        jobs = load(path)["jobs"]
+        for name, job in jobs.items():
+            needs = job.get("needs", []) if _can_write(job) else []
+            for maker in [needs] if isinstance(needs, str) else needs:
+                makers.add(f"{path.name}: {maker}")
+                installs = [line.strip() for line in _job_runs(jobs[maker]).splitlines() if _INSTALLS.search(line)]
+                found = [
+                    p.fullmatch(line) for p, line in zip((_LOCKED_INSTALL, _SOURCE_INSTALL), installs, strict=False)
+                ]
+                assert len(installs) == 2 and all(found), (
+                    f"{path.name}: {name} writes what {maker} made with {installs}"
+                )
+                locked, source = found
+                # the lock file and the package of the same checkout
+                assert (locked["tree"].rstrip("/") or ".") == source["tree"].removeprefix("./"), installs
+    assert makers == {"publish.yml: build", "record-reviews.yml: record", "retractions.yml: prepare"}
+
+
+LOCK = REPO / "requirements" / "lock.txt"
+
+
+def _lock_drift(requirements: list[str], lock: str) -> list[str]:
+    """What the lock file (pip-compile's requirements format) fails to pin of `requirements`: each
+    must be pinned with `==` to a version they allow, and every pin must carry a `--hash`."""
+    pins: dict[str, tuple[str | None, int]] = {}
+    for entry in lock.replace("\\\n", " ").splitlines():
+        entry = re.sub(r"(^|\s)#.*", "", entry).strip()  # a comment (`# via ...`)
+        if entry:
+            pin, *options = entry.split()
+            pinned = Requirement(pin)
+            exact = [s.version for s in pinned.specifier if s.operator == "==" and "*" not in s.version]
+            pins[canonicalize_name(pinned.name)] = (
+                exact[0] if len(pinned.specifier) == 1 and exact else None,
+                sum(option.startswith("--hash=sha256:") for option in options),
+            )
+    problems = [f"{name}: pinned without ==" for name, (version, _) in pins.items() if version is None]
+    problems += [f"{name}: no --hash" for name, (version, hashes) in pins.items() if version and not hashes]
+    for text in requirements:
+        requirement = Requirement(text)
+        version, _ = pins.get(canonicalize_name(requirement.name), (None, 0))
+        if version is None or not requirement.specifier.contains(Version(version), prereleases=True):
+            problems.append(f"{text}: the lock pins {version or 'nothing'}")
+    return problems
+
+
+def test_the_lock_file_pins_every_runtime_dependency_and_the_build_backend_with_hashes():
+    """The jobs whose output is deployed or pushed install from requirements/lock.txt; regenerate it
+    whenever pyproject.toml's dependencies change (guides/maintainers.md, "Least privilege")."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    # the package is built with --no-build-isolation: its build backend comes from the lock too
+    needed = project["project"]["dependencies"] + project["build-system"]["requires"]
+    assert len(needed) > 10 and _lock_drift(needed, LOCK.read_text()) == []
+
+
+def test_the_lock_check_finds_what_drifted():
+    lock = f"""mkdocs==1.6.1 \\
+    --hash=sha256:{"0" * 64}
+    # via editorial
+nh3==0.3.8
+pyyaml>=6 \\
+    --hash=sha256:{"1" * 64}
+"""
+    assert _lock_drift(["mkdocs==1.6.2", "mkdocs>=1.6", "nh3>=0.2.17", "feedgen>=1.0"], lock) == [
+        "pyyaml: pinned without ==",
+        "nh3: no --hash",
+        "mkdocs==1.6.2: the lock pins 1.6.1",
+        "feedgen>=1.0: the lock pins nothing",
+    ]
 
 
 def test_the_fork_comment_runs_no_code_from_the_pull_request():
@@ -505,6 +631,7 @@ def _owner_of(text: str, path: str) -> list[str]:
         ".github/CODEOWNERS",
         ".gitattributes",
         "README.md",
+        "requirements/lock.txt",
     ],
 )
 def test_codeowners_covers_every_path_that_can_change_what_is_published(path: str):
