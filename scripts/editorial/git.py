@@ -226,10 +226,11 @@ class Repository:
         )
         return self._git("rev-parse", "HEAD", what="read the new commit").strip()
 
-    def files_naming(self, rev: str, text: str, where: str) -> list[str]:
-        """Project paths of the files under `where` at `rev` whose bytes hold `text` (`git grep -F`)."""
+    def files_naming(self, rev: str, pattern: str, where: str) -> list[str]:
+        """Project paths of the files under `where` at `rev` whose bytes match the extended regular
+        expression `pattern`, in any case (`git grep -E -i`)."""
         done = subprocess.run(
-            ["git", "grep", "-F", "-l", "-z", "-e", text, rev, "--", self.prefix + where],
+            ["git", "grep", "-E", "-i", "-l", "-z", "-e", pattern, rev, "--", self.prefix + where],
             cwd=self.root,
             capture_output=True,
             check=False,

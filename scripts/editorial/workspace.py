@@ -459,7 +459,11 @@ def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, A
     try:
         config = yaml.load(text, Loader=_ConfigLoader) or {}
     except yaml.YAMLError as exc:
-        raise WorkspaceError(f"cannot read {name}: {exc}") from None
+        raise WorkspaceError(f"cannot read {name}: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise WorkspaceError(f"cannot read {name}: it nests far deeper than a configuration does") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python reads
+        raise WorkspaceError(f"cannot read {name}: a value it holds cannot be read ({exc})") from None
     if not isinstance(config, dict):
         raise WorkspaceError(f"cannot read {name}: it is not a YAML mapping")
     line = next(

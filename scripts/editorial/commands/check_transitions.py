@@ -5,6 +5,7 @@ the range from git, and the registry and policy as committed at the base and the
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,7 +159,7 @@ def _shown_by(repo: Repository, base: str, head: str, others: list[tuple[str, st
             continue
         found: dict[str, Article] = {}
         for rev in (head, base):
-            for hit in repo.files_naming(rev, name, ARTICLES):
+            for hit in repo.files_naming(rev, _written_any_way(name), ARTICLES):
                 data = repo.blob(f"{rev}:{repo.prefix}{hit}")
                 article = load_article(hit, data)[0] if data is not None and is_article(hit) else None
                 if article is not None and article.id not in found:
@@ -166,6 +167,20 @@ def _shown_by(repo: Repository, base: str, head: str, others: list[tuple[str, st
         if found:
             shown[path] = list(found.values())
     return shown
+
+
+def _written_any_way(name: str) -> str:
+    """An extended regular expression for a file name however a link may write it: each character
+    as itself, percent-encoded, as a character reference, or escaped with a backslash."""
+    out = []
+    for ch in name:
+        code = ord(ch)
+        literal = re.escape(ch) if ch.isalnum() else "\\[" + ch + "]" if ch in "]^\\" else f"[{ch}]"
+        forms = [literal, f"%{code:02x}", f"&#0*{code};", f"&#x0*{code:x};"]
+        if not ch.isalnum():
+            forms.append(f"\\\\{literal}")
+        out.append("(" + "|".join(forms) + ")")
+    return "".join(out)
 
 
 def _version(repo: Repository, side: tuple[str, str] | None) -> transitions.Version:

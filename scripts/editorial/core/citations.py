@@ -284,7 +284,31 @@ def _independent(name: str) -> bool:
 
 
 def _render(items: Sequence[dict], style: str) -> list[str]:
-    """Each item's entry as HTML, in the order given (the order citations first appear)."""
+    """Each item's entry as HTML, in the order given (the order citations first appear). An item
+    citeproc-py cannot take (a typo in its CSL: a date as text, an author as a string) is shown
+    as its title and a note, never an error: such an article is never published (the schema
+    refuses it), but its preview and the board's summary still show every reference."""
+    try:
+        return _rendered(items, style)
+    except StyleError:
+        raise
+    except Exception:  # noqa: BLE001 - one bad item: find it, render the others
+        return [_one(item, style) for item in items]
+
+
+def _one(item: dict, style: str) -> str:
+    try:
+        return _rendered([item], style)[0]
+    except StyleError:
+        raise
+    except Exception:  # noqa: BLE001 - this item's data is malformed
+        title = item.get("title")
+        shown = html.escape(title if isinstance(title, str) else str(item.get("id", "?")), quote=False)
+        note = "This reference cannot be formatted: its data is malformed; editorial validate says where."
+        return f"{shown}. <em>({note})</em>"
+
+
+def _rendered(items: Sequence[dict], style: str) -> list[str]:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 

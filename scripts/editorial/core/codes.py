@@ -212,10 +212,15 @@ CODES: dict[str, Code] = {
     ),
     "E601": Code(
         "dates",
-        "`updated` is before `created`, a review is dated before `created`, or a registry `until` is before `since`",
+        "`updated` is before `created`, a review is dated before `created`, an approval of the current text before "
+        "its `updated`, or a registry `until` is before `since`",
         "correct whichever date is wrong",
     ),
-    "E602": Code("dates", "a date in the future (`updated`, or a review)", "use the date of the change or review"),
+    "E602": Code(
+        "dates",
+        "a date in the future (`updated`, a review, a reference's `issued` or `accessed`)",
+        "use the date of the change, the review, or the publication",
+    ),
     "E701": Code(
         "approval",
         "`approved` without the policy's number of valid approvals of the current content",

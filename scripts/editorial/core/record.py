@@ -113,6 +113,14 @@ def due_records(
                 f"{person.id}'s term on the board or in the future: no record written"
             )
             continue
+        created = article.fields.created
+        if created and date < created:
+            notes.append(
+                f"{article.path}: the review by {person.github} ({review.where}) is dated {date} (UTC, GitHub's "
+                f"submitted_at), before the article's `created` ({created}): no record written, as validate would "
+                "refuse it (E601); write `created` as a UTC day (or the day before), then ask for the review again"
+            )
+            continue
         if review.state == ReviewState.APPROVED:
             if seen != article.digest:
                 notes.append(

@@ -219,6 +219,8 @@ def judge_other_content(
     for path, blob in changes:
         showing = (shown_by or {}).get(path, ())
         authors = frozenset(author for article in showing for author in article.authors)
+        if path == judges_.base.registry.path:  # no one approves their own entry: readers see it by their name
+            authors |= _changed_people(judges_)
 
         def bound(review: Review, path=path, blob=blob) -> bool:
             held = judges_.reviews.blob_at(review.commit, path) if judges_.reviews and review.commit else None
@@ -508,11 +510,17 @@ def _board_consent(
     if authors and serving.keys() - board.keys() and not board.keys() & _approving_logins(judges_):
         shown = ", ".join(sorted(a.path for a in showing)[:5])
         own = sorted(p.id for login, p in serving.items() if p.id in authors and login in _approving_logins(judges_))
-        if own:
+        if own and showing:
             return (
                 False,
                 f"it is shown by {shown}, and the only board approval is by {', '.join(own)}, an author there: what "
                 "readers see in an answer is approved by a board member who is not its author",
+            )
+        if own:
+            return (
+                False,
+                f"it changes the registry entry of {', '.join(own)}, whose approval is the only board approval: no "
+                "one approves what readers read about themselves; another board member approves it",
             )
     if judges_.reviews is not None:
         approving = [
@@ -532,6 +540,12 @@ def _board_consent(
             return True, ""
         return False, "none of the pull request's approvers is an active board member"
     return False, "no --approvers or --reviews were given, so the board's consent cannot be confirmed"
+
+
+def _changed_people(judges_: Judges) -> frozenset[str]:
+    """The ids of the people whose registry entry differs between the base and the head."""
+    before, after = judges_.base.registry.people, judges_.head.registry.people
+    return frozenset(pid for pid in before.keys() | after.keys() if before.get(pid) != after.get(pid))
 
 
 def _approving_logins(judges_: Judges) -> set[str]:
