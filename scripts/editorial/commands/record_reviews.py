@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..clock import today
 from ..committed import Committed
 from ..core import edit, report, transitions
 from ..core.loader import load_article
-from ..core.model import Problem, today
+from ..core.model import Problem
 from ..core.record import commit_message, due_records, plan, reload
 from ..core.reviews import Review, latest_decisions
 from ..git import GitError, Repository

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..clock import today
 from ..core import edit, report
-from ..core.model import today
 from ..core.vocabulary import CONFIG
 from ..workspace import Workspace, write_atomic
 from ._shared import OK, PROBLEMS, absolute, read_article
