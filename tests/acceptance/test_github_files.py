@@ -98,7 +98,7 @@ def test_pull_request_workflow_judges_the_merge_commit_with_the_bases_package():
     commands = _job_runs(job)
     # the judge: the base (HEAD^1) in its own folder and virtual environment; the pull request is never installed
     assert re.search(r'git worktree add --detach "\$RUNNER_TEMP/judge" HEAD\^1', commands)
-    assert re.search(r'-m pip install [^\n]*-e "\$RUNNER_TEMP/judge"', commands)
+    assert re.search(r'-m pip install [^\n]*"\$RUNNER_TEMP/judge"', commands)
     assert not re.search(r"pip install[^\n]*(-e )?\.(\s|\[|$)", commands), (
         "never install the pull request's own package"
     )
@@ -193,7 +193,7 @@ def test_record_reviews_workflow_writes_with_the_default_branchs_package_and_an_
     }
     assert branch["with"]["path"] == "pr" and branch["with"]["token"] == "${{ steps.app.outputs.token }}"
     commands = _job_runs(record)
-    assert "-m pip install --quiet -e judge" in commands and not re.search(r"pip install[^\n]*\bpr\b", commands)
+    assert "-m pip install --quiet ./judge" in commands and not re.search(r"pip install[^\n]*\bpr\b", commands)
     assert (
         '"$RUNNER_TEMP/judge-venv/bin/editorial" record-reviews --base "$base" --reviews "$RUNNER_TEMP/reviews.json"'
         in commands
@@ -230,6 +230,25 @@ def test_no_workflow_that_a_pull_request_starts_installs_the_checked_out_code():
             assert not re.search(r"pip install[^\n]*(-e )?\.(\s|\[|$)", commands), (
                 f"{path.name}: installs the checked-out code"
             )
+
+
+def test_every_workflow_installs_the_package_as_users_do_never_editable():
+    """A workflow runs the package as a wheel installs it (its schemas as package data), not
+    the source tree: `pip install FOLDER`, never `-e`, so what CI proves is what users get."""
+    installs = [
+        (path.name, line.strip())
+        for path in WORKFLOWS
+        for line in runs(load(path)).splitlines()
+        if re.search(r"\bpip install\b", line)
+    ]
+    assert {name for name, _ in installs} == {
+        "pr.yml",
+        "publish.yml",
+        "record-reviews.yml",
+        "retractions.yml",
+    }, installs
+    for name, line in installs:
+        assert not re.search(r"\s(-e|--editable)\b", line), f"{name}: {line}"
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
