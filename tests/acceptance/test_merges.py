@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from support.gitrepos import InProcess, article_text, codes, errors, review
+from support.gitrepos import InProcess, codes, errors, review
+from support.repo import article_text
 
 pytestmark = pytest.mark.git
 

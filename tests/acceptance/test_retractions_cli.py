@@ -15,7 +15,7 @@ import pytest
 from editorial import cli
 from support.clock import DAY
 from support.gate_content import mkdocs
-from support.gitrepos import CONFIG, REGISTRY, Repo
+from support.repo import CONFIG, REGISTRY, Repo
 from support.retraction_watch import REFS, approved, article, notices, row, snapshot
 from support.site_html import page
 

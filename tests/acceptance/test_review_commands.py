@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import run_cli, run_editorial
-from support.gitrepos import CONFIG, REGISTRY
+from support.repo import CONFIG, REGISTRY
 
 DATE = "2024-06-01"
 

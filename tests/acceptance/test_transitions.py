@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import run_cli, run_editorial
-from support.gitrepos import CONFIG, REGISTRY, Repo, article_text
+from support.repo import CONFIG, REGISTRY, Repo, article_text
 
 pytestmark = pytest.mark.git
 

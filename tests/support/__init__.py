@@ -4,7 +4,10 @@
 - `clock`: the day every test runs on (EDITORIAL_TODAY), and what the sample project says on it
 - `site_html`: the repository's sample project copied and built with `mkdocs build`; HTML read as nodes
 - `gate_content`: approved and unpublishable articles for the publish-gate tests
-- `gitrepos`: real git repositories with a registry and a policy on `main`; GitHub review objects
+- `repo`: a real git repository with a registry and a policy on `main`; a fictional article for it
+- `gitrepos`: that repository run in-process for the merge and review tests; GitHub review objects
+- `github_markdown`: Markdown as GitHub renders it (cmark-gfm), for the job summary
+- `retraction_watch`: small fictional Retraction Watch snapshots and articles citing their papers
 - `workflows`: the GitHub workflow files, read as GitHub reads them
 - `browser`: Debian's Chromium through Playwright, a built site served over HTTP, a settled page
 """
