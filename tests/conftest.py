@@ -67,7 +67,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     browser) must not end green. Nothing here skips; this keeps it so."""
     report = yield
     if report.skipped:
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        where, line, reason = report.longrepr if isinstance(report.longrepr, tuple) else ("", 0, report.longrepr)
         report.outcome = "failed"
-        report.longrepr = f"skipped, which this suite counts as failed: {reason}"
+        report.longrepr = (
+            f"skipped, which this suite counts as failed: {str(reason).removeprefix('Skipped: ')} ({where}:{line})"
+        )
     return report

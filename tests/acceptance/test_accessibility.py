@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.browser import require_browser, served
+from support.browser import require_browser, served, settled
 from support.site_html import REPO, approved_articles, copy_project, mkdocs_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.build, pytest.mark.slow]
@@ -41,7 +41,7 @@ def site(tmp_path_factory):
 
 def _search(page, word: str) -> None:
     """Open the search dialog and type `word` until results show (keystrokes before Pagefind has
-    loaded are not searched), then let the results' transitions finish."""
+    loaded are not searched)."""
     page.get_by_role("button", name="Search").click()
     box = page.locator("#editorial-search-ui input")
     box.wait_for()
@@ -54,12 +54,12 @@ def _search(page, word: str) -> None:
         except Exception:  # noqa: BLE001 - not loaded yet: type again
             continue
     page.wait_for_selector(".pagefind-ui__result", timeout=3000)
-    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
 
 
 def _blocking(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
+    settled(page)  # colours are measured as a reader sees them at rest, never mid-fade
     results = Axe().run(page, options=WCAG)
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]} {v['nodes'][0]['failureSummary'][:300]}"
@@ -136,11 +136,13 @@ def test_a_focused_choice_never_looks_chosen(site, browser):
                 tick: getComputedStyle(el, '::before').content, pressed: el.getAttribute('aria-pressed')}; }"""
     try:
         page.goto(f"{base}articles/{article.slug}/")
+        settled(page)
         both = page.evaluate(style, "[data-editorial-choose='both']")
         assert both["pressed"] == "true" and both["tick"] not in ("none", "normal")  # nothing chosen yet: "Show both"
         page.focus("[data-editorial-choose='clinician']")
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Tab")  # keyboard focus (focus-visible) on the unchosen button
+        settled(page)
         focused = page.evaluate(style, "[data-editorial-choose='clinician']")
         assert focused["pressed"] == "false"
         assert focused["outline"] != "none"
@@ -149,6 +151,7 @@ def test_a_focused_choice_never_looks_chosen(site, browser):
         help_text = page.locator("#editorial-audience-help").inner_text()
         assert "changes" in help_text and page.get_by_role("group", name="Which best describes you?").is_visible()
         page.keyboard.press("Enter")
+        settled(page)
         chosen = page.evaluate(style, "[data-editorial-choose='clinician']")
         assert chosen["pressed"] == "true" and chosen["bg"] == both["bg"]
         page.get_by_role("button", name="Show both").click()
@@ -168,6 +171,7 @@ def test_screenshots_of_the_article_page(site, browser):
             try:
                 page.goto(f"{base}articles/{article.slug}/")
                 page.wait_for_load_state("networkidle")
+                settled(page)
                 page.screenshot(path=str(ARTIFACTS / f"article-{width}-{scheme}.png"))
                 page.screenshot(path=str(ARTIFACTS / f"article-{width}-{scheme}-full.png"), full_page=True)
             finally:

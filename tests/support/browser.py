@@ -1,5 +1,5 @@
-"""Shared parts of the browser tests: Debian's Chromium driven by Playwright, and a
-built site served over HTTP. The tests fail (never skip) when the browser is missing:
+"""Shared parts of the browser tests: Debian's Chromium driven by Playwright, a built site
+served over HTTP, and a page waited for until it is settled. The tests fail (never skip) when the browser is missing:
 a run without its browser tests must not count as a pass (scripts/test.sh installs it)."""
 
 from __future__ import annotations
@@ -76,3 +76,25 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+# Fonts loaded, then no transition or finite animation running (two frames first: a transition
+# that a style change has just started shows in getAnimations() only then). Infinite ones, a
+# spinner say, never finish and are not waited for.
+_SETTLE = """async () => {
+    await document.fonts.ready;
+    for (let round = 0; round < 50; round++) {
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        const moving = document.getAnimations().filter(
+            a => a.playState === 'running' && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+        if (moving.length === 0) return;
+        await Promise.all(moving.map(a => a.finished.catch(() => null)));  // a cancelled one rejects
+    }
+    throw new Error('the page never settled: its animations keep starting');
+}"""
+
+
+def settled(page) -> None:
+    """Wait until what a reader sees has stopped changing, so nothing is measured mid-fade:
+    the web fonts loaded, and every transition and animation of the page finished."""
+    page.evaluate(_SETTLE)
