@@ -24,13 +24,6 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-# Under faketime (`faketime -f +400d bash scripts/test.sh`: the suite in 400 days), move the
-# date only: with the monotonic clock faked as well, every timed wait of a thread (Python's
-# lock and condition timeouts, which `mkdocs serve` uses) lasts the 400 days.
-if [[ "${LD_PRELOAD:-}" == *faketime* ]]; then
-  export FAKETIME_DONT_FAKE_MONOTONIC=1
-fi
-
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import run_cli
-from support.clock import DAY, TODAY
+from support.clock import DAY, TODAY, real_clock
 
 QUESTION = "Should intrathecal baclofen be stopped before an MRI scan?"
 NEW_PATH = "content/articles/should-intrathecal-baclofen-be-stopped-before-an-mri-scan.md"
@@ -197,7 +197,7 @@ def _fetch(url: str, until: float, wanted: str = "") -> str:
 def test_preview_serves_the_article_with_the_banner_and_reloads_on_save(project: Path):
     port = _free_port()
     article = project / "content/articles/septic-shock-first-hour.md"  # submitted: pending review
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = real_clock({**os.environ, "NO_MKDOCS_2_WARNING": "1"})  # mkdocs serve waits with timeouts
     server = subprocess.Popen(
         [
             sys.executable,

@@ -26,3 +26,14 @@ def sample_warnings(today: str = TODAY) -> int:
         match = re.search(r"^next_review: (\d{4}-\d{2}-\d{2})\s*$", text, re.M)
         overdue += bool(match and re.search(r"^review_status: approved\s*$", text, re.M) and match.group(1) < today)
     return overdue
+
+
+def real_clock(env: dict[str, str]) -> dict[str, str]:
+    """`env` for a process that must keep time by the real clock when the suite runs under
+    faketime (`faketime -f +400d bash scripts/test.sh`): libfaketime 0.9.10 fakes the monotonic
+    clock but not sem_clockwait, which Python 3.11 uses for a lock's timed wait, so a thread that
+    waits with a timeout (`mkdocs serve`'s reload loop) waits the faked years. Its day is
+    EDITORIAL_TODAY either way; without faketime, `env` comes back as it is."""
+    kept = [lib for lib in re.split(r"[:\s]+", env.get("LD_PRELOAD", "")) if lib and "faketime" not in lib]
+    clean = {name: value for name, value in env.items() if not name.startswith("FAKETIME") and name != "LD_PRELOAD"}
+    return {**clean, "LD_PRELOAD": " ".join(kept)} if kept else clean
