@@ -423,7 +423,7 @@ CODES: dict[str, Code] = {
     "E970": Code(
         "build",
         "the search index (Pagefind) could not be built from the audited pages",
-        "install the project again (`pip install -e .` brings `pagefind[bin]`) and build again",
+        "install the project again (`pip install .` brings `pagefind[bin]`) and build again",
     ),
     "W701": Code("approval", "review overdue: `next_review` has passed", "the board reviews the article again"),
     "W801": Code(
