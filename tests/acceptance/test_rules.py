@@ -19,6 +19,7 @@ import pytest
 
 from editorial.core.loader import load_article
 from support.clock import sample_warnings
+from support.positions import where
 
 APPROVED = "content/articles/itp-refill-sepsis.md"
 UNDER_REVIEW = "content/articles/infected-baclofen-pump-removal.md"
@@ -35,16 +36,6 @@ def edit(project: Path, rel: str, old: str, new: str) -> str:
     text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     return text
-
-
-def where(text: str, needle: str, nth: int = 0, shift: int = 0) -> tuple[int, int]:
-    """1-based line and column of the nth `needle` (leading newlines skipped), plus `shift` columns."""
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(needle, start + 1)
-    start += len(needle) - len(needle.lstrip("\n")) + shift
-    line = text.count("\n", 0, start) + 1
-    return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def body_start(text: str) -> int:

@@ -9,5 +9,6 @@
 - `github_markdown`: Markdown as GitHub renders it (cmark-gfm), for the job summary
 - `retraction_watch`: small fictional Retraction Watch snapshots and articles citing their papers
 - `workflows`: the GitHub workflow files, read as GitHub reads them
+- `positions`: where a piece of text sits in a file (line and column), as problems report it
 - `browser`: Debian's Chromium through Playwright, a built site served over HTTP, a settled page
 """
