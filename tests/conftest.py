@@ -64,9 +64,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """A skipped test is a failed one: a run that did not do what it says (say, without its
-    browser) must not end green. Nothing here skips; this keeps it so."""
+    browser) must not end green. So is an expected failure (xfail). Nothing here skips; this
+    keeps it so."""
     report = yield
-    if report.skipped:
+    if report.skipped and hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"an expected failure (xfail), which this suite counts as failed: {report.wasxfail}"
+    elif report.skipped:
         where, line, reason = report.longrepr if isinstance(report.longrepr, tuple) else ("", 0, report.longrepr)
         report.outcome = "failed"
         report.longrepr = (
