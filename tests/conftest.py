@@ -1,24 +1,24 @@
-"""Shared fixtures: a private copy of the sample project, and the real `editorial` command.
+"""The suite's fixtures and its rules; the helpers tests import are in tests/support/.
 
-Only generic helpers live here; other test files depend on these names, so they do
-not change once committed. `run_cli` (and the `editorial` fixture) run the command's own
-`main` in this process, which is what the tests use; `run_editorial` starts the installed
-module as a subprocess, for the few smoke tests of the process itself (exit status, no
-traceback, the console script)."""
+- unit/: the core (and the small adapters) called directly with values; seconds.
+- acceptance/: the product as people meet it: the CLI on a copied project, real git
+  repositories, real `mkdocs build`, Debian's Chromium. Marked `acceptance` here, by folder.
+- Every test runs on one fixed day, EDITORIAL_TODAY (support/clock.py), in this process and
+  in every process it starts.
+- A skipped test fails the run: a suite that did not run its browser tests is not green."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from site_html import REPO, copy_project
+from support.cli import run_cli
+from support.clock import TODAY
+from support.site_html import copy_project
+
+os.environ["EDITORIAL_TODAY"] = TODAY  # before any test, so every process a test starts inherits it
 
 
 @pytest.fixture
@@ -27,63 +27,6 @@ def project(tmp_path: Path) -> Path:
 
     The schemas are found by the installed package itself, so they are not copied."""
     return copy_project(tmp_path / "project")
-
-
-def run_editorial(
-    *args: str | os.PathLike, cwd: str | os.PathLike, env: dict | None = None, timeout: float = 120
-) -> tuple[int, str, str]:
-    """Run `python -m editorial ARGS` in `cwd`; (exit code, stdout, stderr)."""
-    full_env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-    done = subprocess.run(
-        [sys.executable, "-m", "editorial", *map(str, args)],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    return done.returncode, done.stdout, done.stderr
-
-
-@functools.cache
-def _parser(build):
-    return build()
-
-
-def run_cli(*args: str | os.PathLike, cwd: str | os.PathLike, env: dict | None = None) -> tuple[int, str, str]:
-    """`editorial ARGS` run in this process in `cwd`: (exit code, stdout, stderr), as `run_editorial`
-    gives them. `env` is set for the run only; a value of None removes the variable.
-
-    `cli.main` builds its argument parser anew on each call, a few milliseconds of argparse's
-    translation lookups that add up over a thousand calls; here they share one parser (argparse
-    keeps no state between parses)."""
-    from editorial import cli
-
-    out, err = io.StringIO(), io.StringIO()
-    here, saved = os.getcwd(), {name: os.environ.get(name) for name in (env or {})}
-    build_parser = cli.build_parser
-    cli.build_parser = lambda: _parser(build_parser)
-    os.chdir(cwd)
-    try:
-        for name, value in (env or {}).items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = str(value)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = cli.main([str(a) for a in args])
-            except SystemExit as exc:  # argparse: --help (0) and bad arguments (2)
-                code = exc.code if isinstance(exc.code, int) else 2
-    finally:
-        os.chdir(here)
-        cli.build_parser = build_parser
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -99,26 +42,38 @@ def editorial(project: Path):
     return run
 
 
-def sample_warnings(today: str | None = None) -> int:
-    """Warnings the untouched sample project gives on `today`: none, until the approved
-    sample passes its `next_review` date and is (rightly) reported overdue with W701."""
-    import re
-
-    from editorial.core.model import today as clock  # the clock the CLI uses
-
-    day = today or clock()
-    overdue = 0
-    for path in (REPO / "content/articles").rglob("*.md"):
-        text = path.read_text(encoding="utf-8")
-        match = re.search(r"^next_review: (\d{4}-\d{2}-\d{2})\s*$", text, re.M)
-        overdue += bool(match and re.search(r"^review_status: approved\s*$", text, re.M) and match.group(1) < day)
-    return overdue
-
-
 @pytest.fixture(scope="module")
 def browser():
-    """One Chromium (Debian's, through Playwright: tests/browser.py) for a test module."""
-    from browser import chromium
+    """One Chromium (Debian's, through Playwright: tests/support/browser.py) for a test module."""
+    from support.browser import chromium
 
     with chromium() as launched:
         yield launched
+
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under acceptance/ is an acceptance test: `-m "not acceptance"` is tests/unit."""
+    for item in items:
+        if item.path.relative_to(HERE).parts[0] == "acceptance":
+            item.add_marker(pytest.mark.acceptance)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A skipped test is a failed one: a run that did not do what it says (say, without its
+    browser) must not end green. So is an expected failure (xfail). Nothing here skips; this
+    keeps it so."""
+    report = yield
+    if report.skipped and hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"an expected failure (xfail), which this suite counts as failed: {report.wasxfail}"
+    elif report.skipped:
+        where, line, reason = report.longrepr if isinstance(report.longrepr, tuple) else ("", 0, report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped, which this suite counts as failed: {str(reason).removeprefix('Skipped: ')} ({where}:{line})"
+        )
+    return report

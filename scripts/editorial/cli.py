@@ -45,17 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(command="validate")
 
     p = sub.add_parser("digest", help="print the content digest of each file, as sha256sum does")
-    p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("files", nargs="+", type=Path, help="the article files")
     p.set_defaults(command="digest")
 
     p = sub.add_parser(
         "start-review", help="move a `submitted` (or, for a revision, `approved`) article to `under_review`"
     )
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the article")
     p.set_defaults(command="start_review")
 
     p = sub.add_parser("review", help="record a board member's review of an `under_review` article")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the article, `under_review`")
     p.add_argument("--reviewer", required=True, help="the board member's id in content/people.yml")
     p.add_argument("--decision", required=True, choices=tuple(Decision))
     p.add_argument("--date", type=_iso_date, help="YYYY-MM-DD (default: today)")
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(command="new")
 
     p = sub.add_parser("queue", help="what waits for whom: articles in review, and approved ones due for review")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text lines (default) or JSON")
     p.set_defaults(command="queue")
 
     p = sub.add_parser("retractions", help="the pinned Retraction Watch snapshot (the policy's `retractions` options)")
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(command="retractions_update")
 
     p = sub.add_parser("preview", help="serve one article as the site shows it, reloading on save")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the article, in content/articles/")
     p.add_argument("--port", type=int, default=8001, help="local port (default 8001)")
     p.set_defaults(command="preview")
     return parser

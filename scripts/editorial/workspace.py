@@ -18,10 +18,11 @@ from typing import Any
 import yaml
 
 from . import analysis, cache
+from .clock import today
 from .core import retractions, site_files
 from .core.corpus import Analyser, Corpus, Source, build
 from .core.loader import MAX_FILE_BYTES
-from .core.model import CannotRun, Policy, Problem, today
+from .core.model import CannotRun, Policy, Problem
 from .core.report import text_line
 from .core.rules import schema as schema_rules
 from .core.rules import visible_text

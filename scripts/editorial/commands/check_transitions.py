@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..clock import today
 from ..committed import Committed
 from ..core import transitions
 from ..core.changes import REGULAR, CommitChanges, FileChange, is_article
 from ..core.loader import load_article
-from ..core.model import Article, Problem, today
+from ..core.model import Article, Problem
 from ..core.record import unrecorded
 from ..core.reviews import Review, by_login, latest_decisions
 from ..core.vocabulary import ARTICLES, CONFIG, REGISTRY

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..clock import today
 from ..core import report, writer
-from ..core.model import today
 from ..workspace import Workspace, WorkspaceError
 from ._shared import OK, PROBLEMS
 

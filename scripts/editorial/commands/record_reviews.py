@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..clock import today
 from ..committed import Committed
 from ..core import edit, report, transitions
 from ..core.loader import load_article
-from ..core.model import Article, Context, Problem, today
+from ..core.model import Article, Context, Problem
 from ..core.record import Kept, Step, commit_message, due_records, keep_message, keep_step, kept_sources, plan, reload
 from ..core.reviews import Review, by_login, latest_decisions
 from ..git import GitError, Repository

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
+from ..clock import now_utc, today
 from ..core import edit, report
-from ..core.model import today
 from ..core.vocabulary import CONFIG
 from ..workspace import Workspace, write_atomic
 from ._shared import OK, PROBLEMS, absolute, read_article
@@ -25,7 +24,7 @@ def run(args: argparse.Namespace, ws: Workspace) -> int:
         return PROBLEMS
     try:
         # a review recorded as it is done carries its time; one dated by hand, only its day
-        at = "" if args.date else dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        at = "" if args.date else now_utc()
         plan = edit.plan_review(
             article, corpus.context, args.reviewer, args.decision, args.date or today(), args.note, at
         )

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import citeproc_speedup
+from ..clock import today
 from ..committed import Committed, approved_versions
 from ..core import citations, identifiers, review_history
 from ..core.loader import decode, load_article
-from ..core.model import Context, today
+from ..core.model import Context
 from ..core.reviews import Review, latest_decisions, text_seen
 from ..core.summary import Changed, Decision, Summary, render
 from ..git import Repository

@@ -448,7 +448,7 @@ CODES: dict[str, Code] = {
     "E970": Code(
         "build",
         "the search index (Pagefind) could not be built from the audited pages",
-        "install the project again (`pip install -e .` brings `pagefind[bin]`) and build again",
+        "install the project again (`pip install .` brings `pagefind[bin]`) and build again",
     ),
     "E971": Code(
         "build",

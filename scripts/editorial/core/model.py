@@ -6,7 +6,6 @@ these dataclasses. Problems are values too: rules return them, never raise them.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -267,10 +266,6 @@ class Policy:
             k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if k in cls.__dataclass_fields__
         }
         return cls(**known)
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
 
 
 @dataclass(frozen=True)

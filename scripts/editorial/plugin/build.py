@@ -22,7 +22,7 @@ from mkdocs.plugins import get_plugin_logger
 from .. import cache, committed
 from ..core import review_history, workflow
 from ..core.corpus import Corpus
-from ..core.model import Article, Policy, Problem, Site
+from ..core.model import Article, CannotRun, Policy, Problem, Site
 from ..core.report import text_line
 from ..core.rules import schema as schema_rules
 from ..core.vocabulary import CONTENT, PLACEHOLDER
@@ -73,6 +73,8 @@ class Build:
             decision = corpus.publication()
         except SnapshotRefused as exc:  # the policy's retraction snapshot: one located line (E411)
             fail("", [exc.problem])
+        except CannotRun as exc:  # e.g. EDITORIAL_TODAY is not a date: the command's own words
+            fail(str(exc), [])
         except Exception as exc:  # noqa: BLE001 - fail closed: no corpus, no site
             fail(
                 "",
