@@ -104,11 +104,13 @@ def view(
     site: Site,
     history: list[ApprovedVersion] | None = None,
     order: list[str] | None = None,
+    citing: dict[str, list[str]] | None = None,
 ) -> ArticleView:
     """The page of `article`: `status` is the step the stepper shows, `entries` its References,
     `url` its canonical address ("" when unknown), `history` its approved versions oldest first
     (None: the approval now only), `order` the reference keys in citation order (for the
-    numbers retraction notices give)."""
+    numbers retraction notices give), `citing` where the body cites each reference (its ids,
+    `citations.Filled.citing`: each entry of the References list links back to them)."""
     fields = article.fields
     refs_by_key = {str(r.get("id")): r for r in article.references}
     current = review_history.approval(article, ctx)
@@ -150,7 +152,9 @@ def view(
         overdue=bool(next_review) and next_review < ctx.today,
         specialties=[specialty_name(s) for s in fields.specialties],
         history=_history(history, current, ctx, site.repo_url),
-        references_html=sanitize.article_html(citations.references_html(entries)),  # cached entries too
+        references_html=citations.backlinks(  # sanitised (cached entries too), then the ways back put in
+            sanitize.article_html(citations.references_html(entries, marked=True)), entries, citing or {}
+        ),
         suggest_url=suggest_url(site.repo_url, article, url),
         url=url,
         site_name=site.name,
