@@ -72,8 +72,8 @@ class ArticleView:
     reviewers: list[Person]
     authors: list[Person]
     conflicts: str
-    updated: Day
-    published: Day  # first approval
+    updated: Day  # the page's dates, shown and in its metadata: review_history.Dates
+    published: Day
     last_reviewed: Day
     next_review: Day
     overdue: bool
@@ -118,8 +118,7 @@ def view(
         history = [current] if current else []
     reviewers = _people(ctx, current.reviewers if current else ())
     authors = _people(ctx, article.authors)
-    last_reviewed = current.date if current else ""
-    published = review_history.first_approval(history) or last_reviewed
+    dates = review_history.dates(history, current)
     next_review = fields.next_review
     audience = [a for a in fields.audience if a in AUDIENCE_LABELS]
     data = jsonld.medical_web_page(
@@ -128,8 +127,7 @@ def view(
         site=site,
         authors=authors,
         reviewers=reviewers,
-        published=published,
-        last_reviewed=last_reviewed,
+        dates=dates,
         ordered_refs=[refs_by_key[e.key] for e in entries if e.key in refs_by_key],
     )
     return ArticleView(
@@ -145,9 +143,9 @@ def view(
         reviewers=reviewers,
         authors=authors,
         conflicts=fields.conflicts or "none",
-        updated=Day.of(fields.updated),
-        published=Day.of(published),
-        last_reviewed=Day.of(last_reviewed),
+        updated=Day.of(dates.updated),
+        published=Day.of(dates.published),
+        last_reviewed=Day.of(dates.reviewed),
         next_review=Day.of(next_review),
         overdue=bool(next_review) and next_review < ctx.today,
         specialties=[specialty_name(s) for s in fields.specialties],

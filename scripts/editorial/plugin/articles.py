@@ -102,9 +102,7 @@ class ArticlePages:
         found = self.entries.get(page.file.src_uri)
         if found is None:
             try:
-                found = citations.references(
-                    article.references, numbered.order, self.references.style, self.references
-                )
+                found = citations.references(article.references, numbered.order, self.references.style, self.references)
             except citations.StyleError as exc:
                 fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
             self.entries[page.file.src_uri] = found
