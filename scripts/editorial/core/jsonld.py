@@ -140,7 +140,7 @@ def _ids(site: Site) -> tuple[str, str]:
 def home_page(site: Site, *, description: str, image: str) -> dict[str, Any]:
     """The home page: the site and the organisation that publishes it."""
     website, organization = _ids(site)
-    graph = [
+    graph: list[dict[str, Any]] = [
         {
             "@type": "WebSite",
             "@id": website,
