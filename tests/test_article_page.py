@@ -327,10 +327,16 @@ def test_preview_build_marks_each_articles_real_step(tmp_path):
             if s.attrs.get("aria-current") == "step"
         ]
         assert current == [labels[article.status]], article.path
+        # the folded trust line says the same step, and who reviewed it only once an approval stands
+        line = " ".join(page(project / "site", _url(article)).find("summary").text().split())
+        expected = "reviewed by" if article.status == "approved" else "not yet reviewed by the board"
+        assert f"{labels[article.status]}: " in line and expected in line, (article.path, line)
         seen.add(article.status)
         notice = page(project / "site", _url(article)).find("div", class_="editorial-not-for-patients")
         assert (notice is not None) == ("patient" not in article.meta["audience"]), article.path
     assert {"submitted", "under_review", "approved"} <= seen
+    robots = (project / "site" / "robots.txt").read_text(encoding="utf-8")  # a preview is never crawled
+    assert "Disallow: /" in robots and "Sitemap:" not in robots
 
 
 def test_json_ld_cannot_close_its_script_element():

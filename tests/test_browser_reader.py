@@ -279,3 +279,34 @@ def test_without_javascript_both_answers_show_labelled_and_no_control_does_nothi
                     page.get_by_role("link", name="Browse by specialty").wait_for()
             finally:
                 context.close()
+
+
+def test_the_share_image_is_drawn_by_our_own_script(tmp_path):
+    """scripts/share_image.py draws the share image in Debian's Chromium: a 1200 x 630 PNG on the
+    site's teal (the committed one is checked in tests/test_reader_site.py)."""
+    import subprocess
+    import sys
+    import zlib
+
+    from site_html import REPO
+
+    require_browser()
+    out = tmp_path / "share.png"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "share_image.py"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1200, 630)
+    chunks, at = [], 8
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        if data[at + 4 : at + 8] == b"IDAT":
+            chunks.append(data[at + 8 : at + 8 + size])
+        at += 12 + size
+    pixels = zlib.decompress(b"".join(chunks))
+    assert pixels[1:4] == bytes.fromhex("00695c")  # the first pixel (any filter leaves it as it is)
