@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from editorial.core import disclaimer, workflow
+from editorial.core import article_view, disclaimer, workflow
 from support.site_html import approved_articles, copy_project, mkdocs_build, page, parse, search_fragments
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
@@ -43,7 +43,8 @@ def test_every_approved_article_shows_both_disclaimers(built):
 def test_trust_block_sits_under_the_question_with_reviewers_status_and_dates(built):
     """As on the seed page: under the title, before the audience choice and the answer, the
     board banner naming the reviewers (linked to their board entries), the stepper with its
-    visible heading, the three dates and the editorial-policy link."""
+    visible heading, the three dates and the editorial-policy link; folded into one line that
+    says who reviewed it, when, and its status (a closed <details>), then the disclaimer's link."""
     _, site, articles, corpus = built
     logins = {p.github for p in corpus.registry.people.values() if p.github}
     board = page(site, "board")
@@ -63,9 +64,16 @@ def test_trust_block_sits_under_the_question_with_reviewers_status_and_dates(bui
             )
         ]
         assert order == sorted(order), "the trust block must come right under the question"
-        assert "Medical Advisory Board" in trust.find("p", class_="editorial-trust__board").text()
-        links = trust.find_all("a", class_="editorial-reviewer")
+        details = trust.find("details", class_="editorial-trust__details")
+        assert details is not None and "open" not in details.attrs  # folded: the short answer fits the first screen
+        summary = " ".join(details.find("summary").text().split())
         expected = [corpus.registry.get(i) for i in workflow.approvers(article, corpus.context)]
+        reviewed = workflow.last_approval_date(article, corpus.context)
+        assert summary.startswith("Medical Advisory Board Approved: reviewed by " + expected[0].display), summary
+        assert f" on {article_view.Day.of(reviewed).text} Review details" in summary, summary
+        assert not details.find("summary").find_all("a")  # no link inside the toggle
+        assert trust.find("a", href="#medical-disclaimer").text() == "Read the medical disclaimer"
+        links = trust.find_all("a", class_="editorial-reviewer")
         assert expected and [" ".join(a.text().split()) for a in links] == [p.display for p in expected]
         for link, person in zip(links, expected, strict=True):
             assert link.attrs["href"] == f"../../board/#member-{person.id}"
@@ -73,9 +81,11 @@ def test_trust_block_sits_under_the_question_with_reviewers_status_and_dates(bui
         stepper = trust.find("div", class_="editorial-stepper")
         assert stepper.find("h2").text().strip() == "Article review status"
         dates = {dd.attrs["class"]: dd.find("time").attrs["datetime"] for dd in trust.find_all("dd")}
+        # the board's dates (review_history.Dates; no git here: the approval now is the only version),
+        # never the writer's `updated` (2026-05-20 in the sample: readers saw the text on its approval)
         assert dates == {
-            "editorial-date-updated": article.meta["updated"],
-            "editorial-date-reviewed": workflow.last_approval_date(article, corpus.context),
+            "editorial-date-updated": reviewed,
+            "editorial-date-reviewed": reviewed,
             "editorial-date-next": article.meta["next_review"],
         }
         assert [dt.text() for dt in trust.find_all("dt")] == ["Last updated", "Last reviewed", "Next review due"]
@@ -317,10 +327,16 @@ def test_preview_build_marks_each_articles_real_step(tmp_path):
             if s.attrs.get("aria-current") == "step"
         ]
         assert current == [labels[article.status]], article.path
+        # the folded trust line says the same step, and who reviewed it only once an approval stands
+        line = " ".join(page(project / "site", _url(article)).find("summary").text().split())
+        expected = "reviewed by" if article.status == "approved" else "not yet reviewed by the board"
+        assert f"{labels[article.status]}: " in line and expected in line, (article.path, line)
         seen.add(article.status)
         notice = page(project / "site", _url(article)).find("div", class_="editorial-not-for-patients")
         assert (notice is not None) == ("patient" not in article.meta["audience"]), article.path
     assert {"submitted", "under_review", "approved"} <= seen
+    robots = (project / "site" / "robots.txt").read_text(encoding="utf-8")  # a preview is never crawled
+    assert "Disallow: /" in robots and "Sitemap:" not in robots
 
 
 def test_json_ld_cannot_close_its_script_element():

@@ -108,6 +108,7 @@ def test_opened_from_disk_in_chromium_every_click_lands_on_a_page(preview: Path)
         page.locator("details.editorial-changes > summary").click()
         assert page.locator("details.editorial-changes del").first.inner_text() == "48"
         assert page.locator("details.editorial-changes ins").first.is_visible()
+        page.locator("summary.editorial-trust__summary").click()  # the trust block, folded into a line
         page.locator(".editorial-trust__policy a").click()  # a link the theme's template writes
         page.wait_for_load_state()
         assert page.url.endswith("/editorial-policy/index.html")

@@ -491,3 +491,138 @@ def test_front_matter_and_registry_values_reach_every_file_escaped(built):
     assert any(HOSTILE["name"] in h.text() for h in board.find_all("h3"))
     indexed = next(d for d in search_fragments(site) if d["url"] == "/articles/hostile-values/")
     assert indexed["meta"]["title"] == HOSTILE["title"]  # Pagefind keeps text as text; its UI escapes it
+
+
+# -- one date, shown and in the metadata ----------------------------------------------------------
+
+
+def test_every_date_the_page_shows_is_the_date_its_metadata_gives(built):
+    """Last updated, last reviewed and first published on the page are the JSON-LD's dateModified,
+    lastReviewed and datePublished, Open Graph's modified and published times, and the last review
+    is the sitemap's lastmod: one definition (review_history.Dates), the board's dates."""
+    _, site, articles, corpus, _ = built
+    root = ET.fromstring((site / "sitemap.xml").read_bytes())
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {u.find("s:loc", ns).text: u.findtext("s:lastmod", None, ns) for u in root.findall("s:url", ns)}
+    for article in articles:
+        url = f"{SITE}articles/{article.slug}/"
+        html = _html(site, f"articles/{article.slug}")
+        doc, data, meta = parse(html), _jsonld(html, url), _meta(html, url)
+        trust = doc.find("section", class_="editorial-trust")
+        shown = {dd.attrs["class"]: dd.find("time").attrs["datetime"] for dd in trust.find_all("dd") if dd.find("time")}
+        first = doc.find("p", class_="editorial-info__published").find("time").attrs["datetime"]
+        assert shown["editorial-date-updated"] == data["dateModified"] == meta["article:modified_time"]
+        assert shown["editorial-date-reviewed"] == data["lastReviewed"] == lastmod[url]
+        assert first == data["datePublished"] == meta["article:published_time"]
+        assert shown["editorial-date-reviewed"] == workflow.last_approval_date(article, corpus.context)
+    sample = page(site, f"articles/{SAMPLE_SLUG}")
+    assert sample.find("p", class_="editorial-info__published").find("time").attrs["datetime"] == FIRST_APPROVAL[1]
+    # the writer's `updated` of the sample (2026-05-20) is not shown: its text changed for readers on approval
+    assert sample.find("dd", class_="editorial-date-updated").find("time").attrs["datetime"] == "2026-06-09"
+
+
+# -- what search engines and link previews read on every page ---------------------------------------
+
+GENERIC_LINK_TEXT = {"click here", "here", "more", "read more", "learn more", "link", "this", "go"}
+
+
+def _pages(site: Path) -> dict[str, str]:
+    """Every HTML page of the site by its address (the 404 page is no address: left out)."""
+    return {
+        SITE + ("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"): p.read_text(encoding="utf-8")
+        for p in site.rglob("index.html")
+        if not p.relative_to(site).as_posix().startswith("pagefind/")
+    }
+
+
+def test_every_page_has_a_description_a_language_link_texts_image_alts_and_a_share_image(built):
+    """The points Lighthouse's SEO audit checks, on every kind of page: a meta description (its
+    own on the home, board and policy pages), the language, crawlable (no noindex), links whose
+    text says where they go, images with alt text; and the head's link preview: its description
+    and the share image, a PNG of the theme of the size the head says."""
+    _, site, _, _, _ = built
+    found = _pages(site)
+    assert {SITE, f"{SITE}board/", f"{SITE}editorial-policy/", f"{SITE}about/", f"{SITE}specialties/"} <= set(found)
+    descriptions = {}
+    for url, html in found.items():
+        doc = parse(html)
+        assert doc.find("html").attrs.get("lang") == "en", url
+        meta = _meta(html, url)
+        assert 50 <= len(meta["description"]) <= 300, (url, meta["description"])
+        assert meta["og:description"] == meta["description"] and meta["og:url"] == url
+        assert "noindex" not in meta.get("robots", ""), url
+        assert meta["og:image"] == f"{SITE}assets/editorial/share.png" and meta["og:image:alt"]
+        descriptions[url] = meta["description"]
+        skip = doc.find("a", class_="md-skip")  # the theme's skip link lands on an element of the page
+        assert skip is None or doc.find(id=skip.attrs["href"].removeprefix("#")) is not None, (url, skip.attrs)
+        for a in doc.find_all("a"):
+            if "href" not in a.attrs:
+                continue
+            text = " ".join((a.attrs.get("aria-label") or a.attrs.get("title") or a.text()).split())
+            assert text and text.lower().strip(".:") not in GENERIC_LINK_TEXT, (url, a.attrs, a.text())
+        for img in doc.find_all("img"):
+            assert img.attrs.get("alt", "").strip(), (url, img.attrs)
+    own = [descriptions[SITE], descriptions[f"{SITE}board/"], descriptions[f"{SITE}editorial-policy/"]]
+    assert len(set(own)) == 3, own  # the home, board and policy pages each say what they are
+    image = (site / "assets" / "editorial" / "share.png").read_bytes()
+    assert image[:8] == b"\x89PNG\r\n\x1a\n" and image[12:16] == b"IHDR"
+    assert (int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")) == (1200, 630)
+    head = _meta(found[SITE], SITE)
+    assert (head["og:image:width"], head["og:image:height"], head["og:image:type"]) == ("1200", "630", "image/png")
+
+
+def test_robots_txt_lets_every_page_be_crawled_and_names_the_sitemap(built, editorial):
+    from urllib.robotparser import RobotFileParser
+
+    project, site, articles, _, _ = built
+    robots = RobotFileParser()
+    robots.parse((site / "robots.txt").read_text(encoding="utf-8").splitlines())
+    assert robots.site_maps() == [f"{SITE}sitemap.xml"]
+    for url in [SITE, f"{SITE}board/", *(f"{SITE}articles/{a.slug}/" for a in articles)]:
+        assert robots.can_fetch("Googlebot", url), url
+    code, out, err = editorial("audit", "site", cwd=project)  # a file the build generates, allowed
+    assert code == 0, out + err
+
+
+def test_home_board_and_policy_pages_carry_structured_data_of_their_kind(built):
+    _, site, articles, corpus, _ = built
+    home = extruct.extract(_html(site, ""), base_url=SITE, syntaxes=["json-ld"])["json-ld"]
+    assert len(home) == 1
+    graph = {item["@type"]: item for item in home[0]["@graph"]}
+    assert set(graph) == {"WebSite", "Organization"}
+    website, organization = graph["WebSite"], graph["Organization"]
+    assert website["url"] == organization["url"] == SITE and website["name"] == "Reviewed Medical Answers"
+    assert website["publisher"] == {"@id": organization["@id"]}
+    assert organization["publishingPrinciples"] == f"{SITE}editorial-policy/"
+    assert organization["logo"] == f"{SITE}assets/editorial/share.png"
+    assert website["description"] == _meta(_html(site, ""), SITE)["description"]
+
+    board_html = _html(site, "board")
+    data = _jsonld(board_html, f"{SITE}board/")
+    assert data["@type"] == "WebPage" and data["url"] == f"{SITE}board/"
+    assert data["description"] == _meta(board_html, f"{SITE}board/")["description"]
+    board = data["mainEntity"]
+    assert board["@type"] == "Organization" and board["parentOrganization"] == {"@id": organization["@id"]}
+    today = corpus.context.today
+    current = sorted(
+        (p for p in corpus.registry.people.values() if p.is_board and p.active_on(today)), key=lambda p: p.name
+    )
+    former = [p for p in corpus.registry.people.values() if p.is_board and p.until and p.until < today]
+    assert [m["name"] for m in board["member"]] == [p.name for p in current]
+    assert {m["name"] for m in board.get("alumni", [])} == {p.name for p in former}
+    doc = page(site, "board")
+    for member, person in zip(board["member"], current, strict=True):
+        assert member["@type"] == "Person" and member["honorificSuffix"] == person.credentials
+        assert [c["name"] for c in member["hasCredential"]] == [c.strip() for c in person.credentials.split(",")]
+        assert member["@id"] == member["url"] == f"{SITE}board/#member-{person.id}"
+        assert doc.find(id=f"member-{person.id}") is not None
+    reviewers = {r["url"] for a in articles for r in _jsonld(_html(site, f"articles/{a.slug}"), SITE)["reviewedBy"]}
+    assert reviewers <= {m["@id"] for m in board["member"]}  # the articles' reviewers are the board's Persons
+
+    policy_html = _html(site, "editorial-policy")
+    policy = _jsonld(policy_html, f"{SITE}editorial-policy/")
+    assert policy["@type"] == "WebPage" and policy["name"] == "Editorial policy"
+    assert policy["description"] == _meta(policy_html, f"{SITE}editorial-policy/")["description"]
+    assert policy["isPartOf"] == {"@id": website["@id"]} and policy["publisher"] == {"@id": organization["@id"]}
+    assert _jsonld(_html(site, "about"), f"{SITE}about/")["@type"] == "AboutPage"
+    assert _jsonld(_html(site, "specialties"), f"{SITE}specialties/")["@type"] == "CollectionPage"

@@ -124,3 +124,19 @@ def test_outside_a_repository_git_cannot_answer(tmp_path):
     root = copy_project(tmp_path / "project")
     with pytest.raises(GitError):
         committed.main_history(root)
+
+
+def test_a_re_review_without_changes_moves_the_review_date_only():
+    """The page's dates (shown, and in its metadata): published at the first approval, updated at
+    the approval of the text on the page, reviewed at the approval now."""
+    first = review_history.ApprovedVersion("2025-01-10", ("a",), "sha256:one")
+    revised = review_history.ApprovedVersion("2025-06-02", ("a",), "sha256:two", content_changed=True)
+    again = review_history.ApprovedVersion("2026-06-09", ("b",), "sha256:two", content_changed=False)
+    assert review_history.dates([first, revised, again], again) == review_history.Dates(
+        "2025-01-10", "2025-06-02", "2026-06-09"
+    )
+    assert review_history.dates([first, revised], revised) == review_history.Dates(
+        "2025-01-10", "2025-06-02", "2025-06-02"
+    )
+    assert review_history.dates([first], first) == review_history.Dates("2025-01-10", "2025-01-10", "2025-01-10")
+    assert review_history.dates([], None) == review_history.Dates("", "", "")  # a draft in a preview: no dates

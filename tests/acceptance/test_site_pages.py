@@ -109,3 +109,16 @@ def test_a_registry_value_cannot_add_markup_or_the_plugins_classes_to_the_board_
     html = sanitize.article_html(html, ours=True)
     assert "editorial-sr-only" not in re.findall(r'class="([^"]*)"', html) and 'href="https://evil' not in html
     assert "Priya [Raman](https://evil.example), MPH {: .editorial-sr-only }</h3>" in html
+
+
+def test_the_menu_names_the_home_page_once_under_the_sites_name(built):
+    """The menu's title is the site's name; the home page's entry under it says "Home", not the
+    site's name again (once capitalised, once not)."""
+    site, _, _ = built
+    for url in ("", "board", "about"):
+        nav = page(site, url).find("nav", class_="md-nav--primary")
+        title = " ".join(nav.find("label", class_="md-nav__title").text().split())
+        entries = [" ".join(a.text().split()) for a in nav.find_all("a", class_="md-nav__link")]
+        assert title == "Reviewed Medical Answers" and entries[0] == "Home", (title, entries)
+        assert len({e.casefold() for e in [title, *entries]}) == len(entries) + 1, (title, entries)
+    assert page(site, "").find("title").text() == "Reviewed Medical Answers"  # the home page's <title>

@@ -98,3 +98,29 @@ def settled(page) -> None:
     """Wait until what a reader sees has stopped changing, so nothing is measured mid-fade:
     the web fonts loaded, and every transition and animation of the page finished."""
     page.evaluate(_SETTLE)
+
+
+# What a reader sees, measured: bounding boxes in CSS pixels of the viewport (not guessed).
+_RECT = """sel => { const el = [...document.querySelectorAll(sel)].find(e => e.getClientRects().length
+    && getComputedStyle(e).visibility !== 'hidden');
+  if (!el) return null;
+  const b = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return {top: b.top, bottom: b.bottom, left: b.left, right: b.right, width: b.width, height: b.height,
+          line: parseFloat(s.lineHeight) || 1.5 * parseFloat(s.fontSize), text: el.innerText.trim(),
+          vw: innerWidth, vh: innerHeight}; }"""
+
+
+def rect(page, selector: str) -> dict | None:
+    """The box of the first element matching `selector` that is rendered, with its line height,
+    its text and the viewport's size; None when no such element is rendered."""
+    return page.evaluate(_RECT, selector)
+
+
+def header_bottom(page) -> float:
+    """Where the theme's sticky header ends: what lies above it is hidden under it."""
+    return page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+
+
+def first_line_on_screen(box: dict, top: float) -> bool:
+    """Whether the first line of the element whose box is `box` is inside the viewport, below `top`."""
+    return box["top"] >= top - 1 and box["top"] + min(box["line"], box["height"]) <= box["vh"] + 1

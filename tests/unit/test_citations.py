@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from editorial import cache as cache_store
-from editorial.core import citations
+from editorial.core import citations, sanitize
 from editorial.plugin import references
 from editorial.plugin.references import References
 
@@ -83,14 +83,69 @@ def test_placeholders_give_the_same_page_as_inline_superscripts():
     inline = citations.number(body, KEYS)
     marked = citations.number(body, KEYS, placeholders=True)
     assert marked.order == inline.order and "<sup" not in marked.body.split("## A heading")[0]
-    page = citations.fill(convert(marked.body), marked)
+    page = citations.fill(convert(marked.body), marked).html
     assert "\ue000" not in page
     assert page.count('<sup class="citation">') == 6  # alt text and title hold plain numbers instead
-    assert '<h2 id="a-heading3">A heading<sup class="citation"><a href="#ref-beta2019">3</a></sup></h2>' in page
+    # a heading keeps its superscript as HTML (its text makes its id); its link is made the same way
+    assert '<h2 id="a-heading3">A heading<sup class="citation"><a href="#ref-beta2019" id="cite:beta2019:2" ' in page
     assert 'alt="a chart1"' in page and 'title="title3"' in page
     assert "<code>[@alpha2020]</code>" in page
     without_images = lambda html: html.split("<p><img")[0]  # noqa: E731
-    assert without_images(page) == without_images(convert(inline.body))
+    assert without_images(page) == without_images(citations.fill(convert(inline.body), inline).html)
+
+
+def test_each_citation_is_a_named_link_with_the_reference_on_hover_and_a_way_back():
+    """Each link: an id of its own, an accessible name naming the source, the whole reference as
+    its title; each entry of the References list links back to every place that cites it."""
+    body = "First [@alpha2020]. Then [@beta2019; @alpha2020] and [@nobody2000].\n\n## Heading [@beta2019]\n"
+    numbered = citations.number(body, KEYS, placeholders=True)
+    entries = citations.references(REFS, numbered.order, cache={})
+    sources = citations.sources(REFS, entries)
+    assert sources["alpha2020"].label == "Alpha 2020, research"
+    assert sources["beta2019"].label == "Beta 2019, guideline"
+    assert sources["alpha2020"].text.startswith("Alpha A. A fictional trial of <b>bold</b> & brave claims.")
+    filled = citations.fill(markdown_html(numbered.body), numbered, sources)
+    assert filled.citing == {
+        "alpha2020": ["cite:alpha2020:1", "cite:alpha2020:2"],
+        "beta2019": ["cite:beta2019:1", "cite:beta2019:2"],  # the heading's, in page order
+    }
+    first = filled.html.split("</sup>")[0]
+    assert first.endswith(
+        '<a href="#ref-alpha2020" id="cite:alpha2020:1" aria-label="Reference 1: Alpha 2020, research" '
+        'title="Alpha A. A fictional trial of &lt;b&gt;bold&lt;/b&gt; &amp; brave claims. '
+        'Journal of Made-up Medicine. 2020;1:1-9. doi:10.9999/fict.0001 PMID: 12345678">1</a>'
+    )
+    assert '<span class="citation-unknown">?nobody2000</span>' in filled.html  # never a link
+    listed = citations.backlinks(
+        sanitize.article_html(citations.references_html(entries, marked=True)), entries, filled.citing
+    )
+    assert "\ue000" not in listed
+    assert (
+        '<a href="#cite:alpha2020:1" aria-label="Back to citation 1 of 2">1</a> '
+        '<a href="#cite:alpha2020:2" aria-label="Back to citation 2 of 2">2</a>'
+    ) in listed
+    never_cited = listed.split('id="ref-gamma2018"')[1]
+    assert "Back to citation" not in never_cited  # cited nowhere: no way back
+    # a writer's id cannot take a citation link's
+    assert 'id="cite:alpha2020:1"' not in sanitize.article_html('<p id="cite:alpha2020:1">x</p>')
+
+
+def test_short_names_of_every_shape_of_reference():
+    assert citations.short_name({"author": [{"family": "Uno"}], "issued": {"date-parts": [[2021]]}}) == "Uno 2021"
+    two = {"author": [{"family": "Evans"}, {"family": "Rhodes"}], "issued": {"date-parts": [[2021, 11]]}}
+    assert citations.short_name({**two, "evidence": "guideline"}) == "Evans and Rhodes 2021, guideline"
+    many = {"author": [{"family": f"A{i}"} for i in range(5)], "evidence": "research"}
+    assert citations.short_name(many) == "A0 et al., research"
+    assert citations.short_name({"author": [{"literal": "Example Guideline Group"}]}) == "Example Guideline Group"
+    untitled = {"title": "A report with no author and a long title", "issued": {"literal": "2019"}}
+    assert citations.short_name(untitled) == "A report with no author and\u2026 2019"
+    assert citations.short_name({}) == ""
+
+
+def markdown_html(body: str) -> str:
+    import markdown
+
+    return sanitize.article_html(markdown.markdown(body, extensions=["toc"]))
 
 
 def test_references_in_citation_order_with_anchors_doi_and_pubmed_links():

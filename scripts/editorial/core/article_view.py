@@ -86,8 +86,8 @@ class ArticleView:
     reviewers: list[Person]
     authors: list[Person]
     conflicts: str
-    updated: Day
-    published: Day  # first approval
+    updated: Day  # the page's dates, shown and in its metadata: review_history.Dates
+    published: Day
     last_reviewed: Day
     next_review: Day
     overdue: bool
@@ -121,11 +121,13 @@ def view(
     site: Site,
     history: list[ApprovedVersion] | None = None,
     order: list[str] | None = None,
+    citing: dict[str, list[str]] | None = None,
 ) -> ArticleView:
     """The page of `article`: `status` is the step the stepper shows, `entries` its References,
     `url` its canonical address ("" when unknown), `history` its approved versions oldest first
     (None: the approval now only), `order` the reference keys in citation order (for the
-    numbers retraction notices give)."""
+    numbers retraction notices give), `citing` where the body cites each reference (its ids,
+    `citations.Filled.citing`: each entry of the References list links back to them)."""
     fields = article.fields
     refs_by_key = {str(r.get("id")): r for r in article.references}
     current = review_history.approval(article, ctx)
@@ -133,8 +135,7 @@ def view(
         history = [current] if current else []
     reviewers = _people(ctx, current.reviewers if current else ())
     authors = _people(ctx, article.authors)
-    last_reviewed = current.date if current else ""
-    published = review_history.first_approval(history) or last_reviewed
+    dates = review_history.dates(history, current)
     next_review = fields.next_review
     audience = [a for a in fields.audience if a in AUDIENCE_LABELS]
     data = jsonld.medical_web_page(
@@ -143,8 +144,7 @@ def view(
         site=site,
         authors=authors,
         reviewers=reviewers,
-        published=published,
-        last_reviewed=last_reviewed,
+        dates=dates,
         ordered_refs=[refs_by_key[e.key] for e in entries if e.key in refs_by_key],
     )
     return ArticleView(
@@ -160,14 +160,16 @@ def view(
         reviewers=reviewers,
         authors=authors,
         conflicts=fields.conflicts or "none",
-        updated=Day.of(fields.updated),
-        published=Day.of(published),
-        last_reviewed=Day.of(last_reviewed),
+        updated=Day.of(dates.updated),
+        published=Day.of(dates.published),
+        last_reviewed=Day.of(dates.reviewed),
         next_review=Day.of(next_review),
         overdue=bool(next_review) and next_review < ctx.today,
         specialties=[specialty_name(s) for s in fields.specialties],
         history=_history(history, current, ctx, site.repo_url),
-        references_html=sanitize.article_html(citations.references_html(entries)),  # cached entries too
+        references_html=citations.backlinks(  # sanitised (cached entries too), then the ways back put in
+            sanitize.article_html(citations.references_html(entries, marked=True)), entries, citing or {}
+        ),
         suggest_url=suggest_url(site.repo_url, article, url),
         url=url,
         site_name=site.name,

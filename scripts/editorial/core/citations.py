@@ -6,6 +6,13 @@ links to the entries of the References list, which citeproc-py renders in the CS
 style the policy names. Rendering costs milliseconds an article, so the caller may
 hand in a cache (any mutable mapping; the plugin's one also lives on disk): entries
 are looked up by a hash of everything that shapes them.
+
+A citation is a link a reader can follow both ways. `fill` gives each link, after the
+sanitiser has run, an id, an accessible name that names the source ("Reference 2: Evans
+2021, guideline") and the whole reference as its title (the theme shows it on hover and
+on keyboard focus); `backlinks` gives each entry of the References list a link back to
+every place that cites it ("Back to citation 1 of 2"). Both are the plugin's own markup,
+made from the numbers and the references alone, never from a writer's HTML.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import html
 import json
 import re
 import warnings
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
@@ -40,20 +47,55 @@ class Numbered:
     body: str
     order: list[str]  # reference keys, first cited first: number = index + 1
     unknown: list[str]  # cited keys with no reference (the validator reports them)
-    marks: tuple[str, ...] = ()  # with placeholders: the superscript of placeholder i
-    cited: tuple[tuple[str, ...], ...] = ()  # with placeholders: the keys placeholder i cites
+    marks: tuple[tuple[str, ...], ...] = ()  # with placeholders: the keys placeholder i cites
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        return {key: i + 1 for i, key in enumerate(self.order)}
+
+    @property
+    def cited(self) -> tuple[tuple[str, ...], ...]:
+        """The keys each placeholder cites (for the redline, which reads placeholders as words)."""
+        return self.marks
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a citation link tells of the reference it points at."""
+
+    label: str  # its accessible name after "Reference N: ", e.g. "Evans and Rhodes 2021, guideline"
+    text: str  # the whole entry as plain text: the link's title, shown on hover and focus
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A page's HTML with its citations filled in, and where each reference is cited."""
+
+    html: str
+    citing: dict[str, list[str]]  # reference key -> the ids of the links that cite it, in page order
 
 
 def anchor(key: str) -> str:
     """The id of a reference's entry in the list: stable, and safe in HTML and URLs."""
-    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    return "ref-" + _id_part(key)
+
+
+def citing_id(key: str, occurrence: int) -> str:
+    """The id of the `occurrence`-th link (from 1) that cites `key`. The `:` is a character no
+    heading's id has (the sanitiser keeps `cite:` ids out of a writer's body too)."""
+    return f"cite:{_id_part(key)}:{occurrence}"
+
+
+def _id_part(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
 
 
 # A citation group as plain text that Markdown leaves alone; `fill` puts the superscript
 # in after conversion. Raw <sup> HTML in the Markdown made Python-Markdown take 1.6 times
 # as long for a page (its HTML pre-parser runs over the whole body once it sees a tag).
 _MARK = "\ue000c{}\ue001"  # private-use characters: nothing a writer types
-MARK_FOUND = re.compile("\ue000c([0-9]+)\ue001")  # a placeholder, in the HTML (or text) made from the body
+_MARK_FOUND = re.compile("\ue000c([0-9]+)\ue001")
+MARK_FOUND = _MARK_FOUND  # a placeholder, in the HTML (or text) made from the body
 _HEADING_LINE = re.compile(r"[ ]{0,3}#")
 _SETEXT_UNDERLINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*(?:\n|\Z)")
 
@@ -83,8 +125,7 @@ def number(
     numbers = {key: i + 1 for i, key in enumerate(order)}
 
     out: list[str] = []
-    marks: list[str] = []
-    cited: list[tuple[str, ...]] = []
+    marks: list[tuple[str, ...]] = []
     last = 0
     for group in CITATION_GROUP.finditer(masked):
         keys = [m.group(1) for m in CITATION_KEY.finditer(group.group(1))]
@@ -96,16 +137,14 @@ def number(
             last = group.end()
             continue
         out.append(_tight(body[last : group.start()]))
-        superscript = _superscript(keys, numbers)
         if placeholders and not _in_heading(masked, group.start(), group.end()):
             out.append(_MARK.format(len(marks)))
-            marks.append(superscript)
-            cited.append(tuple(keys))
+            marks.append(tuple(keys))
         else:
-            out.append(superscript)
+            out.append(_superscript(keys, numbers))
         last = group.end()
     out.append(body[last:])
-    return Numbered("".join(out), order, unknown, tuple(marks), tuple(cited))
+    return Numbered("".join(out), order, unknown, tuple(marks))
 
 
 def _in_heading(text: str, start: int, end: int) -> bool:
@@ -116,29 +155,64 @@ def _in_heading(text: str, start: int, end: int) -> bool:
     return line_end >= 0 and _SETEXT_UNDERLINE.match(text, line_end + 1) is not None
 
 
-def fill(html_text: str, numbered: Numbered) -> str:
-    """Put each placeholder's superscript into the page HTML made from `numbered.body`.
+def fill(html_text: str, numbered: Numbered, sources: Mapping[str, Source] | None = None) -> Filled:
+    """The page HTML made from `numbered.body`, each citation a link a reader can follow:
+    placeholders become superscripts, and every superscript (those a heading kept as HTML too)
+    gets, per link, its id (`citing_id`), its accessible name and the reference as its title,
+    from `sources`. Run after the sanitiser: the attributes are the plugin's own. A link to no
+    reference of this article is left as it is.
 
     A placeholder that ended up inside a tag (image alt text, a link title) becomes the
     plain numbers there: no markup inside an attribute."""
-    if not numbered.marks or "\ue000" not in html_text:
-        return html_text
+    if "\ue000" not in html_text and _SUPERSCRIPT not in html_text:
+        return Filled(html_text, {})
+    numbers = numbered.numbers
+    by_anchor = {anchor(key): key for key in numbered.order}
+    citing: dict[str, list[str]] = {}
+    sources = sources or {}
+
+    def link(key: str) -> str:
+        ids = citing.setdefault(key, [])
+        ids.append(citing_id(key, len(ids) + 1))
+        n = numbers[key]
+        source = sources.get(key)
+        name = f"Reference {n}: {source.label}" if source and source.label else f"Reference {n}"
+        title = f' title="{html.escape(source.text)}"' if source and source.text else ""
+        return f'<a href="#{anchor(key)}" id="{ids[-1]}" aria-label="{html.escape(name)}"{title}>{n}</a>'
+
     out: list[str] = []
     last = 0
-    for found in MARK_FOUND.finditer(html_text):
-        index = int(found.group(1))
-        if index >= len(numbered.marks):
-            continue
-        mark = numbered.marks[index]
-        in_tag = html_text.rfind("<", 0, found.start()) > html_text.rfind(">", 0, found.start())
+    for found in _FILL.finditer(html_text):
         out.append(html_text[last : found.start()])
-        out.append(html.escape(_TAGS.sub("", mark)) if in_tag else mark)
         last = found.end()
+        if found.group(1) is not None:  # a placeholder: the keys of its group
+            index = int(found.group(1))
+            if index >= len(numbered.marks):
+                continue
+            keys = numbered.marks[index]
+            in_tag = html_text.rfind("<", 0, found.start()) > html_text.rfind(">", 0, found.start())
+            if in_tag:
+                out.append(html.escape(_TAGS.sub("", _superscript(list(keys), numbers))))
+                continue
+            parts = [link(key) if key in numbers else _unknown(key) for key in keys]
+        else:  # a superscript the HTML already holds (a heading's): its links are made again
+            parts = []
+            for part in _PART.finditer(found.group(2)):
+                key = by_anchor.get(part.group(1) or "")
+                parts.append(link(key) if key is not None else part.group(0))
+        out.append(_SUPERSCRIPT + ",".join(parts) + "</sup>")
     out.append(html_text[last:])
-    return "".join(out)
+    return Filled("".join(out), citing)
 
 
 _TAGS = re.compile(r"<[^>]*>")
+_SUPERSCRIPT = '<sup class="citation">'
+# The parts of a superscript as _superscript writes them (and the sanitiser leaves them).
+_LINK = r'<a href="#(ref-[A-Za-z0-9_-]+)">[0-9]+</a>'
+_UNKNOWN = r'<span class="citation-unknown">[^<>]*</span>'
+_PART = re.compile(f"{_LINK}|{_UNKNOWN}")
+_ANY_PART = f"(?:{_LINK.replace('(', '(?:', 1)}|{_UNKNOWN})"
+_FILL = re.compile(f"{_MARK_FOUND.pattern}|{re.escape(_SUPERSCRIPT)}({_ANY_PART}(?:,{_ANY_PART})*)</sup>")
 
 
 def unmark(html_text: str) -> str:
@@ -162,13 +236,14 @@ def _tight(text: str) -> str:
 
 
 def _superscript(keys: list[str], numbers: dict[str, int]) -> str:
-    links = []
-    for key in keys:
-        if key in numbers:
-            links.append(f'<a href="#{anchor(key)}">{numbers[key]}</a>')
-        else:  # visible, so a preview reader sees the broken key; never a dead link
-            links.append(f'<span class="citation-unknown">?{html.escape(key)}</span>')
-    return '<sup class="citation">' + ",".join(links) + "</sup>"
+    """A citation group as plain links (`fill` makes them links a reader can follow)."""
+    links = [f'<a href="#{anchor(key)}">{numbers[key]}</a>' if key in numbers else _unknown(key) for key in keys]
+    return _SUPERSCRIPT + ",".join(links) + "</sup>"
+
+
+def _unknown(key: str) -> str:
+    """Visible, so a preview reader sees the broken key; never a dead link."""
+    return f'<span class="citation-unknown">?{html.escape(key)}</span>'
 
 
 # -- the References list ------------------------------------------------------------
@@ -178,7 +253,12 @@ def _superscript(keys: list[str], numbers: dict[str, int]) -> str:
 class Entry:
     key: str
     number: int
-    html: str  # one <li>, with its anchor id
+    body: str  # the entry as rendered (HTML)
+
+    @property
+    def html(self) -> str:
+        """One <li>, with its anchor id."""
+        return _li(self.key, self.number, self.body)
 
 
 def cache_key(items: Sequence[dict], style: str) -> list[str]:
@@ -226,7 +306,7 @@ def references(
         for i, text in zip(todo, _render([items[i] for i in todo], style), strict=True):
             found[i] = cache[digests[i]] = text
     rendered = cast(list[str], found)  # every entry missing from the cache was rendered above
-    return [Entry(key, n, _li(key, n, body)) for n, (key, body) in enumerate(zip(keys, rendered, strict=True), 1)]
+    return [Entry(key, n, body) for n, (key, body) in enumerate(zip(keys, rendered, strict=True), 1)]
 
 
 def independent(style: str) -> bool:
@@ -241,14 +321,85 @@ def render_entries(items: Sequence[dict], style: str) -> list[tuple[str, str]]:
     return list(zip(cache_key(items, style), _render(items, style), strict=True))
 
 
-def _li(key: str, n: int, body: str) -> str:
-    return f'<li id="{anchor(key)}" value="{n}">{body}</li>'
+def _li(key: str, n: int, body: str, end: str = "") -> str:
+    return f'<li id="{anchor(key)}" value="{n}">{body}{end}</li>'
 
 
-def references_html(entries: Sequence[Entry]) -> str:
+def references_html(entries: Sequence[Entry], *, marked: bool = False) -> str:
+    """The References list. `marked`: each entry ends with a placeholder (plain text, which the
+    sanitiser keeps) where `backlinks` puts its way back to the text."""
     if not entries:
         return ""
-    return '<ol class="editorial-references__list">' + "".join(e.html for e in entries) + "</ol>"
+    items = (_li(e.key, e.number, e.body, _BACK.format(i) if marked else "") for i, e in enumerate(entries))
+    return '<ol class="editorial-references__list">' + "".join(items) + "</ol>"
+
+
+_BACK = "\ue000b{}\ue001"
+_BACK_FOUND = re.compile("\ue000b([0-9]+)\ue001")
+
+
+def backlinks(list_html: str, entries: Sequence[Entry], citing: Mapping[str, Sequence[str]]) -> str:
+    """The References list made with `marked`, after the sanitiser: each entry with a link back
+    to every place that cites it (`Filled.citing`), in page order; an entry cited nowhere has none."""
+
+    def back(found: re.Match[str]) -> str:
+        index = int(found.group(1))
+        ids = citing.get(entries[index].key, ()) if index < len(entries) else ()
+        if not ids:
+            return ""
+        links = " ".join(
+            f'<a href="#{html.escape(i)}" aria-label="Back to citation {n} of {len(ids)}">{n}</a>'
+            for n, i in enumerate(ids, 1)
+        )
+        return (
+            ' <span class="editorial-backlinks" data-pagefind-ignore>'
+            f'<span aria-hidden="true">Back to citation</span> {links}</span>'
+        )
+
+    return _BACK_FOUND.sub(back, list_html) if "\ue000" in list_html else list_html
+
+
+def sources(refs: Sequence[dict], entries: Sequence[Entry]) -> dict[str, Source]:
+    """What each reference's citation links tell of it: a short name, and the rendered entry as text."""
+    by_key = {str(r.get("id")): r for r in refs if isinstance(r, dict) and r.get("id") is not None}
+    return {
+        e.key: Source(short_name(by_key.get(e.key, {})), " ".join(html.unescape(_TAGS.sub("", e.body)).split()))
+        for e in entries
+    }
+
+
+def short_name(item: dict) -> str:
+    """A reference as a reader names it: "Evans 2021, guideline", "Evans and Rhodes 2021",
+    "Boviatsis et al. 2004, research"; a work with no author by the start of its title."""
+    names = [_name(a) for a in item.get("author") or item.get("editor") or [] if isinstance(a, dict)]
+    names = [n for n in names if n]
+    if len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} and {names[1]}"
+    elif names:
+        who = f"{names[0]} et al."
+    else:
+        words = str(item.get("title") or "").split()
+        who = " ".join(words[:6]) + ("\u2026" if len(words) > 6 else "")
+    year = _year(item)
+    evidence = str(item.get("evidence") or "").strip()
+    text = " ".join(part for part in (who, year) if part)
+    return f"{text}, {evidence}" if text and evidence else text or evidence
+
+
+def _name(author: dict) -> str:
+    return " ".join(str(author.get("family") or author.get("literal") or "").split())
+
+
+def _year(item: dict) -> str:
+    issued = item.get("issued")
+    if not isinstance(issued, dict):
+        return ""
+    parts = issued.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0] and parts[0][0]:
+        return str(parts[0][0])
+    return str(issued.get("literal") or issued.get("raw") or "").strip()
 
 
 def forget_styles() -> None:

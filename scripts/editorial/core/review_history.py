@@ -111,3 +111,24 @@ def last_approved(committed: Iterable[Committed], current: Article, ctx: Context
 def first_approval(history: list[ApprovedVersion]) -> str:
     """When the article was first published: its first approved version's date."""
     return history[0].date if history else ""
+
+
+@dataclass(frozen=True)
+class Dates:
+    """The dates of an article's page, defined once: the page shows them and its metadata
+    (JSON-LD, Open Graph, the sitemap, the feed) gives the same ones. All are the board's, from
+    the approvals, none the writer's: the front matter's `updated` is when the writer changed
+    the text, and readers see a change only once it is approved."""
+
+    published: str  # the first approval: when the article reached the site (datePublished)
+    updated: str  # the approval of the text on the page: when it last changed for readers (dateModified)
+    reviewed: str  # the approval that stands now; a re-review without changes moves only this (lastReviewed)
+
+
+def dates(history: list[ApprovedVersion], current: ApprovedVersion | None) -> Dates:
+    """The page's dates from its approved versions (oldest first) and the approval now (None:
+    not approved, as in a preview of a draft: no dates)."""
+    if current is None:
+        return Dates("", "", "")
+    changed = next((v.date for v in reversed(history) if v.content_changed), current.date)
+    return Dates(first_approval(history) or current.date, changed, current.date)

@@ -102,8 +102,9 @@ ATTRIBUTES = {
 }
 # Ids the page owns: mkdocs-material reads its settings from `#__config` (the first element
 # with that id) and finds its parts by `__` ids; the question, the References and the
-# disclaimer are the template's. A body element claiming one loses its id.
-RESERVED_ID = re.compile(r"__|(?:question|references)$|medical-disclaimer|editorial-", re.I)
+# disclaimer are the template's, and `cite:` ids are the citation links' (citations.citing_id).
+# A body element claiming one loses its id.
+RESERVED_ID = re.compile(r"__|(?:question|references)$|medical-disclaimer|editorial-|cite:", re.I)
 # An id is also a global name in the browser (`window.PagefindUI` is the element with that id
 # until the script defines it), so a body id is kept only if no script could take it for a
 # name of its own: lower case, or with a `-`, `:` or `.` no JavaScript name has (heading

@@ -32,7 +32,11 @@ SPECIALTIES_DIR = "specialties/"
 # Files other parts of the build write that are no page: MkDocs' 404 page and sitemap, and the
 # plugin's feed. Nothing else the build writes outside the theme is allowed, but the search bundle.
 FEED = "feed.xml"
-GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", FEED})
+# robots.txt: a template of the theme (overrides/robots.txt, rendered like the sitemap) naming the sitemap.
+ROBOTS = "robots.txt"
+GENERATED_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", FEED, ROBOTS})
+# The image link previews show (og:image): a file of the theme, drawn by scripts/share_image.py.
+SHARE_IMAGE = "assets/editorial/share.png"
 # The search bundle Pagefind builds from the audited pages (plugin/search.py): its program
 # files and its index, chunked so that a reader downloads only the part a query needs.
 SEARCH_BUNDLE = "pagefind/"

@@ -2,7 +2,7 @@
 
     source         on_page_read_source  the body the core read and digested (no second read or YAML parse)
     markdown       on_page_markdown     citations become placeholders (Markdown runs faster without tags)
-    content        on_page_content      the body sanitised, then the citation superscripts put in
+    content        on_page_content      the body sanitised, then the citations made links a reader can follow
     context        on_page_context      the template gets one ArticleView; the toc starts at the question
     check_page     on_post_page         the build fails if a rendered article page lacks the disclaimer
 
@@ -35,6 +35,8 @@ class ArticlePages:
         self.build = build
         self.references = references
         self.numbered: dict[str, citations.Numbered] = {}  # src_uri -> the body's citations
+        self.entries: dict[str, list[citations.Entry]] = {}  # src_uri -> its References entries
+        self.citing: dict[str, dict[str, list[str]]] = {}  # src_uri -> where each reference is cited
 
     def article(self, page: Page) -> Article | None:
         return self.build.article(page.file.src_uri)
@@ -78,12 +80,33 @@ class ArticlePages:
 
     # -- rendering ------------------------------------------------------------------------
     def content(self, html: str, page: Page) -> str:
-        """The sanitised body with its citation superscripts put in (our own markup, made from
-        the reference numbers alone)."""
-        numbered = self.numbered.get(page.file.src_uri)
-        if numbered is None or not numbered.marks:
+        """The sanitised body with its citations put in as links a reader can follow (our own
+        markup, made from the reference numbers and the references alone)."""
+        article = self.article(page)
+        if article is None:
             return html
-        return citations.fill(html, numbered)
+        numbered = self._numbered(page, article)
+        entries = self._entries(page, article, numbered)
+        filled = citations.fill(html, numbered, citations.sources(article.references, entries))
+        self.citing[page.file.src_uri] = filled.citing
+        return filled.html
+
+    def _numbered(self, page: Page, article: Article) -> citations.Numbered:
+        numbered = self.numbered.get(page.file.src_uri)
+        if numbered is None:
+            numbered = citations.number(article.body, [str(r.get("id")) for r in article.references])
+        return numbered
+
+    def _entries(self, page: Page, article: Article, numbered: citations.Numbered) -> list[citations.Entry]:
+        """The References entries of the page, rendered once (the body's links show them too)."""
+        found = self.entries.get(page.file.src_uri)
+        if found is None:
+            try:
+                found = citations.references(article.references, numbered.order, self.references.style, self.references)
+            except citations.StyleError as exc:
+                fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
+            self.entries[page.file.src_uri] = found
+        return found
 
     def add_context(self, context: dict[str, Any], page: Page) -> None:
         """`editorial_article` in an article page's template context: what the templates show."""
@@ -98,13 +121,8 @@ class ArticlePages:
             if build.preview
             else "approved"
         )
-        numbered = self.numbered.get(page.file.src_uri) or citations.number(
-            article.body, [str(r.get("id")) for r in article.references]
-        )
-        try:
-            entries = citations.references(article.references, numbered.order, self.references.style, self.references)
-        except citations.StyleError as exc:
-            fail("", [Problem("mkdocs.yml", 1, 1, "E209", f"editorial plugin option `citation_style`: {exc}")])
+        numbered = self._numbered(page, article)
+        entries = self._entries(page, article, numbered)
         history = build.history(article) if not build.preview else None
         view = article_view.view(
             article,
@@ -116,6 +134,7 @@ class ArticlePages:
             site=build.site,
             history=history,
             order=numbered.order,
+            citing=self.citing.get(page.file.src_uri, {}),
         )
         if build.preview:  # a revision: its changes since the last approved version, behind a switch
             view.changes = self._changes(article)

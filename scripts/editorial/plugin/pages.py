@@ -15,13 +15,14 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import escape
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..core import disclaimer, feed, review_history, sanitize, site_files
+from ..core import disclaimer, feed, jsonld, review_history, sanitize, site_files
 from ..core.article_view import Day, specialty_name
 from ..core.jsonld import person_anchor
 from ..core.model import Article, Person, Policy, Problem, Registry
@@ -37,6 +38,13 @@ DISCLAIMER_SLOT = "<!-- editorial:disclaimer -->"
 LISTING_SLOT = '<div class="editorial-listing-slot"></div>'  # where a listing goes, once Markdown is done
 FEED_ENTRIES = 50  # approvals in the feed, the latest first
 HOME_RECENT = 30  # articles on the home page, most recently reviewed first; the specialty pages list them all
+# The generated pages' descriptions (their <meta name="description">, link previews and structured data).
+BOARD_DESCRIPTION = (
+    "The members of our Medical Advisory Board, who check every answer against its sources before it is published."
+)
+POLICY_DESCRIPTION = (
+    "How an answer is written, reviewed and approved before it is published, and how it is kept up to date."
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,32 @@ class SitePages:
             "article's page can show its changes since the approved version.</p>"
             '<ul class="editorial-listing__changed">' + "".join(items) + "</ul>"
         )
+
+    def add_context(self, context: dict[str, Any], page: Page) -> None:
+        """`editorial_page_jsonld`: the structured data of a page that is no article (main.html
+        writes it into the head). Only with site_url: its values are absolute addresses."""
+        build, site = self.build, self.build.site
+        src = page.file.src_uri
+        if not site.url or build.article(src) is not None or not page.canonical_url:
+            return
+        description = html.unescape(str(page.meta.get("description") or build.config.site_description or ""))
+        name = html.unescape(str(page.meta.get("title") or page.title or site.name))
+        url = page.canonical_url
+        if page.is_homepage:
+            data = jsonld.home_page(site, description=description, image=site.absolute(site_files.SHARE_IMAGE))
+        elif src == site_files.GENERATED_PAGES["board/"]:
+            current, former = board_members(build.corpus.registry, build.corpus.context.today)
+            data = jsonld.board_page(site, url=url, name=name, description=description, members=current, former=former)
+        else:
+            kind = (
+                "AboutPage"
+                if src == ABOUT
+                else "CollectionPage"
+                if src.startswith(site_files.SPECIALTIES_DIR)
+                else "WebPage"
+            )
+            data = jsonld.web_page(site, kind=kind, url=url, name=name, description=description)
+        context["editorial_page_jsonld"] = jsonld.script_text(data)
 
     def listed(self) -> list[Listed]:
         """Every published article once, most recently reviewed first (then by title)."""
@@ -315,7 +349,9 @@ def specialties_markdown(counts: dict[str, int]) -> str:
         else "<p>No reviewed articles are published yet.</p>"
     )
     return (
-        "---\ntitle: Browse by specialty\n---\n\n# Browse by specialty\n\n"
+        "---\ntitle: Browse by specialty\n"
+        "description: Every medical specialty with answers reviewed by our Medical Advisory Board.\n"
+        "---\n\n# Browse by specialty\n\n"
         "Every answer on this site belongs to one or more medical specialties. Each page below lists its answers, "
         "the most recently reviewed first.\n\n" + body + "\n"
     )
@@ -324,7 +360,9 @@ def specialties_markdown(counts: dict[str, int]) -> str:
 def specialty_markdown(slug: str) -> str:
     name = specialty_name(slug)
     return (
-        f"---\ntitle: {json.dumps(name)}\n---\n\n# {_md(name)}\n\n"
+        f"---\ntitle: {json.dumps(name)}\n"
+        f"description: {json.dumps(f'Answers in {name.lower()} reviewed by our Medical Advisory Board.')}\n"
+        f"---\n\n# {_md(name)}\n\n"
         f"Answers in {_md(name.lower())} approved by our Medical Advisory Board, the most recently reviewed first.\n\n"
         + LISTING_SLOT
         + "\n"
@@ -334,13 +372,20 @@ def specialty_markdown(slug: str) -> str:
 # -- the board -------------------------------------------------------------------------
 
 
-def board_markdown(registry: Registry, today: str) -> str:
+def board_members(registry: Registry, today: str) -> tuple[list[Person], list[Person]]:
+    """The board's current members and its former ones, each by name."""
     board = [p for p in registry.people.values() if p.is_board]
     current = sorted((p for p in board if p.active_on(today)), key=lambda p: p.name)
     former = sorted((p for p in board if p.until and p.until < today), key=lambda p: p.name)
+    return current, former
+
+
+def board_markdown(registry: Registry, today: str) -> str:
+    current, former = board_members(registry, today)
     out = [
         "---",
         "title: Medical Advisory Board",
+        f"description: {BOARD_DESCRIPTION}",
         "---",
         "",
         "# Medical Advisory Board",
@@ -420,9 +465,10 @@ def policy_markdown(policy: Policy, snapshot: Index | None = None) -> str:
     )
     return f"""---
 title: Editorial policy
+description: {POLICY_DESCRIPTION}
 ---
 
-# Editorial policy
+# Editorial policy {{ #policy }}
 
 This page explains how an answer gets onto this site. The numbers on it are read from the
 same settings the publishing pipeline enforces, so the page and the checks always agree.

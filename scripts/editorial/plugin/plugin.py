@@ -116,6 +116,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         # the <link> in every page's head
         config.extra["editorial_feed"] = site_files.FEED if build.site.url and not preview else ""
         config.extra["editorial_search"] = not serve  # `mkdocs serve` builds no search index (search.py)
+        config.extra["editorial_share_image"] = build.site.absolute(site_files.SHARE_IMAGE)  # og:image
         self.parts.output.prepare(config)
         self._stage(config, self.parts.gate.decide())
         logging.getLogger("mkdocs.structure.pages").addFilter(self.parts.gate.quiet)
@@ -211,6 +212,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     ) -> TemplateContext:
         parts = self._require()
         parts.pages.fill(page)  # the listings of the home and specialty pages
+        parts.pages.add_context(cast(dict[str, Any], context), page)  # a site page's structured data
         # the theme's context is open (mkdocs types only its own keys): ours is `editorial_article`
         parts.articles.add_context(cast(dict[str, Any], context), page)
         return context
