@@ -61,9 +61,8 @@ def of_file(name: str, data: bytes) -> Texts:
 
 
 def _read(text: str) -> list[str]:
-    """Markup read as a reader meets it, and escaped markup inside it read once more."""
-    pieces = html_text(text) if "<" in text or "&" in text else [text]
-    return [again for piece in pieces for again in (html_text(piece) if "<" in piece else [piece])]
+    """Markup read as a reader meets it (and escaped markup inside it both ways: html_text)."""
+    return html_text(text) if "<" in text or "&" in text else [text]
 
 
 def _inflate_all(data: bytes, budget: list[int], found: Texts, *, gzip: bool) -> bytes:

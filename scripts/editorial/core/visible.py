@@ -27,6 +27,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from urllib.parse import unquote
 
 # -- the characters a reader does not see ----------------------------------------------------
 
@@ -207,6 +208,8 @@ def visible(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _plain_of(ch: str) -> str:
+    if unicodedata.category(ch) == "Pd":  # every dash reads as a hyphen (U+2011 in a login, say)
+        return "-"
     decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     if decomposed.isascii():
         return decomposed
@@ -300,12 +303,22 @@ _HIDDEN_MARKUP = re.compile(
 _UNDRAWN = re.compile(r"<(" + "|".join(UNDRAWN) + r")\b[^>]*>(.*?)(?:</\1\s*>|\Z)", re.S | re.I)
 _HIDDEN_ATTRIBUTE = re.compile(r"""\shidden(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?(?=[\s/>]|$)""", re.I)
 _ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _SVG_PATH = re.compile(r' d="[^"]*"')  # SVG path data: no text, and a third of a page's words
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
-def _tag(found: re.Match[str]) -> str:
+def _tag_without_alt(found: re.Match[str]) -> str:
     return "\n" if found.group(2).lower() in BREAKING else ""
+
+
+def _tag(found: re.Match[str]) -> str:
+    name = found.group(2).lower()
+    if name == "img" and "alt" in found.group(3):
+        alt = _ALT.search(found.group(3))
+        if alt:
+            return f"\n{alt.group(1) or alt.group(2) or ''}\n"
+    return "\n" if name in BREAKING else ""
 
 
 def html_text(source: str) -> list[str]:
@@ -314,11 +327,14 @@ def html_text(source: str) -> list[str]:
     drawn, a comment, a script, a hidden element, is not in it); then each attribute value (a
     meta description or an alt is published too) and each part that is not drawn, a text of its
     own. Entities decoded; markup that decoding reveals (escaped in a feed, shown in code) is
-    read once more, without decoding again."""
+    read both ways: as the text it shows, and once more as markup, without decoding again. An
+    image's alternative text is drawn where the image is (and read there by a screen reader)."""
     texts = _html_texts(source)
     again = []
     for text in texts:
-        again.extend(_html_texts(text, decode=False) if "<" in text else [text])
+        again.append(text)
+        if "<" in text:
+            again.extend(_html_texts(text, decode=False))
     return again
 
 
@@ -340,8 +356,14 @@ def _html_texts(source: str, decode: bool = True) -> list[str]:
     if " hidden" in source or "\thidden" in source or "\nhidden" in source:
         source = _without_hidden(source, extras)
     values = _SVG_PATH.sub(" ", source) if ' d="' in source else source
-    extras.extend(a or b for a, b in _ATTR_VALUE.findall(values))
+    for a, b in _ATTR_VALUE.findall(values):
+        value = a or b
+        extras.append(value)
+        if "%" in value:  # an address as a browser shows it (and sends it on)
+            extras.append(unquote(html.unescape(value)))
     texts = [_TAG.sub(_tag, source), *extras]
+    if "<img" in source and " alt" in source:  # and without them, as an index that leaves alts out reads it
+        texts.insert(1, _TAG.sub(_tag_without_alt, source))
     return [html.unescape(text) if decode and "&" in text else text for text in texts]
 
 
@@ -398,9 +420,9 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 # details titles (the type, capitalised, when none is given), definitions that leave the flow
 # (abbreviations become titles, footnotes go to the end in the order they are defined)
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})(.*)$")
-_MARKER = re.compile(r"^([ \t]*)(?:[0-9]{1,9}[.]|[-*+])(?=[ \t]+\S)")
+_MARKER = re.compile(r"^((?:[ \t]*>)*[ \t]*)(?:[0-9]{1,9}[.]|[-*+])(?=[ \t]+\S)")  # in a quote too
 _ADMONITION = re.compile(r'^([ \t]*)(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"\n]*)")?[ \t]*$')
-_ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[([^\]\n]+)\]:[ \t]*(.*)$")
+_ABBREVIATION = re.compile(r"^[ \t>]*\*\[([^\]\n]+)\]:[ \t]*(.*)$")  # in an admonition or a quote too
 _FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)$")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -429,6 +451,7 @@ def _blocks(text: str, extras: list[str]) -> tuple[list[tuple[str, bool]], list[
     out: list[tuple[str, bool]] = []
     footnotes: list[tuple[str, str]] = []
     fence = ""
+    in_list = False
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -469,7 +492,16 @@ def _blocks(text: str, extras: list[str]) -> tuple[list[tuple[str, bool]], list[
             indent, kind, title = admonition.groups()
             out.append((indent + (kind.capitalize() if title is None else title) + "\n", False))
             continue
-        out.append((_MARKER.sub(r"\1", line) + "\n", False))
+        # a list starts after a blank line and goes on while items follow: a number under a
+        # paragraph, with no blank line between, is the paragraph's text
+        blank_before = i < 2 or not lines[i - 2].strip().lstrip(">").strip()
+        if _MARKER.match(line):
+            in_list = in_list or blank_before
+            out.append(((_MARKER.sub(r"\1", line) if in_list else line) + "\n", False))
+            continue
+        if line.strip() and blank_before and not line.startswith(("    ", "\t")):
+            in_list = False
+        out.append((line + "\n", False))
     return out, footnotes
 
 
@@ -489,8 +521,8 @@ def _marks(text: str, extras: list[str], footnotes: dict[str, str]) -> str:
     """Text outside code as the page shows it: escapes, links and images, emphasis."""
 
     def image(found: re.Match[str]) -> str:
-        extras.extend(piece for piece in found.groups() if piece)
-        return ""
+        extras.extend(piece for piece in found.groups()[1:] if piece)
+        return f'<img alt="{html.escape(found.group(1))}">'  # read as html_text reads an image
 
     def link(found: re.Match[str]) -> str:
         extras.extend(piece for piece in found.groups()[1:] if piece)
