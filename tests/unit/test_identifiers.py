@@ -36,12 +36,35 @@ HIDDEN = st.sampled_from(["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u2
 )
 def test_every_form_of_a_doi_is_the_same_doi(registrant, suffix, prefix, upper, encoded, hidden):
     plain = f"10.{registrant}/{suffix}".lower()
+    if prefix.startswith("http") and not encoded:  # in an address `?` and `#` end the path: written encoded
+        suffix = suffix.replace("?", "%3F").replace("#", "%23")
     written = f"10.{registrant}/" + (quote(suffix, safe="") if encoded else suffix)
     written = prefix + (written.upper() if upper else written)
     for at, ch in hidden:
         written = written[: min(at, len(written))] + ch + written[min(at, len(written)) :]
     assert identifiers.doi(written) == plain
     assert identifiers.doi(" " + written + " ") == plain
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://doi.org/10.5555/fict.a?utm_source=newsletter",
+        "https://doi.org/10.5555/fict.a#abstract",
+        "https://doi.org:443/10.5555/fict.a",
+        "HTTPS://DX.DOI.ORG./10.5555/fict.a",
+        "https://hdl.handle.net/10.5555/fict.a",
+        "https://doi.org/10.5555/fict&#46;a",
+        "https://doi.org/10.5555/fict&period;a",
+    ],
+)
+def test_a_resolvers_address_names_its_path_whatever_its_query_fragment_port_or_references(address: str):
+    """As doi.org, Handle and a browser read an address: the query, the fragment and the port aside,
+    character references decoded (a page's link `fict&#46;a` goes to `fict.a`)."""
+    assert identifiers.doi(address) == "10.5555/fict.a"
+    pubmed = address.replace("doi.org/10.5555/fict.a", "pubmed.ncbi.nlm.nih.gov/5550001/")
+    if "pubmed" in pubmed:
+        assert identifiers.pmid(pubmed) == "5550001"
 
 
 @given(st.integers(1, 99_999_999), st.integers(0, 3), st.sampled_from(["", "PMID: ", "pmid:"]), st.booleans())

@@ -59,6 +59,33 @@ def test_a_bidi_override_reads_as_the_file_says_and_is_named():
     assert "U+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control" in visible.describe("\u202e")
 
 
+REORDERING = st.sampled_from(
+    sorted(visible.BIDI_CONTROLS) + [chr(cp) for cp in range(0x80, 0x110000) if visible.reorders(chr(cp))]
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(st.one_of(REORDERING, st.sampled_from(" .,-ab15")), max_size=24),
+    st.text(st.characters(categories=["L", "N"], max_codepoint=0x24F), min_size=1, max_size=12),
+)
+def test_a_copied_text_keeps_nothing_that_reorders_it_and_every_word_around_it(text: str, around: str):
+    """Every bidi control and every right-to-left character of Unicode (R, AL, AN): none survives
+    the plain text a bot copies; the words around them stay as written."""
+    plain = visible.without_reordering(f"{around} {text} {around}")
+    assert not list(visible.reordering(plain))
+    assert plain.startswith(around + " ") and plain.endswith(" " + around)
+
+
+def test_a_run_of_right_to_left_words_is_named_and_its_digits_read_as_western_ones():
+    assert visible.without_reordering("ok \u05e9\u05dc\u05d5\u05dd \u05dc\u05da, then") == "ok [Hebrew text], then"
+    assert (
+        visible.without_reordering("\u0661\u0660\u0665 mg \u2014 \u0623\u062d\u0645\u062f")
+        == "105 mg \u2014 [Arabic text]"
+    )
+    assert visible.without_reordering("give 1\u202e05\u202c mg") == "give 105 mg"
+
+
 @pytest.mark.parametrize(
     ("shown", "read"),
     [

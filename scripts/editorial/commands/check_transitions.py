@@ -5,6 +5,7 @@ the range from git, and the registry and policy as committed at the base and the
 from __future__ import annotations
 
 import argparse
+import html.entities
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -172,16 +173,24 @@ def _shown_by(repo: Repository, base: str, head: str, others: list[tuple[str, st
 
 def _written_any_way(name: str) -> str:
     """An extended regular expression for a file name however a link may write it: each character
-    as itself, percent-encoded, as a character reference, or escaped with a backslash."""
+    as itself, percent-encoded, as a character reference (numeric or named, with or without its
+    `;`, as a browser reads it), or escaped with a backslash."""
     out = []
     for ch in name:
         code = ord(ch)
         literal = re.escape(ch) if ch.isalnum() else "\\[" + ch + "]" if ch in "]^\\" else f"[{ch}]"
-        forms = [literal, f"%{code:02x}", f"&#0*{code};", f"&#x0*{code:x};"]
+        forms = [literal, f"%{code:02x}", f"&#0*{code};?", f"&#x0*{code:x};?"]
+        forms += ["&" + re.escape(named) for named in _NAMED.get(ch, ())]
         if not ch.isalnum():
             forms.append(f"\\\\{literal}")
         out.append("(" + "|".join(forms) + ")")
     return "".join(out)
+
+
+_NAMED: dict[str, list[str]] = {}  # a character -> the names HTML gives it (`period;`, `amp`)
+for _name, _meant in html.entities.html5.items():
+    if len(_meant) == 1:
+        _NAMED.setdefault(_meant, []).append(_name)
 
 
 def _version(repo: Repository, side: tuple[str, str] | None) -> transitions.Version:

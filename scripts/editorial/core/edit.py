@@ -295,7 +295,7 @@ def signature(person: Person, policy: Policy, decision: str, at: str = "", commi
     reviewed and the review's address."""
     signed: dict[str, str] = {}
     if decision == Decision.APPROVED and policy.approval_meaning.strip():
-        signed["meaning"] = " ".join(policy.approval_meaning.split())
+        signed["meaning"] = plain_note(policy.approval_meaning)  # as plain as a comment: it is written into records
     signed["name"] = " ".join(person.name.split())
     if person.credentials.strip():
         signed["credentials"] = " ".join(person.credentials.split())

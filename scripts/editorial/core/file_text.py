@@ -115,7 +115,8 @@ def _png_texts(data: bytes, budget: list[int], found: Texts) -> Iterator[str]:
 
 
 _OBJECT_STREAM = re.compile(rb"<<((?:[^<>]|<<(?:[^<>]|<<[^<>]*>>)*>>|<[^<>]*>)*)>>\s*stream\r?\n", re.S)
-_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+|[0-9]+\s+[0-9]+\s+R)")
+_PDF_STRING = re.compile(rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)|<[0-9A-Fa-f\s]+>")  # literal or hex
 _NAME = re.compile(rb"/([A-Za-z0-9]+)")
 _TEXT_OBJECT = re.compile(rb"BT(.*?)ET", re.S)
 _PDF_TOKEN = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|-?[0-9]*\.?[0-9]+|\[|\]\s*TJ|\bTj\b|T\*|'|\"")
@@ -127,27 +128,69 @@ WORD_GAP = -150  # a TJ move to the right this wide (thousandths of the font siz
 def _pdf_texts(data: bytes, budget: list[int], found: Texts) -> Iterator[str]:
     """The strings a PDF's text operators show, from each stream decoded through its filters (a PDF
     compresses its page contents): one text a text object, the pieces of a TJ array joined as a
-    reader sees them (a wide move to the right is a space). A stream whose filter the audit cannot
-    decode, or an encrypted PDF, is reported unread. (A font with its own encoding draws glyphs
-    that are not these bytes: see the guarantees.)"""
+    reader sees them (a wide move to the right is a space). Then every other string of the file
+    and its streams, each a text of its own: a viewer shows the document's title, its bookmarks, a
+    note's contents. A stream whose filter the audit cannot decode, or an encrypted PDF, is
+    reported unread. (A font with its own encoding draws glyphs that are not these bytes: see the
+    guarantees.)"""
     if b"/Encrypt" in data:
         found.unread = "an encrypted PDF"
-    contents = [data]
+    contents, outside, at = [], [], 0
     for head in _OBJECT_STREAM.finditer(data):
         end = data.find(b"endstream", head.end())
-        raw = data[head.end() : end if end >= 0 else len(data)].rstrip(b"\r\n")
-        filters = _FILTERS.search(head.group(1))
-        names = _NAME.findall(filters.group(1)) if filters else []
-        decoded = _decode(raw, names, budget, found)
+        end = end if end >= 0 else len(data)
+        raw = data[head.end() : end].rstrip(b"\r\n")
+        outside.append(data[at : head.end()])
+        at = end
+        decoded = _decode(raw, _filters_of(head.group(1), data, found), _predictor(head.group(1)), budget, found)
         if decoded is not None:
             contents.append(decoded)
+    contents.insert(0, b"".join(outside) + data[at:])  # the file without its streams' raw bytes
     for content in contents:
         for block in _TEXT_OBJECT.finditer(content):
             yield _shown(block.group(1))
+    for content in contents:
+        for string in _PDF_STRING.finditer(_TEXT_OBJECT.sub(b" ", content)):
+            yield _text_string(_string_bytes(string.group()))
 
 
-def _decode(raw: bytes, filters: list[bytes], budget: list[int], found: Texts) -> bytes | None:
-    """A stream's bytes through its filters, in order; None for image data (no text in it)."""
+def _filters_of(dictionary: bytes, data: bytes, found: Texts) -> list[bytes]:
+    """The names of a stream's filters, in order: written in its dictionary, or in the object a
+    reference there names (`/Filter 6 0 R`)."""
+    filters = _FILTERS.search(dictionary)
+    if filters is None:
+        return []
+    value = filters.group(1)
+    if value[:1].isdigit():
+        number, generation = value.split()[:2]
+        target = re.search(rb"(?<![0-9])%s\s+%s\s+obj\b(.*?)endobj" % (number, generation), data, re.S)
+        value = target.group(1) if target else b""
+        if not _NAME.search(value):
+            found.unread = f"a PDF stream whose filter is an object the audit cannot find ({value!r:.40})"
+            return [b"?"]
+    return _NAME.findall(value)
+
+
+def _predictor(dictionary: bytes) -> tuple[int, int, int]:
+    """(predictor, bytes a pixel, bytes a row) of a stream's /DecodeParms; predictor 1 means none."""
+    params = re.search(rb"/DecodeParms\s*<<(.*?)>>", dictionary, re.S)
+    if params is None:
+        return 1, 1, 1
+
+    def number(name: bytes, default: int) -> int:
+        found = re.search(rb"/%s\s+([0-9]+)" % name, params.group(1))
+        return int(found.group(1)) if found else default
+
+    pixel = max(1, number(b"Colors", 1) * number(b"BitsPerComponent", 8) // 8)
+    row = max(1, (number(b"Colors", 1) * number(b"BitsPerComponent", 8) * number(b"Columns", 1) + 7) // 8)
+    return number(b"Predictor", 1), pixel, row
+
+
+def _decode(
+    raw: bytes, filters: list[bytes], predictor: tuple[int, int, int], budget: list[int], found: Texts
+) -> bytes | None:
+    """A stream's bytes through its filters, in order, and its predictor; None for image data (no
+    text in it) and for what cannot be decoded (reported unread)."""
     data = raw
     for name in filters:
         if name in IMAGE_FILTERS:
@@ -170,7 +213,36 @@ def _decode(raw: bytes, filters: list[bytes], budget: list[int], found: Texts) -
         except (ValueError, zlib.error):
             found.unread = f"a PDF stream that does not decode as /{name.decode('latin-1')} says"
             return None
+    kind, pixel, row = predictor
+    if filters and kind >= 10:
+        return _png_unpredicted(data, pixel, row)
+    if filters and kind != 1:
+        found.unread = f"a PDF stream under a predictor the audit does not undo ({kind})"
+        return None
     return data
+
+
+def _png_unpredicted(data: bytes, pixel: int, width: int) -> bytes:
+    """Rows under PNG's predictors (each row's first byte says which one) as they were written."""
+    out, previous = bytearray(), bytearray(width)
+    for start in range(0, len(data), width + 1):
+        kind, row = data[start], bytearray(data[start + 1 : start + 1 + width].ljust(width, b"\0"))
+        for i in range(width):
+            left = row[i - pixel] if i >= pixel else 0
+            up, corner = previous[i], previous[i - pixel] if i >= pixel else 0
+            if kind == 1:
+                row[i] = (row[i] + left) & 0xFF
+            elif kind == 2:
+                row[i] = (row[i] + up) & 0xFF
+            elif kind == 3:
+                row[i] = (row[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                guess = left + up - corner
+                near = min((abs(guess - left), 0), (abs(guess - up), 1), (abs(guess - corner), 2))[1]
+                row[i] = (row[i] + (left, up, corner)[near]) & 0xFF
+        out += row
+        previous = row
+    return bytes(out)
 
 
 def _shown(operators: bytes) -> str:
@@ -178,11 +250,8 @@ def _shown(operators: bytes) -> str:
     in_array = False
     for token in _PDF_TOKEN.finditer(operators):
         piece = token.group()
-        if piece.startswith(b"("):
-            shown.append(_pdf_literal(piece[1:-1]))
-        elif piece.startswith(b"<"):
-            digits = re.sub(rb"\s", b"", piece[1:-1])
-            shown.append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
+        if piece.startswith((b"(", b"<")):
+            shown.append(_string_bytes(piece))
         elif piece == b"[":
             in_array = True
         elif piece[:1].isdigit() or piece[:1] in b"-.":
@@ -191,8 +260,20 @@ def _shown(operators: bytes) -> str:
         else:  # the end of a TJ array or a Tj, a new line: a break between words
             in_array = False
             shown.append(b" ")
-    text = b"".join(shown)
-    return text.decode("utf-16-be", errors="replace") if text.startswith(b"\xfe\xff") else text.decode("latin-1")
+    return _text_string(b"".join(shown))
+
+
+def _string_bytes(token: bytes) -> bytes:
+    """The bytes of a PDF string written literally, `(...)`, or in hex, `<...>`."""
+    if token.startswith(b"("):
+        return _pdf_literal(token[1:-1])
+    digits = re.sub(rb"\s", b"", token[1:-1])
+    return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+
+
+def _text_string(data: bytes) -> str:
+    """A PDF text string: UTF-16 after its byte order mark, else one byte a character."""
+    return data.decode("utf-16-be", errors="replace") if data.startswith(b"\xfe\xff") else data.decode("latin-1")
 
 
 def _run_length(data: bytes) -> bytes:

@@ -8,17 +8,19 @@ these forms; "" means the text names no such identifier."""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .visible import without_invisible
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:www\.|dx\.)?doi\.org/|doi:|info:doi/|urn:doi:)\s*", re.I)
+_DOI_PREFIX = re.compile(r"^(?:doi:|info:doi/|urn:doi:)\s*", re.I)
+# The resolvers' addresses: each reads the path as the identifier, whatever the query, fragment or port
+DOI_HOSTS = ("doi.org", "www.doi.org", "dx.doi.org", "hdl.handle.net")
+PUBMED_HOSTS = ("pubmed.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov")
 _DOI = re.compile(r"10\.[0-9]{4,9}/\S+", re.ASCII)
-_PMID_PREFIX = re.compile(
-    r"^(?:pmid:|https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/)\s*", re.I
-)
+_PMID_PREFIX = re.compile(r"^pmid:\s*", re.I)
 _PMCID = re.compile(r"pmc([0-9]{1,9})", re.I | re.ASCII)
 
 
@@ -28,11 +30,28 @@ def plain(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip() if not text.isascii() else text.strip()
 
 
+def address(text: str, hosts: tuple[str, ...]) -> str | None:
+    """The path of `text` if it is an address at one of `hosts` (as a browser reads it: character
+    references decoded, the host's case, port, query and fragment aside), else None."""
+    if "://" not in text[:12]:
+        return None
+    if "&" in text:
+        text = html.unescape(text)  # `fict&#46;a` in a page's link is `fict.a` to the browser
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    return parts.path.lstrip("/") if parts.scheme.lower() in ("http", "https") and host in hosts else None
+
+
 def doi(value: object) -> str:
     """`https://doi.org/10.1000/ABC`, `doi:10.1000/abc`, `10.1000%2Fabc` -> `10.1000/abc`."""
     if not isinstance(value, str):
         return ""
-    text = _DOI_PREFIX.sub("", plain(value), count=1)
+    text = plain(value)
+    at = address(text, DOI_HOSTS)
+    text = _DOI_PREFIX.sub("", text, count=1) if at is None else at
     if "%" in text:
         text = unquote(text)  # as doi.org reads it
     text = text.strip().lower()
@@ -53,7 +72,11 @@ def pmid(value: object) -> str:
     """`33538029`, `"PMID: 033538029"`, a PubMed address, fullwidth digits -> `33538029`."""
     if isinstance(value, bool) or value is None:
         return ""
-    text = _PMID_PREFIX.sub("", plain(value if isinstance(value, str) else str(value)), count=1).rstrip("/")
+    text = plain(value if isinstance(value, str) else str(value))
+    at = address(text, PUBMED_HOSTS)
+    if at is not None and at.lower().startswith("pubmed/"):
+        at = at[len("pubmed/") :]
+    text = (_PMID_PREFIX.sub("", text, count=1) if at is None else at).rstrip("/")
     if not (text.isascii() and text.isdigit()) or int(text) == 0:
         return ""
     return str(int(text))

@@ -369,9 +369,9 @@ def findings(references: Iterable[object], index: Index | None) -> list[Finding]
     return found
 
 
-_WORK_LINK = re.compile(
-    r"https?://(?:(?:www\.|dx\.)?doi\.org|(?:www\.)?pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)"
-    r"/[^\s)\]>\"']+",
+_WORK_LINK = re.compile(  # an address at a DOI or PubMed resolver (identifiers.address reads it)
+    r"https?://(?:(?:www\.|dx\.)?doi\.org|hdl\.handle\.net|(?:www\.)?pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov)"
+    r"\.?(?::[0-9]*)?/[^\s)\]>\"']+",
     re.I,
 )
 

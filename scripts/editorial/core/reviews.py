@@ -199,14 +199,15 @@ MAX_NOTE = 1000  # characters of a review's comment kept in its record; the revi
 def plain_note(text: str) -> str:
     """A review's comment as the plain text a record keeps and the page shows: what the member
     wrote, read as GitHub shows it (an autolink as its address, an entity as its character, a
-    tag left out), on one line, with nothing invisible and no markup left (validate refuses
-    markup in front matter: a record the bot writes must always validate)."""
+    tag left out), on one line, with nothing invisible, nothing that reorders it (a run of Hebrew or
+    Arabic named, not written: the review keeps it) and no markup left (validate refuses these in
+    front matter: a record the bot writes must always validate)."""
     for _ in range(3):  # `&amp;lt;b&amp;gt;` reads as `&lt;b&gt;`, then as `<b>`, a tag
         read = visible.html_text(_AUTOLINK.sub(r"\1", text))[0] if ("<" in text or "&" in text) else text
         if read == text:
             break
         text = read
-    text = " ".join(visible.without_invisible(text).split())
+    text = " ".join(visible.without_reordering(visible.without_invisible(text)).split())
     text = _MARKUP.sub(lambda m: m.group()[0] + " " + m.group()[1:], text)  # `< b` and `& lt;` are not markup
     return text if len(text) <= MAX_NOTE else text[: MAX_NOTE - 1].rstrip() + "…"
 

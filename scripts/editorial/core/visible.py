@@ -279,6 +279,38 @@ def reordering(text: str) -> Iterator[tuple[int, str]]:
             yield found.start(), found.group()
 
 
+def without_reordering(text: str) -> str:
+    """`text` with nothing in it that reorders what is around it: a bidirectional control left
+    out, a right-to-left digit as its Western digit, each run of right-to-left words named
+    (`[Hebrew text]`) instead of written. For the plain texts a bot copies from elsewhere (a
+    review's comment): a record keeps what a page cannot show safely by where it is."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    script = ""  # the script of the right-to-left run being read, if one is
+    between = ""  # spaces and punctuation after it: inside the run if another of its words follows
+    for ch in text:
+        if ch in BIDI_CONTROLS:
+            continue
+        digit = unicodedata.digit(ch, None) if unicodedata.bidirectional(ch) == "AN" else None
+        if reorders(ch) and digit is None:
+            script = script or unicodedata.name(ch, "right-to-left").split()[0].title()
+            between = ""
+        elif script and (ch.isspace() or ch in _WITHIN_A_RUN):
+            between += ch
+        else:
+            if script:
+                out.append(f"[{script} text]{between}")
+                script = between = ""
+            out.append(ch if digit is None else str(digit))  # an Arabic-Indic digit as its Western one
+    if script:
+        out.append(f"[{script} text]{between}")
+    return "".join(out)
+
+
+_WITHIN_A_RUN = frozenset(".,:;'\"()-")
+
+
 # -- markup as read ---------------------------------------------------------------------------
 
 # Elements that break the line (or stand for something else than text): a tag of theirs parts the

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported by schemas.validator only when a file fails the quick check
     import jsonschema
 
+from . import visible_text
 from ..jsonschemas import describe, quick_check, validator
 from ..model import Article, Context, Located, Policy, Problem, Registry
 
@@ -29,6 +30,7 @@ def policy(path: str, options: dict, line: int = 1) -> tuple[Policy | None, list
     One function for the CLI (mkdocs.yml on disk), the plugin (its own options) and
     check-transitions (mkdocs.yml at a commit), so all three judge options alike."""
     problems = list(validate(path, options, Located(options, {}, (line, 1)), "policy"))
+    problems += visible_text.in_values(path, options, lambda *key: (line, 1))  # it is signed into every record
     return (None, problems) if problems else (Policy.from_options(options), [])
 
 
