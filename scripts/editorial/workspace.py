@@ -457,16 +457,7 @@ def plugin_options(config_path: Path) -> tuple[dict[str, Any], int]:
 
 def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, Any], int]:
     """The same, from the text of a config (e.g. as git holds it at some commit)."""
-    try:
-        config = yaml.load(text, Loader=_ConfigLoader) or {}
-    except yaml.YAMLError as exc:
-        raise WorkspaceError(f"cannot read {name}: {' '.join(str(exc).split())}") from None
-    except RecursionError:
-        raise WorkspaceError(f"cannot read {name}: it nests far deeper than a configuration does") from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python reads
-        raise WorkspaceError(f"cannot read {name}: a value it holds cannot be read ({exc})") from None
-    if not isinstance(config, dict):
-        raise WorkspaceError(f"cannot read {name}: it is not a YAML mapping")
+    config = config_from_text(text, name)
     line = next(
         (n for n, text_line in enumerate(text.splitlines(), 1) if text_line.strip().startswith("- editorial")), 1
     )
@@ -478,6 +469,21 @@ def plugin_options_from_text(text: str, name: str = CONFIG) -> tuple[dict[str, A
     if isinstance(config.get("plugins"), dict) and "editorial" in config["plugins"]:
         return dict(config["plugins"]["editorial"] or {}), line
     return {}, line
+
+
+def config_from_text(text: str, name: str = CONFIG) -> dict[str, Any]:
+    """mkdocs.yml's settings, from its text; WorkspaceError when it cannot be read."""
+    try:
+        config = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as exc:
+        raise WorkspaceError(f"cannot read {name}: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise WorkspaceError(f"cannot read {name}: it nests far deeper than a configuration does") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python reads
+        raise WorkspaceError(f"cannot read {name}: a value it holds cannot be read ({exc})") from None
+    if not isinstance(config, dict):
+        raise WorkspaceError(f"cannot read {name}: it is not a YAML mapping")
+    return config
 
 
 _SHA_OPTION = re.compile(

@@ -29,7 +29,7 @@ from support.site_html import REPO
 
 SECRET = "The withheld dose of drug zeta is twelve milligrams every four hours for adults"
 SHARED = "A refill is an invasive procedure: a needle passes through the skin"
-EXTENSIONS = ["abbr", "admonition", "attr_list", "md_in_html", "footnotes", "tables", "toc"]
+EXTENSIONS = ["abbr", "admonition", "attr_list", "md_in_html", "footnotes", "sane_lists", "tables", "toc"]
 
 
 def _draft(extra: str = "") -> str:

@@ -6,12 +6,17 @@ real `editorial validate` on a copy of the project: acceptance/test_rules.py.)""
 from __future__ import annotations
 
 import dataclasses
+import re
 
+import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editorial.core import rules
 from editorial.core.loader import load_article, load_registry
 from editorial.core.model import Article, Context, Policy, Problem
+from editorial.core.vocabulary import BODY_EXTENSIONS
 from support.clock import TODAY
 from support.positions import where
 from support.site_html import REPO
@@ -152,3 +157,76 @@ def test_a_rule_that_breaks_costs_its_file_only():
     problems = rules.check(articles, context(), rules=(broken,))
     assert [dataclasses.astuple(p)[:4] for p in problems] == [(SUBMITTED, 1, 1, "E199")]
     assert "RuntimeError: a bug" in problems[0].message
+
+
+# -- E507: the number of a list's item is the number the page shows ------------------------------
+
+_LINES = st.lists(
+    st.tuples(st.sampled_from(["{n}. ", "    {n}. ", "> {n}. ", "- ", "", "text "]), st.sampled_from([1, 1, 2, 3, 7])),
+    min_size=1,
+    max_size=9,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINES)
+def test_a_list_item_is_refused_exactly_when_the_page_numbers_it_otherwise(lines):
+    """Lists, nested, quoted, lazy and bulleted, in any order: E507 at exactly the items the site's
+    renderer numbers otherwise than the file does (a list numbered `1.` throughout aside)."""
+    written: dict[str, int] = {}
+    body_lines = []
+    for i, (form, n) in enumerate(lines):
+        if "{n}" in form:
+            written[f"t{i}x"] = n
+        body_lines.append(form.format(n=n) + (f"t{i}x" if form else ""))
+    body = "\n".join(body_lines) + "\n"
+    shown = _shown_numbers(markdown.markdown(body, extensions=list(BODY_EXTENSIONS)))
+    lists: dict[int, list[int]] = {}
+    for word, (_, group) in shown.items():
+        if word in written:
+            lists.setdefault(group, []).append(written[word])
+    expected = {
+        int(word[1:-1]) + 1
+        for word, (number, group) in shown.items()
+        if word in written and written[word] != number and set(lists[group]) != {1}
+    }
+    article = dataclasses.replace(load(APPROVED, SAMPLES[APPROVED]), body=body, body_line=0)
+    found = {p.line for p in rules.check([article], context()) if p.code == "E507"}
+    assert found == expected, (body, found, expected)
+
+
+def _shown_numbers(page: str) -> dict[str, tuple[int, int]]:
+    """word -> (the number the page gives the item it starts, which list), for each item of an <ol>."""
+    shown: dict[str, tuple[int, int]] = {}
+    stack: list[list[int]] = []  # each open list: [start, items so far, its number], 0 for a <ul>
+    made = 0
+    for tag in re.finditer(r"<(/?)(ol|ul|li)\b([^>]*)>\s*(?:<p>)?(t[0-9]+x)?", page):
+        closing, name, attrs, word = tag.groups()
+        if name in ("ol", "ul") and not closing:
+            made += 1
+            start = re.search(r'start="([0-9]+)"', attrs)
+            stack.append([int(start.group(1)) if start else 1, 0, made if name == "ol" else 0])
+        elif name in ("ol", "ul"):
+            stack.pop()
+        elif name == "li" and not closing and stack:
+            stack[-1][1] += 1
+            if word and stack[-1][2]:
+                shown[word] = (stack[-1][0] + stack[-1][1] - 1, stack[-1][2])
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("body", "lines"),
+    [
+        ("The maximum in one day is:\n\n4. g of paracetamol\n", []),  # the page starts it at 4
+        ("1. Give 5 mg\n3. Then 10 mg\n", [2]),  # the page shows 2.
+        ("1. a\n1. b\n1. c\n", []),  # numbered by the page
+        ("7. a\n\n1. b\n", [3]),  # one list across the blank line: 8.
+        ("!!! note\n    1. a\n    3. b\n", [3]),  # in an admonition
+    ],
+)
+def test_e507_names_the_item_the_page_numbers_otherwise(body: str, lines: list[int]):
+    article = dataclasses.replace(load(APPROVED, SAMPLES[APPROVED]), body=body, body_line=0)
+    found = [p for p in rules.check([article], context()) if p.code == "E507"]
+    assert [p.line for p in found] == lines
+    assert all("the page shows it as" in p.message for p in found)

@@ -19,9 +19,9 @@ from ..core.loader import load_article
 from ..core.model import Article, Problem
 from ..core.record import unrecorded
 from ..core.reviews import Review, by_login, latest_decisions
-from ..core.vocabulary import ARTICLES, CONFIG, REGISTRY
+from ..core.vocabulary import ARTICLES, CONFIG, ENGINE_CONFIGS, REGISTRY
 from ..git import Repository
-from ..workspace import Workspace
+from ..workspace import Workspace, WorkspaceError, config_from_text
 from ._shared import emit, read_reviews
 
 
@@ -117,7 +117,12 @@ def check_range(
 def _net_problems(
     repo: Repository, committed: Committed, base: str, head: str, judges: transitions.Judges, files: set[str]
 ) -> list[Problem]:
-    """The range as one change from base to head: articles, other content, links."""
+    """The range as one change from base to head: articles, other content, links, engines."""
+    engines = [  # the other engines' configuration files the range adds or changes
+        name
+        for name in ENGINE_CONFIGS
+        if repo.blob_id(head, repo.prefix + name) not in (None, repo.blob_id(base, repo.prefix + name))
+    ]
     short = head[:10]
     article_changes: list[tuple[transitions.Version, transitions.Version]] = []
     other: list[tuple[str, str | None]] = []
@@ -139,6 +144,7 @@ def _net_problems(
             other.append((change.new_path, change.new_blob))
         files.add(change.new_path or change.old_path or "")
     problems = transitions.judge_net(article_changes, judges, short)
+    problems.extend(transitions.judge_engine_configs(engines, _config_at(repo, base), _config_at(repo, head), short))
     if judges.reviews is not None:
         problems.extend(_unrecorded_reviews(committed, article_changes, judges, short))
     problems.extend(transitions.judge_other_content(other, judges, short, _shown_by(repo, base, head, other)))
@@ -212,6 +218,15 @@ def _unrecorded_reviews(committed: Committed, changes: list, judges: transitions
             unrecorded(article, paths, judges.contexts(), judges.reviews.latest, committed.article_at, short, since)
         )
     return found
+
+
+def _config_at(repo: Repository, rev: str) -> dict | None:
+    """mkdocs.yml's settings at `rev`; None when it cannot be read (E911 says so)."""
+    data = repo.blob(f"{rev}:{repo.prefix}{CONFIG}")
+    try:
+        return config_from_text(data.decode("utf-8")) if data is not None else None
+    except (UnicodeDecodeError, WorkspaceError):
+        return None
 
 
 def _editorial_line(config: bytes | None) -> int:

@@ -202,6 +202,12 @@ CODES: dict[str, Code] = {
         "split the paragraph or table, or keep fewer abbreviations",
         blocks_preview=True,
     ),
+    "E507": Code(
+        "structure",
+        "an item of a numbered list is numbered otherwise than the page shows it (the page numbers a list from its "
+        "first item's number, one by one)",
+        "number the items in order, or write `1.` for every item and let the page number them",
+    ),
     "E510": Code(
         "template",
         "text that `editorial new` wrote for the writer to replace is still in the article: a placeholder (`(replace "
@@ -356,6 +362,13 @@ CODES: dict[str, Code] = {
         "the head lists as retracted",
         "remove the reference, or have the board keep it first (`Keep retracted source: <reference id>` in a board "
         "member's review on GitHub writes `retraction_acknowledged`), then approve the new text",
+    ),
+    "E917": Code(
+        "transitions",
+        "a pull request adds or changes a file another site engine reads before `mkdocs.yml` (`properdocs.yml`, "
+        "`zensical.toml`, `mkdocs.yaml`), or sets `docs_dir` to anything but the placeholder, or `INHERIT`, in "
+        "`mkdocs.yml`: that engine could publish content/ past the editorial plugin",
+        "delete the file, or set `docs_dir: placeholder` and no `INHERIT`: the site is built from `mkdocs.yml` alone",
     ),
     "E951": Code("audit", "the site is a preview build", "build without `EDITORIAL_PREVIEW` before deploying"),
     "E952": Code(

@@ -29,13 +29,12 @@ import markdown
 from . import citations, sanitize
 from .model import Article
 from .rules import complexity
+from .vocabulary import BODY_EXTENSIONS
 
 SAME, DELETED, INSERTED, SKIPPED = "same", "del", "ins", "skip"
 HEADING, TEXT = "heading", "text"
 CONTEXT = 1  # unchanged sentences shown on each side of a changed one, in the same block
 MAX_TOKENS = 20_000  # words of one changed stretch compared word by word; past it, the stretch is shown whole
-# The Markdown extensions of the site's body text (mkdocs.yml) that change which words are shown
-EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "tables")
 
 
 @dataclass(frozen=True)
@@ -142,14 +141,17 @@ def _blocks(body: str, article: Article) -> list[tuple[str, str]]:
     if any(p.is_error for p in complexity.check([article], None)):
         return [(TEXT, " ".join(part.split())) for part in re.split(r"\n[ \t]*\n", body) if part.strip()]
     try:
-        rendered = markdown.markdown(body, extensions=list(EXTENSIONS))
+        rendered = markdown.markdown(body, extensions=list(BODY_EXTENSIONS))
     except Exception:  # noqa: BLE001 - the renderer failed: the text as written is still compared
         return [(TEXT, " ".join(part.split())) for part in re.split(r"\n[ \t]*\n", body) if part.strip()]
     return _Text.blocks(sanitize.article_html(rendered))
 
 
 class _Text(HTMLParser):
-    """The text of sanitised HTML, one entry a block (a paragraph, a list item, a heading, a row)."""
+    """The text of sanitised HTML, one entry a block (a paragraph, a list item, a heading, a row),
+    with what the page shows of its attributes where it shows it: an image's alt text in the line
+    (drawn when the image is not, read by a screen reader), a title (an abbreviation's expansion,
+    a link's tooltip) in brackets after the text it explains."""
 
     BLOCKS = frozenset(
         "p li h1 h2 h3 h4 h5 h6 tr dt dd pre blockquote div details summary figcaption caption ul ol table".split()
@@ -162,6 +164,7 @@ class _Text(HTMLParser):
         self.kind = TEXT
         self.cell = False
         self.bullet = False  # the block is a list item
+        self.titled: list[tuple[str, str]] = []  # (tag, title) of the open elements that have one
 
     @classmethod
     def blocks(cls, text: str) -> list[tuple[str, str]]:
@@ -191,8 +194,15 @@ class _Text(HTMLParser):
             self.cell = True
         elif tag == "br":
             self.parts.append(" ")
+        shown = dict(attrs)
+        if tag == "img":
+            self.parts.append(" ".join(f" {shown[name]} " for name in ("alt", "title") if shown.get(name)))
+        elif shown.get("title"):
+            self.titled.append((tag, shown["title"]))
 
     def handle_endtag(self, tag: str) -> None:
+        if self.titled and self.titled[-1][0] == tag:
+            self.parts.append(f" [{self.titled.pop()[1]}]")
         if tag in self.BLOCKS:
             self._flush()
             self.cell = False

@@ -306,15 +306,16 @@ def _changes(changed: Changed, article: Article, ctx: Context, style: str) -> li
     out += [*kept, *_cut_note(left)]
     if lines.references:
         out += ["**References**", ""]
-        for ref in lines.references:
-            entry = _plain(f"[{ref.number}] {ref.entry}" if ref.number else ref.key)
+        for ref in lines.references[:MAX_ITEMS]:
+            entry = _inline(f"[{ref.number}] {ref.entry}" if ref.number else ref.key, MAX_FIELD)
             if ref.kind == "added":
                 out.append(f"- Added: <ins>{entry}</ins>")
             elif ref.kind == "removed":
                 out.append(f"- Removed: <del>{entry}</del>")
             else:
                 out.append(f"- Changed: {entry}")
-                out += [f"  - `{_code(f.label)}`: {_before_after(f.before, f.after)}" for f in ref.fields]
+                out += [f"  - `{_code(f.label)}`: {_before_after(f.before, f.after)}" for f in ref.fields[:MAX_ITEMS]]
+        out += _more_note(len(lines.references), "changed references", changed.path)
         out.append("")
     if lines.fields:
         out += ["**Also on the page**", "", "| | the approved version | this version |", "| --- | --- | --- |"]
@@ -335,8 +336,8 @@ def _marked(piece: redline.Piece) -> str:
 
 
 def _before_after(before: str, after: str) -> str:
-    was = f"<del>{_inline(before)}</del>" if before.strip() else "*(none)*"
-    now = f"<ins>{_inline(after)}</ins>" if after.strip() else "*(none)*"
+    was = f"<del>{_inline(before, MAX_FIELD)}</del>" if before.strip() else "*(none)*"
+    now = f"<ins>{_inline(after, MAX_FIELD)}</ins>" if after.strip() else "*(none)*"
     return f"{was} → {now}"
 
 

@@ -33,7 +33,7 @@ from .changes import GITLINK, SYMLINK
 from .loader import load_article
 from .model import Article, Context, Policy, Problem
 from .reviews import ArticleAt, Review, text_seen
-from .vocabulary import Decision, ReviewState, Status
+from .vocabulary import CONFIG, ENGINE_CONFIGS, PLACEHOLDER, Decision, ReviewState, Status
 
 E_NEW = "E901"  # new article not `submitted`, or with reviews
 E_MOVE = "E902"  # a move the state machine does not allow
@@ -46,6 +46,7 @@ E_QUORUM = "E908"  # approved without a valid quorum
 E_REVIEWER = "E909"  # review record added by someone who cannot review this article
 E_OTHER = "E912"  # a file in content/ that is not an article changed without the board
 E_POLICY = "E916"  # the editorial policy changed without the board
+E_ENGINE = "E917"  # a pull request points an engine somewhere else than the placeholder
 E_SPECIAL = "E913"  # a symbolic link or submodule under content/ in git
 E_RETRACTED = "E915"  # approved while citing a paper the snapshot lists as retracted
 W_UNREADABLE = "W900"  # a version git holds cannot be read; judged across it
@@ -243,6 +244,53 @@ def judge_other_content(
             )
         )
     return problems
+
+
+def judge_engine_configs(
+    paths: Iterable[str], before: Mapping | None, after: Mapping | None, commit: str
+) -> list[Problem]:
+    """Every engine builds from mkdocs.yml's `docs_dir`, the committed placeholder: only the plugin
+    reads content/, so an engine that skips it publishes no draft. A pull request may not undo
+    that: add or change a file another engine reads first (`paths`: those the range leaves changed
+    at its head), or change `docs_dir` or `INHERIT` in mkdocs.yml (`before`, `after`: its settings
+    at the base and the head) to anything but the placeholder."""
+    problems = [
+        Problem(
+            path,
+            1,
+            1,
+            E_ENGINE,
+            f"this pull request adds or changes {path}, which a site engine reads before {CONFIG}: it could point "
+            f"that engine at content/ past the editorial plugin and publish every draft; delete it (the site is "
+            f"built from {CONFIG} alone)",
+            commit,
+        )
+        for path in paths
+        if path in ENGINE_CONFIGS
+    ]
+    engine = _engine_settings(after)
+    if after is not None and engine != _engine_settings(before) and engine != (PLACEHOLDER, None):
+        setting = f"`INHERIT: {engine[1]}`" if engine[1] is not None else f"`docs_dir: {engine[0]}`"
+        problems.append(
+            Problem(
+                CONFIG,
+                1,
+                1,
+                E_ENGINE,
+                f"this pull request sets {setting} in {CONFIG}: every engine must build from `docs_dir: "
+                f"{PLACEHOLDER}` (the plugin builds from content/ itself; an engine that skips it publishes what "
+                f"`docs_dir` names); set `docs_dir: {PLACEHOLDER}` and no `INHERIT`",
+                commit,
+            )
+        )
+    return problems
+
+
+def _engine_settings(config: Mapping | None) -> tuple[str, str | None]:
+    """(docs_dir, INHERIT) of mkdocs.yml's settings, docs_dir as a plain relative path."""
+    config = config or {}
+    docs_dir = str(config.get("docs_dir", "docs")).strip().rstrip("/").removeprefix("./")
+    return docs_dir, (str(config["INHERIT"]) if "INHERIT" in config else None)
 
 
 def judge_policy_change(

@@ -70,7 +70,23 @@ REGISTRY = "content/people.yml"
 # the engine at a folder of proven pages instead (plugin/staging.py); an engine that skips the
 # plugin finds this placeholder, never content/.
 PLACEHOLDER = "placeholder"
+# The files another engine reads before mkdocs.yml, or instead of it, at the project's root: one of
+# them in a pull request would point that engine at content/ past the plugin (check-transitions, E917)
+ENGINE_CONFIGS = ("properdocs.yml", "properdocs.yaml", "zensical.toml", "mkdocs.yaml")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs takes for Markdown
+# The Markdown extensions of mkdocs.yml that decide what an article's words and numbers render to
+# (`toc` only adds ids): the redline and the list-number rule render a body as the site does
+BODY_EXTENSIONS = (
+    "abbr",
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "footnotes",
+    "sane_lists",
+    "tables",
+    "pymdownx.details",
+    "pymdownx.superfences",
+)
 
 # A preview build's articles to review, named in the environment as project paths separated by white
 # space (`git diff --name-only`): its home page lists them first (plugin/pages.py).

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported by schemas.validator only when a file fails the quick check
     import jsonschema
 
-from . import visible_text
 from ..jsonschemas import describe, quick_check, validator
 from ..model import Article, Context, Located, Policy, Problem, Registry
+from . import visible_text
 
 FILE_LOCAL = True  # the front matter against the schema: this file alone (see rules/__init__.py)
 

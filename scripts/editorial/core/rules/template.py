@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from .. import writer
+from .. import visible, writer
 from ..model import Article, Context, Problem
 from ..text import line_col
 
@@ -37,7 +37,7 @@ def check(articles: Sequence[Article], ctx: Context | None) -> Iterator[Problem]
 
 def _front_matter(article: Article) -> Iterator[Problem]:
     for key, value in article.meta.items():
-        if isinstance(value, str) and writer.REPLACE in " ".join(value.split()):
+        if isinstance(value, str) and (writer.REPLACE in " ".join(value.split()) or _still_placeholder(key, value)):
             line, col = article.pos(key)
             instead = INSTEAD.get(key, f"write the article's own `{key}`")
             yield Problem(
@@ -68,6 +68,22 @@ def _body(article: Article) -> Iterator[Problem]:
             CODE,
             f"`{writer.REPLACE}` marks template text; write the article's own text in its place",
         )
+
+
+def _still_placeholder(key: str, value: str) -> bool:
+    """Whether `value` still says the placeholder `new` wrote for `key`, with its marker deleted:
+    a writer who takes the marker for the instruction deletes just it."""
+    placeholder = _PLACEHOLDER_WORDS.get(key)
+    if not placeholder:
+        return False
+    said = " ".join(visible.words(value))
+    return f" {placeholder} " in f" {said} "
+
+
+_PLACEHOLDER_WORDS = {
+    key: " ".join(visible.words(text.replace(writer.REPLACE, "")))
+    for key, text in (("description", writer.DESCRIPTION), ("conflicts", writer.CONFLICTS))
+}
 
 
 @cache
