@@ -441,6 +441,10 @@ def bench_size(size: int, work: Path, rounds: int = 2) -> dict[str, Run]:
         git(repo, "checkout", "-q", "main")
     else:
         runs["transitions"] = Run(None, note="editorial check-transitions does not exist yet")
+    step("a pull request's preview of one article (EDITORIAL_PREVIEW_ONLY)")
+    one = {"EDITORIAL_PREVIEW": "1", "EDITORIAL_PREVIEW_ONLY": "content/articles/bench-question-00001.md"}
+    runs["preview_one"] = measure(["mkdocs", "build", "-q", "-d", str(work / f"preview-{size}")], repo, env=one)
+    shutil.rmtree(work / f"preview-{size}", ignore_errors=True)
     # The builds run in rounds, each editorial build next to the plain build it is compared
     # with, and each figure is the best of its rounds: a shared machine's slow spells hit
     # single runs minutes apart, not the least disturbed one.
@@ -564,6 +568,7 @@ def table(results: dict[int, dict[str, Run]]) -> str:
     row("cold build / plain build, first", lambda r: fmt_ratio(_ratio(r["build_cold"], r["plain_first"])))
     row("warm build / plain build, again", lambda r: fmt_ratio(_ratio(r["build_warm"], r["plain"])))
     per_page = lambda r, k: None if r[k].seconds is None else r[k].seconds / max(1, r["approved"].seconds) * 1000  # noqa: E731
+    row("preview of one article (EDITORIAL_PREVIEW_ONLY): time", lambda r: _secs(r["preview_one"]))
     row("cold build per approved page", lambda r: f"{per_page(r, 'build_cold'):.1f} ms")
     row("warm build per approved page", lambda r: f"{per_page(r, 'build_warm'):.1f} ms")
     row("plain build per page", lambda r: f"{per_page(r, 'plain'):.1f} ms")
