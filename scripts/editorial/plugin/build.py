@@ -23,7 +23,7 @@ from mkdocs.plugins import get_plugin_logger
 from .. import cache, committed
 from ..core import review_history, site_files, workflow
 from ..core.corpus import Corpus
-from ..core.model import Article, Policy, Problem, Site
+from ..core.model import Article, Located, Policy, Problem, Site
 from ..core.report import text_line
 from ..core.rules import schema as schema_rules
 from ..core.vocabulary import CONTENT, PLACEHOLDER
@@ -109,6 +109,10 @@ class Build:
             for path, why in decision.items()
             if not why and path in build.by_path and path.startswith(prefix)
         }
+        for article in build.published.values():
+            # judged: no problem will point into its front matter, so its map of YAML positions
+            # (and the file's text kept to complete it) is not held for the rest of the build
+            article.located = Located(article.meta, {}, article.located.start)
         return build
 
     @property
