@@ -98,7 +98,7 @@ class ArticlePages:
             if build.preview
             else "approved"
         )
-        numbered = self.numbered.get(page.file.src_uri) or citations.number(
+        numbered = self.numbered.pop(page.file.src_uri, None) or citations.number(
             article.body, [str(r.get("id")) for r in article.references]
         )
         try:
