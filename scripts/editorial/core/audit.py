@@ -447,6 +447,9 @@ class SortedHashes:
     def __len__(self) -> int:
         return len(self.hashes)
 
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.hashes)
+
 
 @dataclass
 class _Needles:

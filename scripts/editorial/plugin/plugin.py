@@ -99,9 +99,15 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
                     )
                 ],
             )
-        build = Build.start(config, dict(self.config), preview=preview, serve=serve)
+        worker = References.start_worker() if not serve else None  # forked while this process is small
+        try:
+            build = Build.start(config, dict(self.config), preview=preview, serve=serve)
+        except BaseException:
+            if worker is not None:
+                worker.shutdown(wait=False)
+            raise
         references = References(
-            build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered
+            build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered, worker=worker
         )
         self.parts = Parts(
             build,
