@@ -245,6 +245,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         parts.articles.check_page(output, page)
         if not parts.output.page_written(page, output):  # no audit worker to read its links: here
             parts.gate.check_links([(page, parts.gate.read_links(output))])
+        else:  # the verdicts the worker has given so far: their links judged now, then let go
+            parts.gate.check_links((done, verdict.links) for done, verdict in parts.output.done())
         parts.rendering.release(page)
         return output
 
@@ -258,7 +260,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
             parts.output.start_search()  # Pagefind reads the written pages while they are audited
-            if parts.output.pages:  # read by the audit's worker (else on_post_page read them)
+            if parts.output.handed:  # read by the audit's worker (else on_post_page read them)
                 parts.gate.check_links((page, verdict.links) for page, verdict in parts.output.verdicts())
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
             parts.pages.write_feed(config.site_dir)
