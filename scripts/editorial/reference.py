@@ -17,7 +17,7 @@ from . import cli, clock
 from .commands._shared import CANNOT_RUN, OK, PROBLEMS
 from .core import report
 from .core.jsonschemas import schema
-from .core.vocabulary import ARTICLES, CONFIG, CONTENT, REGISTRY
+from .core.vocabulary import ARTICLES, CONFIG, CONTENT, PREVIEW_CHANGED, PREVIEW_ONLY, REGISTRY
 
 INTRO = """# Reference
 
@@ -120,6 +120,9 @@ SETTINGS = [
     (f"`{clock.VARIABLE}=YYYY-MM-DD`", "the day the CLI and the plugin judge on (a review falls due, a date is in "
      "the future); the machine's date when unset. The test suite fixes it"),
     ("`EDITORIAL_PREVIEW=1`", "`mkdocs build` makes a preview build (above)"),
+    (f"`{PREVIEW_CHANGED}=PATHS`", "a preview's home page lists these articles first (the pull request's changes)"),
+    (f"`{PREVIEW_ONLY}=PATHS`", "a preview renders only these articles, with the site's own pages (seconds, not "
+     "the whole corpus); a public build refuses it (E978)"),
     ("`EDITORIAL_CACHE=off`", "no cache is read or written (`.cache/editorial/`), e.g. to time a cold run"),
     ("`CI`", "set by CI services: `editorial validate` then never reads its cache"),
 ]  # fmt: skip

@@ -385,11 +385,17 @@ def open_regular(path: Path, limit: int) -> bytes:
     link (OSError ELOOP), never opens a FIFO blocking, never reads a device (NotRegular)."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise NotRegular(errno.EINVAL, "not a regular file")
         with os.fdopen(fd, "rb") as handle:
             fd = -1
-            return handle.read(limit)
+            # a buffer of the file's size, not of the limit (100 MB for every page the audit reads);
+            # a file that grew since fstat is read on, up to the limit
+            data = handle.read(min(limit, info.st_size + 1))
+            if len(data) > info.st_size and len(data) < limit:
+                data += handle.read(limit - len(data))
+            return data
     finally:
         if fd >= 0:
             os.close(fd)

@@ -132,3 +132,29 @@ def _fetch(url: str, server: subprocess.Popen, timeout: float = 90) -> str:
         except OSError:
             time.sleep(0.5)
     pytest.fail(f"mkdocs serve did not answer {url} within {timeout} s")
+
+
+def test_a_scoped_preview_renders_the_articles_it_names_and_the_pages_that_list_them(tmp_path):
+    """EDITORIAL_PREVIEW_ONLY (the pull request's changed files): only those articles are read and
+    rendered, with the site's own pages; the other articles are no page of the preview, and a
+    name that is no article (the registry, a file the pull request deletes) is left out."""
+    project = make_mixed_project(tmp_path / "project")
+    named = "content/articles/septic-shock-first-hour.md,content/people.yml,content/articles/deleted-in-the-pr.md"
+    done = mkdocs(project, "build", env={"EDITORIAL_PREVIEW": "1", "EDITORIAL_PREVIEW_ONLY": named})
+    assert done.returncode == 0, done.stderr
+    site = project / "site"
+    assert sorted(p.name for p in (site / "articles").iterdir() if p.is_dir()) == ["septic-shock-first-hour"]
+    assert BANNER in _page(site, "septic-shock-first-hour").find(class_="editorial-pending").text()
+    for page in ("index.html", "about/index.html", "board/index.html", "specialties/index.html"):
+        assert (site / page).is_file(), page
+    assert "other article(s) not rendered" in done.stderr
+    full = len(list((project / "content" / "articles").glob("*.md")))
+    assert full > 5  # the mixed project has many more articles than the one shown
+
+
+def test_a_public_build_refuses_a_scope(tmp_path):
+    project = copy_project(tmp_path / "project")
+    done = mkdocs(project, "build", env={"EDITORIAL_PREVIEW_ONLY": "content/articles/itp-refill-sepsis.md"})
+    assert done.returncode != 0
+    assert "E978" in done.stderr and "EDITORIAL_PREVIEW_ONLY is set, but this is a public build" in done.stderr
+    assert not (project / "site").exists()

@@ -469,6 +469,11 @@ CODES: dict[str, Code] = {
         "would publish every draft and the registry",
         "set `docs_dir: placeholder` (the committed placeholder folder); the plugin builds from `content/` itself",
     ),
+    "E978": Code(
+        "build",
+        "`EDITORIAL_PREVIEW_ONLY` is set for a public build, which publishes every approved article",
+        "unset it, or build a preview with `EDITORIAL_PREVIEW=1` (only previews can be scoped to some articles)",
+    ),
     "W701": Code("approval", "review overdue: `next_review` has passed", "the board reviews the article again"),
     "W801": Code(
         "html_safety",

@@ -91,3 +91,6 @@ BODY_EXTENSIONS = (
 # A preview build's articles to review, named in the environment as project paths separated by white
 # space (`git diff --name-only`): its home page lists them first (plugin/pages.py).
 PREVIEW_CHANGED = "EDITORIAL_PREVIEW_CHANGED"
+# A preview scoped to some articles (project paths, commas or new lines): only they are rendered,
+# with the site's own pages; a public build refuses it (E978, plugin/build.py).
+PREVIEW_ONLY = "EDITORIAL_PREVIEW_ONLY"

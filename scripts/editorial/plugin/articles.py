@@ -121,8 +121,12 @@ class ArticlePages:
             if build.preview
             else "approved"
         )
+        uri = page.file.src_uri
         numbered = self._numbered(page, article)
         entries = self._entries(page, article, numbered)
+        citing = self.citing.get(uri, {})
+        for held in (self.numbered, self.entries, self.citing):  # the page's last use of them
+            held.pop(uri, None)
         history = build.history(article) if not build.preview else None
         view = article_view.view(
             article,
@@ -134,7 +138,7 @@ class ArticlePages:
             site=build.site,
             history=history,
             order=numbered.order,
-            citing=self.citing.get(page.file.src_uri, {}),
+            citing=citing,
         )
         if build.preview:  # a revision: its changes since the last approved version, behind a switch
             view.changes = self._changes(article)

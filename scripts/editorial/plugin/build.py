@@ -11,6 +11,7 @@ the engine is pointed at a folder of proven pages only (staging.py)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -20,12 +21,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from .. import cache, committed
-from ..core import review_history, workflow
+from ..core import review_history, site_files, workflow
 from ..core.corpus import Corpus
-from ..core.model import Article, CannotRun, Policy, Problem, Site
+from ..core.model import Article, CannotRun, Located, Policy, Problem, Site
 from ..core.report import text_line
 from ..core.rules import schema as schema_rules
-from ..core.vocabulary import CONTENT, PLACEHOLDER
+from ..core.vocabulary import CONTENT, PLACEHOLDER, PREVIEW_ONLY
 from ..workspace import CONFIG, ContentScan, SnapshotRefused, Workspace, option_line, scan_content
 
 log = get_plugin_logger("editorial")
@@ -44,6 +45,8 @@ class Build:
     decision: dict[str, list[Problem]]  # article path -> why it is withheld ([]: published)
     preview: bool  # every article shown, marked pending review; never deployed
     serve: bool  # `mkdocs serve`: a preview in its own temporary folder
+    # a preview of some articles only (EDITORIAL_PREVIEW_ONLY): their src_uris; None: every article
+    only: frozenset[str] | None = None
     published: dict[str, Article] = field(default_factory=dict)  # src_uri -> approved article
     by_path: dict[str, Article] = field(default_factory=dict)  # article path -> Article the loader read
     site: Site = field(default_factory=lambda: Site(""))
@@ -68,8 +71,11 @@ class Build:
                 "a cache file is committed to git, so it could be forged; nothing is published until it is removed:",
                 tracked,
             )
+        only = preview_only(os.environ.get(PREVIEW_ONLY), preview, docs)
+        # a preview shows every article it renders; a scoped one reads only those (the rest are not shown)
+        paths = None if only is None else [workspace.root / docs / src for src in sorted(only)]
         try:
-            corpus = workspace.corpus(policy=policy, approvable_only=not preview)  # a preview shows every article
+            corpus = workspace.corpus(paths=paths, policy=policy, approvable_only=not preview)
             decision = corpus.publication()
         except SnapshotRefused as exc:  # the policy's retraction snapshot: one located line (E411)
             fail("", [exc.problem])
@@ -89,7 +95,7 @@ class Build:
                     )
                 ],
             )
-        build = cls(config, workspace, docs, policy, corpus, decision, preview, serve)
+        build = cls(config, workspace, docs, policy, corpus, decision, preview, serve, only)
         build.by_path = {a.path: a for a in corpus.articles}
         build.scan = scan_content(build.content_dir, docs, policy.site_pages)
         site_url = config.site_url or ""
@@ -105,6 +111,10 @@ class Build:
             for path, why in decision.items()
             if not why and path in build.by_path and path.startswith(prefix)
         }
+        for article in build.published.values():
+            # judged: no problem will point into its front matter, so its map of YAML positions
+            # (and the file's text kept to complete it) is not held for the rest of the build
+            article.located = Located(article.meta, {}, article.located.start)
         return build
 
     @property
@@ -181,6 +191,35 @@ def _refuse_content_as_docs_dir(workspace: Workspace, docs_dir: Path) -> None:
                 )
             ],
         )
+
+
+
+def preview_only(value: str | None, preview: bool, docs: str) -> frozenset[str] | None:
+    """The articles a scoped preview renders, from EDITORIAL_PREVIEW_ONLY: project-relative paths
+    separated by commas or new lines (`git diff --name-only` of a pull request); the names that are
+    no article of content/articles/ are left out (a page, the registry, an image). Unset: every
+    article. A public build renders every approved article, so there it stops the build (E978)."""
+    if value is None:
+        return None
+    if not preview:
+        fail(
+            "",
+            [
+                Problem(
+                    CONFIG,
+                    1,
+                    1,
+                    "E978",
+                    f"{PREVIEW_ONLY} is set, but this is a public build, which publishes every approved article: "
+                    f"unset it, or build a preview (EDITORIAL_PREVIEW=1)",
+                )
+            ],
+        )
+    prefix = docs + "/"
+    names = (name.strip().removeprefix("./") for name in value.replace("\n", ",").split(","))
+    return frozenset(
+        name[len(prefix) :] for name in names if name.startswith(prefix) and site_files.is_article(name[len(prefix) :])
+    )
 
 
 def fail(headline: str, problems: list[Problem]) -> NoReturn:

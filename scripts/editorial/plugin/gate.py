@@ -3,7 +3,8 @@
 A file reaches the site only when it is proven publishable (site_files.py has the rules):
 
     decide       on_config     the pages the engine may see (staged for it, staging.py): approved
-                               articles and the policy's site pages; content files held back
+                               articles (a scoped preview's: the articles it names) and the
+                               policy's site pages; content files held back
                                until a page refers to them; links, special files, unlisted
                                pages, theme look-alikes in content/ refused
     select       on_files      the staged pages, and the held-back content files as excluded files
@@ -37,6 +38,7 @@ from mkdocs.structure.pages import Page
 from ..core import links, site_files
 from ..core.codes import BLOCKS_PREVIEW
 from ..core.model import Problem
+from ..core.vocabulary import PREVIEW_ONLY
 from ..workspace import CONFIG
 from .build import Build, fail
 
@@ -53,6 +55,7 @@ class Gate:
         self.withheld_urls: dict[str, str] = {}  # page URL ("articles/x/") -> article path
         self.pages: dict[str, Path] = {}  # src_uri -> its file in content/: the pages staged for the engine
         self.held_back: list[str] = []  # src_uris of content files that are no page (published if a page uses them)
+        self.left_out: set[str] = set()  # articles a scoped preview does not render (EDITORIAL_PREVIEW_ONLY)
         self.content_files: dict[str, File] = {}  # site path -> a content file that is not a page
         self.used: set[str] = set()  # site paths of content files that published pages refer to
         self._names: set[str] = set()  # last names worth resolving in a link (see check_links)
@@ -99,6 +102,11 @@ class Gate:
         log.info(
             f"{len(build.published)} article(s) published, {withheld} withheld"
             + (" (preview: every article is shown, marked as pending review)" if build.preview else "")
+            + (
+                f"; a scoped preview ({PREVIEW_ONLY}): {len(self.left_out)} other article(s) not rendered"
+                if build.only is not None
+                else ""
+            )
             + (f"; sources checked against the Retraction Watch snapshot of {snapshot.latest}" if snapshot else "")
         )
         for path, reasons in sorted(build.decision.items()):
@@ -109,6 +117,9 @@ class Gate:
 
     def _decide_article(self, src: str) -> None:
         build = self.build
+        if build.only is not None and src not in build.only:
+            self.left_out.add(src)  # not read, not rendered: links to it resolve (select), to no page
+            return
         path = build.src_path(src)
         reasons = build.withheld_reasons(src)
         if reasons is None:  # found in content/articles/, not read by the editorial loader: never published
@@ -143,6 +154,10 @@ class Gate:
             ):  # keep exclude_docs/draft_docs
                 file.inclusion = InclusionLevel.NOT_IN_NAV  # articles are reached from index pages and search
         content = str(self.build.content_dir)
+        for src in sorted(self.left_out):  # MkDocs knows them, so a link to one is no warning, and builds none
+            files.append(
+                File(src, content, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.EXCLUDED)
+            )
         for src in self.held_back:
             file = File(
                 src, content, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.EXCLUDED
@@ -282,7 +297,7 @@ class _HeldBackNote(logging.Filter):
         if not message.endswith("which is excluded from the built site."):
             return True
         target = message.rsplit("' which is excluded", 1)[0].rsplit("'", 1)[-1]
-        return target not in self.gate.content_files
+        return target not in self.gate.content_files and target not in self.gate.left_out
 
 
 def _in_theme(config: MkDocsConfig, src_uri: str) -> bool:

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import deque
 from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import NoReturn
@@ -53,8 +54,13 @@ class Output:
         self.pool: Executor | None = None  # the spare core, auditing pages while MkDocs builds the next ones
         self.proved: dict[str, tuple[bytes, audit.Verdict]] = {}  # site path -> (SHA-256, the worker's verdict)
         self.indexing: search.Indexing | None = None  # Pagefind, once the pages are written
-        # site path -> (the page, the SHA-256 of its HTML, the worker's verdict to come)
+        # site path -> (the page, the SHA-256 of its HTML, the worker's verdict to come), in the order
+        # handed over; a verdict that came is taken out as the build goes (`done`)
         self.pages: dict[str, tuple[Page, bytes, Future[audit.Verdict]]] = {}
+        self.order: deque[str] = deque()
+        self.lost: list[str] = []  # pages whose verdict the worker could not give: judged at the end
+        self.pages_lost: dict[str, tuple[Page, bytes]] = {}
+        self.judged = False  # `verdicts` ran
 
     def prepare(self, config: MkDocsConfig) -> None:
         """Write into a fresh folder beside site_dir; `publish` moves it into place.
@@ -134,7 +140,31 @@ class Output:
         data = html.encode("utf-8")
         rel = page.file.dest_uri
         self.pages[rel] = (page, hashlib.sha256(data).digest(), self.pool.submit(site_folder.check_page, rel, data))
+        self.order.append(rel)
         return True
+
+    @property
+    def handed(self) -> bool:
+        """Whether pages were handed to the worker (their verdicts are the gate's, `verdicts`)."""
+        return bool(self.pages or self.proved or self.lost)
+
+    def done(self) -> list[tuple[Page, audit.Verdict]]:
+        """The pages whose verdicts have come, in the order handed over, with their verdicts (the
+        links each page holds, for the gate): kept as proved, without the links (nothing holds a
+        page's verdict, nor the page, longer than it must)."""
+        found = []
+        while self.order and self.pages[self.order[0]][2].done():
+            rel = self.order.popleft()
+            page, digest, future = self.pages.pop(rel)
+            try:
+                verdict = future.result()
+            except Exception:  # noqa: BLE001 - a lost worker: this page is judged at the end
+                self.lost.append(rel)
+                self.pages_lost[rel] = (page, digest)
+                continue
+            self.proved[rel] = (digest, audit.Verdict(verdict.problems, verdict.refers_to))
+            found.append((page, verdict))
+        return found
 
     def verdicts(self) -> list[tuple[Page, audit.Verdict]]:
         """Each page handed to the worker with its verdict. The pages the worker has not
@@ -142,6 +172,8 @@ class Output:
         by the worker and this process together (the worker hands over what it built to
         search for); so is a page it could not judge (a lost worker costs time, not a verdict)."""
         assert self.run is not None and self.pool is not None, "only when pages were handed to the worker"
+        self.judged = True
+        found = self.done()
         waiting = [rel for rel, (_, _, future) in self.pages.items() if future.cancel()]
         site_folder.share_needles(self.run, self.pool)
         verdicts: dict[str, audit.Verdict] = {}
@@ -151,10 +183,14 @@ class Output:
                     verdicts[rel] = future.result()
                 except Exception:  # noqa: BLE001 - see above
                     waiting.append(rel)
+        pages = {rel: (page, digest) for rel, (page, digest, _) in self.pages.items()} | self.pages_lost
+        waiting += self.lost
         judged = site_folder.judge_pages(self.run, Path(self.building_dir), waiting, self.pool)
         verdicts.update(zip(waiting, judged, strict=True))
-        self.proved = {rel: (digest, verdicts[rel]) for rel, (_, digest, _) in self.pages.items()}
-        return [(page, verdicts[rel]) for rel, (page, _, _) in self.pages.items()]
+        for rel, (_, digest) in pages.items():
+            self.proved[rel] = (digest, verdicts[rel])
+        self.pages, self.order, self.lost, self.pages_lost = {}, deque(), [], {}
+        return found + [(page, verdicts[rel]) for rel, (page, _) in pages.items()]
 
     def start_search(self) -> search.Indexing | None:
         """Pagefind over the pages written (on_post_build, so it works while the pages are
@@ -190,7 +226,7 @@ class Output:
                 self.start_audit()
             assert self.run is not None
             run = self.run
-            if self.pages and not self.proved:
+            if self.handed and not self.judged:
                 self.verdicts()  # (the plugin asks for them first, for the gate)
             # the rest on the worker too: it has built what the audit searches for; the search
             # bundle Pagefind is writing meanwhile is audited once it is done

@@ -25,7 +25,7 @@ from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -47,6 +47,7 @@ from .rendering import Rendering
 from .staging import Staging
 
 log = logging.getLogger("mkdocs.plugins.editorial")
+DEFERRED_SOURCE = "---\n{}\n---\n"  # an article page's source until it is written (Rendering.populate)
 
 
 @dataclass
@@ -98,9 +99,15 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
                     )
                 ],
             )
-        build = Build.start(config, dict(self.config), preview=preview, serve=serve)
+        worker = References.start_worker() if not serve else None  # forked while this process is small
+        try:
+            build = Build.start(config, dict(self.config), preview=preview, serve=serve)
+        except BaseException:
+            if worker is not None:
+                worker.shutdown(wait=False)
+            raise
         references = References(
-            build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered
+            build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered, worker=worker
         )
         self.parts = Parts(
             build,
@@ -187,11 +194,16 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
 
     # -- each page --------------------------------------------------------------------------
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        self._require().rendering.wrap(page)  # failures located, time bounded, article pages remembered
+        rendering = self._require().rendering
+        rendering.wrap(page)  # failures located, time bounded, article pages remembered
+        rendering.defer(page)  # an article page is read and rendered when it is written
         return page
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        return self._require().articles.source(page)
+        parts = self._require()
+        if parts.rendering.is_deferred(page):
+            return DEFERRED_SOURCE
+        return parts.articles.source(page)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         parts = self._require()
@@ -201,13 +213,23 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
     @event_priority(-50)  # after other plugins' content hooks: nothing is added behind it
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         parts = self._require()
+        if parts.rendering.is_deferred(page):
+            return html  # nothing rendered yet (Rendering.populate)
         parts.progress.page_built()  # an INFO line every few hundred pages of a large build
         # every page's body, past any rule a writer slipped by; the pages the plugin generates keep its classes
         html = sanitize.article_html(html, ours=page.file.generated_by is not None)
         return parts.articles.content(html, page)
 
+    @event_priority(100)  # before other plugins' context hooks: they see the page rendered
+    def _populate(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        parts = self._require()
+        parts.rendering.populate(page, config, parts.pages.files or Files([]))
+        return context
+
     @event_priority(-100)  # after other plugins' context hooks: page.content is final
-    def on_page_context(
+    def _context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         parts = self._require()
@@ -217,6 +239,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         parts.articles.add_context(cast(dict[str, Any], context), page)
         return context
 
+    on_page_context = CombinedEvent(_populate, _context)
+
     @event_priority(-100)  # after other plugins' post_page hooks: the HTML judged is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         parts = self._require()
@@ -225,6 +249,9 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         parts.articles.check_page(output, page)
         if not parts.output.page_written(page, output):  # no audit worker to read its links: here
             parts.gate.check_links([(page, parts.gate.read_links(output))])
+        else:  # the verdicts the worker has given so far: their links judged now, then let go
+            parts.gate.check_links((done, verdict.links) for done, verdict in parts.output.done())
+        parts.rendering.release(page)
         return output
 
     # -- the end -----------------------------------------------------------------------------
@@ -237,7 +264,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         strict_warnings = bool(config.strict and self.warnings and self.warnings.get_counts())
         if not strict_warnings:
             parts.output.start_search()  # Pagefind reads the written pages while they are audited
-            if parts.output.pages:  # read by the audit's worker (else on_post_page read them)
+            if parts.output.handed:  # read by the audit's worker (else on_post_page read them)
                 parts.gate.check_links((page, verdict.links) for page, verdict in parts.output.verdicts())
             parts.output.copy_content_files(parts.gate.content_files, parts.gate.used)
             parts.pages.write_feed(config.site_dir)
