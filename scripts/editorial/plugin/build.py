@@ -193,7 +193,6 @@ def _refuse_content_as_docs_dir(workspace: Workspace, docs_dir: Path) -> None:
         )
 
 
-
 def preview_only(value: str | None, preview: bool, docs: str) -> frozenset[str] | None:
     """The articles a scoped preview renders, from EDITORIAL_PREVIEW_ONLY: project-relative paths
     separated by commas or new lines (`git diff --name-only` of a pull request); the names that are
