@@ -75,3 +75,13 @@ def test_the_readme_and_the_guides_point_at_nothing_outside_the_repository():
                 continue
             assert (path.parent / target).resolve().is_relative_to(REPO), (path.name, target)
             assert (path.parent / target).exists(), (path.name, target)
+
+
+def test_every_file_of_the_project_a_guide_names_exists():
+    """A guide that names `tests/test_x.py` or `scripts/y.py` sends a newcomer to nothing once the
+    file moves: every such path in the README and the guides is a file of the repository."""
+    folders = r"(?:tests|scripts|schemas|overrides|\.github)"
+    named = re.compile(rf"(?<![\w./-])({folders}/[\w./-]*\w\.(?:py|json|yml|html|sh))")
+    for path in [REPO / "README.md", *sorted((REPO / "guides").glob("*.md"))]:
+        for target in named.findall(path.read_text(encoding="utf-8")):
+            assert (REPO / target).exists(), (path.name, target)

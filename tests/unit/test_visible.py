@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editorial.core import file_text, visible
+from editorial.core import file_text, report, visible
+from editorial.core.model import Problem
 from editorial.core.rules import visible_text
 from editorial.core.vocabulary import CONFIG
 from support.site_html import REPO
@@ -75,6 +76,17 @@ def test_a_copied_text_keeps_nothing_that_reorders_it_and_every_word_around_it(t
     plain = visible.without_reordering(f"{around} {text} {around}")
     assert not list(visible.reordering(plain))
     assert plain.startswith(around + " ") and plain.endswith(" " + around)
+
+
+@settings(max_examples=200)
+@given(st.one_of(REORDERING, HIDDEN), st.sampled_from(["text", "github"]))
+def test_a_problem_line_shows_every_hidden_or_reordering_character_as_its_code(ch: str, fmt: str):
+    """A file name or a quoted value holding such a character would turn the writer's terminal
+    line (or GitHub's annotation) around: the line names it instead; the file it points at stays."""
+    path = f"content/articles/dose-1{ch}05.md"
+    line = report.render([Problem(path, 1, 1, "E303", f"file name `dose-1{ch}05.md` is not a clean URL slug")], fmt, 1)
+    code = f"[U+{ord(ch):04X}]"
+    assert ch not in line.split("::", 2)[-1] and line.count(code) == (2 if fmt == "text" else 1), line
 
 
 def test_a_run_of_right_to_left_words_is_named_and_its_digits_read_as_western_ones():

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from .codes import CODES, title
 from .model import Problem
+from .visible import escape
 
 FORMATS = ("text", "github", "json")
 
@@ -27,17 +28,20 @@ def render(problems: Sequence[Problem], fmt: str, files: int, notes: Sequence[st
     return "\n".join(lines)
 
 
+# A line a person reads shows an invisible or reordering character in a path or a quoted value as
+# its code (`[U+202E]`): written as it is, it would turn the line around in a terminal or on GitHub.
 def text_line(p: Problem) -> str:
-    where = f"{p.path}:{p.line}:{p.column}: {p.code}"
+    where = f"{escape(p.path)}:{p.line}:{p.column}: {p.code}"
     commit = f" [commit {p.commit}]" if p.commit else ""
     level = "" if p.is_error else f" {p.severity}:"
-    return f"{where}{level} {p.message}{commit}"
+    return f"{where}{level} {escape(p.message)}{commit}"
 
 
 def github_line(p: Problem) -> str:
     kind = {"error": "error", "warning": "warning"}.get(p.severity, "notice")
     heading = title(p.code) + (f" (commit {p.commit})" if p.commit else "")
-    return f"::{kind} file={_prop(p.path)},line={p.line},col={p.column},title={_prop(heading)}::{_data(p.message)}"
+    message = _data(escape(p.message))
+    return f"::{kind} file={_prop(p.path)},line={p.line},col={p.column},title={_prop(heading)}::{message}"
 
 
 def as_dict(p: Problem) -> dict:
