@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import cmarkgfm
+import frontmatter
+import yaml
 from cmarkgfm.cmark import Options
 
 from editorial.core import review_history, summary
@@ -250,3 +252,46 @@ def test_a_revision_that_reads_the_same_says_its_markdown_changed():
     changed = summary.Changed(ARTICLE, after, before, approved=review_history.Committed("ab" * 20, ARTICLE, before))
     out = summary.render(summary.Summary([changed]), NO_REGISTRY)
     assert "*The answer reads as it did, but its Markdown changed" in out
+
+
+def _string_leaves(node, path=()):
+    """Every string of a front matter, with where it is."""
+    if isinstance(node, str):
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _string_leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _string_leaves(value, (*path, i))
+
+
+def test_no_field_of_one_article_crowds_the_next_out_of_the_summary():
+    """Every string the front matter holds, a signed record's included, made 200,000 characters
+    long in turn: the summary stays within GitHub's 1 MB and the next article is still shown."""
+    post = frontmatter.loads(REPO_ARTICLE.read_text(encoding="utf-8"))
+    post.metadata["reviews"][-1].update(
+        meaning="Reviewed for accuracy", name="Ama Okafor", credentials="MD", review="https://github.com/o/r/pull/7"
+    )
+    target = added("content/articles/zzz-target.md", REPO_ARTICLE.read_text(encoding="utf-8"))
+    leaves = list(_string_leaves(post.metadata))
+    assert len(leaves) > 40  # title, answers, every reference's fields, every record's
+    shown = 0
+    for path in leaves:
+        meta = yaml.safe_load(yaml.safe_dump(post.metadata))
+        node = meta
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = "long " * 40_000
+        text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, width=10**9) + "---\n" + post.content + "\n"
+        article, _ = load_article("content/articles/aaa-long.md", text.encode())
+        if article is None:  # a field the loader must read to make an article (the id): not shown at all
+            continue
+        out = summary.render(
+            summary.Summary([summary.Changed("content/articles/aaa-long.md", article, None), target]), NO_REGISTRY
+        )
+        assert len(out) < summary.MAX_CHARS, path
+        assert "`content/articles/zzz-target.md` · new article" in out, path
+        assert "long " * (summary.MAX_TEXT // 5 + 1) not in out, path  # cut to a field's share
+        shown += 1
+    assert shown >= len(leaves) - 1, (shown, len(leaves))
