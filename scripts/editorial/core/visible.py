@@ -128,12 +128,20 @@ def is_invisible(ch: str) -> bool:
     return cp > 0x7E and unicodedata.category(ch) == "Cn"
 
 
+def hidden_in(text: str) -> set[str]:
+    """The distinct characters of `text` a reader does not see: each looked up once, however
+    often it is written (a page of non-Latin text, a search index's chunk)."""
+    if not _SUSPECT.search(text):
+        return set()
+    return {ch for ch in set(text) if is_invisible(ch)}
+
+
 def invisible(text: str) -> Iterator[tuple[int, str]]:
     """(offset, character) of every character of `text` a reader does not see."""
-    for found in _SUSPECT.finditer(text):
-        ch = found.group()
-        if is_invisible(ch):
-            yield found.start(), ch
+    hidden = hidden_in(text)
+    if hidden:
+        for found in re.finditer("[" + "".join(map(re.escape, sorted(hidden))) + "]", text):
+            yield found.start(), found.group()
 
 
 def describe(ch: str) -> str:
@@ -190,7 +198,7 @@ def without_invisible(text: str) -> str:
     """`text` with every character a reader does not see left out (nothing else changed)."""
     if text.isascii():
         return text.translate(_ASCII_CONTROLS) if _SUSPECT.search(text) else text
-    hidden = {ch for _, ch in invisible(text) if ord(ch) not in SPACE_LIKE}
+    hidden = {ch for ch in hidden_in(text) if ord(ch) not in SPACE_LIKE}
     text = text.translate(SPACE_LIKE) if any(chr(cp) in text for cp in SPACE_LIKE) else text
     return text.translate(dict.fromkeys(map(ord, hidden))) if hidden else text
 
@@ -202,8 +210,22 @@ def visible(text: str) -> str:
     white space one space, in lower case (casefold)."""
     text = without_invisible(text)
     if not text.isascii():
-        text = _NON_ASCII.sub(_plain_letter, unicodedata.normalize("NFKC", text))
+        text = unicodedata.normalize("NFKC", text).translate(_PLAIN)
     return _SPACES.sub(" ", text).casefold()
+
+
+class _PlainLetters(dict):
+    """code point -> its plain letter (`_plain_of`), learnt as met: str.translate runs in C over
+    the characters it knows already (a few thousand in any real text)."""
+
+    def __missing__(self, cp: int) -> str:
+        plain = chr(cp) if cp < 0x80 else _plain_of(chr(cp))
+        if len(self) < 100_000:  # bounded against a text of every code point
+            self[cp] = plain
+        return plain
+
+
+_PLAIN = _PlainLetters()
 
 
 @lru_cache(maxsize=65536)
@@ -217,10 +239,6 @@ def _plain_of(ch: str) -> str:
     if small:
         return small.group(1).lower()
     return lookalikes().get(decomposed, decomposed)
-
-
-def _plain_letter(found: re.Match[str]) -> str:
-    return _plain_of(found.group())
 
 
 @lru_cache(maxsize=1)
