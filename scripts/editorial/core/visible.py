@@ -292,9 +292,18 @@ def reorders(ch: str) -> bool:
 
 def reordering(text: str) -> Iterator[tuple[int, str]]:
     """(offset, character) of every character of `text` that reorders what is around it."""
-    for found in _NON_ASCII.finditer(text):
-        if reorders(found.group()):
-            yield found.start(), found.group()
+    if text.isascii():
+        return
+    found = {ch for ch in set(text) if ord(ch) > 0x7F and reorders(ch)}  # each looked up once
+    if found:
+        for at in re.finditer("[" + "".join(map(re.escape, sorted(found))) + "]", text):
+            yield at.start(), at.group()
+
+
+def plain_ascii(text: str) -> bool:
+    """Whether `text` is printable ASCII (tabs and new lines aside): nothing in it is invisible or
+    reorders; the fast answer for most of what a writer types."""
+    return text.isascii() and not _SUSPECT.search(text)
 
 
 def without_reordering(text: str) -> str:

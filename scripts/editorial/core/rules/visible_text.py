@@ -68,6 +68,8 @@ _REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0
 def _hidden_or_reordering(text: str) -> Iterator[tuple[int, str]]:
     """Every character a reader does not see, or that reorders what is around it, typed or written
     as a character reference."""
+    if "&" not in text and visible.plain_ascii(text):
+        return
     found = {*visible.invisible(text), *visible.reordering(text)}
     if "&" in text:
         for reference in _REFERENCE.finditer(text):
