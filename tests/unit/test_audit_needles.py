@@ -20,6 +20,8 @@ def test_sorted_hashes_answer_as_the_set_does():
     assert len(compact) == len(needles)
     assert compact.intersection(probe) == needles.intersection(probe)
     assert compact.intersection([]) == set()
+    assert all(value in compact for value in probe if value in needles)
+    assert not any(value in compact for value in probe if value not in needles)
     # 8 bytes a hash, where the set's table alone takes more (and each int object 32 bytes besides)
     assert sys.getsizeof(compact.hashes) < 9 * len(needles) < sys.getsizeof(needles)
 

@@ -207,7 +207,7 @@ class Audit:
             )
         own = self._own_references(rel, item.data)
         problems.extend(self._search(where, item.data, read.texts, own | owned))
-        wanted = frozenset(w for w in own if any(w in hashes for hashes in self.needles.shingles.values()))
+        wanted = frozenset(w for hashes in self.needles.shingles.values() for w in hashes.intersection(own))
         return Verdict(problems, refers_to, page_links, wanted)
 
     def _own_references(self, rel: str, data: bytes) -> set[int]:
@@ -487,6 +487,10 @@ class SortedHashes:
             if at < size and hashes[at] == value:
                 hits.add(value)
         return hits
+
+    def __contains__(self, value: object) -> bool:  # by bisection (without it, `in` would scan every hash)
+        at = bisect_left(self.hashes, value)  # type: ignore[call-overload]
+        return at < len(self.hashes) and self.hashes[at] == value
 
     def __len__(self) -> int:
         return len(self.hashes)
