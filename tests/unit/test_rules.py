@@ -10,6 +10,7 @@ import re
 
 import markdown
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -230,3 +231,11 @@ def test_e507_names_the_item_the_page_numbers_otherwise(body: str, lines: list[i
     found = [p for p in rules.check([article], context()) if p.code == "E507"]
     assert [p.line for p in found] == lines
     assert all("the page shows it as" in p.message for p in found)
+
+
+def test_the_body_extensions_are_the_sites():
+    """The redline and the list-number rule render a body with BODY_EXTENSIONS: they are the
+    Markdown extensions of mkdocs.yml (`toc` aside, which only adds ids), in its order."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    named = [next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]]
+    assert tuple(name for name in named if name != "toc") == BODY_EXTENSIONS
