@@ -162,7 +162,8 @@ class Output:
                 self.lost.append(rel)
                 self.pages_lost[rel] = (page, digest)
                 continue
-            self.proved[rel] = (digest, audit.Verdict(verdict.problems, verdict.refers_to))
+            # kept without its links; with what it owns, which the search bundle's audit needs
+            self.proved[rel] = (digest, audit.Verdict(verdict.problems, verdict.refers_to, owned=verdict.owned))
             found.append((page, verdict))
         return found
 
