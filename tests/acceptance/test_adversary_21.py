@@ -19,36 +19,23 @@ import pytest
 import yaml
 
 from support.cli import run_cli
-from support.gate_content import GUIDELINES, SAMPLE, mkdocs, rebind, site_bytes
+from support.gate_content import (
+    APPROVED_ARTICLE,
+    DRAFT_ARTICLE,
+    DRAFT_SENTENCE,
+    SAMPLE,
+    leaks,
+    mkdocs,
+    rebind,
+    sample_project,
+    site_bytes,
+)
 from support.gitrepos import InProcess, codes
 from support.pull_request import PullRequest
 from support.repo import article_text
 from support.site_html import REPO, copy_project
 
-ARTICLE = "content/articles/itp-refill-sepsis.md"  # approved
-DRAFT = "content/articles/septic-shock-first-hour.md"  # submitted: withheld
-# The draft's first sentence, word for word (more than 8 words: any window of it is a leak).
-WITHHELD = (
-    "Suspected septic shock is a medical emergency, and the international sepsis guidelines recommend that "
-    "antimicrobials be given as soon as possible, ideally within an hour of recognition"
-)
-
-
-def _project(tmp_path: Path, approved_extra: str | None = None, draft_extra: str | None = None) -> Path:
-    """The sample project; `approved_extra` goes under the approved article's first heading (its
-    digest rebound, so it stays approved), `draft_extra` before the withheld draft's first heading."""
-    project = copy_project(tmp_path / "project")
-    if approved_extra is not None:
-        text = SAMPLE.replace(GUIDELINES, f"{GUIDELINES}{approved_extra}\n\n", 1)
-        (project / ARTICLE).write_text(rebind(text), encoding="utf-8")
-    if draft_extra is not None:
-        draft = project / DRAFT
-        draft.write_text(draft.read_text(encoding="utf-8").replace("\n## ", f"\n{draft_extra}\n\n## ", 1))
-    return project
-
-
-def _leaks(done: subprocess.CompletedProcess) -> list[str]:
-    return [line for line in done.stderr.splitlines() if "E953" in line]
+ARTICLE, DRAFT, WITHHELD = APPROVED_ARTICLE, DRAFT_ARTICLE, DRAFT_SENTENCE
 
 
 # == 1. A dose that reads differently to the board and the reader ===============================
@@ -66,7 +53,7 @@ def _leaks(done: subprocess.CompletedProcess) -> list[str]:
     ids=["maqaf", "geresh", "tatweel"],
 )
 def test_a_dose_range_that_the_page_draws_as_another_number_is_refused(tmp_path: Path, mark: str):
-    project = _project(tmp_path, f"For adults give 5{mark}10 mg of zqxbidirange each day [@evans2021].")
+    project = sample_project(tmp_path, f"For adults give 5{mark}10 mg of zqxbidirange each day [@evans2021].")
     code, out, err = run_cli("validate", ARTICLE, cwd=project)
     # must: refused where it is written, naming the character (it reorders the digits around it)
     assert code == 1, out + err
@@ -132,7 +119,7 @@ def test_withheld_words_a_template_shows_in_a_form_a_reader_reads_stop_the_build
 ):
     disguised = DISGUISES[name]
     assert chromium_reads(disguised) == WITHHELD  # the reader reads the withheld sentence, word for word
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     main = project / "overrides" / "main.html"
     main.write_text(main.read_text() + "\n{% block footer %}{{ super() }}<p>" + disguised + "</p>{% endblock %}\n")
     done = mkdocs(project, "build")
@@ -140,7 +127,7 @@ def test_withheld_words_a_template_shows_in_a_form_a_reader_reads_stop_the_build
     if name.startswith("reversed"):  # drawn in another order than written: refused as unreadable, whatever it says
         assert "E958" in done.stderr and "right-to-left text or a bidirectional override" in done.stderr
     else:
-        assert _leaks(done) and DRAFT in done.stderr
+        assert leaks(done) and DRAFT in done.stderr
 
 
 LOOKALIKES = {
@@ -154,12 +141,12 @@ LOOKALIKES = {
 @pytest.mark.parametrize("name", list(LOOKALIKES))
 def test_a_site_page_that_copies_withheld_words_in_lookalike_letters_stops_the_build(tmp_path: Path, name: str):
     """A site page passes validate and the sanitiser: only the audit can stop it."""
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     about = project / "content" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n" + WITHHELD.translate(LOOKALIKES[name]) + ".\n")
     done = mkdocs(project, "build")
     assert done.returncode != 0, "the about page publishes the withheld sentence in letters every reader reads"
-    assert _leaks(done) and DRAFT in done.stderr
+    assert leaks(done) and DRAFT in done.stderr
 
 
 def _pdf(content: bytes, filters: bytes = b"/FlateDecode", encode=zlib.compress) -> bytes:
@@ -224,11 +211,11 @@ FILES = {
 def test_withheld_words_in_a_file_an_approved_page_links_stop_the_build(tmp_path: Path, name: str):
     filename, data = FILES[name]
     link = f"![A chart]({filename})" if filename.endswith(".gif") else f"[here]({filename})"
-    project = _project(tmp_path, f"The leaflet for patients is {link} [@evans2021].")
+    project = sample_project(tmp_path, f"The leaflet for patients is {link} [@evans2021].")
     (project / "content" / "articles" / filename).write_bytes(data)
     done = mkdocs(project, "build")
     assert done.returncode != 0, f"{filename} publishes the withheld sentence"
-    assert _leaks(done) and filename in done.stderr
+    assert leaks(done) and filename in done.stderr
 
 
 # == 3. The audit's two readings disagree: a sentence both articles say stops the build =========
@@ -306,9 +293,9 @@ SHARED = {
 @pytest.mark.parametrize("name", list(SHARED))
 def test_sentences_an_approved_and_a_withheld_article_share_never_stop_the_build(tmp_path: Path, name: str):
     approved, draft = SHARED[name]
-    project = _project(tmp_path, approved, draft)
+    project = sample_project(tmp_path, approved, draft)
     done = mkdocs(project, "build")
-    assert not _leaks(done), done.stderr  # the approved article's own page is no leak
+    assert not leaks(done), done.stderr  # the approved article's own page is no leak
     assert done.returncode == 0, done.stderr
 
 

@@ -23,37 +23,25 @@ import pytest
 from cmarkgfm.cmark import Options
 
 from support.cli import run_cli
-from support.gate_content import GUIDELINES, SAMPLE, mkdocs, rebind, site_bytes
+from support.gate_content import (
+    APPROVED_ARTICLE,
+    DRAFT_ARTICLE,
+    DRAFT_SENTENCE,
+    GUIDELINES,
+    SAMPLE,
+    leaks,
+    mkdocs,
+    rebind,
+    sample_project,
+    site_bytes,
+)
 from support.github_markdown import Redline
 from support.gitrepos import InProcess, codes, run_in
 from support.pull_request import PullRequest
 from support.repo import article_text
 from support.site_html import copy_project
 
-ARTICLE = "content/articles/itp-refill-sepsis.md"  # approved
-DRAFT = "content/articles/septic-shock-first-hour.md"  # submitted: withheld
-# The draft's first sentence, word for word (more than 8 words: any window of it is a leak).
-WITHHELD = (
-    "Suspected septic shock is a medical emergency, and the international sepsis guidelines recommend that "
-    "antimicrobials be given as soon as possible, ideally within an hour of recognition"
-)
-
-
-def _project(tmp_path: Path, approved_extra: str | None = None, draft_extra: str | None = None) -> Path:
-    """The sample project; `approved_extra` goes under the approved article's first heading (its
-    digest rebound, so it stays approved), `draft_extra` before the withheld draft's first heading."""
-    project = copy_project(tmp_path / "project")
-    if approved_extra is not None:
-        text = SAMPLE.replace(GUIDELINES, f"{GUIDELINES}{approved_extra}\n\n", 1)
-        (project / ARTICLE).write_text(rebind(text), encoding="utf-8")
-    if draft_extra is not None:
-        draft = project / DRAFT
-        draft.write_text(draft.read_text(encoding="utf-8").replace("\n## ", f"\n{draft_extra}\n\n## ", 1))
-    return project
-
-
-def _leaks(done: subprocess.CompletedProcess) -> list[str]:
-    return [line for line in done.stderr.splitlines() if "E953" in line]
+ARTICLE, DRAFT, WITHHELD = APPROVED_ARTICLE, DRAFT_ARTICLE, DRAFT_SENTENCE
 
 
 def _git(root: Path, *args: str) -> str:
@@ -95,14 +83,14 @@ ANGLE_BRACKETS = {
 @pytest.mark.build
 @pytest.mark.parametrize("name", list(ANGLE_BRACKETS))
 def test_withheld_words_shown_between_angle_brackets_stop_the_build(tmp_path: Path, name: str):
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     _with_about(project, ANGLE_BRACKETS[name])
     assert run_cli("validate", cwd=project)[0] == 0  # a site page that validates
     done = mkdocs(project, "build")
     page = (project / "site" / "about" / "index.html").read_bytes() if done.returncode == 0 else b""
     # what happens today: published, word for word, as text every reader sees (and in the search index)
     assert WITHHELD.encode() not in page, "the about page publishes the withheld sentence in plain sight"
-    assert done.returncode != 0 and _leaks(done) and DRAFT in done.stderr, done.stderr[-1500:]
+    assert done.returncode != 0 and leaks(done) and DRAFT in done.stderr, done.stderr[-1500:]
 
 
 # A sentence split between the text of a paragraph and the `alt` of images in it: each piece is
@@ -134,11 +122,11 @@ def test_withheld_words_split_between_text_and_image_alts_stop_the_build(tmp_pat
         browser.close()
     spoken = " ".join(re.findall(r'(?:text: |img ")([^"\n]+)', heard))
     assert " ".join(spoken.split()) == WITHHELD, heard
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     _with_about(project, ALT_SPLIT)
     done = mkdocs(project, "build")
     assert done.returncode != 0, "the about page publishes the withheld sentence, read whole by every reader"
-    assert _leaks(done) and DRAFT in done.stderr
+    assert leaks(done) and DRAFT in done.stderr
 
 
 # == 2. A sentence both articles share stops the build (a false E953) ============================
@@ -179,9 +167,9 @@ SHARED = {
 @pytest.mark.parametrize("name", list(SHARED))
 def test_sentences_an_approved_and_a_withheld_article_share_never_stop_the_build(tmp_path: Path, name: str):
     approved, draft = SHARED[name]
-    project = _project(tmp_path, approved, draft)
+    project = sample_project(tmp_path, approved, draft)
     done = mkdocs(project, "build")
-    assert not _leaks(done), done.stderr[-1500:]  # the approved article's own page is no leak
+    assert not leaks(done), done.stderr[-1500:]  # the approved article's own page is no leak
     assert done.returncode == 0, done.stderr[-1500:]
 
 
@@ -449,12 +437,12 @@ LEAFLETS = {
 @pytest.mark.build
 @pytest.mark.parametrize("name", list(LEAFLETS))
 def test_withheld_words_anywhere_a_pdf_viewer_shows_them_stop_the_build(tmp_path: Path, name: str):
-    project = _project(tmp_path, "The leaflet for patients is [here](leaflet.pdf) [@evans2021].")
+    project = sample_project(tmp_path, "The leaflet for patients is [here](leaflet.pdf) [@evans2021].")
     (project / "content" / "articles" / "leaflet.pdf").write_bytes(LEAFLETS[name])
     done = mkdocs(project, "build")
     assert done.returncode != 0, "leaflet.pdf publishes the withheld sentence"
     # found (E953), or reported as a part the audit cannot read (E958): never published unread
-    assert "leaflet.pdf" in done.stderr and (_leaks(done) or "E958" in done.stderr), done.stderr[-1500:]
+    assert "leaflet.pdf" in done.stderr and (leaks(done) or "E958" in done.stderr), done.stderr[-1500:]
 
 
 # == 8. Template text approved ==================================================================
@@ -564,7 +552,7 @@ def test_the_policys_statement_of_meaning_never_makes_the_bots_records_invalid(t
 @pytest.mark.build
 @pytest.mark.parametrize("hyphen", ["-", "\u2011"], ids=["hyphen-minus", "non-breaking-hyphen"])
 def test_a_registry_login_on_a_site_page_stops_the_build_however_its_hyphen_is_written(tmp_path: Path, hyphen: str):
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     _with_about(project, f"Questions about a review go to our chair, @aokafor{hyphen}sample on GitHub.")
     done = mkdocs(project, "build")
     assert done.returncode != 0 and "E955" in done.stderr, done.stderr[-1500:]
@@ -575,11 +563,11 @@ def test_a_registry_login_on_a_site_page_stops_the_build_however_its_hyphen_is_w
 def test_withheld_words_percent_encoded_in_a_link_address_stop_the_build(tmp_path: Path):
     from urllib.parse import quote
 
-    project = _project(tmp_path)
+    project = sample_project(tmp_path)
     _with_about(project, f"Search the guideline [for this](https://example.org/search?q={quote(WITHHELD)}).")
     done = mkdocs(project, "build")
     assert done.returncode != 0, "the about page publishes the withheld sentence in a link's address"
-    assert _leaks(done) and DRAFT in done.stderr
+    assert leaks(done) and DRAFT in done.stderr
 
 
 # == 11. A dose that reads differently to the board and to the reader, in Markdown alone ========
@@ -592,7 +580,7 @@ def test_withheld_words_percent_encoded_in_a_link_address_stop_the_build(tmp_pat
 @pytest.mark.build
 def test_a_number_written_as_a_list_marker_is_the_number_the_page_shows(tmp_path: Path):
     paragraph = "The maximum for an adult in one day is:\n\n4. g of paracetamol, in divided doses [@evans2021]"
-    project = _project(tmp_path, paragraph)
+    project = sample_project(tmp_path, paragraph)
     code, out, err = run_cli("validate", ARTICLE, cwd=project)
     if code == 1 and re.search(rf"{ARTICLE}:\d+:\d+: E\d+ ", out):
         return  # refused where it is written: the board never approves a number the page does not show

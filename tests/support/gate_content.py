@@ -207,3 +207,31 @@ def leftovers(project: Path) -> list[str]:
     return sorted(
         p.name for p in project.iterdir() if p.name.startswith((".site.building-", ".site.old-", ".site.staging-"))
     )
+
+
+# -- the adversary rounds' project: the sample with one approved article and one withheld draft --
+APPROVED_ARTICLE = "content/articles/itp-refill-sepsis.md"
+DRAFT_ARTICLE = "content/articles/septic-shock-first-hour.md"  # submitted: withheld
+# The draft's first sentence, word for word (more than 8 words: any window of it is a leak).
+DRAFT_SENTENCE = (
+    "Suspected septic shock is a medical emergency, and the international sepsis guidelines recommend that "
+    "antimicrobials be given as soon as possible, ideally within an hour of recognition"
+)
+
+
+def sample_project(tmp_path: Path, approved_extra: str | None = None, draft_extra: str | None = None) -> Path:
+    """The sample project; `approved_extra` goes under the approved article's first heading (its
+    digest rebound, so it stays approved), `draft_extra` before the withheld draft's first heading."""
+    project = copy_project(tmp_path / "project")
+    if approved_extra is not None:
+        text = SAMPLE.replace(GUIDELINES, f"{GUIDELINES}{approved_extra}\n\n", 1)
+        (project / APPROVED_ARTICLE).write_text(rebind(text), encoding="utf-8")
+    if draft_extra is not None:
+        draft = project / DRAFT_ARTICLE
+        draft.write_text(draft.read_text(encoding="utf-8").replace("\n## ", f"\n{draft_extra}\n\n## ", 1))
+    return project
+
+
+def leaks(done: subprocess.CompletedProcess) -> list[str]:
+    """The build's lines that report withheld text on the site (E953)."""
+    return [line for line in done.stderr.splitlines() if "E953" in line]
