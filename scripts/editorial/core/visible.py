@@ -138,9 +138,13 @@ def hidden_in(text: str) -> set[str]:
 
 def invisible(text: str) -> Iterator[tuple[int, str]]:
     """(offset, character) of every character of `text` a reader does not see."""
-    hidden = hidden_in(text)
-    if hidden:
-        for found in re.finditer("[" + "".join(map(re.escape, sorted(hidden))) + "]", text):
+    yield from _offsets(text, hidden_in(text))
+
+
+def _offsets(text: str, chars: set[str]) -> Iterator[tuple[int, str]]:
+    """(offset, character) of each of `chars` in `text`, in order: one pass of the regex engine."""
+    if chars:
+        for found in re.finditer("[" + "".join(map(re.escape, sorted(chars))) + "]", text):
             yield found.start(), found.group()
 
 
@@ -228,8 +232,7 @@ class _PlainLetters(dict):
 _PLAIN = _PlainLetters()
 
 
-@lru_cache(maxsize=65536)
-def _plain_of(ch: str) -> str:
+def _plain_of(ch: str) -> str:  # remembered by _PlainLetters
     if unicodedata.category(ch) == "Pd":  # every dash reads as a hyphen (U+2011 in a login, say)
         return "-"
     decomposed = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
@@ -294,10 +297,7 @@ def reordering(text: str) -> Iterator[tuple[int, str]]:
     """(offset, character) of every character of `text` that reorders what is around it."""
     if text.isascii():
         return
-    found = {ch for ch in set(text) if ord(ch) > 0x7F and reorders(ch)}  # each looked up once
-    if found:
-        for at in re.finditer("[" + "".join(map(re.escape, sorted(found))) + "]", text):
-            yield at.start(), at.group()
+    yield from _offsets(text, {ch for ch in set(text) if ord(ch) > 0x7F and reorders(ch)})  # each looked up once
 
 
 def plain_ascii(text: str) -> bool:
