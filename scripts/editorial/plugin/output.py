@@ -16,6 +16,7 @@ put another file's bytes on the site.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -162,8 +163,9 @@ class Output:
                 self.lost.append(rel)
                 self.pages_lost[rel] = (page, digest)
                 continue
-            # kept without its links; with what it owns, which the search bundle's audit needs
-            self.proved[rel] = (digest, audit.Verdict(verdict.problems, verdict.refers_to, owned=verdict.owned))
+            # kept without its links (judged now), every other field as it came (what the page owns:
+            # the search bundle's audit needs it)
+            self.proved[rel] = (digest, dataclasses.replace(verdict, links=None))
             found.append((page, verdict))
         return found
 
