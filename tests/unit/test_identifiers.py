@@ -20,7 +20,11 @@ from editorial.core.rules import retractions as retraction_rule
 from support.clock import TODAY
 from support.retraction_watch import article, notices
 
-SUFFIX = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="%"), min_size=1, max_size=30)
+# A suffix with a `.` or `..` segment is another DOI once read as doi.org reads it (tested in
+# acceptance/test_adversary_21.py): the forms here are of one DOI as written
+SUFFIX = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="%"), min_size=1, max_size=30
+).filter(lambda suffix: not {".", ".."} & set(suffix.split("/")))
 HIDDEN = st.sampled_from(["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\U000e0061"])
 
 
