@@ -25,6 +25,7 @@ import yaml
 
 from editorial.core.vocabulary import MARKDOWN_SUFFIXES, PLACEHOLDER
 from support.cli import run_cli
+from support.clock import real_clock
 from support.gate_content import APPROVED, WITHHELD, leftovers, make_mixed_project, mkdocs, mkdocs_process, site_bytes
 from support.site_html import REPO, copy_project
 
@@ -267,7 +268,7 @@ def test_mkdocs_serve_reloads_an_edit_of_content_and_stages_outside_the_project(
     a public build each time (MkDocs tells the plugin it is `build`), staged beside its own site."""
     project = copy_project(tmp_path / "project")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"}
+    env = real_clock({k: v for k, v in os.environ.items() if k != "EDITORIAL_PREVIEW"})  # it waits with timeouts
     log = tmp_path / "serve.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}"],
