@@ -13,6 +13,8 @@ What the answers mean (an article, a version, who saw which text) is the core's.
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
@@ -22,6 +24,16 @@ from .core.changes import GITLINK, NULL_SHA, SYMLINK, CommitChanges, FileChange
 from .core.loader import MAX_FILE_BYTES
 from .core.model import CannotRun
 from .core.vocabulary import CONTENT
+
+REGULAR_MODES = ("100644", "100755")  # the index's modes of a regular file
+
+
+def _is_regular(path: Path) -> bool:
+    """A regular file, not through a link (a file deleted or replaced is git's "changed")."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 class GitError(CannotRun):
@@ -319,21 +331,39 @@ class Repository:
         return written
 
     def indexed_unchanged(self, where: str) -> dict[str, str]:
-        """Blob id -> path (from the repository's top) of each file under `where` whose
-        working-tree bytes are the ones git has indexed (`ls-files`, `diff-files`)."""
+        """Blob id -> path (from the repository's top) of each regular file under `where` whose
+        working-tree bytes are the ones git has indexed (`ls-files`, `diff-files`).
+
+        `diff-files` trusts the index's file times, and names every file written in the same
+        second as the index ("racily clean": a fresh checkout, a generated corpus): those are
+        hashed as they are (`hash-object`, one process for all of them) and kept when they
+        are the indexed bytes, so they are not read again from git."""
         listing = self._git("ls-files", "-s", "-z", "--", where, what="list the files git tracks")
         changed = set(
             self._git("diff-files", "--name-only", "-z", "--", where, what="compare the files with git").split("\0")
         )
-        found = {}
+        indexed, unsure = {}, {}
         for entry in listing.split("\0"):
             if "\t" not in entry:
                 continue
             info, path = entry.split("\t", 1)
             fields = info.split()
-            if len(fields) >= 2 and path not in changed:
-                found[fields[1]] = path
-        return found
+            if len(fields) >= 2 and fields[0] in REGULAR_MODES:  # a link's blob is its target's name
+                if path not in changed:
+                    indexed[fields[1]] = path
+                elif "\n" not in path and _is_regular(self.root / path):  # hash-object: a path a line
+                    unsure[fields[1]] = path
+        if unsure:
+            names = list(unsure.items())
+            hashed = self._git(
+                "hash-object",
+                "--no-filters",
+                "--stdin-paths",
+                what="hash the files git may think changed",
+                stdin="".join(f"{path}\n" for _, path in names).encode("utf-8", "surrogateescape"),
+            ).split()
+            indexed.update((blob, path) for (blob, path), now in zip(names, hashed, strict=True) if blob == now)
+        return indexed
 
     def blobs(self, ids: Sequence[str]) -> Iterator[tuple[str, bytes]]:
         """(id, contents) of each blob in `ids` that the clone has: one `cat-file --batch`, fed

@@ -5,6 +5,7 @@ shows the history is checked in test_reader_site.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from editorial import committed
 from editorial.core import review_history
 from editorial.core.loader import load_article
-from editorial.git import GitError
+from editorial.git import GitError, Repository
 from editorial.workspace import Workspace
 from support.gate_content import SAMPLE
 from support.site_html import copy_project
@@ -140,3 +141,33 @@ def test_a_re_review_without_changes_moves_the_review_date_only():
     )
     assert review_history.dates([first], first) == review_history.Dates("2025-01-10", "2025-01-10", "2025-01-10")
     assert review_history.dates([], None) == review_history.Dates("", "", "")  # a draft in a preview: no dates
+
+
+def test_files_git_thinks_changed_are_the_working_trees_own_when_their_bytes_are_indexed(repo):
+    """`diff-files` names every file written in the same second as the index (a generated
+    corpus, some checkouts); those whose bytes are the indexed ones are still the working
+    tree's own (never loaded again from git); an edit of the same size, a deletion and a link are not."""
+    other, same_size, gone, link = (f"content/articles/{n}.md" for n in ("other", "same-size", "gone", "link"))
+    for n, name in enumerate((other, same_size, gone)):
+        (repo / name).write_text(SAMPLE + "\n" * (n + 1), encoding="utf-8")  # three blobs
+    (repo / link).symlink_to("itp-refill-sepsis.md")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "approved")
+    # the index is made stale for every file, as when files and index are written in one second
+    (repo / same_size).write_text(SAMPLE.replace("sepsis", "SEPSIS", 1) + "\n\n", encoding="utf-8")
+    for path in repo.joinpath("content/articles").iterdir():
+        if not path.is_symlink():
+            os.utime(path, (1, 1))
+    (repo / gone).unlink()
+    git = Repository(repo)
+    try:
+        changed = set(_git(repo, "diff-files", "--name-only", "-z").split("\0")) - {""}
+        assert {PATH, other, same_size, gone} <= changed  # git itself cannot tell
+        unchanged = set(git.indexed_unchanged("content/articles").values())
+    finally:
+        git.close()
+    files = {f"content/articles/{p.name}" for p in repo.joinpath("content/articles").iterdir() if not p.is_symlink()}
+    assert unchanged == files - {same_size} and {PATH, other} <= unchanged
+    history = committed.main_history(repo)
+    assert {PATH, other} <= {v.current for v in history if v.article is None}
+    assert {v.path for v in history if v.article is not None} == {same_size, gone}  # read from git
