@@ -353,13 +353,15 @@ BREAKING = frozenset(
 )
 # Elements whose content is not drawn: read as texts of their own (they are in the page's source)
 UNDRAWN = ("script", "style", "template", "title", "rp", "noembed", "xmp")
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+# possessive (no backtracking: the three kinds of part begin differently, so no other split can end at `>`)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 # Comments (with the abrupt `<!-->`), CDATA, declarations, processing instructions and bogus end
 # tags (`</3>`): none of them is drawn; what they hold is in the source
 _HIDDEN_MARKUP = re.compile(
     r"<!--(?:>|->)|<!--(.*?)(?:-->|\Z)|<!\[CDATA\[(.*?)(?:\]\]>|\Z)|<![^<>]*>|<\?[^<>]*>|</[^A-Za-z>][^>]*>", re.S
 )
 _UNDRAWN = re.compile(r"<(" + "|".join(UNDRAWN) + r")\b[^>]*>(.*?)(?:</\1\s*>|\Z)", re.S | re.I)
+_HIDDEN_WORD = re.compile(r"\shidden", re.I)  # where a hidden attribute may be (_without_hidden)
 _HIDDEN_ATTRIBUTE = re.compile(r"""\shidden(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?(?=[\s/>]|$)""", re.I)
 _ATTR_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -428,18 +430,24 @@ def _html_texts(source: str, decode: bool = True) -> list[str]:
 
 def _without_hidden(source: str, extras: list[str]) -> str:
     """`source` without the content of its elements that have the `hidden` attribute (kept in
-    `extras`): their end is found by counting the tags of their name opened inside them."""
+    `extras`): their end is found by counting the tags of their name opened inside them. Only
+    the tags that hold the word (a page's theme has a few among thousands) are looked at."""
     out: list[str] = []
     last = 0
     tags = list(_TAG.finditer(source))
-    i = 0
-    while i < len(tags):
-        tag = tags[i]
+    starts = [tag.start() for tag in tags]
+    holding: list[int] = []  # the tags that hold " hidden" among their attributes, in order
+    for word in _HIDDEN_WORD.finditer(source):
+        k = bisect.bisect_right(starts, word.start()) - 1
+        if k >= 0 and tags[k].start(3) <= word.start() < tags[k].end(3) and (not holding or holding[-1] != k):
+            holding.append(k)
+    i = 0  # the first tag not inside an element already left out
+    for k in holding:
+        tag = tags[k]
         name = tag.group(2).lower()
-        if tag.group(1) or name in VOID or not _HIDDEN_ATTRIBUTE.search(tag.group(3)):
-            i += 1
+        if k < i or tag.group(1) or name in VOID or not _HIDDEN_ATTRIBUTE.search(tag.group(3)):
             continue
-        depth, j = 1, i + 1
+        depth, j = 1, k + 1
         while j < len(tags) and depth:
             if tags[j].group(2).lower() == name and not tags[j].group(3).rstrip().endswith("/"):
                 depth += -1 if tags[j].group(1) else 1
