@@ -139,12 +139,12 @@ class Audit:
         """Built once, when the first file is searched (before a fork, by audit_site), or
         handed over by the worker that built them (`share_needles`)."""
         if self._needles is None:
-            self._needles = _Needles.build(self.withheld, self.public_texts, self.content)
+            self._needles = _Needles.build(self.withheld, self.public_texts(), self.content)
         return self._needles
 
-    @cached_property
     def public_texts(self) -> list[str]:
-        """The approved articles' words (no site page is exempt), needed only to build the needles."""
+        """The approved articles' words (no site page is exempt), needed only to build the needles
+        (and not kept: half a million strings at 10,000 articles)."""
         return [t for a in self.published for t in article_texts(a)]
 
     def check(self, item: SiteFile, referenced: Set[str] = frozenset(), owned: Set[int] = frozenset()) -> Verdict:
