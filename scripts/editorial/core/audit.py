@@ -507,7 +507,7 @@ class _Needles:
     tokens: dict[str, tuple[str, str]]  # token -> (what it is, whose)
     # text -> (its tokens, its withheld windows): the theme's texts (the header, the disclaimer,
     # the footer, the scripts) are most of a page's texts, the same on every page
-    _searched: dict[str, tuple[frozenset[str], frozenset[int]]] = field(default_factory=dict, repr=False)
+    _searched: dict[str, tuple[frozenset[str], frozenset[int]]] = field(default_factory=dict, repr=False, compare=False)
 
     def search(self, text: str) -> tuple[frozenset[str], frozenset[int]]:
         """The tokens of one text as read (visible.tokens) and the hashes of its windows that are
