@@ -25,7 +25,7 @@ import html
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -430,19 +430,32 @@ def _html_texts(source: str, decode: bool = True) -> list[str]:
 
 def _without_hidden(source: str, extras: list[str]) -> str:
     """`source` without the content of its elements that have the `hidden` attribute (kept in
-    `extras`): their end is found by counting the tags of their name opened inside them. Only
-    the tags that hold the word (a page's theme has a few among thousands) are looked at."""
-    out: list[str] = []
-    last = 0
+    `extras`). Only the tags that hold the word (a page's theme has a few among thousands) are
+    looked at."""
     tags = list(_TAG.finditer(source))
+    return _leave_out_hidden(source, tags, _holding_hidden(source, tags), extras)
+
+
+def _holding_hidden(source: str, tags: list[re.Match[str]]) -> list[int]:
+    """The indexes of the tags (of `source`, in order) that hold " hidden" among their attributes:
+    every tag that can have the attribute, and few others."""
     starts = [tag.start() for tag in tags]
-    holding: list[int] = []  # the tags that hold " hidden" among their attributes, in order
+    holding: list[int] = []
     for word in _HIDDEN_WORD.finditer(source):
         k = bisect.bisect_right(starts, word.start()) - 1
         if k >= 0 and tags[k].start(3) <= word.start() < tags[k].end(3) and (not holding or holding[-1] != k):
             holding.append(k)
+    return holding
+
+
+def _leave_out_hidden(source: str, tags: list[re.Match[str]], candidates: Iterable[int], extras: list[str]) -> str:
+    """`source` without the elements whose start tag has the `hidden` attribute, among the tags
+    at `candidates` (indexes into `tags`, in order; any other tag is passed over): the end of each
+    is found by counting the tags of its name opened inside it."""
+    out: list[str] = []
+    last = 0
     i = 0  # the first tag not inside an element already left out
-    for k in holding:
+    for k in candidates:
         tag = tags[k]
         name = tag.group(2).lower()
         if k < i or tag.group(1) or name in VOID or not _HIDDEN_ATTRIBUTE.search(tag.group(3)):
