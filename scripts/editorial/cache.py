@@ -1,10 +1,11 @@
 """The one cache helper: a file of entries under `.cache/editorial/`, keyed by content and code.
 
-A cache only saves work; it never decides. The build, the audit and `check-transitions`
-read no verdict from any cache (valid, approved, publishable, clean). `editorial validate`
-may remember what a file's bytes alone say, for a writer's speed, but never in CI and
-never from a file that git tracks. Every other cache saves rendering work, and what it
-returns passes the sanitiser and the audit like fresh output.
+A cache only saves work; it never decides what is published. In CI the build, the audit
+and `check-transitions` read no verdict from any cache (valid, approved, publishable, clean).
+For a writer's speed, never in CI and never from a file that git tracks, `editorial validate`
+may remember what a file's bytes alone say, and the build's audit its own clean verdicts on
+files unchanged under an unchanged audit (audit_memo.py). Every other cache saves rendering
+work, and what it returns passes the sanitiser and the audit like fresh output.
 
 One format for every cache: a header (magic, the code version it was written by, a
 SHA-256 of the payload), then a marshal payload (plain values only: marshal cannot build

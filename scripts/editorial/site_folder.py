@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import workers
+from . import audit_memo, workers
 from .core import audit, site_files
 from .core.audit import Audit, Content, SiteFile, Verdict, _Needles
 from .core.corpus import Corpus
@@ -66,13 +66,18 @@ def read_site(site_dir: Path) -> Iterator[SiteFile]:
 
 
 _PREPARED: Audit | None = None  # the audit worker processes inherit when they are forked (see `prepare`)
+_MEMO: audit_memo.Memo | None = None  # and the clean verdicts of the last build (a writer's, never CI's)
 
 
-def prepare(run: Audit) -> None:
-    """Make `run` the audit that worker processes forked from now on inherit (a pool forks
-    its processes when it is first given work, so this stays until the next audit)."""
-    global _PREPARED
+def prepare(run: Audit, memo: audit_memo.Memo | None = None) -> None:
+    """Make `run` (and `memo`) the audit that worker processes forked from now on inherit (a
+    pool forks its processes when it is first given work, so this stays until the next audit)."""
+    global _PREPARED, _MEMO
+    if run is not _PREPARED:  # another audit: another memo, or none
+        _MEMO = None
     _PREPARED = run
+    if memo is not None:
+        _MEMO = memo
 
 
 def check_page(rel: str, data: bytes) -> Verdict:
@@ -109,7 +114,8 @@ def judge_pages(run: Audit, site_dir: Path, rels: Sequence[str], executor: Execu
     and here (see workers.share_chunks), or on both cores."""
     prepare(run)
     entries = [(rel, "file", None) for rel in rels]
-    judged = _chunks(partial(_check_chunk, site_dir, frozenset(), frozenset(), False), entries, executor)
+    judged = list(_chunks(partial(_check_chunk, site_dir, frozenset(), frozenset(), False), entries, executor))
+    _remember(rels, judged, audit_memo.PAGES)
     return [verdict for verdict, _ in judged]
 
 
@@ -153,9 +159,12 @@ def audit_site(
     prepare(run)
     hashed = digests is not None
     judged = list(_chunks(partial(_check_chunk, site_dir, frozenset(), owned, hashed), pages, executor))
+    _remember([rel for rel, _, _ in pages], judged, audit_memo.context(frozenset(), owned))
     referenced = frozenset().union(*(verdict.refers_to for verdict, _ in judged))
     owned = owned.union(*(verdict.owned for verdict, _ in judged))
-    judged += list(_chunks(partial(_check_chunk, site_dir, referenced, owned, hashed), others, executor))
+    rest = list(_chunks(partial(_check_chunk, site_dir, referenced, owned, hashed), others, executor))
+    _remember([rel for rel, _, _ in others], rest, audit_memo.context(referenced, owned))
+    judged += rest
     if digests is not None:
         for rel, (_, digest) in zip([rel for rel, _, _ in pages] + [rel for rel, _, _ in others], judged, strict=True):
             if digest:
@@ -180,14 +189,31 @@ def _check_chunk(
     """In a worker (or here): the verdicts of some entries of the site, each with the SHA-256 (hex)
     of the bytes judged when `hashed` ("" otherwise, and for what is not a regular file)."""
     assert _PREPARED is not None, "audit_site prepares the audit before the work starts"
-    run = _PREPARED
+    run, memo = _PREPARED, _MEMO
+    where = audit_memo.context(referenced, owned) if memo is not None else b""
     judged = []
     for rel, kind, known in entries:
         item = read_entry(site_dir, rel, kind)
-        digest = hashlib.sha256(item.data).digest() if item.data is not None and (hashed or known) else b""
-        verdict = known[1] if known is not None and digest == known[0] else run.check(item, referenced, owned)
-        judged.append((verdict, digest.hex() if hashed else ""))
+        remembered = memo is not None and item.data is not None
+        digest = (
+            hashlib.sha256(item.data).digest() if item.data is not None and (hashed or known or remembered) else b""
+        )
+        verdict = known[1] if known is not None and digest == known[0] else None
+        if verdict is None and memo is not None and remembered:
+            verdict = memo.get(memo.key(rel, digest, where))
+        if verdict is None:
+            verdict = run.check(item, referenced, owned)
+        judged.append((verdict, digest.hex() if hashed or remembered else ""))
     return judged
+
+
+def _remember(rels: Sequence[str], judged: Sequence[tuple[Verdict, str]], where: bytes) -> None:
+    """Keep in the prepared memo (in this process) the clean verdicts just given on `rels`."""
+    if _MEMO is None:
+        return
+    for rel, (verdict, digest) in zip(rels, judged, strict=True):
+        if digest:
+            _MEMO.record(_MEMO.key(rel, bytes.fromhex(digest), where), verdict)
 
 
 class _Digests(Mapping[str, bytes]):

@@ -142,6 +142,35 @@ class Audit:
             self._needles = _Needles.build(self.withheld, self.public_texts(), self.content)
         return self._needles
 
+    def fingerprint(self) -> bytes:
+        """A SHA-256 of everything this audit's verdicts depend on but the file judged (its path,
+        its bytes, and the theme's and content/'s file at its path: see audit_memo.py) and the
+        code: which pages may exist, what is withheld and what is published (each article's
+        front matter and body, whence every needle), the registry's ids and logins, content/'s
+        files and the site's address. Equal fingerprints judge the same file alike."""
+        digest = hashlib.sha256()
+
+        def add(value: object) -> None:  # repr: a str and a date that print alike still differ
+            text = repr(value).encode("utf-8", "surrogatepass")
+            digest.update(len(text).to_bytes(8, "big") + text)
+
+        content, registry = self.content, self.content.corpus.registry
+        add(
+            (
+                sorted(self.pages),
+                sorted(self.article_pages),
+                sorted((o, w.path) for o, w in self.withheld_pages.items()),
+            )
+        )
+        for w in self.withheld:
+            article = None if w.article is None else (w.article.meta, w.article.body)
+            add((w.path, w.src_uri, w.slug, w.id, w.title, w.raw, article))
+        for a in self.published:
+            add((a.path, a.meta, a.body))
+        add((registry.path, sorted((pid, person.github) for pid, person in registry.people.items())))
+        add((content.docs, content.site_url, sorted(content.content_files)))
+        return digest.digest()
+
     def public_texts(self) -> list[str]:
         """The approved articles' words (no site page is exempt), needed only to build the needles
         (and not kept: half a million strings at 10,000 articles)."""

@@ -32,7 +32,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from .. import site_folder, workers
+from .. import audit_memo, cache, site_folder, workers
 from ..core import audit, site_files
 from ..core.model import Problem
 from ..workspace import open_regular
@@ -52,6 +52,7 @@ class Output:
         self.site_dir = ""  # where the site goes once audited
         self.building_dir = ""  # where this build writes it first
         self.run: audit.Audit | None = None  # the publish audit, prepared once the files are known
+        self.memo: audit_memo.Memo | None = None  # what the last build judged clean (a writer's machine only)
         self.pool: Executor | None = None  # the spare core, auditing pages while MkDocs builds the next ones
         self.proved: dict[str, tuple[bytes, audit.Verdict]] = {}  # site path -> (SHA-256, the worker's verdict)
         self.indexing: search.Indexing | None = None  # Pagefind, once the pages are written
@@ -128,7 +129,9 @@ class Output:
             return
         content = site_folder.read_content(build.workspace, build.corpus, build.config, build.scan)
         self.run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
-        site_folder.prepare(self.run)  # the worker inherits it
+        if audit_memo.usable(build.workspace.root):
+            self.memo = audit_memo.Memo(build.workspace.root, self.run)
+        site_folder.prepare(self.run, self.memo)  # the worker inherits them
         self.pool = workers.pool(1)
         if self.pool is not None:  # its index of withheld text, while the build renders Markdown
             self.pool.submit(site_folder.build_needles)
@@ -140,7 +143,14 @@ class Output:
             return False
         data = html.encode("utf-8")
         rel = page.file.dest_uri
-        self.pages[rel] = (page, hashlib.sha256(data).digest(), self.pool.submit(site_folder.check_page, rel, data))
+        digest = hashlib.sha256(data).digest()
+        remembered = self.memo.get(self.memo.key(rel, digest)) if self.memo is not None else None
+        if remembered is not None:  # these very bytes, judged clean by this very audit before
+            future: Future[audit.Verdict] = Future()
+            future.set_result(remembered)
+        else:
+            future = self.pool.submit(site_folder.check_page, rel, data)
+        self.pages[rel] = (page, digest, future)
         self.order.append(rel)
         return True
 
@@ -166,6 +176,8 @@ class Output:
             # kept without its links (judged now), every other field as it came (what the page owns:
             # the search bundle's audit needs it)
             self.proved[rel] = (digest, dataclasses.replace(verdict, links=None))
+            if self.memo is not None:
+                self.memo.record(self.memo.key(rel, digest), verdict)
             found.append((page, verdict))
         return found
 
@@ -180,12 +192,15 @@ class Output:
         waiting = [rel for rel, (_, _, future) in self.pages.items() if future.cancel()]
         site_folder.share_needles(self.run, self.pool)
         verdicts: dict[str, audit.Verdict] = {}
-        for rel, (_, _, future) in self.pages.items():
+        for rel, (_, digest, future) in self.pages.items():
             if not future.cancelled():
                 try:
                     verdicts[rel] = future.result()
                 except Exception:  # noqa: BLE001 - see above
                     waiting.append(rel)
+                    continue
+                if self.memo is not None:
+                    self.memo.record(self.memo.key(rel, digest), verdicts[rel])
         pages = {rel: (page, digest) for rel, (page, digest, _) in self.pages.items()} | self.pages_lost
         waiting += self.lost
         judged = site_folder.judge_pages(self.run, Path(self.building_dir), waiting, self.pool)
@@ -246,6 +261,12 @@ class Output:
                 run, Path(self.building_dir), folder=site_files.SEARCH_BUNDLE, executor=self.pool, owned=owned
             )
             self._passes(bundle[0], shown)
+            if self.memo is not None:  # the site passed: what it judged clean is kept for the next build
+                self.memo.save()
+                log.info(
+                    f"the audit passed {len(self.memo.fresh)} files; {self.memo.found_again} of them, unchanged "
+                    f"since a build it passed, were taken from {cache.FOLDER}/{self.memo.store.path.name}"
+                )
         self.indexing = None  # done: nothing to stop
         self.stop()
         _swap(self.building_dir, self.site_dir)
