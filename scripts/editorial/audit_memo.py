@@ -74,10 +74,13 @@ class Memo:
             return None
         try:
             refers_to, page_links = entry
-            verdict = Verdict([], set(refers_to), None if page_links is None else (page_links[0], list(page_links[1])))
-        except (TypeError, ValueError, IndexError):  # not an entry this code wrote: judged for real
+            base, urls = ("", ()) if page_links is None else page_links
+        except (TypeError, ValueError):  # not an entry this code wrote: judged for real
             return None
-        return verdict
+        texts = (*refers_to, base, *urls) if isinstance(refers_to, tuple) and isinstance(urls, tuple) else (0,)
+        if not all(isinstance(text, str) for text in texts):
+            return None
+        return Verdict([], set(refers_to), None if page_links is None else (base, list(urls)))
 
     def record(self, key: bytes, verdict: Verdict) -> None:
         """Keep `verdict` when it is clean (interned: most links are the same on every page)."""

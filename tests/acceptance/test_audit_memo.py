@@ -15,6 +15,7 @@ import pytest
 from editorial import audit_memo, site_folder
 from editorial.core import links
 from editorial.core.audit import Audit, Verdict
+from editorial.core.model import Problem
 from editorial.workspace import Workspace
 from support.gate_content import GUIDELINES, article, mkdocs, site_bytes
 from support.site_html import copy_project
@@ -183,3 +184,26 @@ def test_the_fingerprint_is_the_same_in_every_process(project: Path):
         for seed in ("1", "2")
     }
     assert seen == {fingerprint(project).hex()}
+
+
+def _memo(root: Path) -> audit_memo.Memo:
+    ws = Workspace(root)
+    return audit_memo.Memo(root, Audit(site_folder.read_content(ws, ws.corpus(approvable_only=True))))
+
+
+def test_a_remembered_verdict_comes_back_as_it_was_and_a_malformed_one_not_at_all(project: Path):
+    memo = _memo(project)
+    page = memo.key("about/index.html", hashlib.sha256(b"<p>page</p>").digest())
+    memo.record(page, Verdict([], {"articles/chart.png"}, ("", ["../articles/chart.png", "#top"])))
+    memo.record(memo.key("robots.txt", b"r" * 32, audit_memo.context({"x"}, set())), Verdict([]))
+    memo.record(b"leak" * 8, Verdict([Problem("site/x", 1, 1, "E953", "leak")]))  # never kept
+    memo.record(b"owns" * 8, Verdict([], owned=frozenset({1})))  # per-process hashes: never kept
+    memo.save()
+    again = _memo(project)
+    assert again.get(page) == Verdict([], {"articles/chart.png"}, ("", ["../articles/chart.png", "#top"]))
+    assert again.get(again.key("robots.txt", b"r" * 32, audit_memo.context({"x"}, set()))) == Verdict([])
+    assert again.get(again.key("robots.txt", b"r" * 32)) is None  # another context: another key
+    assert again.get(b"leak" * 8) is None and again.get(b"owns" * 8) is None
+    for malformed in [None, 1, (), ("a",), ((1,), None), (("a",), ("", (1,))), (["a"], None), (("a",), ("",))]:
+        again.known[page] = malformed
+        assert again.get(page) is None, malformed
