@@ -234,6 +234,50 @@ def test_the_rule_names_each_character_where_it_is():
     assert "in `title`, character 4" in title.message and lines[title.line - 1].startswith("title:")
 
 
+_VALUE_TEXT = st.one_of(
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=12),  # most values
+    st.text(max_size=6),  # any character at all
+    st.sampled_from(["&#x202E;", "&shy;", "&amp;", "&zwnj", "a\u202eb", "1\u200b05 mg"]),
+)
+_FRONT_MATTER = st.recursive(
+    _VALUE_TEXT | st.integers() | st.none(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text("abcxyz", min_size=1, max_size=3), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _leaves(value: object, key: tuple = ()):
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, key + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, key + (i,))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_FRONT_MATTER)
+def test_front_matter_is_judged_as_its_values_are_one_by_one(data: object):
+    """The rule's one test over all of a front matter's texts (its fast answer for clean files)
+    never hides what a value shows on its own: the same findings as each value judged alone."""
+    position = lambda *key: (len(key), 1)  # noqa: E731
+    found = sorted(p.message for p in visible_text.in_values("x.md", data, position))
+    alone = sorted(
+        p.message for key, text in _leaves(data) for p in visible_text.in_values("x.md", text, position, key)
+    )
+    if len(alone) < visible_text.MAX_REPORTED:
+        assert found == alone
+    else:
+        assert len(found) == visible_text.MAX_REPORTED
+    for key, text in _leaves(data):  # and a value with an invisible or reordering character is refused
+        if any(visible.is_invisible(ch) or visible.reorders(ch) for ch in text):
+            assert alone
+
+
 @pytest.mark.parametrize("reference", ["&#x202E;", "&#8238;", "&shy;", "&zwj;", "&#x200B;", "&lrm;"])
 def test_an_invisible_character_written_as_a_character_reference_is_refused_too(reference: str):
     """The page shows `&#x202E;` as the character itself: refused like the character typed."""

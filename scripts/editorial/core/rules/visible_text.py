@@ -44,6 +44,8 @@ def in_text(path: str, text: str, lines_before: int = 0) -> Iterator[Problem]:
 def in_values(path: str, data: object, pos: Callable[..., Position], where: tuple = ()) -> Iterator[Problem]:
     """E805 for each text value of front matter (or the registry) that holds an invisible
     character, at the value's line, saying which character of it."""
+    if _all_plain(data):
+        return
     reported = 0
     stack: list[tuple[tuple, object]] = [(where, data)]
     while stack:
@@ -60,6 +62,24 @@ def in_values(path: str, data: object, pos: Callable[..., Position], where: tupl
             stack.extend((key + (k,), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((key + (i,), v) for i, v in enumerate(value))
+
+
+def _all_plain(data: object) -> bool:
+    """Whether every text value in `data` is printable ASCII without a character reference: one
+    test over them all, for the front matter of nearly every file (what is found is then found
+    value by value, with its key)."""
+    texts: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    joined = "\n".join(texts)
+    return "&" not in joined and visible.plain_ascii(joined)
 
 
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});?")
