@@ -35,7 +35,7 @@ from functools import cached_property
 
 from . import citations, file_text, identifiers, links, site_files, visible
 from .corpus import Corpus
-from .model import Article, Problem
+from .model import Article, Problem, text_values
 
 PREVIEW_MARKER = "editorial-preview-build"  # in every page of a preview build (meta tag), nowhere else
 SHINGLE = 8  # words per window: long enough to be specific to one text
@@ -469,20 +469,9 @@ def raw_texts(raw: str) -> list[str]:
 
 def article_texts(article: Article) -> list[str]:
     """The article's body as its page shows it (citations numbered, Markdown read as the page
-    reads: visible.markdown_text) and every text value of its front matter, each on its own
-    (an explicit stack: a thousand articles' references are 100,000 values)."""
+    reads: visible.markdown_text) and every text value of its front matter, each on its own."""
     keys = [str(r["id"]) for r in article.references if r.get("id") is not None]
-    found = body_texts(article.body, keys)
-    stack: list[object] = [article.meta]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return found
+    return body_texts(article.body, keys) + text_values(article.meta)
 
 
 def body_texts(body: str, keys: list[str] | None = None) -> list[str]:

@@ -65,6 +65,22 @@ class Located:
         return self.start
 
 
+def text_values(data: object) -> list[str]:
+    """Every text value of parsed YAML (front matter, the registry), however deep (an explicit
+    stack: a thousand articles' references are 100,000 values)."""
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 

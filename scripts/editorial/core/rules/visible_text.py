@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from .. import visible
-from ..model import Article, Context, Position, Problem
+from ..model import Article, Context, Position, Problem, text_values
 from ..text import line_col
 
 FILE_LOCAL = True  # this file's texts alone (see rules/__init__.py)
@@ -68,17 +68,7 @@ def _all_plain(data: object) -> bool:
     """Whether every text value in `data` is printable ASCII without a character reference: one
     test over them all, for the front matter of nearly every file (what is found is then found
     value by value, with its key)."""
-    texts: list[str] = []
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    joined = "\n".join(texts)
+    joined = "\n".join(text_values(data))
     return "&" not in joined and visible.plain_ascii(joined)
 
 
