@@ -103,8 +103,8 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
         try:
             build = Build.start(config, dict(self.config), preview=preview, serve=serve)
         except BaseException:
-            if worker is not None:
-                worker.shutdown(wait=False)
+            if worker is not None:  # idle (it has run nothing yet): joined now, not raced by the exit handler
+                worker.shutdown(wait=True)
             raise
         references = References(
             build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered, worker=worker
