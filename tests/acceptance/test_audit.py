@@ -255,6 +255,17 @@ def test_a_site_page_quoting_a_withheld_article_is_a_leak(content, project):
     assert _codes(site, content) == [("site/about/index.html", "E953")]
 
 
+def test_the_withheld_texts_are_not_kept_once_the_needles_are_built_and_a_leak_still_names_its_article(
+    content, project
+):
+    judge = audit.Audit(content)
+    assert judge.needles.shingles
+    assert judge.withheld and not any("texts" in vars(item) for item in judge.withheld)
+    draft_text = _paragraphs(project / DRAFT)[1]
+    found = judge.check(audit.SiteFile("about/index.html", f"<p>As our draft says: {draft_text}</p>".encode()))
+    assert [(p.code, DRAFT in p.message) for p in found.problems] == [("E953", True)]
+
+
 def test_published_text_quoted_by_a_draft_is_not_a_leak(content, project):
     shared = _paragraphs(project / PUBLISHED)[0]
     draft = project / DRAFT
