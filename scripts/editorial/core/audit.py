@@ -31,7 +31,6 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from . import citations, file_text, identifiers, links, site_files, visible
 from .corpus import Corpus
@@ -89,10 +88,9 @@ class _Withheld:
     article: Article | None  # None: a file the loader could not (or need not) read; then `raw`
     raw: str
 
-    @cached_property
     def texts(self) -> list[str]:
-        """Its texts, as the audit reads them: worked out where they are searched for, and not
-        kept once the needles are built from them (50 MB at 10,000 articles)."""
+        """Its texts, as the audit reads them: worked out each time they are needed, never kept
+        (50 MB at 10,000 articles, in the worker that holds the needles to the end)."""
         return article_texts(self.article) if self.article is not None else raw_texts(self.raw)
 
 
@@ -134,6 +132,7 @@ class Audit:
         self.withheld_pages = {out: w for w in self.withheld for out in site_files.page_outputs(w.src_uri)}
         self.published = published
         self._needles: _Needles | None = None
+        self._owner_texts: list[list[str]] | None = None
 
     @property
     def needles(self) -> _Needles:
@@ -141,8 +140,6 @@ class Audit:
         handed over by the worker that built them (`share_needles`)."""
         if self._needles is None:
             self._needles = _Needles.build(self.withheld, self.public_texts(), self.content)
-            for item in self.withheld:  # worked out again only to name whose text leaked (_owners)
-                item.__dict__.pop("texts", None)
         return self._needles
 
     def fingerprint(self) -> bytes:
@@ -174,10 +171,10 @@ class Audit:
         add((content.docs, content.site_url, sorted(content.content_files)))
         return digest.digest()
 
-    def public_texts(self) -> list[str]:
-        """The approved articles' words (no site page is exempt), needed only to build the needles
-        (and not kept: half a million strings at 10,000 articles)."""
-        return [t for a in self.published for t in article_texts(a)]
+    def public_texts(self) -> Iterator[str]:
+        """The approved articles' words (no site page is exempt), needed only to build the needles,
+        one article's at a time (never all at once: half a million strings at 10,000 articles)."""
+        return (t for a in self.published for t in article_texts(a))
 
     def check(self, item: SiteFile, referenced: Set[str] = frozenset(), owned: Set[int] = frozenset()) -> Verdict:
         """The problems of one file of the site. `referenced`: every site path an allowed page
@@ -317,10 +314,13 @@ class Audit:
         return problems
 
     def _owners(self, hits: set[int]) -> Iterator[tuple[_Withheld, int]]:
-        """Which withheld articles the leaked windows come from (only run on a finding)."""
-        for item in self.withheld:
+        """Which withheld articles the leaked windows come from (only run on a finding: their
+        texts are worked out again then, once, and kept for the next finding)."""
+        if self._owner_texts is None:
+            self._owner_texts = [item.texts() for item in self.withheld]
+        for item, texts in zip(self.withheld, self._owner_texts, strict=True):
             mine: set[int] = set()
-            for text in item.texts:
+            for text in texts:
                 words = visible.words(text)
                 for size in self.needles.shingles:
                     mine.update(_windows(words, size))
@@ -551,11 +551,12 @@ class _Needles:
         return _Needles({size: SortedHashes(hashes) for size, hashes in self.shingles.items()}, self.tokens)
 
     @classmethod
-    def build(cls, withheld: list[_Withheld], public_texts: list[str], content: Content) -> _Needles:
+    def build(cls, withheld: list[_Withheld], public_texts: Iterable[str], content: Content) -> _Needles:
         shingles: dict[int, set[int]] = {SHINGLE: set()}
         # each distinct text once: most front-matter values repeat across articles (a reviewer,
-        # a journal, a widely cited reference), four texts in five at 10,000 articles
-        for text in dict.fromkeys(text for item in withheld for text in item.texts):
+        # a journal, a widely cited reference), four texts in five at 10,000 articles; worked
+        # out one article at a time, so only the distinct ones are ever held together
+        for text in dict.fromkeys(text for item in withheld for text in item.texts()):
             shingles[SHINGLE].update(_windows(visible.words(text), SHINGLE))
         for item in withheld:
             title = visible.words(item.title)
