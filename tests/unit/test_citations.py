@@ -126,6 +126,16 @@ def test_each_citation_is_a_named_link_with_the_reference_on_hover_and_a_way_bac
     ) in listed
     never_cited = listed.split('id="ref-gamma2018"')[1]
     assert "Back to citation" not in never_cited  # cited nowhere: no way back
+    # the search index reads each entry's title (escaped as the attribute it is), not the rest
+    assert (
+        '<span data-pagefind-index-attrs="data-title" data-title="A fictional trial of &lt;b&gt;bold&lt;/b&gt; '
+        '&amp; brave claims"></span><span data-pagefind-ignore>Alpha A.'
+    ) in listed
+    assert listed.count("<span data-pagefind-ignore>") == len(entries)
+    assert listed.count("<span") == listed.count("</span>")
+    untitled = [citations.Entry("x", 1, "Some report. 2020.")]
+    plain = citations.backlinks(citations.references_html(untitled, marked=True), untitled, {})
+    assert plain == '<ol class="editorial-references__list"><li id="ref-x" value="1">Some report. 2020.</li></ol>'
     # a writer's id cannot take a citation link's
     assert 'id="cite:alpha2020:1"' not in sanitize.article_html('<p id="cite:alpha2020:1">x</p>')
 

@@ -7,7 +7,8 @@ chunks that hold its words and the fragments of the results shown.
 
     start  on_post_build   once the last page is written, Pagefind reads the pages (only the
                            regions marked data-pagefind-body: an article's question, short
-                           answers, body and References; the about, board and policy pages)
+                           answers, body and its references' titles; the about, board and
+                           policy pages)
                            in its own process, while the build audits them
     wait   Output.publish  after the pages passed the audit: Pagefind has written
                            site_files.SEARCH_BUNDLE, and the audit reads its files like every
