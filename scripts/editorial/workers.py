@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import TypeVar
@@ -39,9 +41,31 @@ def pool(processes: int | None = None) -> Executor | None:
     if count() < 2 or not can_fork():
         return None
     try:
-        return ProcessPoolExecutor(processes or count(), mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(
+            processes or count(),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_leave_with,
+            initargs=(os.getpid(),),
+        )
     except (OSError, ValueError):
         return None
+
+
+WATCH = 0.5  # seconds between a worker's looks at the process that started it
+
+
+def _leave_with(parent: int) -> None:
+    """In each worker, as it starts: exit once the process that started it is gone. A build
+    killed outright (SIGKILL, the OOM killer) cannot stop its workers, and a worker waiting
+    for work would wait for ever, holding what it holds (gigabytes, for the audit's worker
+    of a large site)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="editorial-leave-with-parent", daemon=True).start()
 
 
 def map_chunks(

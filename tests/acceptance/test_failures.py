@@ -95,6 +95,11 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
         proc.wait(timeout=30)
     assert killed_midway, "the build finished before it could be killed: make the corpus bigger"
     assert proc.returncode == -signal.SIGKILL
+    # its workers (the audit's, the references') cannot be stopped by it: they leave by themselves
+    deadline = time.monotonic() + 10
+    while _processes_in(project) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_in(project), "a worker of the killed build is still running"
 
     assert snapshot(project / "site") == before  # the previous site, byte for byte
     assert not any(b"zqknewarticle" in (project / "site" / rel).read_bytes() for rel in before)
@@ -117,6 +122,19 @@ def test_sigkill_midway_leaves_the_previous_site_whole_and_audited(tmp_path: Pat
     assert again.returncode == 0, again.stderr[-3000:]
     assert (project / "site" / "articles" / "kill-new" / "index.html").is_file()
     assert leftovers(project) == [live.name]
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """The processes (other than this one) working in `folder`: a build and its workers."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) != os.getpid():
+            try:
+                if Path(f"/proc/{name}/cwd").resolve() == folder.resolve():
+                    found.append(int(name))
+            except OSError:
+                continue
+    return found
 
 
 # -- a full or read-only disk ----------------------------------------------------------------
