@@ -351,9 +351,9 @@ def backlinks(list_html: str, entries: Sequence[Entry], citing: Mapping[str, Seq
     """The References list made with `marked`, after the sanitiser: each entry with a link back
     to every place that cites it (`Filled.citing`), in page order (an entry cited nowhere has
     none), and, for the search index, its title alone: the authors, the journal, the numbers and
-    the DOI (unique words every page adds) are left out of it (Pagefind's memory and time grow
-    with the words it indexes: a third of both at 10,000 articles). An entry without a title is
-    indexed whole."""
+    the DOI (words most of which no other page has) are left out of it: Pagefind's memory grows
+    with the words it indexes, and they took a quarter of it at 10,000 articles. An entry
+    without a title is indexed whole."""
 
     def mark(found: re.Match[str]) -> str:
         index = int(found.group(2))
