@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -310,6 +310,7 @@ class Run:
     peak_mb: float | None = None
     ok: bool = True
     note: str = ""
+    at_peak: dict[str, float] = field(default_factory=dict)  # MB of each kind of process at the peak
 
 
 def _tree(root: int) -> list[int]:
@@ -350,20 +351,40 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> Run:
     with tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
-        peak = 0
+        peak, at_peak = 0, {}
         can_sample = Path(f"/proc/{proc.pid}/smaps_rollup").exists()
         while proc.poll() is None:
             if can_sample:
-                peak = max(peak, sum(_pss_kb(pid) for pid in _tree(proc.pid)))
+                sizes = [(_role(pid, proc.pid), _pss_kb(pid)) for pid in _tree(proc.pid)]
+                if sum(kb for _, kb in sizes) > peak:
+                    peak, at_peak = sum(kb for _, kb in sizes), {}
+                    for role, kb in sizes:
+                        at_peak[role] = at_peak.get(role, 0) + kb / 1024
             time.sleep(SAMPLE)
         seconds = time.perf_counter() - start
         err.seek(0)
         tail = err.read().strip().splitlines()[-1:] or [""]
     note = f"exit {proc.returncode}: {tail[0][:200]}"
-    return Run(seconds, peak / 1024 if peak else None, proc.returncode in (0, 1), note)
+    return Run(seconds, peak / 1024 if peak else None, proc.returncode in (0, 1), note, at_peak)
 
 
 SAMPLE = 0.1  # seconds between memory samples
+# What each process of a build is, by the name the editorial workers give themselves (workers.pool)
+ROLES = {
+    "editorial-audit": "the audit worker",
+    "editorial-refs": "the references worker",
+    "editorial-work": "the workers on both cores",
+}
+
+
+def _role(pid: int, root: int) -> str:
+    if pid == root:
+        return "the build"
+    try:
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "other"
+    return ROLES.get(comm, "Pagefind" if "pagefind" in comm else comm)
 
 
 def site_size(site: Path) -> tuple[int, int]:
@@ -390,8 +411,24 @@ def _best(tries: list[Run]) -> Run:
     """The fastest of several runs of one command, with the highest peak memory seen."""
     ok = [t for t in tries if t.ok and t.seconds is not None] or tries
     best = min(ok, key=lambda t: t.seconds if t.seconds is not None else float("inf"))
-    peaks = [t.peak_mb for t in tries if t.peak_mb is not None]
-    return Run(best.seconds, max(peaks) if peaks else None, all(t.ok for t in tries), best.note)
+    peaked = max((t for t in tries if t.peak_mb is not None), key=lambda t: t.peak_mb or 0, default=None)
+    return Run(
+        best.seconds,
+        peaked.peak_mb if peaked else None,
+        all(t.ok for t in tries),
+        best.note,
+        peaked.at_peak if peaked else {},
+    )
+
+
+def at_peak(results: dict[int, dict[str, Run]], name: str = "build_cold") -> str:
+    """Each kind of process at the highest memory of `name`, at every size: where the peak is."""
+    lines = []
+    for size in sorted(results):
+        parts = sorted(results[size][name].at_peak.items(), key=lambda kv: -kv[1])
+        if parts:
+            lines.append(f"- {size:,} articles: " + ", ".join(f"{role} {mb:,.0f} MB" for role, mb in parts))
+    return "\n".join(lines)
 
 
 def has_command(name: str) -> bool:
@@ -746,6 +783,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine()}; {dt.date.today().isoformat()}")
     print()
     print(table(results))
+    print()
+    print("The cold build at its peak memory, by process (each one's proportional set size):")
+    print(at_peak(results))
     print()
     print("Targets:")
     for name, met, shown in targets(results):

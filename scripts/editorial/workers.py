@@ -35,17 +35,18 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def pool(processes: int | None = None) -> Executor | None:
+def pool(processes: int | None = None, name: str = "editorial-work") -> Executor | None:
     """A pool of forked workers (`processes` of them, one per core by default), or None on a
-    machine with one core or without fork: the caller then does the work itself."""
+    machine with one core or without fork: the caller then does the work itself. `name`: what
+    `top` and `ps -o comm` call its processes (at most 15 characters, on Linux)."""
     if count() < 2 or not can_fork():
         return None
     try:
         return ProcessPoolExecutor(
             processes or count(),
             mp_context=multiprocessing.get_context("fork"),
-            initializer=_leave_with,
-            initargs=(os.getpid(),),
+            initializer=_start,
+            initargs=(os.getpid(), name),
         )
     except (OSError, ValueError):
         return None
@@ -54,11 +55,17 @@ def pool(processes: int | None = None) -> Executor | None:
 WATCH = 0.5  # seconds between a worker's looks at the process that started it
 
 
-def _leave_with(parent: int) -> None:
-    """In each worker, as it starts: exit once the process that started it is gone. A build
-    killed outright (SIGKILL, the OOM killer) cannot stop its workers, and a worker waiting
-    for work would wait for ever, holding what it holds (gigabytes, for the audit's worker
-    of a large site)."""
+def _start(parent: int, name: str) -> None:
+    """In each worker, as it starts: its name, so that a process list says which worker is
+    which (the benchmark's memory by process reads it), and a watch on the process that started
+    it: the worker exits once that one is gone. A build killed outright (SIGKILL, the OOM
+    killer) cannot stop its workers, and a worker waiting for work would wait for ever,
+    holding what it holds (gigabytes, for the audit's worker of a large site)."""
+    try:
+        with open("/proc/self/comm", "w", encoding="ascii") as comm:  # Linux only; elsewhere unnamed
+            comm.write(name[:15])
+    except OSError:
+        pass
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import time
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +45,51 @@ def test_a_lost_worker_costs_time_not_results():
         assert list(workers.map_chunks(_squares, list(range(50)), executor=pool)) == [n * n for n in range(50)]
     finally:
         pool.shutdown()
+
+
+def _comm() -> str:
+    with open("/proc/self/comm", encoding="ascii") as comm:
+        return comm.read().strip()
+
+
+def test_a_worker_goes_by_its_pool_s_name_and_leaves_when_its_parent_is_gone():
+    """`top` and the benchmark tell the workers apart by name; a worker whose parent was killed
+    (here: a process that starts a pool, then is killed outright) exits by itself."""
+    pool = workers.pool(1, "editorial-test")
+    assert pool is not None
+    try:
+        assert pool.submit(_comm).result() == "editorial-test"
+    finally:
+        pool.shutdown()
+    read, write = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the parent-to-be-killed: it starts a worker and says which, then waits
+        try:
+            os.close(read)
+            own = workers.pool(1)
+            os.write(write, str(own.submit(os.getpid).result() if own else 0).encode())
+            os.close(write)
+            signal.pause()
+        finally:
+            os._exit(0)
+    os.close(write)
+    worker = int(os.read(read, 32))
+    assert worker, "the forked process could start no worker"
+    os.close(read)
+    os.kill(parent, signal.SIGKILL)
+    os.waitpid(parent, 0)
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _alive(worker)
+    if left:  # never leave it behind: it holds this run's output open
+        os.kill(worker, signal.SIGKILL)
+    assert not left, "the orphaned worker is still running"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

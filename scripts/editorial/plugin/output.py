@@ -132,7 +132,7 @@ class Output:
         if audit_memo.usable(build.workspace.root):
             self.memo = audit_memo.Memo(build.workspace.root, self.run)
         site_folder.prepare(self.run, self.memo)  # the worker inherits them
-        self.pool = workers.pool(1)
+        self.pool = workers.pool(1, "editorial-audit")
         if self.pool is not None:  # its index of withheld text, while the build renders Markdown
             self.pool.submit(site_folder.build_needles)
 

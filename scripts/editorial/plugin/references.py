@@ -64,7 +64,7 @@ class References(MutableMapping[str, str]):
         worker forked later holds, page by page as the build touches its objects, a copy of all
         the build had when it was forked (at 10,000 articles: 230 MB)."""
         citeproc_speedup.apply()  # before the fork: the worker renders with it
-        pool = workers.pool(1)
+        pool = workers.pool(1, "editorial-refs")
         if pool is not None:
             try:
                 pool.submit(int).result()  # a pool forks its process on its first task
@@ -102,7 +102,7 @@ class References(MutableMapping[str, str]):
                     todo[key] = item
         if len(todo) < workers.PARALLEL_FROM:
             return
-        self.pool = worker or workers.pool(1)  # the spare core; this process builds the pages
+        self.pool = worker or workers.pool(1, "editorial-refs")  # the spare core; this process builds the pages
         if self.pool is None:
             return
         items, keys = list(todo.values()), list(todo)
