@@ -16,6 +16,7 @@ build stops then, E117), nor with `EDITORIAL_CACHE=off`; `editorial audit` never
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import sys
 from collections.abc import Set
@@ -50,6 +51,13 @@ class Memo:
         self.fingerprint = run.fingerprint()
         self.known: dict[bytes, Any] = self.store.load()
         self.fresh: dict[bytes, Any] = {}
+
+    def for_worker(self, run: Audit) -> Memo:
+        """This memo for a worker handed `run` (the audit without its corpus, whose files it
+        reads): the same verdicts and fingerprint; what the worker records stays there."""
+        lean = copy.copy(self)
+        lean.run, lean.fresh = run, {}
+        return lean
 
     def key(self, rel: str, digest: bytes, where: bytes = PAGES) -> bytes:
         """The key of the file at site path `rel` whose bytes have SHA-256 `digest`; `where`: `context`."""

@@ -7,8 +7,12 @@ followed; a device or pipe is never read; no file is read past MAX_READ bytes (c
 from __future__ import annotations
 
 import hashlib
+import multiprocessing.process
 import os
+import shutil
 import stat
+import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from functools import partial
@@ -17,7 +21,7 @@ from typing import Any
 
 from . import audit_memo, workers
 from .core import audit, site_files
-from .core.audit import Audit, Content, SiteFile, Verdict, _Needles
+from .core.audit import Audit, Content, SiteFile, Verdict, WholeAuditNeeded, _Needles
 from .core.corpus import Corpus
 from .core.model import Problem
 from .core.vocabulary import CONFIG, CONTENT
@@ -67,6 +71,10 @@ def read_site(site_dir: Path) -> Iterator[SiteFile]:
 
 _PREPARED: Audit | None = None  # the audit worker processes inherit when they are forked (see `prepare`)
 _MEMO: audit_memo.Memo | None = None  # and the clean verdicts of the last build (a writer's, never CI's)
+_HANDED: Handoff | None = None  # in a worker forked before them: where its audit's needles come from
+# seconds to wait for them at most (they take about 8 s at 10,000 articles): where no /proc
+# says the builder is gone, a builder killed outright would be waited for until then
+NEEDLES_TIMEOUT = 900
 
 
 def prepare(run: Audit, memo: audit_memo.Memo | None = None) -> None:
@@ -81,9 +89,111 @@ def prepare(run: Audit, memo: audit_memo.Memo | None = None) -> None:
 
 
 def check_page(rel: str, data: bytes) -> Verdict:
-    """In a worker forked after `prepare`: the verdict on one page as written."""
-    assert _PREPARED is not None, "the audit is prepared before the worker is forked"
-    return _PREPARED.check(SiteFile(rel, data))
+    """In a worker forked after `prepare`, or handed its audit (`install`): the verdict on one
+    page as written."""
+    return _ready().check(SiteFile(rel, data))
+
+
+def _ready() -> Audit:
+    """The audit this process judges with, its needles loaded first if they were handed over."""
+    assert _PREPARED is not None, "the audit is prepared (or installed) before a worker is given work"
+    if _PREPARED._needles is None and _HANDED is not None:
+        needles = _HANDED.wait(compact=False)
+        if needles is None:
+            raise WholeAuditNeeded("the needles never came: the build judges this itself")
+        _PREPARED._needles = needles
+    return _PREPARED
+
+
+# -- a worker forked before the corpus is read -------------------------------------
+# A forked process gets its own copy of each page of memory either process writes (in Python,
+# reading an object writes its reference count), so a worker forked once the corpus is read
+# ends up holding a copy of it (at 10,000 articles it grew from 91 MB to 181 MB idle, while the
+# build rendered). The build's audit worker is forked first, as the references worker is, and
+# handed an audit without the corpus; the needles are built by a process forked for that alone
+# (it ends, and its copy with it) and written to a file both read.
+
+
+class Handoff:
+    """The needles of the prepared audit, written by a process of their own (`start`), for this
+    process and the worker: `wait` until they are there; None when the builder failed or is gone."""
+
+    def __init__(self, folder: str, builder: int):
+        self.folder, self.builder = folder, builder
+        self.path = os.path.join(folder, "needles")
+
+    @classmethod
+    def start(cls, run: Audit, beside: str) -> tuple[Handoff, multiprocessing.process.BaseProcess] | None:
+        """Fork the builder now (it inherits `run`, the whole audit; it ends once it has written
+        them): the handoff, and the builder for the caller to reap; None if it cannot be had.
+        `beside`: the folder the site is built in; theirs is its sibling, named as the build's
+        work folders are, so that a later build removes it if this one is killed."""
+        prepare(run)
+        parent, name = os.path.split(beside)
+        site = name.split(".building-", 1)[0]  # ".site" of ".site.building-<pid>-..."
+        try:  # 0700: this user's alone
+            folder = tempfile.mkdtemp(prefix=f"{site}.needles-{os.getpid()}-", dir=parent)
+        except OSError:
+            return None
+        handoff = cls(folder, 0)
+        builder = workers.fork(_write_needles, (handoff.path,), "editorial-needle")
+        if builder is None or builder.pid is None:
+            handoff.remove()
+            return None
+        handoff.builder = builder.pid
+        return handoff, builder
+
+    def wait(self, *, compact: bool) -> _Needles | None:
+        deadline = time.monotonic() + NEEDLES_TIMEOUT
+        while not os.path.exists(self.path):
+            if not _alive(self.builder) and not os.path.exists(self.path):
+                return None
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        try:
+            with open(self.path, "rb") as file:
+                return _Needles.from_bytes(file.read(), compact=compact)
+        except (OSError, ValueError):
+            return None
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _write_needles(path: str) -> None:
+    """In the builder: the prepared audit's needles, written whole or not at all (an empty
+    file says they could not be built)."""
+    assert _PREPARED is not None, "the audit is prepared before the builder is forked"
+    try:
+        data = _PREPARED.needles.to_bytes()
+    except Exception:  # noqa: BLE001 - said by an empty file: the build then builds them itself
+        data = b""
+    with open(path + ".part", "wb") as file:
+        file.write(data)
+    os.replace(path + ".part", path)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs (a process that ended but is not yet reaped does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat_file:
+            return stat_file.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+
+
+def install(run: Audit, memo: audit_memo.Memo | None, handed: Handoff) -> bool:
+    """In a worker forked before the corpus was read: the audit it judges with (without the
+    corpus: `Audit.without_corpus`), the memo, and where its needles come from."""
+    global _PREPARED, _MEMO, _HANDED
+    _PREPARED, _MEMO, _HANDED = run, memo, handed
+    _ready()  # the needles now, so that the first page waits for nothing
+    return True
 
 
 def prepared_needles() -> _Needles:
@@ -100,9 +210,12 @@ def build_needles() -> bool:
     return prepared_needles() is not None
 
 
-def share_needles(run: Audit, executor: Executor) -> None:
-    """Take the needles the worker on `executor` built, instead of building them again here."""
-    if run._needles is None:
+def share_needles(run: Audit, executor: Executor, handed: Handoff | None = None) -> None:
+    """Take the needles the worker on `executor` built (or the builder wrote, `handed`), instead
+    of building them again here."""
+    if run._needles is None and handed is not None:
+        run._needles = handed.wait(compact=True)  # None: built here when needed
+    elif run._needles is None:
         try:
             run._needles = executor.submit(prepared_needles).result()
         except Exception:  # noqa: BLE001 - a lost worker: they are built here when needed
@@ -188,8 +301,7 @@ def _check_chunk(
 ) -> list[tuple[Verdict, str]]:
     """In a worker (or here): the verdicts of some entries of the site, each with the SHA-256 (hex)
     of the bytes judged when `hashed` ("" otherwise, and for what is not a regular file)."""
-    assert _PREPARED is not None, "audit_site prepares the audit before the work starts"
-    run, memo = _PREPARED, _MEMO
+    run, memo = _ready(), _MEMO
     where = audit_memo.context(referenced, owned) if memo is not None else b""
     judged = []
     for rel, kind, known in entries:

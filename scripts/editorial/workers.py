@@ -52,6 +52,26 @@ def pool(processes: int | None = None, name: str = "editorial-work") -> Executor
         return None
 
 
+def fork(target: Callable[..., object], args: tuple, name: str) -> multiprocessing.process.BaseProcess | None:
+    """`target(*args)` in a process forked now for that alone, named `name` and leaving with
+    this one (as a pool's workers do); None on a machine with one core or without fork."""
+    if count() < 2 or not can_fork():
+        return None
+    try:
+        process = multiprocessing.get_context("fork").Process(
+            target=_run, args=(os.getpid(), name, target, args), daemon=True
+        )
+        process.start()
+    except OSError:
+        return None
+    return process
+
+
+def _run(parent: int, name: str, target: Callable[..., object], args: tuple) -> None:
+    _start(parent, name)
+    target(*args)
+
+
 WATCH = 0.5  # seconds between a worker's looks at the process that started it
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -265,6 +267,56 @@ def test_the_withheld_texts_are_not_kept_once_the_needles_are_built_and_a_leak_s
     found = judge.check(audit.SiteFile("about/index.html", f"<p>As our draft says: {draft_text}</p>".encode()))
     assert [(p.code, DRAFT in p.message) for p in found.problems] == [("E953", True)]
     assert judge._owner_texts is not None  # worked out for the finding, once
+
+
+def test_the_audit_a_worker_is_handed_holds_no_article_and_never_judges_a_leak_alone(content, project):
+    """The build's audit worker is forked before the corpus is read and handed the audit without
+    it, and the needles apart (site_folder.Handoff). That audit finds what the whole one finds on
+    a clean page, never builds needles from the nothing it holds, and hands a leak to the whole
+    audit, which names the article."""
+    whole = audit.Audit(content)
+    lean = whole.without_corpus()
+    assert lean.content.corpus.articles == [] and lean.published == [] and lean.content.raw == {}
+    assert all(item.article is None and item.raw == "" for item in lean.withheld)
+    assert len(pickle.dumps(lean)) < len(pickle.dumps(whole)) / 2
+    with pytest.raises(audit.WholeAuditNeeded):
+        lean.needles  # noqa: B018 - built from no text they would find nothing
+    with pytest.raises(audit.WholeAuditNeeded):
+        lean.fingerprint()
+    lean._needles = audit._Needles.from_bytes(whole.needles.to_bytes())
+    clean = audit.SiteFile("about/index.html", b"<p>About us: we answer questions.</p>")
+    assert lean.check(clean) == whole.check(clean)
+    draft_text = _paragraphs(project / DRAFT)[1]
+    leak = audit.SiteFile("about/index.html", f"<p>As our draft says: {draft_text}</p>".encode())
+    with pytest.raises(audit.WholeAuditNeeded):
+        lean.check(leak)
+    assert [p.code for p in whole.check(leak).problems] == ["E953"]
+
+
+def test_needles_written_for_another_process_come_back_the_same_and_anything_else_is_refused(content):
+    needles = audit.Audit(content).needles
+    data = needles.to_bytes()
+    back, compact = audit._Needles.from_bytes(data), audit._Needles.from_bytes(data, compact=True)
+    assert back.shingles == needles.shingles and back.tokens == needles.tokens
+    assert {size: set(hashes) for size, hashes in compact.shingles.items()} == needles.shingles
+    for broken in (b"", data[:-8], data + b"\0", b"\0" * 8 + data[8:], data[:8] + b"[" + data[9:]):
+        with pytest.raises(ValueError):
+            audit._Needles.from_bytes(broken)
+
+
+def test_a_worker_whose_needles_never_come_hands_its_pages_back(content, tmp_path, monkeypatch):
+    """A builder that died before writing them: the worker's audit raises, so the build judges
+    the page itself (a lost worker costs time, never a verdict)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    handed = site_folder.Handoff(str(tmp_path), gone.pid)
+    monkeypatch.setattr(site_folder, "_PREPARED", audit.Audit(content).without_corpus())
+    monkeypatch.setattr(site_folder, "_HANDED", handed)
+    with pytest.raises(audit.WholeAuditNeeded):
+        site_folder.check_page("about/index.html", b"<p>About us.</p>")
+    (tmp_path / "needles").write_bytes(b"not needles")
+    with pytest.raises(audit.WholeAuditNeeded):
+        site_folder.check_page("about/index.html", b"<p>About us.</p>")
 
 
 def test_published_text_quoted_by_a_draft_is_not_a_leak(content, project):

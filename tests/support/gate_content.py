@@ -205,7 +205,9 @@ def site_bytes(site: Path) -> dict[str, bytes]:
 def leftovers(project: Path) -> list[str]:
     """Build folders the gate must never leave behind (the site being built, the old one, the engine's docs)."""
     return sorted(
-        p.name for p in project.iterdir() if p.name.startswith((".site.building-", ".site.old-", ".site.staging-"))
+        p.name
+        for p in project.iterdir()
+        if p.name.startswith((".site.building-", ".site.old-", ".site.staging-", ".site.needles-"))
     )
 
 

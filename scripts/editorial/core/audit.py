@@ -24,7 +24,10 @@ a device or pipe is never read; no file is read past MAX_READ bytes.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import hashlib
+import json
 import posixpath
 import re
 from array import array
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 
 from . import citations, file_text, identifiers, links, site_files, visible
 from .corpus import Corpus
-from .model import Article, Problem, text_values
+from .model import Article, Problem, Registry, text_values
 
 PREVIEW_MARKER = "editorial-preview-build"  # in every page of a preview build (meta tag), nowhere else
 SHINGLE = 8  # words per window: long enough to be specific to one text
@@ -106,6 +109,11 @@ class Verdict:
     owned: frozenset[int] = frozenset()
 
 
+class WholeAuditNeeded(Exception):
+    """Raised by an audit without its corpus (`Audit.without_corpus`) where only the whole audit
+    can answer: a finding of withheld text (whose it is), needles it was not handed."""
+
+
 class Audit:
     """One audit: what the site may hold and what must not appear in it, worked out once
     from `content`; then `check` judges one file at a time (in any order, in any process).
@@ -133,12 +141,42 @@ class Audit:
         self.published = published
         self._needles: _Needles | None = None
         self._owner_texts: list[list[str]] | None = None
+        self.whole = True  # False: `without_corpus`
+
+    def without_corpus(self) -> Audit:
+        """This audit for a worker forked before the corpus was read: what `check` reads, without
+        the articles (no text, no corpus) and without needles (they are handed over apart, built
+        from the whole audit). It never builds needles from what it lacks, and a finding of
+        withheld text raises WholeAuditNeeded: the file is judged by the whole audit, which names
+        the article (site_folder.py)."""
+        lean = copy.copy(self)
+        corpus = self.content.corpus
+        registry = Registry(corpus.registry.path, {})
+        context = dataclasses.replace(corpus.context, registry=registry, retractions=None)
+        lean.content = dataclasses.replace(
+            self.content,
+            corpus=dataclasses.replace(
+                corpus, articles=[], registry=registry, context=context, problems=[], paths=[], unread={}
+            ),
+            raw={},
+            site_pages={},
+        )
+        lean.withheld = [dataclasses.replace(item, article=None, raw="") for item in self.withheld]
+        by_path = {item.path: item for item in lean.withheld}
+        lean.withheld_pages = {out: by_path[item.path] for out, item in self.withheld_pages.items()}
+        lean.published = []
+        lean._needles = None
+        lean._owner_texts = None
+        lean.whole = False
+        return lean
 
     @property
     def needles(self) -> _Needles:
         """Built once, when the first file is searched (before a fork, by audit_site), or
         handed over by the worker that built them (`share_needles`)."""
         if self._needles is None:
+            if not self.whole:  # built from no text, they would find nothing
+                raise WholeAuditNeeded("an audit without its corpus searches with the needles it is handed")
             self._needles = _Needles.build(self.withheld, self.public_texts(), self.content)
         return self._needles
 
@@ -148,6 +186,8 @@ class Audit:
         code: which pages may exist, what is withheld and what is published (each article's
         front matter and body, whence every needle), the registry's ids and logins, content/'s
         files and the site's address. Equal fingerprints judge the same file alike."""
+        if not self.whole:
+            raise WholeAuditNeeded("an audit without its corpus has no fingerprint of its own")
         digest = hashlib.sha256()
 
         def add(value: object) -> None:  # repr: a str and a date that print alike still differ
@@ -282,6 +322,8 @@ class Audit:
             seen_tokens |= text_tokens
             hits |= text_hits
         hits -= own
+        if hits and not self.whole:
+            raise WholeAuditNeeded(f"{where} shows withheld text")
         lower = raw.lower()
         for token in sorted(needles.tokens.keys() & seen_tokens):
             what, whose = needles.tokens[token]
@@ -499,6 +541,13 @@ class SortedHashes:
     def __init__(self, hashes: Iterable[int]):
         self.hashes = array("q", sorted(hashes))
 
+    @classmethod
+    def of_sorted(cls, hashes: array) -> SortedHashes:
+        """An array already sorted (`_Needles.from_bytes`), taken as it is."""
+        found = cls.__new__(cls)
+        found.hashes = hashes
+        return found
+
     def intersection(self, found: Iterable[int]) -> set[int]:
         hashes, size = self.hashes, len(self.hashes)
         hits = set()
@@ -549,6 +598,39 @@ class _Needles:
     def compact(self) -> _Needles:
         """The same needles with each set of hashes as a SortedHashes: what a worker hands over."""
         return _Needles({size: SortedHashes(hashes) for size, hashes in self.shingles.items()}, self.tokens)
+
+    def to_bytes(self) -> bytes:
+        """The needles as one process writes them for another: a JSON head (the window sizes and
+        how many hashes each, the tokens), then each size's hashes, sorted, as 64-bit integers.
+        Nothing in it is code (not a pickle)."""
+        sizes = sorted(self.shingles)
+        arrays = [array("q", sorted(self.shingles[size])) for size in sizes]
+        head = json.dumps(
+            {"sizes": [[size, len(a)] for size, a in zip(sizes, arrays, strict=True)], "tokens": self.tokens}
+        ).encode("utf-8")
+        return len(head).to_bytes(8, "big") + head + b"".join(a.tobytes() for a in arrays)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, compact: bool = False) -> _Needles:
+        """What `to_bytes` wrote, with sets of hashes (fast to look up) or, `compact`, sorted
+        arrays (8 bytes a hash). ValueError when the bytes are not what it writes."""
+        try:
+            length = int.from_bytes(data[:8], "big")
+            head = json.loads(data[8 : 8 + length])
+            offset, shingles = 8 + length, {}
+            for size, count in head["sizes"]:
+                hashes = array("q")
+                hashes.frombytes(data[offset : offset + 8 * count])
+                if len(hashes) != count:
+                    raise ValueError("cut short")
+                offset += 8 * count
+                shingles[int(size)] = SortedHashes.of_sorted(hashes) if compact else set(hashes)
+            tokens = {str(token): (str(what), str(whose)) for token, (what, whose) in head["tokens"].items()}
+        except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
+            raise ValueError(f"not the audit's needles: {exc}") from exc
+        if offset != len(data):
+            raise ValueError("not the audit's needles: bytes after the last hash")
+        return cls(shingles, tokens)
 
     @classmethod
     def build(cls, withheld: list[_Withheld], public_texts: Iterable[str], content: Content) -> _Needles:

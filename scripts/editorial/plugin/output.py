@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing.process
 import os
 import re
 import shutil
@@ -41,14 +42,17 @@ from .build import Build, fail
 
 log = get_plugin_logger("editorial")
 MAX_ASSET_BYTES = 100_000_000  # an image or a PDF; anything larger is a mistake
-_WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old|staging)-(?P<pid>[0-9]+)-[^/]*")
+_WORK_FOLDER = re.compile(r"\.(?P<name>.+)\.(?:building|old|staging|needles)-(?P<pid>[0-9]+)-[^/]*")
 
 
 class Output:
     """The folder this build writes, and its way into `site/`."""
 
-    def __init__(self, build: Build):
+    def __init__(self, build: Build, worker: Executor | None = None):
         self.build = build
+        self.early = worker  # the audit's worker, forked before the corpus was read (`start_worker`)
+        self.needles_from: site_folder.Handoff | None = None  # where that worker's needles come from
+        self.builder: multiprocessing.process.BaseProcess | None = None  # the process that builds them
         self.site_dir = ""  # where the site goes once audited
         self.building_dir = ""  # where this build writes it first
         self.run: audit.Audit | None = None  # the publish audit, prepared once the files are known
@@ -131,10 +135,32 @@ class Output:
         self.run = audit.Audit(content, shown=build.workspace.rel(Path(self.site_dir)))
         if audit_memo.usable(build.workspace.root):
             self.memo = audit_memo.Memo(build.workspace.root, self.run)
-        site_folder.prepare(self.run, self.memo)  # the worker inherits them
+        site_folder.prepare(self.run, self.memo)  # a worker forked from now on inherits them
+        early, self.early = self.early, None
+        started = site_folder.Handoff.start(self.run, self.building_dir) if early is not None else None
+        if early is not None and started is not None:  # the worker forked early is handed its audit
+            self.pool, (self.needles_from, self.builder) = early, started
+            memo = self.memo.for_worker(self.run.without_corpus()) if self.memo is not None else None
+            lean = memo.run if memo is not None else self.run.without_corpus()
+            self.pool.submit(site_folder.install, lean, memo, self.needles_from)
+            return
+        if early is not None:
+            early.shutdown(wait=False)
         self.pool = workers.pool(1, "editorial-audit")
         if self.pool is not None:  # its index of withheld text, while the build renders Markdown
             self.pool.submit(site_folder.build_needles)
+
+    @staticmethod
+    def start_worker() -> Executor | None:
+        """The audit's worker, forked now, before the corpus is read (see site_folder.Handoff)."""
+        pool = workers.pool(1, "editorial-audit")
+        if pool is not None:
+            try:
+                pool.submit(int).result()  # a pool forks its process on its first task
+            except Exception:  # noqa: BLE001 - no worker now: one is forked once the audit is known
+                pool.shutdown(wait=False)
+                return None
+        return pool
 
     def page_written(self, page: Page, html: str) -> bool:
         """A page's final HTML (on_post_page), handed to the worker to audit while the build goes
@@ -190,7 +216,8 @@ class Output:
         self.judged = True
         found = self.done()
         waiting = [rel for rel, (_, _, future) in self.pages.items() if future.cancel()]
-        site_folder.share_needles(self.run, self.pool)
+        site_folder.share_needles(self.run, self.pool, self.needles_from)
+        self._builder_done()
         verdicts: dict[str, audit.Verdict] = {}
         for rel, (_, digest, future) in self.pages.items():
             if not future.cancelled():
@@ -225,9 +252,24 @@ class Output:
     def stop(self) -> None:
         if self.indexing is not None:
             self.indexing.stop()
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        for pool in (self.pool, self.early):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self.early = None
+        self._builder_done()
+
+    def _builder_done(self) -> None:
+        """The needles' builder (reaped: it has written them, or is stopped) and, once the build
+        is over (`stop`), their file."""
+        if self.builder is not None:
+            self.builder.join(timeout=30 if self.pool is not None else 0)
+            if self.builder.is_alive():
+                self.builder.terminate()
+                self.builder.join(timeout=5)
+            self.builder = None
+        if self.needles_from is not None and self.pool is None:
+            self.needles_from.remove()
+            self.needles_from = None
 
     def publish(self, strict_warnings: bool) -> None:
         """Audit the finished output, then move it into place: site/ is replaced whole or not at all."""
@@ -304,7 +346,7 @@ class Output:
 
 
 def remove_abandoned(parent: str, name: str) -> None:
-    """Remove the work folders (building, old, staging) of builds that died before cleaning up
+    """Remove the work folders (building, old, staging, needles) of builds that died before cleaning up
     (kill -9, power loss).
 
     Each build names its folders with its process id: a folder whose process is gone

@@ -99,12 +99,15 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
                     )
                 ],
             )
-        worker = References.start_worker() if not serve else None  # forked while this process is small
+        # forked while this process is small (a worker forked later copies what the build holds)
+        worker = References.start_worker() if not serve else None
+        auditor = Output.start_worker() if not preview else None  # a preview is never audited
         try:
             build = Build.start(config, dict(self.config), preview=preview, serve=serve)
         except BaseException:
-            if worker is not None:  # idle (it has run nothing yet): joined now, not raced by the exit handler
-                worker.shutdown(wait=True)
+            for idle in (worker, auditor):  # they have run nothing yet: joined now, not raced by the exit handler
+                if idle is not None:
+                    idle.shutdown(wait=True)
             raise
         references = References(
             build.workspace.root, build.policy.citation_style or DEFAULT_STYLE, memory=self.rendered, worker=worker
@@ -116,7 +119,7 @@ class EditorialPlugin(BasePlugin[EditorialConfig]):
             ArticlePages(build, references),
             references,
             Rendering(build),
-            Output(build),
+            Output(build, auditor),
             progress.BuildProgress(),
         )
         config.extra["editorial_preview"] = preview
