@@ -1,7 +1,9 @@
 """Where the site is written, and how it reaches `site/`: whole and audited, or not at all.
 
+    start_worker on_config       fork the spare core's audit worker, before the corpus is read
     prepare      on_config       a fresh folder beside site_dir, removing those of builds killed earlier
-    start_audit  on_files        fork a worker on the spare core that audits each page as it is written
+    start_audit  on_files        hand it the audit (without the corpus) and the needles, built apart:
+                                 it audits each page as it is written
     verdicts     on_post_build   the worker's verdicts on the pages (with the links each holds, which
                                  the gate judges); then the content files they refer to are copied
     publish      on_post_build   audit everything else written (on the same worker), build the search
@@ -125,8 +127,9 @@ class Output:
             fail("content files that pages refer to cannot be published:", problems)
 
     def start_audit(self) -> None:
-        """Prepare the publish audit (on_files: what content/ holds is known) and fork a worker
-        that audits each page as it is written; a machine without a spare core audits them all
+        """Prepare the publish audit (on_files: what content/ holds is known) and hand it to the
+        worker forked early (or fork one now, if that one could not be had), which audits each
+        page as it is written; a machine without a spare core audits them all
         at the end. Never for a preview (it is never published)."""
         build = self.build
         if build.preview or not self.building_dir:
