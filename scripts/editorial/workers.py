@@ -52,6 +52,20 @@ def pool(processes: int | None = None, name: str = "editorial-work") -> Executor
         return None
 
 
+def started(name: str) -> Executor | None:
+    """A pool of one worker named `name`, forked now (a pool forks its process on its first
+    task, and a worker forked later holds a copy of what this process holds by then); None when
+    it cannot be had: the caller then works without it."""
+    one = pool(1, name)
+    if one is not None:
+        try:
+            one.submit(int).result()
+        except Exception:  # noqa: BLE001 - no worker: the caller does without
+            one.shutdown(wait=False)
+            return None
+    return one
+
+
 def fork(target: Callable[..., object], args: tuple, name: str) -> multiprocessing.process.BaseProcess | None:
     """`target(*args)` in a process forked now for that alone, named `name` and leaving with
     this one (as a pool's workers do); None on a machine with one core or without fork."""

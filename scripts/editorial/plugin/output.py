@@ -155,15 +155,9 @@ class Output:
 
     @staticmethod
     def start_worker() -> Executor | None:
-        """The audit's worker, forked now, before the corpus is read (see site_folder.Handoff)."""
-        pool = workers.pool(1, "editorial-audit")
-        if pool is not None:
-            try:
-                pool.submit(int).result()  # a pool forks its process on its first task
-            except Exception:  # noqa: BLE001 - no worker now: one is forked once the audit is known
-                pool.shutdown(wait=False)
-                return None
-        return pool
+        """The audit's worker, forked now, before the corpus is read (see site_folder.Handoff);
+        none: one is forked once the audit is known."""
+        return workers.started("editorial-audit")
 
     def page_written(self, page: Page, html: str) -> bool:
         """A page's final HTML (on_post_page), handed to the worker to audit while the build goes

@@ -64,14 +64,7 @@ class References(MutableMapping[str, str]):
         worker forked later holds, page by page as the build touches its objects, a copy of all
         the build had when it was forked (at 10,000 articles: 230 MB)."""
         citeproc_speedup.apply()  # before the fork: the worker renders with it
-        pool = workers.pool(1, "editorial-refs")
-        if pool is not None:
-            try:
-                pool.submit(int).result()  # a pool forks its process on its first task
-            except Exception:  # noqa: BLE001 - no worker: the pages render their entries
-                pool.shutdown(wait=False)
-                return None
-        return pool
+        return workers.started("editorial-refs")  # none: the pages render their entries
 
     def render_ahead(self, articles: Iterable[Article], forking_allowed: bool) -> None:
         """Queue the entries the pages will need and the cache lacks, on a worker, in page order.
