@@ -146,7 +146,7 @@ class Handoff:
     def wait(self, *, compact: bool) -> _Needles | None:
         deadline = time.monotonic() + NEEDLES_TIMEOUT
         while not os.path.exists(self.path):
-            if not _alive(self.builder) and not os.path.exists(self.path):
+            if not workers.running(self.builder) and not os.path.exists(self.path):
                 return None
             if time.monotonic() > deadline:
                 return None
@@ -172,19 +172,6 @@ def _write_needles(path: str) -> None:
     with open(path + ".part", "wb") as file:
         file.write(data)
     os.replace(path + ".part", path)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process `pid` still runs (a process that ended but is not yet reaped does not)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat_file:
-            return stat_file.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        return True
 
 
 def install(run: Audit, memo: audit_memo.Memo | None, handed: Handoff) -> bool:

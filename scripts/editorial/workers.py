@@ -86,6 +86,24 @@ def _run(parent: int, name: str, target: Callable[..., object], args: tuple) -> 
     target(*args)
 
 
+def running(pid: int) -> bool:
+    """Whether process `pid` still runs. A process that ended but is not yet reaped does not
+    (Linux's /proc says so); someone else's process, or a number no process has, is taken as
+    running, so that nothing of it is touched."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 WATCH = 0.5  # seconds between a worker's looks at the process that started it
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -79,17 +78,9 @@ def test_a_worker_goes_by_its_pool_s_name_and_leaves_when_its_parent_is_gone():
     os.kill(parent, signal.SIGKILL)
     os.waitpid(parent, 0)
     deadline = time.monotonic() + 10
-    while _alive(worker) and time.monotonic() < deadline:
+    while workers.running(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = _alive(worker)
+    left = workers.running(worker)
     if left:  # never leave it behind: it holds this run's output open
         os.kill(worker, signal.SIGKILL)
     assert not left, "the orphaned worker is still running"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"

@@ -354,18 +354,8 @@ def remove_abandoned(parent: str, name: str) -> None:
         return
     for entry in entries:
         found = _WORK_FOLDER.fullmatch(entry)
-        if found and found.group("name") == name and not _running(int(found.group("pid"))):
+        if found and found.group("name") == name and not workers.running(int(found.group("pid"))):
             shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # someone else's process (or a number no process has): leave it alone
-    return True
 
 
 def cannot_write(site_dir: str, exc: OSError) -> NoReturn:
