@@ -143,8 +143,8 @@ class Output:
         started = site_folder.Handoff.start(self.run, self.building_dir) if early is not None else None
         if early is not None and started is not None:  # the worker forked early is handed its audit
             self.pool, (self.needles_from, self.builder) = early, started
-            memo = self.memo.for_worker(self.run.without_corpus()) if self.memo is not None else None
-            lean = memo.run if memo is not None else self.run.without_corpus()
+            lean = self.run.without_corpus()
+            memo = self.memo.for_worker(lean) if self.memo is not None else None
             self.pool.submit(site_folder.install, lean, memo, self.needles_from)
             return
         if early is not None:
