@@ -66,6 +66,24 @@ def test_positions_of_nested_keys_and_items():
     assert article.body_line == 9 and article.body == "\nBody\n"
 
 
+def test_a_corpus_holds_one_copy_of_each_key_and_short_value():
+    # A build holds every approved article's front matter: its keys and its names, journals and
+    # dates repeat across the corpus, so each is one object (the workers' pickles share them too)
+    reference = "references:\n  - id: r1\n    container-title: The Lancet\n    issued: 2024-05-01\n"
+    a, _ = load_article("a.md", f"---\nid: a\n{reference}---\n".encode())
+    b, _ = load_article("b.md", f"---\nid: b\n{reference}---\n".encode())
+    first, second = a.meta["references"][0], b.meta["references"][0]
+    assert first == second
+    for key in first:
+        (same,) = (k for k in second if k == key)
+        assert same is key, key
+        assert second[key] is first[key], key
+    long = "x " * 60  # a paragraph: kept as it is, not shared
+    c, _ = load_article("c.md", f"---\nabstract: {long}\n---\n".encode())
+    d, _ = load_article("d.md", f"---\nabstract: {long}\n---\n".encode())
+    assert c.meta["abstract"] == d.meta["abstract"] and c.meta["abstract"] is not d.meta["abstract"]
+
+
 def test_crlf_bom_and_cr_only_are_read_as_lf():
     lf = b"---\nid: x\n---\n\nLine one.\nLine two.\n"
     base, _ = load_article("a.md", lf)
