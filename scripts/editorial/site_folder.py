@@ -381,7 +381,7 @@ def read_content(ws: Any, corpus: Corpus, config: Any = None, scan: ContentScan 
     raw = {}
     for path in corpus.paths:
         if path in corpus.unread:
-            raw[path] = corpus.unread[path].decode("utf-8", errors="replace")
+            raw[path] = corpus.unread[path]
         elif path not in loaded:
             source = ws.source(ws.root / path)  # the safe reader: no symlinks, size-limited
             if source.data is not None:

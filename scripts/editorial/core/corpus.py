@@ -31,7 +31,9 @@ class Corpus:
     context: Context
     problems: list[Problem]
     paths: list[str] = field(default_factory=list)  # every article file seen, loaded or not
-    unread: dict[str, bytes] = field(default_factory=dict)  # path -> bytes of a file not analysed (cannot be approved)
+    # path -> the text of a file not analysed (it cannot be approved): the audit's withheld text.
+    # Text, not bytes: the audit reads text, and keeping the bytes as well held every draft twice.
+    unread: dict[str, str] = field(default_factory=dict)
 
     def problems_by_path(self) -> dict[str, list[Problem]]:
         grouped: dict[str, list[Problem]] = defaultdict(list)
@@ -151,14 +153,14 @@ def build(
         problems.extend(rules.check_registry(reg))
     paths: list[str] = []
     readable: list[Source] = []
-    unread: dict[str, bytes] = {}
+    unread: dict[str, str] = {}
     for source in sources:
         paths.append(source.path)
         if source.data is None:
             assert source.problem is not None  # the workspace always says why it could not read a file
             problems.append(source.problem)
         elif approvable_only and cannot_be_approved(source.data):
-            unread[source.path] = source.data
+            unread[source.path] = source.data.decode("utf-8", errors="replace")
         else:
             readable.append(source)
     articles: list[Article] = []
