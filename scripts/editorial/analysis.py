@@ -78,9 +78,11 @@ def to_entry(result: FileResult) -> Any:
     if article is None:
         return (None, problems)
     located = article.located
-    # The references' inner positions are most of the bulk and only file-local rules
-    # (already run) point into them; they are parsed again if anyone asks (_Positions).
-    positions = {k: v for k, v in located.positions.items() if k[0] != "references" or len(k) <= 2}
+    # The top-level keys' positions only: the corpus-wide rules ask for those of every article
+    # (review_status, next_review), and for a nested one (a review's date, an author) only when
+    # they report a problem there; the file-local rules, which point anywhere, have run. A nested
+    # position is parsed again when asked (_Positions): 5 KB less an article, held for the corpus.
+    positions = {k: v for k, v in located.positions.items() if len(k) == 1}
     return ((article.meta, positions, located.start, article.body_line, article.digest), problems)
 
 

@@ -31,35 +31,30 @@ def check(articles: Sequence[Article], ctx: Context) -> Iterator[Problem]:
             reviewer = review.get("reviewer") if isinstance(review, dict) else None
             if not isinstance(reviewer, str):
                 continue
-            line, col = article.pos("reviews", index, "reviewer")
             person = registry.get(reviewer)
             if person is None:
-                yield Problem(
-                    article.path,
-                    line,
-                    col,
+                code, message = (
                     "E305",
                     f"reviewer `{reviewer}` is not in {registry.path}; only Medical Advisory Board members listed "
                     "there can review",
                 )
             elif not person.is_board:
-                yield Problem(
-                    article.path,
-                    line,
-                    col,
+                code, message = (
                     "E306",
                     f"reviewer `{reviewer}` ({person.name}) is not a Medical Advisory Board member; only people with "
                     "role `board` can review",
                 )
             elif reviewer in article.authors:
-                yield Problem(
-                    article.path,
-                    line,
-                    col,
+                code, message = (
                     "E704",
                     f"reviewer `{reviewer}` is an author of this article; authors cannot review their own work, ask "
                     "another board member",
                 )
+            else:
+                continue
+            # where only once there is a problem: a nested position is worked out again (analysis.py)
+            line, col = article.pos("reviews", index, "reviewer")
+            yield Problem(article.path, line, col, code, message)
 
 
 def check_registry(registry: Registry) -> Iterator[Problem]:
