@@ -4,6 +4,8 @@ Unicode categories, and the Markdown and HTML readings that must give the same w
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 import unicodedata
 
 import markdown
@@ -326,3 +328,19 @@ def test_hidden_elements_are_left_out_as_when_every_tag_is_looked_at(pieces: lis
     every_tag = visible._leave_out_hidden(source, tags, range(len(tags)), every_tag_extras)
     assert visible._without_hidden(source, extras) == every_tag
     assert extras == every_tag_extras
+
+
+def test_the_lookalike_table_lets_the_librarys_list_go():
+    # every process that reads a page builds the table; the library's module would keep its whole
+    # list (9,619 entries, about 9.6 MB) for the life of the process
+    code = (
+        "import sys, gc\n"
+        "from editorial.core import visible\n"
+        "table = visible.lookalikes()\n"
+        "assert table['а'] == 'a' and len(table) > 1000, len(table)\n"
+        "gc.collect()\n"
+        "held = [o for o in gc.get_objects() if isinstance(o, dict) and len(o) > 5000]\n"
+        "print('confusable_homoglyphs.confusables' in sys.modules, len(held))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "0"], done.stdout + done.stderr
