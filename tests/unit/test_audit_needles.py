@@ -37,3 +37,19 @@ def test_compact_needles_find_a_withheld_passage_and_keep_their_answers():
     )
     assert compact.shingles[SHINGLE].intersection(_windows(page, SHINGLE))
     assert compact.tokens == needles.tokens
+
+
+def test_a_search_remembers_what_is_withheld_in_a_text_and_nothing_else():
+    # the memo of texts searched holds the withheld tokens and windows a text shows, not every
+    # token of every text (about 46 MB for a full memo at 2.3 KB a text)
+    draft = "the pump must never be refilled while the infection is still present in the pocket"
+    needles = _Needles(
+        {SHINGLE: set(_windows(words(draft), SHINGLE))},
+        {"gate-draft-x": ("id `gate-draft-x` of unpublished article", "content/a.md")},
+    )
+    tokens, hits = needles.search("See gate-draft-x: " + draft + ", says the page.")
+    assert tokens == {"gate-draft-x"} and len(hits) == len(words(draft)) - SHINGLE + 1
+    plain = [needles.search(text) for text in ("Home", "A page about pumps and their pockets", "x " * 40)]
+    assert plain == [(frozenset(), frozenset())] * 3
+    assert all(found is plain[0][0] for pair in plain for found in pair)  # one empty set for all of them
+    assert needles.search("Home") is plain[0]  # remembered
