@@ -374,6 +374,7 @@ ROLES = {
     "editorial-audit": "the audit worker",
     "editorial-refs": "the references worker",
     "editorial-work": "the workers on both cores",
+    "editorial-hash": "the audit's needles builder",
 }
 
 

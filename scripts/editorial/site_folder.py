@@ -136,7 +136,7 @@ class Handoff:
         except OSError:
             return None
         handoff = cls(folder, 0)
-        builder = workers.fork(_write_needles, (handoff.path,), "editorial-needle")
+        builder = workers.fork(_write_needles, (handoff.path,), "editorial-hash")
         if builder is None or builder.pid is None:
             handoff.remove()
             return None
